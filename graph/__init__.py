@@ -1,0 +1,1 @@
+"""Microsoft Graph: the adapter the product uses and the demo organisation for local runs."""

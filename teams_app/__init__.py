@@ -1,0 +1,1 @@
+"""Learning Loop: the service (domain, use cases, bot, web server, jobs, storage, CLI)."""

@@ -1,0 +1,214 @@
+"""Proactive messages to Teams through the Bot Connector, within Teams' documented limits.
+
+Sends go straight through a connector client rather than a proactive turn: a job has no turn to
+continue, and the turn pipeline of SDK 1.9 marks `id` as set to null on every send, which the
+connector rejects for new (non-reply) messages."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import structlog
+from aiolimiter import AsyncLimiter
+from microsoft_agents.activity import Activity, Attachment, ConversationReference
+from microsoft_agents.hosting.core import ChannelServiceClientFactoryBase
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity
+from microsoft_agents.hosting.core.connector import ConnectorClientBase
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.messages import OutboundMessage
+from teams_app.ports import ExternalServiceError, MessengerUnavailable, RecipientUnreachable
+
+log = structlog.get_logger()
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+# Microsoft's guidance for the Bot Connector: retry these with exponential backoff.
+TRANSIENT_STATUSES = frozenset({412, 429, 502, 504})
+GONE_STATUSES = frozenset({403, 404})
+_CLIENT_TTL_SECONDS = 20 * 60  # connector tokens live about an hour; renew well before
+_MAX_TRACKED_CONVERSATIONS = 10_000
+
+
+@dataclass(frozen=True)
+class SendLimits:
+    per_conversation_rate: float = 7.0
+    per_conversation_burst: int = 7
+    per_conversation_per_30s: int = 60
+    per_tenant_rate: float = 30.0
+    max_attempts: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+
+class _Transient(Exception):
+    def __init__(self, status: int | None, retry_after: float | None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class TeamsMessenger:
+    def __init__(
+        self,
+        client_factory: ChannelServiceClientFactoryBase,
+        *,
+        app_id: str | None,
+        limits: SendLimits,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._factory = client_factory
+        self._app_id = app_id or ""
+        self._limits = limits
+        self._monotonic = monotonic
+        self._clients: dict[str, tuple[ConnectorClientBase, float]] = {}
+        self._client_lock = asyncio.Lock()
+        self._conversation_limiters: OrderedDict[str, tuple[AsyncLimiter, AsyncLimiter]] = (
+            OrderedDict()
+        )
+        self._tenant_limiters: dict[str, AsyncLimiter] = {}
+
+    async def send(self, ref: ConversationRef, message: OutboundMessage) -> str | None:
+        activity = outbound_activity(ref, message)
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._limits.max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception(lambda error: isinstance(error, _Transient)),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._send_once(ref, activity)
+        except _Transient as error:
+            raise MessengerUnavailable("teams", error.status) from None
+        return None  # unreachable: tenacity either returns or re-raises
+
+    async def close(self) -> None:
+        clients, self._clients = self._clients, {}
+        for client, _ in clients.values():
+            await client.close()
+
+    async def _send_once(self, ref: ConversationRef, activity: Activity) -> str | None:
+        per_second, per_30s = self._conversation_limiters_for(ref.conversation_id)
+        async with self._tenant_limiter(ref.tenant_id or ""), per_30s, per_second:
+            client = await self._client(ref.service_url)
+            try:
+                response = await client.conversations.send_to_conversation(
+                    ref.conversation_id, activity
+                )
+            except aiohttp.ClientResponseError as error:
+                if error.status in TRANSIENT_STATUSES:
+                    raise _Transient(error.status, _retry_after(error.headers)) from None
+                if error.status in (401,):
+                    await self._drop_client(ref.service_url)  # stale token: next attempt renews
+                    raise _Transient(error.status, None) from None
+                if error.status in GONE_STATUSES:
+                    raise RecipientUnreachable("teams", error.status) from None
+                raise ExternalServiceError("teams", error.status) from None
+            except (aiohttp.ClientConnectionError, TimeoutError):
+                raise _Transient(None, None) from None
+        return response.id or None
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = wait_random_exponential(
+            multiplier=self._limits.base_delay, max=self._limits.max_delay
+        )(state)
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _Transient) and error.retry_after is not None:
+            # Retry-After is the service telling us the earliest useful moment.
+            return max(min(error.retry_after, self._limits.max_delay * 4), backoff)
+        return max(backoff, self._limits.base_delay / 2)
+
+    def _conversation_limiters_for(self, conversation_id: str) -> tuple[AsyncLimiter, AsyncLimiter]:
+        # Teams limits each conversation per second and per 30 seconds; both must hold.
+        limiter = self._conversation_limiters.get(conversation_id)
+        if limiter is None:
+            burst = self._limits.per_conversation_burst
+            limiter = (
+                AsyncLimiter(burst, burst / self._limits.per_conversation_rate),
+                AsyncLimiter(self._limits.per_conversation_per_30s, 30),
+            )
+            self._conversation_limiters[conversation_id] = limiter
+            while len(self._conversation_limiters) > _MAX_TRACKED_CONVERSATIONS:
+                self._conversation_limiters.popitem(last=False)
+        else:
+            self._conversation_limiters.move_to_end(conversation_id)
+        return limiter
+
+    def _tenant_limiter(self, tenant_id: str) -> AsyncLimiter:
+        limiter = self._tenant_limiters.get(tenant_id)
+        if limiter is None:
+            rate = self._limits.per_tenant_rate
+            limiter = AsyncLimiter(max(1.0, rate), max(1.0, rate) / rate)
+            self._tenant_limiters[tenant_id] = limiter
+        return limiter
+
+    async def _client(self, service_url: str) -> ConnectorClientBase:
+        async with self._client_lock:
+            cached = self._clients.get(service_url)
+            if cached and self._monotonic() - cached[1] < _CLIENT_TTL_SECONDS:
+                return cached[0]
+            claims = (
+                ClaimsIdentity({"aud": self._app_id, "appid": self._app_id}, "Bearer")
+                if self._app_id
+                else ClaimsIdentity()
+            )
+            client = await self._factory.create_connector_client(
+                None,
+                claims,
+                service_url,
+                claims.get_token_audience(),
+                use_anonymous=not self._app_id,
+            )
+            self._clients[service_url] = (client, self._monotonic())
+            if cached:
+                await cached[0].close()
+            return client
+
+    async def _drop_client(self, service_url: str) -> None:
+        async with self._client_lock:
+            cached = self._clients.pop(service_url, None)
+        if cached:
+            await cached[0].close()
+
+
+def outbound_activity(ref: ConversationRef, message: OutboundMessage) -> Activity:
+    reference = ConversationReference.model_validate(ref.reference)
+    fields: dict[str, Any] = {
+        "type": "message",
+        "channel_id": reference.channel_id or ref.channel_id,
+        "service_url": reference.service_url or ref.service_url,
+        "conversation": reference.conversation,
+        "from_property": reference.agent,
+        "recipient": reference.user,
+    }
+    if message.text:
+        fields["text"] = message.text
+    if message.card is not None:
+        fields["attachments"] = [Attachment(content_type=ADAPTIVE_CARD, content=message.card)]
+    if message.summary:
+        fields["summary"] = message.summary
+    return Activity(**{key: value for key, value in fields.items() if value is not None})
+
+
+def _retry_after(headers: Any) -> float | None:
+    value = headers.get("Retry-After") if headers else None
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""SQL state (SQLAlchemy 2 async): SQLite by default, PostgreSQL by URL."""

@@ -1,0 +1,104 @@
+"""SQL implementations of the conversation store and the delivery log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from teams_app.adapters.sql.tables import conversations, deliveries
+from teams_app.domain.conversations import ConversationKind, ConversationRef
+
+
+class SqlConversationStore:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def save(self, ref: ConversationRef, *, at: datetime) -> bool:
+        values: dict[str, Any] = {
+            "kind": ref.kind.value,
+            "user_id": ref.user_id,
+            "tenant_id": ref.tenant_id,
+            "channel_id": ref.channel_id,
+            "service_url": ref.service_url,
+            "locale": ref.locale,
+            "reference": ref.reference,
+            "updated_at": at,
+        }
+        changed = await self._connection.execute(
+            update(conversations)
+            .where(conversations.c.conversation_id == ref.conversation_id)
+            .values(values)
+        )
+        if changed.rowcount:
+            return False
+        await self._connection.execute(
+            insert(conversations).values(
+                conversation_id=ref.conversation_id, created_at=at, **values
+            )
+        )
+        return True
+
+    async def get(self, conversation_id: str) -> ConversationRef | None:
+        row = (
+            await self._connection.execute(
+                select(conversations).where(conversations.c.conversation_id == conversation_id)
+            )
+        ).mappings().first()
+        return _to_ref(row) if row else None
+
+    async def personal_chat_of(self, user_id: str) -> ConversationRef | None:
+        row = (
+            await self._connection.execute(
+                select(conversations)
+                .where(
+                    conversations.c.user_id == user_id,
+                    conversations.c.kind == ConversationKind.PERSONAL.value,
+                )
+                .order_by(conversations.c.updated_at.desc())
+                .limit(1)
+            )
+        ).mappings().first()
+        return _to_ref(row) if row else None
+
+
+def _to_ref(row: Any) -> ConversationRef:
+    return ConversationRef(
+        conversation_id=row["conversation_id"],
+        kind=ConversationKind.parse(row["kind"]),
+        channel_id=row["channel_id"],
+        service_url=row["service_url"],
+        user_id=row["user_id"],
+        tenant_id=row["tenant_id"],
+        locale=row["locale"],
+        reference=dict(row["reference"] or {}),
+    )
+
+
+class SqlDeliveryLog:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def find(self, delivery_key: str) -> str | None:
+        row = (
+            await self._connection.execute(
+                select(deliveries.c.activity_id).where(deliveries.c.delivery_key == delivery_key)
+            )
+        ).first()
+        if row is None:
+            return None
+        return row.activity_id or ""
+
+    async def record(
+        self, delivery_key: str, conversation_id: str, activity_id: str | None, *, at: datetime
+    ) -> None:
+        await self._connection.execute(
+            insert(deliveries).values(
+                delivery_key=delivery_key,
+                conversation_id=conversation_id,
+                activity_id=activity_id,
+                sent_at=at,
+            )
+        )

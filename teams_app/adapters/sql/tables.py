@@ -1,0 +1,109 @@
+"""The schema, in SQLAlchemy Core. Alembic migrations in ./migrations create and evolve it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("conversation_id", String(512), primary_key=True),
+    Column("kind", String(32), nullable=False),  # personal | groupChat | channel
+    Column("user_id", String(128), nullable=True),  # AAD object id for personal chats
+    Column("tenant_id", String(64), nullable=True),
+    Column("channel_id", String(32), nullable=False),
+    Column("service_url", String(512), nullable=False),
+    Column("locale", String(16), nullable=True),
+    Column("reference", JSON, nullable=False),  # the Bot Framework conversation reference
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index(None, "user_id"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(100), nullable=False),
+    Column("payload", JSON, nullable=False),  # ids only, never free text from people
+    Column("idempotency_key", String(255), nullable=True, unique=True),
+    Column("state", String(16), nullable=False),  # queued | running | done | dead
+    Column("run_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("max_attempts", Integer, nullable=False),
+    Column("lease_owner", String(128), nullable=True),
+    Column("lease_expires_at", UtcDateTime, nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Index(None, "state", "run_at"),
+)
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("kind", String(100), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("interval_seconds", Float, nullable=False),
+    Column("next_run_at", UtcDateTime, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("delivery_key", String(255), primary_key=True),
+    Column("conversation_id", String(512), nullable=False),
+    Column("activity_id", String(255), nullable=True),
+    Column("sent_at", UtcDateTime, nullable=False),
+)
+
+clock_offsets = Table(
+    "clock_offsets",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("offset_seconds", Float, nullable=False),
+)

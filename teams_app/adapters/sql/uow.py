@@ -1,0 +1,49 @@
+"""The unit of work: one database transaction holding every repository a use case needs."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from teams_app.adapters.job_queue import SqlJobQueue
+from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
+from teams_app.ports import Clock
+
+
+class SqlUnitOfWork:
+    conversations: SqlConversationStore
+    jobs: SqlJobQueue
+    deliveries: SqlDeliveryLog
+
+    def __init__(self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._job_max_attempts = job_max_attempts
+        self._connection: AsyncConnection | None = None
+        self._committed = False
+
+    async def __aenter__(self) -> Self:
+        self._connection = await self._engine.connect()
+        await self._connection.begin()
+        self._committed = False
+        self.conversations = SqlConversationStore(self._connection)
+        self.deliveries = SqlDeliveryLog(self._connection)
+        self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if not self._committed:
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+    async def commit(self) -> None:
+        if self._connection is None:
+            raise RuntimeError("commit outside the unit of work")
+        await self._connection.commit()
+        self._committed = True

@@ -1,0 +1,166 @@
+"""The composition root: the only module that builds adapters and wires them to the ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core.authorization import Connections
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    RestChannelServiceClientFactory,
+    TurnState,
+)
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from teams_app.adapters.clock import MovableClock, SystemClock
+from teams_app.adapters.job_queue import SqlJobStore
+from teams_app.adapters.messenger import SendLimits, TeamsMessenger
+from teams_app.adapters.sql.engine import create_engine, current_revision, head_revision, upgrade
+from teams_app.adapters.sql.uow import SqlUnitOfWork
+from teams_app.bot.app import create_agent_app
+from teams_app.bot.auth import ConnectorAuthenticator, ConnectorKeys
+from teams_app.bot.connections import build_connections
+from teams_app.bot.presenters import CardRenderer
+from teams_app.jobs import job_handlers
+from teams_app.services import Services
+from teams_app.settings import Settings
+from teams_app.web import create_web_app
+from teams_app.worker import JobWorker
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    services: Services
+    adapter: CloudAdapter
+    agent_app: AgentApplication[TurnState]
+    jobs: SqlJobStore
+    clock: SystemClock | MovableClock
+    messenger: TeamsMessenger
+
+    def web_app(self) -> Any:
+        settings = self.settings
+        authenticator = None
+        if settings.app_id is not None:
+            authenticator = ConnectorAuthenticator(
+                app_id=settings.app_id,
+                issuers=settings.token_issuers,
+                keys=ConnectorKeys(settings.openid_metadata_url),
+            )
+        return create_web_app(
+            agent_app=self.agent_app,
+            adapter=self.adapter,
+            authenticator=authenticator,
+            allowed_tenants=settings.allowed_tenants,
+            readiness=self.readiness,
+            clock_control=self.clock if isinstance(self.clock, MovableClock) else None,
+        )
+
+    def worker(self, *, concurrency: int | None = None) -> JobWorker:
+        settings = self.settings
+        return JobWorker(
+            self.jobs,
+            job_handlers(self.services),
+            self.clock,
+            concurrency=concurrency or max(1, settings.workers),
+            lease_seconds=settings.job_lease_seconds,
+            poll_seconds=settings.job_poll_seconds,
+            max_backoff=settings.job_backoff_max,
+            backoff_base=settings.job_backoff_base,
+            grace_seconds=settings.shutdown_grace_seconds,
+        )
+
+    async def readiness(self) -> dict[str, Any]:
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            current = await current_revision(self.engine)
+        except Exception as error:  # readiness reports any database failure, it never raises
+            return {"ready": False, "database": type(error).__name__}
+        head = head_revision()
+        return {
+            "ready": current == head,
+            "database": "ok",
+            "migrations": {"current": current, "head": head},
+        }
+
+    async def advance_clock(self, by: timedelta) -> datetime:
+        if not isinstance(self.clock, MovableClock):
+            raise RuntimeError("only the local-mode clock can be moved")
+        return await self.clock.advance(by)
+
+    async def follow_clock(self) -> None:
+        """Pick up a move of the local clock made by another process."""
+        if isinstance(self.clock, MovableClock):
+            await self.clock.refresh()
+
+    async def close(self) -> None:
+        await self.messenger.close()
+        await self.engine.dispose()
+
+
+async def bootstrap(
+    settings: Settings, *, migrate: bool = True, connections: Connections | None = None
+) -> Runtime:
+    """`connections` replaces the token providers for outbound calls; tests use it to stand in
+    for Entra ID, which only exists in Microsoft's cloud."""
+    engine = create_engine(settings.database_url)
+    if migrate:
+        await upgrade(engine)
+    clock: SystemClock | MovableClock
+    if settings.local_mode:
+        clock = MovableClock(engine)
+        await clock.refresh()
+    else:
+        clock = SystemClock()
+    connections = connections or build_connections(settings)
+    adapter = CloudAdapter(connection_manager=connections)
+    messenger = TeamsMessenger(
+        RestChannelServiceClientFactory(connections),
+        app_id=settings.app_id,
+        limits=SendLimits(
+            per_conversation_rate=settings.per_conversation_rate,
+            per_conversation_burst=settings.per_conversation_burst,
+            per_conversation_per_30s=settings.per_conversation_per_30s,
+            per_tenant_rate=settings.per_tenant_rate,
+            max_attempts=settings.send_max_attempts,
+            base_delay=settings.send_base_delay,
+            max_delay=settings.send_max_delay,
+        ),
+    )
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, clock, job_max_attempts=settings.job_max_attempts)
+
+    services = Services(
+        settings=settings,
+        uow=uow,
+        clock=clock,
+        messenger=messenger,
+        renderer=CardRenderer(settings.default_locale),
+    )
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        services=services,
+        adapter=adapter,
+        agent_app=create_agent_app(services, adapter, connections),
+        jobs=SqlJobStore(engine, clock, default_max_attempts=settings.job_max_attempts),
+        clock=clock,
+        messenger=messenger,
+    )
+
+
+async def migrate(database_url: str) -> tuple[str | None, str | None]:
+    """Create or upgrade the schema; returns (current, head) revisions."""
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+        return await current_revision(engine), head_revision()
+    finally:
+        await engine.dispose()

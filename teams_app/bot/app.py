@@ -1,0 +1,173 @@
+"""The AgentApplication: routes activities to handlers. Every turn ends with an answer or a
+deliberate silence (typing, reactions); errors end with a friendly message, never a trace."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    Attachment,
+    InvokeResponse,
+)
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core.authorization import Connections
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    ApplicationOptions,
+    MemoryStorage,
+    TurnContext,
+    TurnState,
+)
+
+from cards import help_card, verbs, welcome_card
+from teams_app.bot import presenters
+from teams_app.bot.turns import bot_was_added, conversation_ref_of, display_name_of
+from teams_app.domain.conversations import ConversationKind
+from teams_app.ports import ExternalServiceError
+from teams_app.services import Services
+from teams_app.use_cases.conversations import remember_conversation
+
+log = structlog.get_logger()
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+_REMEMBERED_CAP = 50_000
+
+
+def card_activity(card: dict[str, Any], summary: str | None = None) -> Activity:
+    return Activity(
+        type=ActivityTypes.message,
+        attachments=[Attachment(content_type=ADAPTIVE_CARD, content=card)],
+        summary=summary,
+    )
+
+
+def create_agent_app(
+    services: Services, adapter: CloudAdapter, connections: Connections
+) -> AgentApplication[TurnState]:
+    app = AgentApplication[TurnState](
+        ApplicationOptions(
+            adapter=adapter,
+            bot_app_id=services.settings.app_id or "",
+            # The SDK needs a store for turn state; this bot keeps all of its own state in SQL.
+            storage=MemoryStorage(),
+            start_typing_timer=False,
+        ),
+        connection_manager=connections,
+    )
+    renderer = services.renderer
+    remembered: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
+
+    def t(context: TurnContext) -> Any:
+        return renderer.translator(context.activity.locale)
+
+    @app.before_turn
+    async def on_before_turn(context: TurnContext, _state: TurnState) -> bool:
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            activity_type=context.activity.type, turn_started=time.perf_counter()
+        )
+        ref = conversation_ref_of(context.activity)
+        if ref is None:
+            return True
+        # Skip the write when nothing changed: most turns come from known conversations.
+        fingerprint = (ref.kind, ref.user_id, ref.tenant_id, ref.service_url, ref.locale)
+        if remembered.get(ref.conversation_id) != fingerprint:
+            await remember_conversation(ref, uow=services.uow, clock=services.clock)
+            remembered[ref.conversation_id] = fingerprint
+            while len(remembered) > _REMEMBERED_CAP:
+                remembered.popitem(last=False)
+        return True
+
+    async def send_welcome(context: TurnContext) -> None:
+        ref = conversation_ref_of(context.activity)
+        if ref is None:
+            return
+        key = f"welcome:{ref.conversation_id}"
+        # Teams sends both installationUpdate and conversationUpdate on install: greet once.
+        async with services.uow() as work:
+            if await work.deliveries.find(key) is not None:
+                return
+        translate = t(context)
+        name = display_name_of(context.activity) if ref.kind is ConversationKind.PERSONAL else None
+        view = presenters.welcome_view(translate, kind=ref.kind, name=name)
+        response = await context.send_activity(card_activity(welcome_card(view), view.title))
+        async with services.uow() as work:
+            await work.deliveries.record(
+                key, ref.conversation_id, response.id if response else None,
+                at=services.clock.now(),
+            )
+            await work.commit()
+        log.info("welcome_sent", conversation_kind=ref.kind.value)
+
+    @app.installation_update()
+    async def on_installation_update(context: TurnContext, _state: TurnState) -> None:
+        action = (context.activity.action or "").lower()
+        if action.startswith("add"):
+            await send_welcome(context)
+
+    @app.activity(ActivityTypes.conversation_update)
+    async def on_conversation_update(context: TurnContext, _state: TurnState) -> None:
+        if bot_was_added(context.activity):
+            await send_welcome(context)
+
+    async def send_help(context: TurnContext, *, not_understood: bool = False) -> None:
+        translate = t(context)
+        view = presenters.help_view(translate, not_understood=not_understood)
+        await context.send_activity(card_activity(help_card(view), view.title))
+
+    @app.adaptive_card.action_submit(verbs.HELP_SHOW)
+    async def on_help_submit(context: TurnContext, _state: TurnState, _data: Any) -> None:
+        await send_help(context)
+
+    @app.adaptive_card.action_execute(verbs.HELP_SHOW)
+    async def on_help_execute(
+        context: TurnContext, _state: TurnState, _data: Any
+    ) -> AdaptiveCardInvokeResponse:
+        view = presenters.help_view(t(context))
+        return AdaptiveCardInvokeResponse(
+            status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=help_card(view)
+        )
+
+    @app.message()
+    async def on_message(context: TurnContext, _state: TurnState) -> None:
+        words = (context.activity.text or "").strip().lower().strip(".!")
+        await send_help(context, not_understood=words not in presenters.HELP_WORDS)
+
+    @app.error
+    async def on_error(context: TurnContext, error: Exception) -> None:
+        log.error(
+            "turn_failed",
+            error_type=type(error).__name__,
+            activity_type=context.activity.type,
+            exc_info=not isinstance(error, ExternalServiceError),
+        )
+        translate = t(context)
+        key = "error.unavailable" if isinstance(error, ExternalServiceError) else "error.generic"
+        if context.activity.type == ActivityTypes.invoke:
+            # An invoke must be answered in its HTTP response; Teams shows this text on the card.
+            await context.send_activity(
+                Activity(
+                    type=ActivityTypes.invoke_response,
+                    value=InvokeResponse(
+                        status=HTTPStatus.OK,
+                        body=AdaptiveCardInvokeResponse(
+                            status_code=HTTPStatus.OK,
+                            type="application/vnd.microsoft.activity.message",
+                            value=translate(key),
+                        ).model_dump(by_alias=True, exclude_none=True, mode="json"),
+                    ),
+                )
+            )
+            return
+        try:
+            await context.send_activity(translate(key))
+        except Exception as send_error:  # the channel itself is down: nothing left to tell
+            log.error("error_reply_failed", error_type=type(send_error).__name__)
+
+    return app

@@ -1,0 +1,60 @@
+"""Reading what the bot needs from an incoming activity, without keeping SDK objects around."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_agents.activity import Activity
+
+from teams_app.domain.conversations import ConversationKind, ConversationRef
+
+
+def conversation_ref_of(activity: Activity) -> ConversationRef | None:
+    conversation = activity.conversation
+    if conversation is None or not conversation.id or not activity.service_url:
+        return None
+    kind = ConversationKind.parse(conversation.conversation_type)
+    sender = activity.from_property
+    user_id = None
+    if kind is ConversationKind.PERSONAL and sender is not None:
+        user_id = sender.aad_object_id or sender.id
+    reference = activity.get_conversation_reference()
+    return ConversationRef(
+        conversation_id=conversation.id,
+        kind=kind,
+        channel_id=str(activity.channel_id or "msteams"),
+        service_url=activity.service_url,
+        user_id=user_id,
+        tenant_id=tenant_of(activity),
+        locale=activity.locale,
+        reference=reference.model_dump(by_alias=True, exclude_none=True, mode="json"),
+    )
+
+
+def tenant_of(activity: Activity) -> str | None:
+    conversation = activity.conversation
+    if conversation is not None and conversation.tenant_id:
+        return conversation.tenant_id
+    data: Any = activity.channel_data
+    if isinstance(data, dict):
+        tenant = data.get("tenant")
+        if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+            return tenant["id"]
+    elif data is not None:
+        tenant = getattr(data, "tenant", None)
+        tenant_id = getattr(tenant, "id", None) if tenant is not None else None
+        if isinstance(tenant_id, str):
+            return tenant_id
+    return None
+
+
+def bot_was_added(activity: Activity) -> bool:
+    recipient = activity.recipient
+    return any(
+        member.id == recipient.id for member in activity.members_added or [] if recipient
+    )
+
+
+def display_name_of(activity: Activity) -> str | None:
+    sender = activity.from_property
+    return sender.name if sender is not None and sender.name else None

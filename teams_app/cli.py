@@ -1,0 +1,219 @@
+"""The `learning-loop` command line: thin commands over bootstrap, use cases and the job store."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from teams_app.bootstrap import Runtime, bootstrap, migrate
+from teams_app.durations import parse_duration
+from teams_app.logs import configure_logging
+from teams_app.ports import JobState
+from teams_app.settings import Settings
+from teams_app.use_cases.notifications import Recipient, ScheduleNotification, schedule_notification
+
+app = typer.Typer(help="Learning Loop: protected learning time, check-ins and reflection in Teams.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+jobs_app = typer.Typer(help="The durable job queue.", no_args_is_help=True)
+clock_app = typer.Typer(help="The local-mode clock (demo and tests only).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(clock_app, name="clock")
+
+console = Console()
+T = TypeVar("T")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(map(str, problem["loc"])) or "settings"
+            console.print(f"[red]Configuration problem[/red] ({where}): {problem['msg']}")
+        raise typer.Exit(2) from None
+
+
+def run(coro: Awaitable[T]) -> T:
+    return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+async def with_runtime(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
+    runtime = await bootstrap(settings)
+    try:
+        return await action(runtime)
+    finally:
+        await runtime.close()
+
+
+# Commands that only touch the database need no bot identity; local settings satisfy validation.
+def db_settings(database_url: str | None) -> Settings:
+    return load_settings(database_url=database_url, anonymous=True, host="127.0.0.1")
+
+
+DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: settings).")]
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Job worker concurrency in this process.")] = None,
+    local: Annotated[bool, typer.Option("--local", help="Local anonymous mode with a movable clock.")] = False,
+) -> None:
+    """Run the bot endpoint, health checks and job workers."""
+    from teams_app.server import serve as serve_forever
+
+    overrides: dict[str, Any] = {"host": host, "port": port, "workers": workers}
+    if local:
+        overrides |= {"anonymous": True, "local_mode": True}
+    settings = load_settings(**overrides)
+    configure_logging(json=settings.log_json)
+    run(serve_forever(settings))
+
+
+@app.command()
+def worker(
+    workers: Annotated[int | None, typer.Option(help="Jobs run at once.")] = None,
+) -> None:
+    """Run job workers only (add processes to share the queue)."""
+    from teams_app.server import work
+
+    settings = load_settings(workers=workers)
+    configure_logging(json=settings.log_json)
+    run(work(settings))
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port of the bot endpoint.")] = 3978,
+    playground_port: Annotated[int, typer.Option(help="Port of the Agents Playground.")] = 56150,
+    database_url: DatabaseOption = "sqlite+aiosqlite:///.learning-loop/demo.db",
+) -> None:
+    """Start the service in local mode with the Agents Playground and a demo organisation."""
+    from teams_app.demo import run_demo
+
+    settings = load_settings(
+        anonymous=True, local_mode=True, host="127.0.0.1", port=port, database_url=database_url
+    )
+    configure_logging(json=False)
+    run(run_demo(settings, playground_port=playground_port, console=console))
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseOption = None) -> None:
+    """Create or migrate the database schema to the newest revision."""
+    settings = db_settings(database_url)
+
+    current, head = run(migrate(settings.database_url))
+    console.print(f"Database at revision [bold]{current}[/bold] (head {head}).")
+
+
+@jobs_app.command("list")
+def jobs_list(
+    state: Annotated[JobState | None, typer.Option(help="Only jobs in this state.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    database_url: DatabaseOption = None,
+) -> None:
+    """List jobs, newest first; dead jobs show their last error."""
+
+    async def go(runtime: Runtime) -> tuple[list[Any], dict[JobState, int]]:
+        return await runtime.jobs.list(state, limit=limit), await runtime.jobs.counts()
+
+    jobs, counts = run(with_runtime(db_settings(database_url), go))
+    table = Table("id", "kind", "state", "attempts", "run at (UTC)", "last error")
+    for job in jobs:
+        table.add_row(job.id, job.kind, job.state.value, f"{job.attempts}/{job.max_attempts}",
+                      job.run_at.strftime("%Y-%m-%d %H:%M:%S"), job.last_error or "")
+    console.print(table)
+    console.print("  ".join(f"{s.value}: {counts.get(s, 0)}" for s in JobState))
+
+
+@jobs_app.command("retry")
+def jobs_retry(
+    job_id: Annotated[str, typer.Argument(help="Id of a dead job.")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Revive a dead job: queued again now, with a fresh attempt budget."""
+
+    async def go(runtime: Runtime) -> bool:
+        return await runtime.jobs.retry(job_id)
+
+    if not run(with_runtime(db_settings(database_url), go)):
+        console.print(f"[red]No dead job with id {job_id}.[/red] See `learning-loop jobs list --state dead`.")
+        raise typer.Exit(1)
+    console.print(f"Job {job_id} is queued again.")
+
+
+@clock_app.command("show")
+def clock_show(database_url: DatabaseOption = None) -> None:
+    """Show the local clock."""
+    settings = load_settings(database_url=database_url, anonymous=True, local_mode=True)
+
+    async def go(runtime: Runtime) -> str:
+        return runtime.clock.now().isoformat()
+
+    console.print(run(with_runtime(settings, go)))
+
+
+@clock_app.command("advance")
+def clock_advance(
+    by: Annotated[str, typer.Argument(help='How far to move, e.g. "14d", "2h30m".')],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Move the local clock forward, so "two weeks later" happens now (local mode only)."""
+    try:
+        delta = parse_duration(by)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]  Use units s, m, h, d, w, e.g. 14d.")
+        raise typer.Exit(2) from None
+    settings = load_settings(database_url=database_url, anonymous=True, local_mode=True)
+
+    async def go(runtime: Runtime) -> str:
+        return (await runtime.advance_clock(delta)).isoformat()
+
+    console.print(f"Local time is now {run(with_runtime(settings, go))}.")
+
+
+@app.command()
+def notify(
+    template: Annotated[str, typer.Option(help="What to send: help or welcome.")],
+    user: Annotated[str | None, typer.Option(help="AAD object id of the person.")] = None,
+    conversation: Annotated[str | None, typer.Option(help="Conversation id.")] = None,
+    after: Annotated[str | None, typer.Option("--in", help='Delay, e.g. "10m".')] = None,
+    key: Annotated[str | None, typer.Option(help="Idempotency key (default: new).")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Queue a proactive message to a person or conversation; a job worker delivers it."""
+    if bool(user) == bool(conversation):
+        console.print("[red]Give exactly one of --user or --conversation.[/red]")
+        raise typer.Exit(2)
+    try:
+        delay = parse_duration(after) if after else None
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    settings = load_settings(database_url=database_url, anonymous=True)
+
+    async def go(runtime: Runtime) -> str | None:
+        at = runtime.clock.now() + delay if delay else None
+        command = ScheduleNotification(
+            Recipient(user_id=user, conversation_id=conversation), template,
+            key or uuid.uuid4().hex, at,
+        )
+        return await schedule_notification(command, uow=runtime.services.uow)
+
+    job_id = run(with_runtime(settings, go))
+    console.print(f"Queued as job {job_id}." if job_id else "Already queued with that key.")
+
+
+def main() -> None:
+    app()

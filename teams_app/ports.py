@@ -1,0 +1,114 @@
+"""Ports: the small protocols use cases and entry points depend on. Adapters implement them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol, Self
+
+from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.messages import OutboundMessage
+
+__all__ = [
+    "Clock",
+    "ConversationStore",
+    "DeliveryLog",
+    "ExternalServiceError",
+    "Job",
+    "JobQueue",
+    "JobState",
+    "Messenger",
+    "MessengerUnavailable",
+    "RecipientUnreachable",
+    "UnitOfWork",
+]
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...  # tz-aware UTC
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    DEAD = "dead"
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    kind: str
+    payload: dict[str, Any]
+    state: JobState
+    run_at: datetime
+    attempts: int
+    max_attempts: int
+    idempotency_key: str | None = None
+    last_error: str | None = None
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    created_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class JobQueue(Protocol):
+    """Enqueues inside the caller's transaction, so a state change and its job commit together."""
+
+    async def enqueue(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        run_at: datetime | None = None,
+        idempotency_key: str | None = None,
+        max_attempts: int | None = None,
+    ) -> str | None: ...  # the job id, or None when the idempotency key is already queued
+
+
+class ConversationStore(Protocol):
+    async def save(self, ref: ConversationRef, *, at: datetime) -> bool: ...  # True when new
+    async def get(self, conversation_id: str) -> ConversationRef | None: ...
+    async def personal_chat_of(self, user_id: str) -> ConversationRef | None: ...
+
+
+class DeliveryLog(Protocol):
+    async def find(self, delivery_key: str) -> str | None: ...  # activity id when already sent
+    async def record(
+        self, delivery_key: str, conversation_id: str, activity_id: str | None, *, at: datetime
+    ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    conversations: ConversationStore
+    jobs: JobQueue
+    deliveries: DeliveryLog
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed
+    async def commit(self) -> None: ...
+
+
+class Messenger(Protocol):
+    async def send(self, ref: ConversationRef, message: OutboundMessage) -> str | None: ...
+
+
+@dataclass
+class ExternalServiceError(Exception):
+    """A service outside ours failed; callers show a "try again later" answer."""
+
+    service: str
+    status: int | None = None
+    detail: str = field(default="", repr=False)
+
+    def __str__(self) -> str:
+        return f"{self.service} failed (status {self.status})"
+
+
+class MessengerUnavailable(ExternalServiceError):
+    """Teams did not accept the message after the retries; the job retries later."""
+
+
+class RecipientUnreachable(ExternalServiceError):
+    """Teams refused the conversation for good (app removed, conversation gone)."""

@@ -1,0 +1,19 @@
+"""The services every entry point receives from bootstrap: ports, not technologies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from teams_app.bot.presenters import CardRenderer
+from teams_app.ports import Clock, Messenger, UnitOfWork
+from teams_app.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    messenger: Messenger
+    renderer: CardRenderer

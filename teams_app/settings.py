@@ -1,0 +1,96 @@
+"""Settings, read once from the environment (prefix LEARNING_LOOP_) and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+BOT_FRAMEWORK_OPENID_METADATA = (
+    "https://login.botframework.com/v1/.well-known/openidconfiguration"
+)
+BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LEARNING_LOOP_", env_file=".env", extra="ignore"
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(3978, ge=1, le=65535)
+    database_url: str = "sqlite+aiosqlite:///learning-loop.db"
+
+    # Bot registration. Without an app id the service only runs in anonymous local mode.
+    app_id: str | None = None
+    app_password: str | None = Field(None, repr=False)
+    app_tenant_id: str | None = None
+    allowed_tenants: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    anonymous: bool = False
+    openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA
+    token_issuers: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [BOT_FRAMEWORK_ISSUER]
+    )
+
+    # Local mode: a movable clock and the control endpoints that move it.
+    local_mode: bool = False
+
+    # Teams limits (DESIGN.md section 6); documented values, configurable.
+    per_conversation_rate: float = Field(7.0, gt=0)
+    per_conversation_burst: int = Field(7, ge=1)
+    per_conversation_per_30s: int = Field(60, ge=1)
+    per_tenant_rate: float = Field(30.0, gt=0)
+    send_max_attempts: int = Field(6, ge=1, le=20)
+    send_base_delay: float = Field(0.5, gt=0)
+    send_max_delay: float = Field(30.0, gt=0)
+
+    # Job queue.
+    workers: int = Field(1, ge=0, le=64)
+    job_lease_seconds: float = Field(60.0, gt=0)
+    job_poll_seconds: float = Field(0.5, gt=0)
+    job_max_attempts: int = Field(8, ge=1, le=100)
+    job_backoff_base: float = Field(2.0, gt=0)
+    job_backoff_max: float = Field(3600.0, gt=0)
+    shutdown_grace_seconds: float = Field(20.0, ge=0)
+
+    default_locale: str = "en"
+    log_json: bool | None = None
+
+    @field_validator("allowed_tenants", "token_issuers", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _anonymous_only_on_loopback(self) -> Settings:
+        if self.app_id is None and not self.anonymous:
+            raise ValueError(
+                "No bot app id is configured (LEARNING_LOOP_APP_ID). Set it, or switch on "
+                "local anonymous mode explicitly with LEARNING_LOOP_ANONYMOUS=true."
+            )
+        if self.anonymous and self.host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                "Anonymous mode accepts unauthenticated requests, so it only binds to loopback "
+                f"(127.0.0.1, localhost, ::1); LEARNING_LOOP_HOST is {self.host!r}."
+            )
+        if self.local_mode and self.host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                "Local mode lets anyone move the service's clock, so it only binds to loopback; "
+                f"LEARNING_LOOP_HOST is {self.host!r}."
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        _, _, path = self.database_url.partition(":///")
+        return Path(path) if path and path != ":memory:" else None

@@ -1,0 +1,17 @@
+"""Remember where each person, chat and team can be reached, so later jobs can message them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from teams_app.domain.conversations import ConversationRef
+from teams_app.ports import Clock, UnitOfWork
+
+
+async def remember_conversation(
+    ref: ConversationRef, *, uow: Callable[[], UnitOfWork], clock: Clock
+) -> bool:
+    async with uow() as work:
+        created = await work.conversations.save(ref, at=clock.now())
+        await work.commit()
+    return created
