@@ -217,3 +217,7 @@ def notify(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

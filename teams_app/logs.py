@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
+from pathlib import Path
 
 import structlog
 
 
-def configure_logging(*, json: bool | None = None, level: int = logging.INFO) -> None:
+def configure_logging(
+    *, json: bool | None = None, level: int = logging.INFO, cache: bool = True
+) -> None:
     as_json = (not sys.stderr.isatty()) if json is None else json
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
@@ -24,9 +28,33 @@ def configure_logging(*, json: bool | None = None, level: int = logging.INFO) ->
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=cache,
     )
     # The SDK logs activity details (including message text) at INFO; keep it to warnings.
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_without_exception_messages)
     for noisy in ("microsoft_agents", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def exception_fields(error: BaseException, *, frames: int = 8) -> dict[str, object]:
+    """Where an error happened, without its message: messages of database and HTTP errors carry
+    the values involved, and those can be names or answers people wrote."""
+    stack = traceback.extract_tb(error.__traceback__)[-frames:]
+    return {
+        "error_type": type(error).__name__,
+        "stack": [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack],
+    }
+
+
+def _without_exception_messages(record: logging.LogRecord) -> bool:
+    """Library log records (the SDK logs every turn error with its message and traceback) keep
+    their logger and level but lose the exception text, for the same reason as above."""
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        record.msg = "%s raised %s at %s"
+        record.args = (record.name, type(error).__name__, exception_fields(error)["stack"])
+        record.exc_info = None
+        record.exc_text = None
+    return True

@@ -30,6 +30,7 @@ from cards import help_card, verbs, welcome_card
 from teams_app.bot import presenters
 from teams_app.bot.turns import bot_was_added, conversation_ref_of, display_name_of
 from teams_app.domain.conversations import ConversationKind
+from teams_app.logs import exception_fields
 from teams_app.ports import ExternalServiceError
 from teams_app.services import Services
 from teams_app.use_cases.conversations import remember_conversation
@@ -37,6 +38,7 @@ from teams_app.use_cases.conversations import remember_conversation
 log = structlog.get_logger()
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 _REMEMBERED_CAP = 50_000
+_TURN_STARTED = "learning_loop.turn_started"
 
 
 def card_activity(card: dict[str, Any], summary: str | None = None) -> Activity:
@@ -69,9 +71,8 @@ def create_agent_app(
     @app.before_turn
     async def on_before_turn(context: TurnContext, _state: TurnState) -> bool:
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(
-            activity_type=context.activity.type, turn_started=time.perf_counter()
-        )
+        structlog.contextvars.bind_contextvars(activity_type=context.activity.type)
+        context.turn_state[_TURN_STARTED] = time.perf_counter()
         ref = conversation_ref_of(context.activity)
         if ref is None:
             return True
@@ -82,6 +83,16 @@ def create_agent_app(
             remembered[ref.conversation_id] = fingerprint
             while len(remembered) > _REMEMBERED_CAP:
                 remembered.popitem(last=False)
+        return True
+
+    @app.after_turn
+    async def on_after_turn(context: TurnContext, _state: TurnState) -> bool:
+        started = context.turn_state.get(_TURN_STARTED)
+        # One line per turn: what kind of activity, how long; never what was said.
+        log.info(
+            "turn_handled",
+            duration_ms=round((time.perf_counter() - started) * 1000, 1) if started else None,
+        )
         return True
 
     async def send_welcome(context: TurnContext) -> None:
@@ -141,12 +152,7 @@ def create_agent_app(
 
     @app.error
     async def on_error(context: TurnContext, error: Exception) -> None:
-        log.error(
-            "turn_failed",
-            error_type=type(error).__name__,
-            activity_type=context.activity.type,
-            exc_info=not isinstance(error, ExternalServiceError),
-        )
+        log.error("turn_failed", **exception_fields(error))
         translate = t(context)
         key = "error.unavailable" if isinstance(error, ExternalServiceError) else "error.generic"
         if context.activity.type == ActivityTypes.invoke:
