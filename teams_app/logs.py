@@ -44,7 +44,8 @@ def exception_fields(error: BaseException, *, frames: int = 8) -> dict[str, obje
     stack = traceback.extract_tb(error.__traceback__)[-frames:]
     return {
         "error_type": type(error).__name__,
-        "stack": [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack],
+        # Not "stack": structlog reserves that key for stack_info strings.
+        "frames": [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack],
     }
 
 
@@ -54,7 +55,7 @@ def _without_exception_messages(record: logging.LogRecord) -> bool:
     if record.exc_info and record.exc_info[1] is not None:
         error = record.exc_info[1]
         record.msg = "%s raised %s at %s"
-        record.args = (record.name, type(error).__name__, exception_fields(error)["stack"])
+        record.args = (record.name, type(error).__name__, exception_fields(error)["frames"])
         record.exc_info = None
         record.exc_text = None
     return True

@@ -176,4 +176,15 @@ def create_agent_app(
         except Exception as send_error:  # the channel itself is down: nothing left to tell
             log.error("error_reply_failed", error_type=type(send_error).__name__)
 
+    async def last_resort(context: TurnContext, error: Exception) -> None:
+        # Replaces the SDK's default, which sends "Exception caught : <message>" to the person.
+        log.error("turn_error_unhandled", **exception_fields(error))
+        if context.activity.type == ActivityTypes.invoke:
+            return
+        try:
+            await context.send_activity(t(context)("error.generic"))
+        except Exception as send_error:  # the channel itself is down: nothing left to tell
+            log.error("error_reply_failed", error_type=type(send_error).__name__)
+
+    adapter.on_turn_error = last_resort
     return app

@@ -165,3 +165,23 @@ async def test_health_and_readiness(start_service: ServiceFactory) -> None:
     async with service.http.get(f"{service.url}/readyz") as response:
         assert response.status == 503
         assert (await response.json())["ready"] is False
+
+
+async def test_even_a_failing_error_handler_never_shows_the_exception(
+    start_service: ServiceFactory, connector: FakeConnector
+) -> None:
+    service = await start_service()
+    app = service.runtime.agent_app
+
+    @app.message("explode")
+    async def explode(_context: object, _state: object) -> None:
+        raise RuntimeError("secret internals")
+
+    @app.error
+    async def broken_handler(_context: object, error: Exception) -> None:
+        raise RuntimeError("the error handler failed too") from error
+
+    await service.post(an_activity(connector.service_url, text="explode"))
+    sent = [a.get("text", "") for _, a in await connector.wait_for(1)]
+    assert any("Something went wrong" in text for text in sent)
+    assert not any("secret" in text or "Exception" in text for text in sent)
