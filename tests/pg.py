@@ -37,15 +37,13 @@ def find_bin_dir() -> Path:
         if (candidate / "initdb").is_file() and (candidate / "pg_ctl").is_file():
             return candidate
     raise PostgresUnavailable(
-        f"no PostgreSQL server binaries found under {DEBIAN_ROOT}/*/bin; install them with "
-        f"`{INSTALL_HINT}`"
+        f"no PostgreSQL server binaries found under {DEBIAN_ROOT}/*/bin (or $PG_BIN_DIR); "
+        f"install them with `{INSTALL_HINT}`"
     )
 
 
 def _debian_bin_dirs() -> list[Path]:
-    versions = [
-        path for path in DEBIAN_ROOT.glob("*") if re.fullmatch(r"\d+(\.\d+)?", path.name)
-    ]
+    versions = [path for path in DEBIAN_ROOT.glob("*") if re.fullmatch(r"\d+(\.\d+)?", path.name)]
     versions.sort(key=lambda path: tuple(int(part) for part in path.name.split(".")), reverse=True)
     return [path / "bin" for path in versions]
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -115,18 +115,23 @@ class SqlJobStore:
             if connection.dialect.name == "postgresql":
                 expired = expired.with_for_update(skip_locked=True)
                 queued = queued.with_for_update(skip_locked=True)
-            candidates = (await connection.execute(expired)).all()
+            candidates = list((await connection.execute(expired)).all())
             if len(candidates) < limit:
                 queued = queued.limit(limit - len(candidates))
-                candidates += (await connection.execute(queued)).all()
+                candidates.extend((await connection.execute(queued)).all())
             # A job whose lease ran out on its last allowed attempt most likely killed its worker
             # (crash, OOM); running it again would kill the next one, so it goes to dead instead.
-            exhausted = [row for row in candidates if _out_of_attempts(row)]
-            ready = [row.id for row in candidates if not _out_of_attempts(row)]
+            exhausted = [
+                row
+                for row in candidates
+                if row.state == JobState.RUNNING.value and row.attempts >= row.max_attempts
+            ]
+            exhausted_ids = {row.id for row in exhausted}
+            ready = [row.id for row in candidates if row.id not in exhausted_ids]
             if exhausted:
                 await connection.execute(
                     update(jobs)
-                    .where(jobs.c.id.in_([row.id for row in exhausted]))
+                    .where(jobs.c.id.in_(exhausted_ids))
                     .values(**_finished(JobState.DEAD, now), last_error=_LEASE_EXPIRED)
                 )
             claimed: builtins.list[Job] = []
@@ -154,9 +159,7 @@ class SqlJobStore:
         """Mark the job done; False when `owner` no longer holds it (nothing is changed then)."""
         return await self._update_leased(job_id, owner, _finished(JobState.DONE, self._clock.now()))
 
-    async def fail(
-        self, job_id: str, owner: str, error: str, *, retry_at: datetime | None
-    ) -> bool:
+    async def fail(self, job_id: str, owner: str, error: str, *, retry_at: datetime | None) -> bool:
         """Record a failed attempt: queued again at `retry_at`, or dead when it is None.
 
         `error` is an exception type name or a short code, never a message: messages can carry
@@ -326,10 +329,6 @@ def _insert_for(connection: AsyncConnection) -> Callable[..., Any]:
     raise NotImplementedError(f"the job queue supports sqlite and postgresql, not {dialect}")
 
 
-def _out_of_attempts(row: Row[Any]) -> bool:
-    return bool(row.state == JobState.RUNNING.value and row.attempts >= row.max_attempts)
-
-
 def _unleased(now: datetime) -> dict[str, Any]:
     return {"lease_owner": None, "lease_expires_at": None, "updated_at": now}
 
@@ -338,7 +337,7 @@ def _finished(state: JobState, now: datetime) -> dict[str, Any]:
     return {**_unleased(now), "state": state.value, "finished_at": now}
 
 
-def _to_job(row: Mapping[str, Any]) -> Job:
+def _to_job(row: RowMapping) -> Job:
     return Job(
         id=row["id"],
         kind=row["kind"],

@@ -67,8 +67,8 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_until(check: Callable[[], Awaitable[bool]], within: float, what: str) -> None:
+    deadline = time.monotonic() + within
     while not await check():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
@@ -118,7 +118,7 @@ async def test_two_worker_processes_run_every_job_exactly_once(
         run_counts = (
             await connection.execute(select(per_job.c.runs, func.count()).group_by(per_job.c.runs))
         ).all()
-        per_pid = dict(
+        per_pid: dict[int, int] = dict(
             (
                 await connection.execute(
                     select(job_runs.c.pid, func.count()).group_by(job_runs.c.pid)

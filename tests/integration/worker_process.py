@@ -86,7 +86,7 @@ async def serve(args: argparse.Namespace) -> None:
         async with engine.connect():  # fail fast on a bad URL, and warm the pool
             pass
         if args.ready_file:
-            Path(args.ready_file).touch()
+            await asyncio.to_thread(Path(args.ready_file).touch)
         await worker.run(stop)
     finally:
         await engine.dispose()

@@ -23,7 +23,8 @@ def create_engine(url: str) -> AsyncEngine:
         # transactions never both read and then fail to upgrade (SQLITE_BUSY mid-transaction).
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per transaction; recycling handles idle server closes.
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def _ensure_sqlite_folder(url: str) -> None:
