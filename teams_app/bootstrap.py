@@ -19,13 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.job_queue import SqlJobStore
 from teams_app.adapters.messenger import SendLimits, TeamsMessenger
+from teams_app.adapters.sql.maintenance import purge
 from teams_app.adapters.sql.engine import create_engine, current_revision, head_revision, upgrade
 from teams_app.adapters.sql.uow import SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
 from teams_app.bot.auth import ConnectorAuthenticator, ConnectorKeys
 from teams_app.bot.connections import build_connections
 from teams_app.bot.presenters import CardRenderer
-from teams_app.jobs import job_handlers
+from teams_app.jobs import PURGE, PURGE_EVERY_SECONDS, job_handlers
 from teams_app.services import Services
 from teams_app.settings import Settings
 from teams_app.web import create_web_app
@@ -65,7 +66,7 @@ class Runtime:
         settings = self.settings
         return JobWorker(
             self.jobs,
-            job_handlers(self.services),
+            job_handlers(self.services, purge=self.purge_old),
             self.clock,
             concurrency=concurrency or max(1, settings.workers),
             lease_seconds=settings.job_lease_seconds,
@@ -88,6 +89,19 @@ class Runtime:
             "database": "ok",
             "migrations": {"current": current, "head": head},
         }
+
+    async def purge_old(self) -> dict[str, int]:
+        now = self.clock.now()
+        return await purge(
+            self.engine,
+            jobs_before=now - timedelta(days=self.settings.job_retention_days),
+            deliveries_before=now - timedelta(days=self.settings.delivery_retention_days),
+        )
+
+    async def register_schedules(self) -> None:
+        await self.jobs.upsert_schedule(
+            PURGE, PURGE, {}, PURGE_EVERY_SECONDS, first_run_at=self.clock.now()
+        )
 
     async def advance_clock(self, by: timedelta) -> datetime:
         if not isinstance(self.clock, MovableClock):

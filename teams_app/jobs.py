@@ -15,9 +15,13 @@ from teams_app.worker import PermanentJobError
 log = structlog.get_logger()
 
 JobHandler = Callable[[Job], Awaitable[None]]
+PURGE = "maintenance.purge"
+PURGE_EVERY_SECONDS = 24 * 3600
 
 
-def job_handlers(services: Services) -> Mapping[str, JobHandler]:
+def job_handlers(
+    services: Services, *, purge: Callable[[], Awaitable[dict[str, int]]]
+) -> Mapping[str, JobHandler]:
     async def notify(job: Job) -> None:
         try:
             receipt = await deliver_notification(
@@ -36,4 +40,8 @@ def job_handlers(services: Services) -> Mapping[str, JobHandler]:
             raise PermanentJobError("recipient_unreachable") from None
         log.info("notification_delivered", job_id=job.id, already_sent=receipt.already_sent)
 
-    return {NOTIFY: notify}
+    async def purge_old(job: Job) -> None:
+        removed = await purge()
+        log.info("purged", job_id=job.id, **removed)
+
+    return {NOTIFY: notify, PURGE: purge_old}

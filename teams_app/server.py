@@ -36,6 +36,7 @@ async def run_worker_tasks(
     runtime: Runtime, stop: asyncio.Event, *, workers: int
 ) -> list[asyncio.Task[None]]:
     tasks: list[asyncio.Task[None]] = []
+    await runtime.register_schedules()
     if workers > 0:
         tasks.append(asyncio.create_task(runtime.worker(concurrency=workers).run(stop)))
     if runtime.settings.local_mode:

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     job_backoff_base: float = Field(2.0, gt=0)
     job_backoff_max: float = Field(3600.0, gt=0)
     shutdown_grace_seconds: float = Field(20.0, ge=0)
+    job_retention_days: int = Field(30, ge=1)
+    delivery_retention_days: int = Field(180, ge=1)
 
     default_locale: str = "en"
     log_json: bool | None = None
