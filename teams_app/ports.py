@@ -74,10 +74,16 @@ class ConversationStore(Protocol):
 
 
 class DeliveryLog(Protocol):
-    async def find(self, delivery_key: str) -> str | None: ...  # activity id when already sent
+    """Which messages went out, by delivery key. `record` after a send gives at-least-once
+    (a crash between send and record repeats it); `record` before the send, then `confirm` or
+    `release`, gives at-most-once for messages where a repeat is worse than a loss."""
+
+    async def find(self, delivery_key: str) -> str | None: ...  # activity id ("" if unknown)
     async def record(
         self, delivery_key: str, conversation_id: str, activity_id: str | None, *, at: datetime
-    ) -> None: ...
+    ) -> bool: ...  # False when the key is already there
+    async def confirm(self, delivery_key: str, activity_id: str | None) -> None: ...
+    async def release(self, delivery_key: str) -> None: ...
 
 
 class UnitOfWork(Protocol):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from teams_app.adapters.sql.dialects import insert_for
 from teams_app.adapters.sql.tables import clock_offsets
 
 _ROW = "local"
@@ -43,9 +43,8 @@ class MovableClock:
         if by < timedelta(0):
             raise ValueError("the clock only moves forward")
         async with self._engine.begin() as connection:
-            insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert
             await connection.execute(
-                insert(clock_offsets)
+                insert_for(connection)(clock_offsets)
                 .values(name=_ROW, offset_seconds=0.0)
                 .on_conflict_do_nothing(index_elements=["name"])
             )

@@ -22,9 +22,9 @@ from typing import Any
 
 import structlog
 from sqlalchemy import RowMapping, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from teams_app.adapters.sql.dialects import insert_for
 from teams_app.adapters.sql.tables import jobs, schedules
 from teams_app.ports import Clock, Job, JobState
 
@@ -62,7 +62,7 @@ class SqlJobQueue:
         # same key at once must not both pass the look; the unique index decides, and the later
         # one waits for the earlier to commit (or roll back, and then inserts after all).
         statement = (
-            _insert_for(self._connection)(jobs)
+            insert_for(self._connection)(jobs)
             .values(
                 id=job_id,
                 kind=kind,
@@ -252,7 +252,7 @@ class SqlJobStore:
             raise ValueError("interval_seconds must be positive")
         async with self._engine.begin() as connection:
             statement = (
-                _insert_for(connection)(schedules)
+                insert_for(connection)(schedules)
                 .values(
                     name=name,
                     kind=kind,
@@ -318,15 +318,6 @@ def next_slot(slot: datetime, interval_seconds: float, now: datetime) -> datetim
     while following <= now:  # float rounding on long downtimes
         following += timedelta(seconds=interval_seconds)
     return following
-
-
-def _insert_for(connection: AsyncConnection) -> Callable[..., Any]:
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert
-    if dialect == "sqlite":
-        return sqlite.insert
-    raise NotImplementedError(f"the job queue supports sqlite and postgresql, not {dialect}")
 
 
 def _unleased(now: datetime) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from microsoft_agents.hosting.core import (
 
 from cards import help_card, verbs, welcome_card
 from teams_app.bot import presenters
-from teams_app.bot.turns import bot_was_added, conversation_ref_of, display_name_of
+from teams_app.bot.turns import bot_was_added, conversation_ref_of, person_name
 from teams_app.domain.conversations import ConversationKind
 from teams_app.logs import exception_fields
 from teams_app.ports import ExternalServiceError
@@ -100,19 +100,27 @@ def create_agent_app(
         if ref is None:
             return
         key = f"welcome:{ref.conversation_id}"
-        # Teams sends both installationUpdate and conversationUpdate on install: greet once.
+        # Teams sends installationUpdate and conversationUpdate together on install (and the
+        # Playground on every page load): claim the welcome first so exactly one turn sends it.
         async with services.uow() as work:
-            if await work.deliveries.find(key) is not None:
-                return
-        translate = t(context)
-        name = display_name_of(context.activity) if ref.kind is ConversationKind.PERSONAL else None
-        view = presenters.welcome_view(translate, kind=ref.kind, name=name)
-        response = await context.send_activity(card_activity(welcome_card(view), view.title))
-        async with services.uow() as work:
-            await work.deliveries.record(
-                key, ref.conversation_id, response.id if response else None,
-                at=services.clock.now(),
+            claimed = await work.deliveries.record(
+                key, ref.conversation_id, None, at=services.clock.now()
             )
+            await work.commit()
+        if not claimed:
+            return
+        translate = t(context)
+        name = await person_name(context) if ref.kind is ConversationKind.PERSONAL else None
+        view = presenters.welcome_view(translate, kind=ref.kind, name=name)
+        try:
+            response = await context.send_activity(card_activity(welcome_card(view), view.title))
+        except BaseException:
+            async with services.uow() as work:
+                await work.deliveries.release(key)  # the next install event may try again
+                await work.commit()
+            raise
+        async with services.uow() as work:
+            await work.deliveries.confirm(key, response.id if response else None)
             await work.commit()
         log.info("welcome_sent", conversation_kind=ref.kind.value)
 

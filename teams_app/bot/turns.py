@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import aiohttp
 from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.core import TurnContext
+from microsoft_agents.hosting.core.connector import ConnectorClientBase
 
 from teams_app.domain.conversations import ConversationKind, ConversationRef
 
@@ -58,3 +62,23 @@ def bot_was_added(activity: Activity) -> bool:
 def display_name_of(activity: Activity) -> str | None:
     sender = activity.from_property
     return sender.name if sender is not None and sender.name else None
+
+
+async def person_name(context: TurnContext, *, timeout: float = 3.0) -> str | None:
+    """The sender's display name. Install events often carry only ids, so ask the connector
+    for the member; a greeting without a name is better than a slow or failed one."""
+    name = display_name_of(context.activity)
+    sender = context.activity.from_property
+    conversation = context.activity.conversation
+    if name or sender is None or conversation is None:
+        return name
+    client = context.services.get(ConnectorClientBase)
+    if client is None:
+        return None
+    try:
+        member = await asyncio.wait_for(
+            client.conversations.get_conversation_member(conversation.id, sender.id), timeout
+        )
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return None
+    return member.name or None

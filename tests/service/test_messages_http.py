@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from teams_app.adapters.sql.tables import conversations
@@ -185,3 +187,23 @@ async def test_even_a_failing_error_handler_never_shows_the_exception(
     sent = [a.get("text", "") for _, a in await connector.wait_for(1)]
     assert any("Something went wrong" in text for text in sent)
     assert not any("secret" in text or "Exception" in text for text in sent)
+
+
+async def test_simultaneous_install_events_greet_once_without_errors(
+    start_service: ServiceFactory, connector: FakeConnector, database_url: str
+) -> None:
+    service = await start_service(database_url=database_url)
+    for _ in range(3):  # the Playground re-sends both events on every page load
+        results = await asyncio.gather(
+            service.post(an_install(connector.service_url)),
+            service.post(members_added(connector.service_url)),
+            service.post(an_install(connector.service_url, conversation_id="a:personal-2",
+                                    user_aad="aad-user-2")),
+            service.post(members_added(connector.service_url, conversation_id="a:personal-2",
+                                       user_aad="aad-user-2")),
+        )
+        assert [status for status, _ in results] == [202] * 4
+    await asyncio.sleep(0.2)
+    assert sorted(conversation for conversation, _ in connector.activities) == [
+        "a:personal-1", "a:personal-2"]
+    assert all("attachments" in activity for _, activity in connector.activities)

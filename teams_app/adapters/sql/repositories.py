@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from teams_app.adapters.sql.dialects import insert_for
 from teams_app.adapters.sql.tables import conversations, deliveries
 from teams_app.domain.conversations import ConversationKind, ConversationRef
 
@@ -27,19 +28,21 @@ class SqlConversationStore:
             "reference": ref.reference,
             "updated_at": at,
         }
-        changed = await self._connection.execute(
+        # Insert first: two turns of a new conversation may arrive together (Teams sends
+        # installationUpdate and conversationUpdate at once), and only one insert can win.
+        inserted = await self._connection.execute(
+            insert_for(self._connection)(conversations)
+            .values(conversation_id=ref.conversation_id, created_at=at, **values)
+            .on_conflict_do_nothing(index_elements=["conversation_id"])
+        )
+        if inserted.rowcount:
+            return True
+        await self._connection.execute(
             update(conversations)
             .where(conversations.c.conversation_id == ref.conversation_id)
             .values(values)
         )
-        if changed.rowcount:
-            return False
-        await self._connection.execute(
-            insert(conversations).values(
-                conversation_id=ref.conversation_id, created_at=at, **values
-            )
-        )
-        return True
+        return False
 
     async def get(self, conversation_id: str) -> ConversationRef | None:
         row = (
@@ -93,12 +96,28 @@ class SqlDeliveryLog:
 
     async def record(
         self, delivery_key: str, conversation_id: str, activity_id: str | None, *, at: datetime
-    ) -> None:
-        await self._connection.execute(
-            insert(deliveries).values(
+    ) -> bool:
+        """Record a send; False when the key was already recorded (or claimed)."""
+        result = await self._connection.execute(
+            insert_for(self._connection)(deliveries)
+            .values(
                 delivery_key=delivery_key,
                 conversation_id=conversation_id,
                 activity_id=activity_id,
                 sent_at=at,
             )
+            .on_conflict_do_nothing(index_elements=["delivery_key"])
+        )
+        return bool(result.rowcount)
+
+    async def confirm(self, delivery_key: str, activity_id: str | None) -> None:
+        await self._connection.execute(
+            update(deliveries)
+            .where(deliveries.c.delivery_key == delivery_key)
+            .values(activity_id=activity_id)
+        )
+
+    async def release(self, delivery_key: str) -> None:
+        await self._connection.execute(
+            delete(deliveries).where(deliveries.c.delivery_key == delivery_key)
         )

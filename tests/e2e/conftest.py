@@ -1,0 +1,71 @@
+"""The real service and the real Agents Playground, started once for the e2e module."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from graph import demo_org
+from teams_app.bootstrap import Runtime
+from teams_app.playground import PlaygroundProcess
+from teams_app.server import serve
+from teams_app.settings import Settings
+from tests.e2e.playground_client import PlaygroundClient
+from tests.pg import free_port
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+
+
+@dataclass
+class World:
+    runtime: Runtime
+    playground: PlaygroundClient
+    url: str
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    settings = Settings(
+        anonymous=True, local_mode=True, host="127.0.0.1", port=free_port(),
+        database_url=f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}",
+        workers=2, job_poll_seconds=0.1,
+    )
+    stop = asyncio.Event()
+    ready: asyncio.Future[Runtime] = asyncio.get_running_loop().create_future()
+
+    async def on_ready(runtime: Runtime) -> None:
+        ready.set_result(runtime)
+
+    service = asyncio.create_task(serve(settings, stop=stop, on_ready=on_ready))
+    lead = demo_org.learning_lead()
+    process = PlaygroundProcess(
+        bot_endpoint=f"http://127.0.0.1:{settings.port}/api/messages", port=free_port(),
+        current_user=lead, time_zone=lead.time_zone,
+    )
+    try:
+        runtime = await asyncio.wait_for(asyncio.shield(ready), 30)
+        info = await process.start()
+        async with PlaygroundClient(info.url) as client:
+            yield World(runtime, client, info.url)
+    finally:
+        await process.stop()
+        stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(service, 30)
+
+
+def require_browser() -> None:
+    from tests.e2e.screenshots import browser_available
+
+    reason = browser_available()
+    if reason is not None:
+        if os.environ.get("CI") or os.geteuid() == 0:
+            pytest.fail(f"{reason} (scripts/test installs it)")
+        pytest.skip(reason)
