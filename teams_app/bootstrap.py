@@ -8,15 +8,12 @@ from typing import Any
 
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core.authorization import Connections
-from microsoft_agents.hosting.core import (
-    AgentApplication,
-    RestChannelServiceClientFactory,
-    TurnState,
-)
+from microsoft_agents.hosting.core import AgentApplication, TurnState
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from teams_app.adapters.clock import MovableClock, SystemClock
+from teams_app.adapters.connector_pool import PooledClientFactory
 from teams_app.adapters.job_queue import SqlJobStore
 from teams_app.adapters.messenger import SendLimits, TeamsMessenger
 from teams_app.adapters.sql.maintenance import purge
@@ -43,6 +40,7 @@ class Runtime:
     jobs: SqlJobStore
     clock: SystemClock | MovableClock
     messenger: TeamsMessenger
+    clients: PooledClientFactory
 
     def web_app(self) -> Any:
         settings = self.settings
@@ -114,7 +112,7 @@ class Runtime:
             await self.clock.refresh()
 
     async def close(self) -> None:
-        await self.messenger.close()
+        await self.clients.close()
         await self.engine.dispose()
 
 
@@ -133,9 +131,10 @@ async def bootstrap(
     else:
         clock = SystemClock()
     connections = connections or build_connections(settings)
-    adapter = CloudAdapter(connection_manager=connections)
+    clients = PooledClientFactory(connections)
+    adapter = CloudAdapter(channel_service_client_factory=clients)
     messenger = TeamsMessenger(
-        RestChannelServiceClientFactory(connections),
+        clients,
         app_id=settings.app_id,
         limits=SendLimits(
             per_conversation_rate=settings.per_conversation_rate,
@@ -167,6 +166,7 @@ async def bootstrap(
         jobs=SqlJobStore(engine, clock, default_max_attempts=settings.job_max_attempts),
         clock=clock,
         messenger=messenger,
+        clients=clients,
     )
 
 

@@ -56,6 +56,7 @@ class Fault:
 class FakeConnector:
     activities: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     authorizations: list[str | None] = field(default_factory=list)
+    client_ports: set[int] = field(default_factory=set)  # one per TCP connection the bot opened
     faults: deque[Fault] = field(default_factory=deque)
     requests: int = 0
     url: str = ""
@@ -104,6 +105,9 @@ class FakeConnector:
 
         async def receive(request: web.Request) -> web.Response:
             self.requests += 1
+            peer = request.transport.get_extra_info("peername") if request.transport else None
+            if peer:
+                self.client_ports.add(peer[1])
             if self.faults:
                 fault = self.faults.popleft()
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}

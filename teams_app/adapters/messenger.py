@@ -6,10 +6,7 @@ connector rejects for new (non-reply) messages."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +35,6 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 # Microsoft's guidance for the Bot Connector: retry these with exponential backoff.
 TRANSIENT_STATUSES = frozenset({412, 429, 502, 504})
 GONE_STATUSES = frozenset({403, 404})
-_CLIENT_TTL_SECONDS = 20 * 60  # connector tokens live about an hour; renew well before
 _MAX_TRACKED_CONVERSATIONS = 10_000
 
 
@@ -67,14 +63,10 @@ class TeamsMessenger:
         *,
         app_id: str | None,
         limits: SendLimits,
-        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._factory = client_factory
         self._app_id = app_id or ""
         self._limits = limits
-        self._monotonic = monotonic
-        self._clients: dict[str, tuple[ConnectorClientBase, float]] = {}
-        self._client_lock = asyncio.Lock()
         self._conversation_limiters: OrderedDict[str, tuple[AsyncLimiter, AsyncLimiter]] = (
             OrderedDict()
         )
@@ -96,11 +88,6 @@ class TeamsMessenger:
             raise MessengerUnavailable("teams", error.status) from None
         return None  # unreachable: tenacity either returns or re-raises
 
-    async def close(self) -> None:
-        clients, self._clients = self._clients, {}
-        for client, _ in clients.values():
-            await client.close()
-
     async def _send_once(self, ref: ConversationRef, activity: Activity) -> str | None:
         per_second, per_30s = self._conversation_limiters_for(ref.conversation_id)
         async with self._tenant_limiter(ref.tenant_id or ""), per_30s, per_second:
@@ -112,8 +99,8 @@ class TeamsMessenger:
             except aiohttp.ClientResponseError as error:
                 if error.status in TRANSIENT_STATUSES:
                     raise _Transient(error.status, _retry_after(error.headers)) from None
-                if error.status in (401,):
-                    await self._drop_client(ref.service_url)  # stale token: next attempt renews
+                if error.status == 401:
+                    # A token the connector no longer takes; the provider renews it on expiry.
                     raise _Transient(error.status, None) from None
                 if error.status in GONE_STATUSES:
                     raise RecipientUnreachable("teams", error.status) from None
@@ -157,32 +144,19 @@ class TeamsMessenger:
         return limiter
 
     async def _client(self, service_url: str) -> ConnectorClientBase:
-        async with self._client_lock:
-            cached = self._clients.get(service_url)
-            if cached and self._monotonic() - cached[1] < _CLIENT_TTL_SECONDS:
-                return cached[0]
-            claims = (
-                ClaimsIdentity({"aud": self._app_id, "appid": self._app_id}, "Bearer")
-                if self._app_id
-                else ClaimsIdentity()
-            )
-            client = await self._factory.create_connector_client(
-                None,
-                claims,
-                service_url,
-                claims.get_token_audience(),
-                use_anonymous=not self._app_id,
-            )
-            self._clients[service_url] = (client, self._monotonic())
-            if cached:
-                await cached[0].close()
-            return client
-
-    async def _drop_client(self, service_url: str) -> None:
-        async with self._client_lock:
-            cached = self._clients.pop(service_url, None)
-        if cached:
-            await cached[0].close()
+        # The factory pools clients per service URL and token (see connector_pool.py).
+        claims = (
+            ClaimsIdentity({"aud": self._app_id, "appid": self._app_id}, "Bearer")
+            if self._app_id
+            else ClaimsIdentity()
+        )
+        return await self._factory.create_connector_client(
+            None,
+            claims,
+            service_url,
+            claims.get_token_audience(),
+            use_anonymous=not self._app_id,
+        )
 
 
 def outbound_activity(ref: ConversationRef, message: OutboundMessage) -> Activity:

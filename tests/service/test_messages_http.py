@@ -207,3 +207,14 @@ async def test_simultaneous_install_events_greet_once_without_errors(
     assert sorted(conversation for conversation, _ in connector.activities) == [
         "a:personal-1", "a:personal-2"]
     assert all("attachments" in activity for _, activity in connector.activities)
+
+
+async def test_replies_reuse_connections_to_the_connector(
+    start_service: ServiceFactory, connector: FakeConnector
+) -> None:
+    service = await start_service()
+    for _ in range(6):
+        await service.post(an_activity(connector.service_url, text="help"))
+    await connector.wait_for(6)
+    # The SDK alone opens a new connection per turn; the pooled clients keep one alive.
+    assert len(connector.client_ports) == 1
