@@ -3,6 +3,7 @@ deliberate silence (typing, reactions); errors end with a friendly message, neve
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from http import HTTPStatus
@@ -22,6 +23,7 @@ from microsoft_agents.hosting.core import (
     AgentApplication,
     ApplicationOptions,
     MemoryStorage,
+    RouteRank,
     TurnContext,
     TurnState,
 )
@@ -153,7 +155,18 @@ def create_agent_app(
             status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=help_card(view)
         )
 
-    @app.message()
+    # Catch-alls rank last: routes of equal rank have no defined order in the SDK.
+    @app.adaptive_card.action_execute(re.compile(".*"), rank=RouteRank.LAST)
+    async def on_unknown_execute(
+        context: TurnContext, _state: TurnState, _data: Any
+    ) -> AdaptiveCardInvokeResponse:
+        # A card from an older version, or a verb we no longer know: show what still works.
+        view = presenters.help_view(t(context), not_understood=True)
+        return AdaptiveCardInvokeResponse(
+            status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=help_card(view)
+        )
+
+    @app.message(rank=RouteRank.LAST)
     async def on_message(context: TurnContext, _state: TurnState) -> None:
         words = (context.activity.text or "").strip().lower().strip(".!")
         await send_help(context, not_understood=words not in presenters.HELP_WORDS)

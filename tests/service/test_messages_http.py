@@ -218,3 +218,15 @@ async def test_replies_reuse_connections_to_the_connector(
     await connector.wait_for(6)
     # The SDK alone opens a new connection per turn; the pooled clients keep one alive.
     assert len(connector.client_ports) == 1
+
+
+async def test_an_unknown_card_action_gets_the_help_card_not_an_error(
+    start_service: ServiceFactory, connector: FakeConnector
+) -> None:
+    service = await start_service()
+    status, body = await service.post(an_execute(connector.service_url, "plan.book.v0"))
+    assert status == 200 and body["type"] == CARD
+    assert "did not understand" in texts(body["value"])
+    await service.post(an_activity(connector.service_url, value={"verb": "plan.book.v0"}))
+    (_, answer), = await connector.wait_for(1)
+    assert "did not understand" in texts(card_of(answer))
