@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -60,6 +60,28 @@ class Settings(BaseSettings):
 
     default_locale: str = "en"
     log_json: bool | None = None
+
+    # --- Microsoft Graph (graph/client.py builds the one Graph client from these) ------------
+    # LEARNING_LOOP_GRAPH_*. The default base URL is the global Graph service (a national cloud
+    # sets its own); local mode points it at the emulator with graph_auth=static.
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_auth: Literal[
+        "secret", "certificate", "managed_identity", "workload_identity", "static"
+    ] = "secret"
+    graph_client_id: str | None = None  # Entra app (or user-assigned managed identity) id
+    graph_client_secret: str | None = Field(None, repr=False)
+    graph_certificate_path: Path | None = None  # PEM or PKCS12 with the private key
+    graph_certificate_password: str | None = Field(None, repr=False)
+    graph_tenant_id: str | None = None
+    graph_static_token: str | None = Field(None, repr=False)  # emulator only
+    graph_timeout_seconds: float = Field(30.0, gt=0)
+    graph_mailbox_concurrency: int = Field(4, ge=1, le=4)  # Outlook: 4 per app per mailbox
+    graph_global_concurrency: int = Field(32, ge=1, le=512)
+    graph_max_retries: int = Field(5, ge=0, le=10)  # the SDK retry handler caps at 10
+    graph_retry_backoff_seconds: float = Field(0.5, gt=0)  # when no Retry-After is sent
+    graph_teams_app_id: str | None = None  # the app's id in the org's Teams app catalog
+    graph_notification_url: str | None = None  # public HTTPS URL for change notifications
+    graph_lifecycle_url: str | None = None  # ... and for lifecycle notifications
 
     @field_validator("allowed_tenants", "token_issuers", mode="before")
     @classmethod

@@ -1,0 +1,236 @@
+"""JSON `$batch`: up to 20 requests per round trip, each inner answer handled on its own.
+
+msgraph-core 1.5's BatchRequestContent writes absolute URLs and `depends_on` (Graph documents
+relative URLs and `dependsOn`) and cannot read JSON bodies of inner responses, so the batch
+body is built here. It is still sent through the SDK's request adapter: same auth, retry
+handler (for the outer request), telemetry and error mapping as every other call. Inner
+requests come from the generated request builders (`to_post_request_information`), so their
+URLs and bodies are exactly what the SDK would send on its own.
+
+Graph throttles each inner request separately. An inner 429 (or 503/504) is retried alone,
+after its own Retry-After, together with whatever else is due at that time; requests that
+succeeded are never sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiota_abstractions.headers_collection import HeadersCollection
+from kiota_abstractions.method import Method
+from kiota_abstractions.request_information import RequestInformation
+from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+from graph.client import GraphConnection
+from graph.errors import Operation, error_for_status, retry_after_seconds
+from teams_app.ports import GraphError
+
+MAX_BATCH = 20  # Graph's documented limit per $batch
+RETRYABLE = frozenset({429, 503, 504})
+_COALESCE_SECONDS = 0.05  # retries due this close together travel in one batch
+_JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """One inner request. `info` may be a factory: serialising an SDK model costs about a
+    millisecond, so for thousands of requests it is done when the batch is about to be sent,
+    overlapping with other batches' round trips, instead of all up front."""
+
+    id: str
+    info: RequestInformation | Callable[[], RequestInformation] = field(repr=False)
+    operation: Operation
+    mailbox: str | None = None  # counts against that mailbox's concurrency limit
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    id: str
+    status: int
+    body: Any = field(default=None, repr=False)  # parsed JSON of a success, if any
+    error: GraphError | None = None
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class BatchSender:
+    def __init__(
+        self,
+        connection: GraphConnection,
+        *,
+        max_attempts: int = 6,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
+        self._graph = connection
+        self._max_attempts = max(1, max_attempts)
+        self._clock = monotonic
+
+    async def send(self, requests: Sequence[BatchRequest]) -> dict[str, BatchResult]:
+        """Every request's final result, by id. Never raises for a request's own failure."""
+        if len({r.id for r in requests}) != len(requests):
+            raise ValueError("batch request ids must be unique")
+        built: dict[str, dict[str, Any]] = {}  # per call: ids are only unique within it
+        loop = asyncio.get_running_loop()
+        now = self._clock or loop.time
+        attempts = {r.id: 0 for r in requests}
+        results: dict[str, BatchResult] = {}
+        waiting: list[tuple[float, BatchRequest]] = [(now(), r) for r in requests]
+        running: set[asyncio.Task[list[tuple[BatchRequest, BatchResult, float | None]]]] = set()
+        try:
+            while waiting or running:
+                horizon = now() + _COALESCE_SECONDS
+                due = [r for at, r in waiting if at <= horizon]
+                waiting = [(at, r) for at, r in waiting if at > horizon]
+                for chunk in plan_batches(due, per_mailbox=self._graph.limits.per_mailbox):
+                    for request in chunk:
+                        attempts[request.id] += 1
+                    running.add(asyncio.create_task(self._send_one(chunk, built)))
+                if not running:
+                    await asyncio.sleep(max(0.0, min(at for at, _ in waiting) - now()))
+                    continue
+                timeout = max(0.0, min(at for at, _ in waiting) - now()) if waiting else None
+                done, _ = await asyncio.wait(
+                    running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in done:
+                    running.discard(task)
+                    for request, result, retry_after in task.result():
+                        n = attempts[request.id]
+                        if retry_after is not None and n < self._max_attempts:
+                            waiting.append((now() + retry_after, request))
+                        else:
+                            results[request.id] = _with_attempts(result, n)
+        finally:
+            for task in running:  # only left over when we are failing or cancelled
+                task.cancel()
+        return results
+
+    async def _send_one(
+        self, chunk: Sequence[BatchRequest], built: dict[str, dict[str, Any]]
+    ) -> list[tuple[BatchRequest, BatchResult, float | None]]:
+        """One $batch round trip: (request, result, retry delay or None if final) each."""
+        counts: dict[str, int] = {}
+        for request in chunk:
+            if request.mailbox:
+                counts[request.mailbox] = counts.get(request.mailbox, 0) + 1
+
+        async def post() -> dict[str, Any]:
+            # Built inside the limits, so only the batches about to go out are serialised.
+            return await self._post({"requests": [self._inner(r, built) for r in chunk]})
+
+        try:
+            answer = await self._graph.call_batch(Operation.BATCH, post, mailbox_requests=counts)
+        except GraphError as exc:
+            # The whole batch failed after the SDK's retries; each request carries that error.
+            # Creates inside may or may not have happened: their transactionIds make a later
+            # retry safe.
+            return [(r, BatchResult(r.id, exc.status or 0, error=exc), None) for r in chunk]
+        by_id = {str(item.get("id")): item for item in answer.get("responses", [])}
+        out: list[tuple[BatchRequest, BatchResult, float | None]] = []
+        for request in chunk:
+            item = by_id.get(request.id)
+            if item is None:  # Graph lost it: treat as transient and send it again
+                error = error_for_status(None, request.operation, code="missingFromBatch")
+                out.append((request, BatchResult(request.id, 0, error=error), 1.0))
+                continue
+            out.append(_result(request, item))
+        return out
+
+    def _inner(self, request: BatchRequest, built: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        inner = built.get(request.id)
+        if inner is None:  # a retried request is not serialised twice
+            inner = built[request.id] = self._build(request)
+        return inner
+
+    def _build(self, request: BatchRequest) -> dict[str, Any]:
+        info = request.info if isinstance(request.info, RequestInformation) else request.info()
+        info.path_parameters["baseurl"] = self._graph.base_url
+        url = str(info.url)
+        if url.startswith(self._graph.base_url):
+            url = url[len(self._graph.base_url) :]
+        inner: dict[str, Any] = {
+            "id": request.id,
+            "method": info.http_method.value if info.http_method else "GET",
+            "url": url,
+        }
+        headers = {k: v for k, v in (info.request_headers or {}).items() if k.lower() != "accept"}
+        if info.content:
+            inner["body"] = json.loads(info.content)
+            headers.setdefault("Content-Type", _JSON)
+        if headers:
+            inner["headers"] = headers
+        return inner
+
+    async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        info = RequestInformation(Method.POST, "{+baseurl}/$batch", {})
+        info.headers = HeadersCollection()
+        info.headers.try_add("Content-Type", _JSON)
+        info.headers.try_add("Accept", _JSON)
+        info.content = json.dumps(body).encode()
+        adapter = self._graph.client.request_adapter
+        raw = await adapter.send_primitive_async(info, "bytes", {"XXX": ODataError})
+        return json.loads(raw or b"{}")
+
+
+def plan_batches(
+    requests: Sequence[BatchRequest], *, per_mailbox: int
+) -> list[list[BatchRequest]]:
+    """Chunks of at most 20, with at most `per_mailbox` requests for any one mailbox, so a
+    batch never trips the mailbox concurrency limit by itself. Order is kept within a mailbox."""
+    batches: list[list[BatchRequest]] = []
+    loads: list[dict[str, int]] = []
+    for request in requests:
+        key = (request.mailbox or "").lower()
+        for batch, load in zip(batches, loads, strict=True):
+            if len(batch) < MAX_BATCH and (not key or load.get(key, 0) < per_mailbox):
+                break
+        else:
+            batch, load = [], {}
+            batches.append(batch)
+            loads.append(load)
+        batch.append(request)
+        if key:
+            load[key] = load.get(key, 0) + 1
+    return batches
+
+
+def _result(
+    request: BatchRequest, item: dict[str, Any]
+) -> tuple[BatchRequest, BatchResult, float | None]:
+    status = int(item.get("status") or 0)
+    headers = {str(k): str(v) for k, v in (item.get("headers") or {}).items()}
+    body = _body(item.get("body"))
+    if 200 <= status < 300:
+        return request, BatchResult(request.id, status, body=body), None
+    code = ""
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        code = str(body["error"].get("code") or "")
+    retry_after = retry_after_seconds(headers)
+    error = error_for_status(status, request.operation, code=code, retry_after=retry_after)
+    result = BatchResult(request.id, status, body=body, error=error)
+    if status in RETRYABLE:
+        # Some services omit Retry-After; then a short pause, as the SDK would take.
+        return request, result, retry_after if retry_after is not None else 1.0
+    return request, result, None
+
+
+def _body(value: Any) -> Any:
+    # JSON bodies come back as objects; anything else base64-encoded.
+    if isinstance(value, str):
+        try:
+            return json.loads(base64.b64decode(value, validate=True))
+        except (ValueError, json.JSONDecodeError):
+            return value
+    return value
+
+
+def _with_attempts(result: BatchResult, attempts: int) -> BatchResult:
+    return BatchResult(result.id, result.status, result.body, result.error, attempts)

@@ -1,0 +1,282 @@
+"""GraphLists: teams_app.ports.Lists on SharePoint lists through Microsoft Graph.
+
+The organisation owns the data, so the adapter only ever adds: it creates a missing list, adds
+missing columns and switches on missing indexes, and never drops or alters a column or an item
+it did not write. Writes are idempotent through a unique, indexed key column (`LoopKey`): an
+upsert looks the key up first, and a concurrent or retried create that loses the race hits the
+unique constraint (409) and turns into an update instead of a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph.generated.models.boolean_column import BooleanColumn
+from msgraph.generated.models.choice_column import ChoiceColumn
+from msgraph.generated.models.column_definition import ColumnDefinition
+from msgraph.generated.models.date_time_column import DateTimeColumn
+from msgraph.generated.models.field_value_set import FieldValueSet
+from msgraph.generated.models.list_ import List_
+from msgraph.generated.models.list_info import ListInfo
+from msgraph.generated.models.list_item import ListItem as GraphListItem
+from msgraph.generated.models.number_column import NumberColumn
+from msgraph.generated.models.site import Site as GraphSite
+from msgraph.generated.models.text_column import TextColumn
+from msgraph.generated.sites.item.lists.item.items.items_request_builder import (
+    ItemsRequestBuilder,
+)
+from msgraph.generated.sites.item.lists.lists_request_builder import ListsRequestBuilder
+
+from graph.client import GraphConnection
+from graph.errors import Operation
+from teams_app.domain.directory import (
+    ColumnKind,
+    FieldValue,
+    ListColumn,
+    ListItem,
+    ListRef,
+    ListSchema,
+    Page,
+    Site,
+)
+from teams_app.ports import GraphConflict, GraphRejected
+
+
+def odata_string(value: str) -> str:
+    """A string literal for `$filter`: quoted, with single quotes doubled (OData ABNF).
+
+    "O'Brien" becomes 'O''Brien'; "x' or 1 eq 1" stays one literal instead of new syntax.
+    URL encoding is the SDK's job (query parameters go through its URI template).
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"odata_string quotes strings, not {type(value).__name__}")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def odata_literal(value: FieldValue) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):  # before int: bool is an int
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime):
+        return odata_string(_iso(value))
+    return odata_string(value)
+
+
+class GraphLists:
+    def __init__(self, graph: GraphConnection) -> None:
+        self._graph = graph
+
+    # --- sites -------------------------------------------------------------------------------
+
+    async def site_by_url(self, url: str) -> Site:
+        """A site from its web URL: GET /sites/{hostname}:{server-relative-path}."""
+        parts = urlsplit(url)
+        if not parts.hostname:
+            raise ValueError(f"not a site URL: {url!r}")
+        path = quote(parts.path.rstrip("/") or "/", safe="/")
+        raw = f"{self._graph.base_url}/sites/{parts.hostname}:{path}"
+        builder = self._graph.client.sites.by_site_id(parts.hostname).with_url(raw)
+        return _site(await self._graph.call(Operation.READ_SITE, builder.get))
+
+    async def site_by_id(self, site_id: str) -> Site:
+        builder = self._graph.client.sites.by_site_id(site_id)
+        return _site(await self._graph.call(Operation.READ_SITE, builder.get))
+
+    # --- schema ------------------------------------------------------------------------------
+
+    async def ensure_list(self, site_id: str, schema: ListSchema) -> ListRef:
+        """The list as `schema` describes it, created or completed; never anything removed."""
+        lists = self._graph.client.sites.by_site_id(site_id).lists
+        list_id = await self._find_list(site_id, schema.name)
+        if list_id is None:
+            body = List_(
+                display_name=schema.name,
+                description=schema.description or None,
+                columns=[_column_definition(c) for c in schema.columns],
+                list_=ListInfo(template="genericList"),
+            )
+            try:
+                created = await self._graph.call(Operation.MANAGE_LISTS, lambda: lists.post(body))
+                list_id = created.id if created else None
+            except GraphConflict:
+                # Another instance created it between our look and our create.
+                list_id = await self._find_list(site_id, schema.name)
+            if list_id is None:
+                raise GraphRejected(status=None, detail="list create answered without an id")
+        await self._complete_columns(site_id, list_id, schema)
+        return ListRef(
+            site_id=site_id,
+            list_id=list_id,
+            name=schema.name,
+            key_column=schema.key_column,
+            indexed=frozenset(c.name for c in schema.indexed_columns),
+        )
+
+    async def _find_list(self, site_id: str, name: str) -> str | None:
+        lists = self._graph.client.sites.by_site_id(site_id).lists
+        config = RequestConfiguration(
+            query_parameters=ListsRequestBuilder.ListsRequestBuilderGetQueryParameters(
+                select=["id", "name", "displayName"]
+            )
+        )
+        page = await self._graph.call(Operation.MANAGE_LISTS, lambda: lists.get(config))
+        while page is not None:
+            for found in page.value or []:
+                if name in (found.display_name, found.name):
+                    return found.id
+            if not page.odata_next_link:
+                return None
+            following = lists.with_url(page.odata_next_link)
+            page = await self._graph.call(Operation.MANAGE_LISTS, following.get)
+        return None
+
+    async def _complete_columns(self, site_id: str, list_id: str, schema: ListSchema) -> None:
+        columns = self._graph.client.sites.by_site_id(site_id).lists.by_list_id(list_id).columns
+        answer = await self._graph.call(Operation.MANAGE_LISTS, columns.get)
+        existing = {c.name: c for c in (answer.value if answer and answer.value else [])}
+        for wanted in schema.columns:
+            have = existing.get(wanted.name)
+            if have is None:
+                definition = _column_definition(wanted)
+                try:
+                    await self._graph.call(
+                        Operation.MANAGE_LISTS, lambda d=definition: columns.post(d)
+                    )
+                except GraphConflict:
+                    pass  # added meanwhile by another instance
+            elif wanted.indexed and not have.indexed and have.id:
+                # Only the index is switched on; the column's type and data stay as they are.
+                column = columns.by_column_definition_id(have.id)
+                await self._graph.call(
+                    Operation.MANAGE_LISTS,
+                    lambda c=column: c.patch(ColumnDefinition(indexed=True)),
+                )
+
+    # --- items -------------------------------------------------------------------------------
+
+    async def add_item(self, ref: ListRef, fields: Mapping[str, FieldValue]) -> ListItem:
+        body = GraphListItem(fields=FieldValueSet(additional_data=_wire_fields(fields)))
+        info = self._items(ref).to_post_request_information(body)
+        created = await self._graph.call_json(Operation.WRITE_ITEMS, info)
+        return _item(created, created=True)
+
+    async def update_item(
+        self, ref: ListRef, item_id: str, fields: Mapping[str, FieldValue]
+    ) -> ListItem:
+        target = self._items(ref).by_list_item_id(item_id).fields
+        body = FieldValueSet(additional_data=_wire_fields(fields))
+        info = target.to_patch_request_information(body)
+        updated = await self._graph.call_json(Operation.WRITE_ITEMS, info)
+        values = {k: v for k, v in updated.items() if not k.startswith("@")} or dict(fields)
+        return ListItem(id=item_id, fields=values)
+
+    async def upsert_item(
+        self, ref: ListRef, key: str, fields: Mapping[str, FieldValue]
+    ) -> ListItem:
+        """Create or update the item whose key column holds `key`: at most one ever exists."""
+        values = {**fields, ref.key_column: key}
+        values.setdefault("Title", key)  # SharePoint's built-in required column
+        existing = await self.item_by_key(ref, key)
+        if existing is not None:
+            return await self.update_item(ref, existing.id, values)
+        try:
+            return await self.add_item(ref, values)
+        except GraphConflict:
+            # A concurrent (or retried, already applied) create won: the unique key held.
+            existing = await self.item_by_key(ref, key)
+            if existing is None:
+                raise
+            return await self.update_item(ref, existing.id, values)
+
+    async def item_by_key(self, ref: ListRef, key: str) -> ListItem | None:
+        page = await self.query_items(ref, {ref.key_column: key}, page_size=2)
+        return page.items[0] if page.items else None
+
+    async def query_items(
+        self,
+        ref: ListRef,
+        where: Mapping[str, FieldValue],
+        *,
+        page_size: int = 200,
+        cursor: str | None = None,
+    ) -> Page[ListItem]:
+        """Items whose columns equal the given values. Only indexed columns: past 5,000 items
+        SharePoint refuses filters on anything else."""
+        if cursor:
+            info = self._graph.request_for_url(cursor)
+        else:
+            unindexed = sorted(set(where) - set(ref.indexed))
+            if unindexed:
+                raise ValueError(f"filter on columns without an index: {', '.join(unindexed)}")
+            clauses = [f"fields/{name} eq {odata_literal(v)}" for name, v in where.items()]
+            query = ItemsRequestBuilder.ItemsRequestBuilderGetQueryParameters(
+                filter=" and ".join(clauses) or None, expand=["fields"], top=page_size
+            )
+            info = self._items(ref).to_get_request_information(
+                RequestConfiguration(query_parameters=query)
+            )
+        page = await self._graph.call_json(Operation.READ_ITEMS, info)
+        return Page(
+            items=tuple(_item(v) for v in page.get("value") or []),
+            cursor=page.get("@odata.nextLink"),
+        )
+
+    def _items(self, ref: ListRef) -> ItemsRequestBuilder:
+        site = self._graph.client.sites.by_site_id(ref.site_id)
+        return site.lists.by_list_id(ref.list_id).items
+
+
+def _site(site: GraphSite | None) -> Site:
+    if site is None or not site.id:
+        raise GraphRejected(status=None, detail="site answered without an id")
+    return Site(id=site.id, web_url=site.web_url or "", display_name=site.display_name or "")
+
+
+def _column_definition(column: ListColumn) -> ColumnDefinition:
+    definition = ColumnDefinition(
+        name=column.name,
+        display_name=column.display_name or column.name,
+        indexed=column.indexed,
+        enforce_unique_values=column.unique,
+        required=column.required,
+    )
+    match column.kind:
+        case ColumnKind.TEXT:
+            definition.text = TextColumn()
+        case ColumnKind.NOTE:
+            definition.text = TextColumn(allow_multiple_lines=True)
+        case ColumnKind.NUMBER:
+            definition.number = NumberColumn()
+        case ColumnKind.BOOLEAN:
+            definition.boolean = BooleanColumn()
+        case ColumnKind.DATE_TIME:
+            definition.date_time = DateTimeColumn(format="dateTime")
+        case ColumnKind.CHOICE:
+            definition.choice = ChoiceColumn(choices=list(column.choices))
+    return definition
+
+
+def _wire_fields(fields: Mapping[str, FieldValue]) -> dict[str, Any]:
+    return {k: _iso(v) if isinstance(v, datetime) else v for k, v in fields.items()}
+
+
+def _item(item: Mapping[str, Any], *, created: bool = False) -> ListItem:
+    """An item from Graph's JSON (see GraphConnection.call_json for why not the model)."""
+    if not item.get("id"):
+        raise GraphRejected(status=None, detail="item answered without an id")
+    fields = item.get("fields") or {}
+    values = {k: v for k, v in fields.items() if not k.startswith("@")}
+    return ListItem(id=str(item["id"]), fields=values, etag=item.get("eTag"), created=created)
+
+
+def _iso(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("list date-times are tz-aware")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,83 @@
+"""GraphDirectory against the emulator: people by id or UPN, filtered pages, groups, reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.client import GraphConnection
+from graph.directory import GraphDirectory
+from teams_app.domain.directory import PeopleQuery
+from teams_app.ports import GraphForbidden, GraphNotFound
+from tests.graph.adapter_fixtures import graph_fixture, graph_settings_fixture  # noqa: F401
+from tests.graph.conftest import GraphEmulator
+
+
+async def test_user_by_id_and_by_upn(graph_emulator: GraphEmulator, graph: GraphConnection) -> None:
+    ada = await graph_emulator.control.add_user(
+        "Ada Lovelace", department="Research", job_title="Analyst", preferred_language="en-GB"
+    )
+    directory = GraphDirectory(graph)
+    by_id = await directory.user(ada["id"])
+    by_upn = await directory.user(ada["userPrincipalName"])
+    assert by_id == by_upn
+    assert by_id.object_id == ada["id"]
+    assert by_id.department == "Research"
+    assert by_id.mailbox == ada["mail"]
+    assert "Ada" not in repr(by_id)  # names stay out of logs
+    with pytest.raises(GraphNotFound):
+        await directory.user("00000000-0000-0000-0000-000000000000")
+
+
+async def test_filtered_users_quote_obrien_and_page(
+    graph_emulator: GraphEmulator, graph: GraphConnection
+) -> None:
+    control = graph_emulator.control
+    for n in range(5):
+        await control.add_user(f"Member {n}", department="O'Brien's Team")
+    await control.add_user("Other", department="OBrien's Team")
+    await control.add_user("Left", department="O'Brien's Team", account_enabled=False)
+    directory = GraphDirectory(graph)
+
+    page = await directory.users(PeopleQuery(department="O'Brien's Team", page_size=3))
+    people = list(page.items)
+    while page.cursor:
+        page = await directory.users(PeopleQuery(), cursor=page.cursor)
+        people += page.items
+    assert len(people) == 5
+    assert {p.department for p in people} == {"O'Brien's Team"}
+    assert all(p.account_enabled for p in people)
+    sneaky = await directory.users(PeopleQuery(department="x' or department ne 'y"))
+    assert sneaky.items == ()
+
+
+async def test_group_members_are_transitive_users_and_reports_direct(
+    graph_emulator: GraphEmulator, graph: GraphConnection
+) -> None:
+    control = graph_emulator.control
+    lead = await control.add_user("Lead")
+    ann = await control.add_user("Ann", manager_id=lead["id"])
+    bob = await control.add_user("Bob", manager_id=lead["id"])
+    cy = await control.add_user("Cy")
+    inner = await control.add_group("Inner", [cy["id"]])
+    outer = await control.add_group("Outer", [ann["id"], bob["id"], inner["id"]])
+    directory = GraphDirectory(graph, page_size=2)
+
+    members = await directory.group_members(outer["id"])
+    assert sorted(p.object_id for p in members) == sorted([ann["id"], bob["id"], cy["id"]])
+    reports = await directory.direct_reports(lead["id"])
+    assert sorted(p.object_id for p in reports) == sorted([ann["id"], bob["id"]])
+    with pytest.raises(GraphNotFound):
+        await directory.group_members("no-such-group")
+
+
+async def test_forbidden_group_read_names_group_member_read_all(
+    graph_emulator: GraphEmulator, graph: GraphConnection
+) -> None:
+    group = await graph_emulator.control.add_group("G", [])
+    await graph_emulator.control.set_limits(
+        fail_next=[{"match": "transitiveMembers", "status": 403,
+                    "code": "Authorization_RequestDenied"}]
+    )
+    with pytest.raises(GraphForbidden) as caught:
+        await GraphDirectory(graph).group_members(group["id"])
+    assert caught.value.permission == "GroupMember.Read.All"
