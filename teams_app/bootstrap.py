@@ -12,6 +12,10 @@ from microsoft_agents.hosting.core import AgentApplication, TurnState
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from graph.calendar import GraphCalendar
+from graph.client import GraphConnection, build_graph
+from graph.directory import GraphDirectory
+from graph.lists import GraphLists
 from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.connector_pool import PooledClientFactory
 from teams_app.adapters.job_queue import SqlJobStore
@@ -41,6 +45,7 @@ class Runtime:
     clock: SystemClock | MovableClock
     messenger: TeamsMessenger
     clients: PooledClientFactory
+    graph: GraphConnection | None = None
 
     def web_app(self) -> Any:
         settings = self.settings
@@ -86,6 +91,7 @@ class Runtime:
             "ready": current == head,
             "database": "ok",
             "migrations": {"current": current, "head": head},
+            "graph": self.graph.base_url if self.graph else "not configured",
         }
 
     async def purge_old(self) -> dict[str, int]:
@@ -113,6 +119,8 @@ class Runtime:
 
     async def close(self) -> None:
         await self.clients.close()
+        if self.graph is not None:
+            await self.graph.aclose()
         await self.engine.dispose()
 
 
@@ -150,12 +158,16 @@ async def bootstrap(
     def uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, clock, job_max_attempts=settings.job_max_attempts)
 
+    graph = build_graph(settings) if settings.graph_configured else None
     services = Services(
         settings=settings,
         uow=uow,
         clock=clock,
         messenger=messenger,
         renderer=CardRenderer(settings.default_locale),
+        calendar=GraphCalendar(graph) if graph else None,
+        directory=GraphDirectory(graph) if graph else None,
+        lists=GraphLists(graph) if graph else None,
     )
     return Runtime(
         settings=settings,
@@ -167,6 +179,7 @@ async def bootstrap(
         clock=clock,
         messenger=messenger,
         clients=clients,
+        graph=graph,
     )
 
 

@@ -96,6 +96,7 @@ def worker(
 def demo(
     port: Annotated[int, typer.Option(help="Port of the bot endpoint.")] = 3978,
     playground_port: Annotated[int, typer.Option(help="Port of the Agents Playground.")] = 56150,
+    graph_port: Annotated[int, typer.Option(help="Port of the local Graph emulator.")] = 5039,
     database_url: DatabaseOption = "sqlite+aiosqlite:///.learning-loop/demo.db",
 ) -> None:
     """Start the service in local mode with the Agents Playground and a demo organisation."""
@@ -105,7 +106,8 @@ def demo(
         anonymous=True, local_mode=True, host="127.0.0.1", port=port, database_url=database_url
     )
     configure_logging(json=False)
-    run(run_demo(settings, playground_port=playground_port, console=console))
+    run(run_demo(settings, playground_port=playground_port, graph_port=graph_port,
+                 console=console))
 
 
 @db_app.command("upgrade")

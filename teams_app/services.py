@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from teams_app.bot.presenters import CardRenderer
-from teams_app.ports import Clock, Messenger, UnitOfWork
+from teams_app.ports import Calendar, Clock, Directory, Lists, Messenger, UnitOfWork
 from teams_app.settings import Settings
 
 
@@ -17,3 +17,7 @@ class Services:
     clock: Clock
     messenger: Messenger
     renderer: CardRenderer
+    # Microsoft Graph, when configured (LEARNING_LOOP_GRAPH_*); None otherwise.
+    calendar: Calendar | None = None
+    directory: Directory | None = None
+    lists: Lists | None = None

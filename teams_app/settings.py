@@ -110,6 +110,15 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def graph_configured(self) -> bool:
+        """Whether Graph credentials are set; without them the service runs without Graph."""
+        if self.graph_auth == "static":
+            return bool(self.graph_static_token)
+        if self.graph_auth in ("secret", "certificate"):
+            return bool(self.graph_client_id and self.graph_tenant_id)
+        return True  # managed and workload identities come from the environment
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
