@@ -49,8 +49,8 @@ async def connector_site() -> tuple[web.AppRunner, str, list[int]]:
     return runner, f"http://{host}:{port}/", received
 
 
-async def wait_ready(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_ready(url: str, within_seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + within_seconds
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
             try:
@@ -101,8 +101,9 @@ async def run_one(database_url: str, label: str, args: argparse.Namespace) -> st
     env = {**os.environ, "LEARNING_LOOP_ANONYMOUS": "true", "LEARNING_LOOP_PORT": str(port),
            "LEARNING_LOOP_DATABASE_URL": database_url, "LEARNING_LOOP_WORKERS": "0",
            "LEARNING_LOOP_LOG_JSON": "true"}
-    process = subprocess.Popen([sys.executable, "-m", "teams_app.cli", "serve"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "teams_app.cli", "serve", env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
         await wait_ready(url)
@@ -110,7 +111,7 @@ async def run_one(database_url: str, label: str, args: argparse.Namespace) -> st
                                                 args.concurrency, args.conversations)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        await asyncio.wait_for(process.wait(), 30)
         await runner.cleanup()
     quantiles = statistics.quantiles(latencies, n=100)
     return (f"| {label} | {args.requests} | {args.concurrency} | {len(latencies) / elapsed:,.0f} "

@@ -14,6 +14,7 @@ import httpx
 from kiota_abstractions.api_error import APIError
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
+from teams_app.domain.backoff import retry_after_seconds as parse_retry_after
 from teams_app.ports import (
     GraphConflict,
     GraphError,
@@ -70,16 +71,12 @@ _UNAVAILABLE = frozenset({408, 500, 502, 503, 504, 507, 509})
 
 
 def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
-    """Retry-After as seconds (Graph sends seconds, possibly fractional); None when absent."""
+    """Retry-After from headers of any case; None when absent."""
     if not headers:
         return None
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+    return parse_retry_after(
+        next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    )
 
 
 def error_for_status(

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core.authorization import Connections
 from microsoft_agents.hosting.core import AgentApplication, TurnState
+from microsoft_agents.hosting.core.authorization import Connections
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,8 +20,8 @@ from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.connector_pool import PooledClientFactory
 from teams_app.adapters.job_queue import SqlJobStore
 from teams_app.adapters.messenger import SendLimits, TeamsMessenger
-from teams_app.adapters.sql.maintenance import purge
 from teams_app.adapters.sql.engine import create_engine, current_revision, head_revision, upgrade
+from teams_app.adapters.sql.maintenance import purge
 from teams_app.adapters.sql.uow import SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
 from teams_app.bot.auth import ConnectorAuthenticator, ConnectorKeys

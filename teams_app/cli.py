@@ -66,8 +66,12 @@ DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to bind.")] = None,
-    workers: Annotated[int | None, typer.Option(help="Job worker concurrency in this process.")] = None,
-    local: Annotated[bool, typer.Option("--local", help="Local anonymous mode with a movable clock.")] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="Job worker concurrency in this process.")
+    ] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="Local anonymous mode with a movable clock.")
+    ] = False,
 ) -> None:
     """Run the bot endpoint, health checks and job workers."""
     from teams_app.server import serve as serve_forever
@@ -150,7 +154,10 @@ def jobs_retry(
         return await runtime.jobs.retry(job_id)
 
     if not run(with_runtime(db_settings(database_url), go)):
-        console.print(f"[red]No dead job with id {job_id}.[/red] See `learning-loop jobs list --state dead`.")
+        console.print(
+            f"[red]No dead job with id {job_id}.[/red] "
+            "See `learning-loop jobs list --state dead`."
+        )
         raise typer.Exit(1)
     console.print(f"Job {job_id} is queued again.")
 

@@ -1,4 +1,4 @@
-"""Builders for Teams activities as the connector sends them (shapes from Teams' documented payloads)."""
+"""Builders for Teams activities as the connector sends them (Teams' documented shapes)."""
 
 from __future__ import annotations
 

@@ -87,8 +87,10 @@ class FakeConnector:
     def sent_to(self, conversation_id: str) -> list[dict[str, Any]]:
         return [activity for conv, activity in self.activities if conv == conversation_id]
 
-    async def wait_for(self, count: int, timeout: float = 10.0) -> list[tuple[str, dict[str, Any]]]:
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def wait_for(
+        self, count: int, within_seconds: float = 10.0
+    ) -> list[tuple[str, dict[str, Any]]]:
+        deadline = asyncio.get_running_loop().time() + within_seconds
         while len(self.activities) < count:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:

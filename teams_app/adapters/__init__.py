@@ -1,1 +1,1 @@
-"""Adapters: the ports of teams_app.ports implemented on real technology. Only bootstrap imports them."""
+"""Adapters: the ports of teams_app.ports on real technology. Only bootstrap imports them."""

@@ -20,7 +20,7 @@ class SystemClock:
 
 
 class MovableClock:
-    """System time plus an offset. Only ever moves forward, like time does for the people using it."""
+    """System time plus an offset. Only moves forward, like time for the people using it."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine

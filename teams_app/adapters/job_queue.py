@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import math
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 

@@ -25,6 +25,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from teams_app.domain.backoff import retry_after_seconds
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
 from teams_app.ports import ExternalServiceError, MessengerUnavailable, RecipientUnreachable
@@ -98,7 +99,8 @@ class TeamsMessenger:
                 )
             except aiohttp.ClientResponseError as error:
                 if error.status in TRANSIENT_STATUSES:
-                    raise _Transient(error.status, _retry_after(error.headers)) from None
+                    retry_after = error.headers.get("Retry-After") if error.headers else None
+                    raise _Transient(error.status, retry_after_seconds(retry_after)) from None
                 if error.status == 401:
                     # A token the connector no longer takes; the provider renews it on expiry.
                     raise _Transient(error.status, None) from None
@@ -177,12 +179,3 @@ def outbound_activity(ref: ConversationRef, message: OutboundMessage) -> Activit
         fields["summary"] = message.summary
     return Activity(**{key: value for key, value in fields.items() if value is not None})
 
-
-def _retry_after(headers: Any) -> float | None:
-    value = headers.get("Retry-After") if headers else None
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None

@@ -18,7 +18,6 @@ from microsoft_agents.activity import (
     InvokeResponse,
 )
 from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core.authorization import Connections
 from microsoft_agents.hosting.core import (
     AgentApplication,
     ApplicationOptions,
@@ -27,6 +26,7 @@ from microsoft_agents.hosting.core import (
     TurnContext,
     TurnState,
 )
+from microsoft_agents.hosting.core.authorization import Connections
 
 from cards import help_card, verbs, welcome_card
 from teams_app.bot import presenters

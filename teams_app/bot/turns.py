@@ -64,7 +64,7 @@ def display_name_of(activity: Activity) -> str | None:
     return sender.name if sender is not None and sender.name else None
 
 
-async def person_name(context: TurnContext, *, timeout: float = 3.0) -> str | None:
+async def person_name(context: TurnContext, *, within_seconds: float = 3.0) -> str | None:
     """The sender's display name. Install events often carry only ids, so ask the connector
     for the member; a greeting without a name is better than a slow or failed one."""
     name = display_name_of(context.activity)
@@ -77,7 +77,8 @@ async def person_name(context: TurnContext, *, timeout: float = 3.0) -> str | No
         return None
     try:
         member = await asyncio.wait_for(
-            client.conversations.get_conversation_member(conversation.id, sender.id), timeout
+            client.conversations.get_conversation_member(conversation.id, sender.id),
+            within_seconds,
         )
     except (aiohttp.ClientError, TimeoutError, ValueError):
         return None

@@ -26,3 +26,15 @@ def retry_delay(attempt: int, *, base: float, cap: float, rand: float) -> float:
     ceiling = min(cap, base * 2.0 ** min(attempt - 1, _MAX_EXPONENT))
     floor = min(base / 2, cap)
     return max(floor, rand * ceiling)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header in seconds; Graph and the Bot Connector send (possibly fractional)
+    seconds. None when absent or not a number, so the caller falls back to its own backoff."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return max(0.0, seconds) if seconds == seconds else None  # NaN is not a delay

@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 async def test_install_gets_a_welcome_card(world: World) -> None:
     pg = world.playground
     await pg.install(pg.personal_chat_id)
-    message = await pg.wait_for_message(pg.personal_chat_id, card_contains("Welcome to Learning Loop"))
+    message = await pg.wait_for_message(
+        pg.personal_chat_id, card_contains("Welcome to Learning Loop")
+    )
     (card,) = adaptive_cards(message)
     assert_valid_card(card)
     assert "Ingrid" in str(card)  # greeted by name, from the Playground's current user

@@ -15,17 +15,6 @@ from teams_app.ports import JobState
 from tests.fakes import FakeClock
 from tests.integration.jobs_support import START, add_job, enqueue, job
 
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-def store(engine: AsyncEngine, clock: FakeClock) -> SqlJobStore:
-    return SqlJobStore(engine, clock, default_max_attempts=3)
-
-
 # -- enqueue and claim --------------------------------------------------------------------------
 
 

@@ -6,7 +6,6 @@ import asyncio
 import time
 from datetime import timedelta
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from structlog.testing import capture_logs
 
@@ -25,17 +24,6 @@ from tests.integration.jobs_support import (
     make_worker,
     ok,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-def store(engine: AsyncEngine, clock: FakeClock) -> SqlJobStore:
-    return SqlJobStore(engine, clock, default_max_attempts=3)
-
 
 # -- outcomes, retries, dead letters -----------------------------------------------------------
 

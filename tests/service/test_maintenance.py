@@ -42,4 +42,5 @@ async def test_purge_removes_only_what_is_past_retention(
     await runtime.advance_clock(timedelta(days=180))
     await runtime.worker().run_once()
     async with runtime.engine.connect() as connection:
-        assert (await connection.execute(select(func.count()).select_from(deliveries))).scalar() == 0
+        left = await connection.execute(select(func.count()).select_from(deliveries))
+        assert left.scalar() == 0

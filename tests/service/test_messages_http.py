@@ -91,7 +91,9 @@ async def test_unknown_text_gets_the_help_card_with_a_notice(
     start_service: ServiceFactory, connector: FakeConnector
 ) -> None:
     service = await start_service()
-    await service.post(an_activity(connector.service_url, text="what is the weather", locale="fr-FR"))
+    await service.post(
+        an_activity(connector.service_url, text="what is the weather", locale="fr-FR")
+    )
     (_, answer), = await connector.wait_for(1)
     content = texts(card_of(answer))
     assert "did not understand" in content  # French is not offered: English, never silence

@@ -14,7 +14,7 @@ from teams_app.use_cases.notifications import (
     schedule_notification,
 )
 from tests.builders import USER_AAD, an_install
-from tests.connector import Fault, FakeConnector
+from tests.connector import FakeConnector, Fault
 from tests.service.conftest import RunningService, ServiceFactory
 
 

@@ -19,7 +19,9 @@ async def purge(
 ) -> dict[str, int]:
     async with engine.begin() as connection:
         finished = await connection.execute(
-            delete(jobs).where(jobs.c.state == JobState.DONE.value, jobs.c.finished_at < jobs_before)
+            delete(jobs).where(
+                jobs.c.state == JobState.DONE.value, jobs.c.finished_at < jobs_before
+            )
         )
         delivered = await connection.execute(
             delete(deliveries).where(deliveries.c.sent_at < deliveries_before)
