@@ -1,0 +1,139 @@
+"""The Outlook events a plan books: a member's recurring slot, or the team's recurring session.
+
+Pure. The texts arrive as `SlotTexts` (English defaults) so the caller can pass the member's
+language from the card translations. The transaction id is derived from plan, member and plan
+revision: the Graph SDK retries POSTs and booking jobs re-run, and Graph answers a create with a
+known transactionId with the event it already made instead of a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from html import escape
+
+from teams_app.domain.cadences import CadenceKind
+from teams_app.domain.calendar import Attendee, EventDraft, Recurrence
+from teams_app.domain.directory import Person
+from teams_app.domain.learning_plans import LearningPlan
+from teams_app.domain.slots import SlotTime
+
+# Fixed forever: changing it would give every booked slot a new transaction id.
+_TRANSACTIONS = uuid.UUID("5b0f5c9e-3d0a-4a8e-9a57-6c1e2f0b7d41")
+TEAM_SESSION_MEMBER = "team-session"  # stands in for the member in a team session's id
+REMINDER_MINUTES = 15
+_SUBJECT_GOAL_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class SlotTexts:
+    subject: str = "Learning time"
+    goal_label: str = "Goal"
+    material_label: str = "Study before the session"
+    protected: str = (
+        "This time is protected for learning. Please keep it free; if work collides, "
+        "Learning Loop will offer to move it."
+    )
+
+
+def slot_transaction_id(plan_id: str, member_id: str, revision: int) -> str:
+    return str(uuid.uuid5(_TRANSACTIONS, f"{plan_id}/{member_id}/{revision}"))
+
+
+def slot_event_draft(
+    plan: LearningPlan, member_id: str, slot: SlotTime, *, texts: SlotTexts | None = None
+) -> EventDraft:
+    """The member's own recurring series at the slot's local time, in their zone."""
+    return _draft(plan, slot, slot_transaction_id(plan.id, member_id, plan.revision), texts)
+
+
+def team_session_draft(
+    plan: LearningPlan,
+    slot: SlotTime,
+    attendees: Sequence[Person],
+    *,
+    texts: SlotTexts | None = None,
+) -> EventDraft:
+    """One recurring online meeting in the organiser's (plan owner's) calendar."""
+    draft = _draft(
+        plan, slot, slot_transaction_id(plan.id, TEAM_SESSION_MEMBER, plan.revision), texts
+    )
+    invited = tuple(
+        Attendee(address=p.mailbox, name=p.display_name)
+        for p in attendees
+        if p.object_id != plan.owner_id  # the organiser is not their own attendee
+    )
+    return replace(draft, attendees=invited, online_meeting=True)
+
+
+def slot_recurrence(plan: LearningPlan, slot: SlotTime, first: date) -> Recurrence:
+    """The series rule. It starts on the first session's date, as Graph asks, which keeps
+    every-N-weeks and every-N-months in step because the first session is in step."""
+    spec, cadence = plan.spec, plan.spec.cadence
+    until, count = spec.horizon.end, spec.horizon.occurrences
+    if cadence.kind is CadenceKind.WEEKLY:
+        return Recurrence.weekly(
+            slot.days, starting=first, every_weeks=cadence.every, until=until, count=count
+        )
+    if cadence.kind is CadenceKind.MONTHLY_RELATIVE and cadence.week is not None:
+        return Recurrence.monthly_relative(
+            cadence.week,
+            slot.days[0],
+            starting=first,
+            every_months=cadence.every,
+            until=until,
+            count=count,
+        )
+    return Recurrence.monthly_absolute(
+        cadence.day_of_month or 1,
+        starting=first,
+        every_months=cadence.every,
+        until=until,
+        count=count,
+    )
+
+
+def event_body(plan: LearningPlan, texts: SlotTexts) -> str:
+    spec = plan.spec
+    parts = [f"<p><strong>{escape(texts.subject)}</strong></p>"]
+    if spec.goal.strip():
+        goal = escape(spec.goal.strip()).replace("\n", "<br>")
+        parts.append(f"<p><strong>{escape(texts.goal_label)}:</strong> {goal}</p>")
+    if spec.material_url:
+        link = escape(spec.material_url, quote=True)
+        parts.append(f'<p>{escape(texts.material_label)}: <a href="{link}">{link}</a></p>')
+    parts.append(f"<p><em>{escape(texts.protected)}</em></p>")
+    return "\n".join(parts)
+
+
+def _draft(
+    plan: LearningPlan, slot: SlotTime, transaction_id: str, texts: SlotTexts | None
+) -> EventDraft:
+    texts = texts or SlotTexts()
+    dates = plan.spec.occurrence_dates(slot.days)
+    if not dates:
+        raise ValueError("the slot has no session within the plan's horizon")
+    start = datetime.combine(dates[0], slot.start)
+    return EventDraft(
+        subject=_subject(plan.spec.goal, texts),
+        start=start,
+        end=start + plan.spec.duration,
+        time_zone=slot.time_zone,
+        transaction_id=transaction_id,
+        body_html=event_body(plan, texts),
+        recurrence=slot_recurrence(plan, slot, dates[0]),
+        reminder_minutes=REMINDER_MINUTES,
+        categories=(plan.spec.category,),
+        show_as=plan.spec.show_as,
+    )
+
+
+def _subject(goal: str, texts: SlotTexts) -> str:
+    first_line = goal.strip().splitlines()[0].strip() if goal.strip() else ""
+    if not first_line:
+        return texts.subject
+    if len(first_line) > _SUBJECT_GOAL_LENGTH:
+        first_line = first_line[: _SUBJECT_GOAL_LENGTH - 1].rstrip() + "…"
+    return f"{texts.subject}: {first_line}"
