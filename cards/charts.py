@@ -1,0 +1,62 @@
+"""Bars and charts. A bar is Adaptive Cards 1.5 (coloured columns as wide as their share), so
+every client draws it. Teams also draws Chart.* elements; they are not 1.5, so each carries such
+a bar as its fallback, which older clients draw instead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+BAR_HEIGHT = "8px"
+
+
+def progress_bar(booked: int, failed: int, total: int) -> dict[str, Any]:
+    """How far booking has come: booked (green), failed (red), still to do (grey).
+    Put its words ("Booking 12 of 30…") beside it."""
+    booked, failed = max(booked, 0), max(failed, 0)
+    pending = max(total - booked - failed, 0)
+    if booked + failed + pending == 0:
+        pending = 1  # nothing to book yet: an empty bar
+    return simple_bar(((booked, "good"), (failed, "attention"), (pending, "emphasis")))
+
+
+def kept_hours_chart(
+    title: str, kept: float, lost: float, *, kept_legend: str, lost_legend: str
+) -> dict[str, Any]:
+    """One stacked bar: hours kept (green) and not kept (red) of the hours booked so far.
+    Needs kept + lost > 0; put the numbers in words ("12 of 16 hours kept") beside it."""
+    return {
+        "type": "Chart.HorizontalBar.Stacked",
+        "title": title,
+        "data": [
+            {
+                "title": title,
+                "data": [
+                    {"legend": kept_legend, "value": _hours(kept), "color": "good"},
+                    {"legend": lost_legend, "value": _hours(lost), "color": "attention"},
+                ],
+            }
+        ],
+        "fallback": simple_bar(((kept, "good"), (lost, "attention"))),
+    }
+
+
+def simple_bar(parts: tuple[tuple[float, str], ...]) -> dict[str, Any]:
+    """Adaptive Cards 1.5 only: coloured columns as wide as their share of the whole."""
+    columns: list[dict[str, Any]] = [
+        {"type": "Column", "width": _weight(size), "style": style, "minHeight": BAR_HEIGHT,
+         "items": []}
+        for size, style in parts
+        if size > 0
+    ]
+    for column in columns[1:]:
+        column["spacing"] = "None"  # one bar, not separate blocks
+    return {"type": "ColumnSet", "columns": columns, "spacing": "Small"}
+
+
+def _weight(size: float) -> int:
+    # Column widths are relative weights; whole numbers keep every client's layout the same.
+    return max(1, round(size * 10))
+
+
+def _hours(value: float) -> float:
+    return round(value, 1)

@@ -1,0 +1,62 @@
+"""The plans list: a manager's plans with kept vs booked hours, to edit or cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards import verbs
+from cards.blocks import more_line
+from cards.charts import kept_hours_chart
+from cards.elements import card, execute, heading, text
+from cards.views import PlansListView, PlanSummary
+
+TITLE_MAX_CHARS = 120  # a goal can be 500 characters; the list shows its start
+MAX_PLANS = 20  # the presenter sends at most this many and says how many more there are
+
+
+def plans_list_card(view: PlansListView) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [heading(view.title)]
+    if view.intro and view.plans:
+        body.append(text(view.intro, subtle=True))
+    if not view.plans:
+        body.append(text(view.empty))
+    body += [_plan(view, plan) for plan in view.plans[:MAX_PLANS]]
+    body += more_line(view.more)
+    return card(body, [execute(view.new_plan_button, verbs.PLAN_NEW)])
+
+
+def _plan(view: PlansListView, plan: PlanSummary) -> dict[str, Any]:
+    details = " · ".join(p for p in (plan.cadence, plan.members, plan.status) if p)
+    items: list[dict[str, Any]] = [
+        {**text(shorten(plan.title, TITLE_MAX_CHARS), weight="Bolder"), "maxLines": 2},
+        {**text(details, subtle=True), "spacing": "Small"},
+    ]
+    lost = max(plan.booked_hours - plan.kept_hours, 0.0)
+    if plan.kept_hours + lost > 0:
+        items.append(kept_hours_chart(view.hours_title, plan.kept_hours, lost,
+                                      kept_legend=view.kept_legend,
+                                      lost_legend=view.lost_legend))
+    items.append({**text(plan.hours), "spacing": "Small"})
+    items.append({"type": "ActionSet", "actions": [
+        execute(view.edit_button, verbs.PLAN_EDIT, plan_id=plan.plan_id),
+        {
+            "type": "Action.ShowCard",
+            "title": view.cancel_button,
+            "card": {
+                "type": "AdaptiveCard",
+                "body": [text(plan.cancel_question)],
+                "actions": [{**execute(view.confirm_cancel_button, verbs.PLAN_CANCEL,
+                                       plan_id=plan.plan_id), "style": "destructive"}],
+            },
+        },
+    ]})
+    return {"type": "Container", "separator": True, "spacing": "Large", "items": items}
+
+
+def shorten(value: str, limit: int) -> str:
+    """`value` on one line, cut at a word boundary to at most `limit` characters."""
+    line = " ".join(value.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]
+    return cut.rstrip(" ,.;:-") + "…"

@@ -1,0 +1,53 @@
+"""Member cards: a slot was booked, and a booked occurrence collides with other work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards import verbs
+from cards.blocks import facts
+from cards.elements import card, execute, heading, text
+from cards.views import SlotBookedView, SlotCollisionView
+
+
+def slot_booked_card(view: SlotBookedView) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [heading(view.title), text(view.intro), facts(view.facts)]
+    if view.goal:
+        body += [
+            {**text(view.goal_heading, weight="Bolder"), "spacing": "Medium"},
+            {**text(view.goal), "spacing": "Small"},
+        ]
+    body.append(
+        {
+            "type": "Container",
+            "style": "good",
+            "spacing": "Medium",
+            "items": [text(view.protected_note)],
+        }
+    )
+    actions: list[dict[str, Any]] = []
+    if view.material_url and view.material_button:
+        actions.append(
+            {"type": "Action.OpenUrl", "title": view.material_button, "url": view.material_url}
+        )
+    return card(body, actions)
+
+
+def slot_collision_card(view: SlotCollisionView) -> dict[str, Any]:
+    ids = {"plan_id": view.plan_id, "slot_id": view.slot_id, "occurrence_id": view.occurrence_id}
+    body: list[dict[str, Any]] = [{**heading(view.title), "size": "Medium"}]
+    actions: list[dict[str, Any]] = []
+    if view.move_button and view.move_to:
+        actions.append(
+            {**execute(view.move_button, verbs.SLOT_MOVE, **ids, move_to=view.move_to),
+             "style": "positive"}
+        )
+    elif view.no_move_note:
+        body.append(text(view.no_move_note))
+    if view.detail:
+        body.append(text(view.detail))
+    actions += [
+        execute(view.keep_button, verbs.SLOT_KEEP, **ids),
+        execute(view.skip_button, verbs.SLOT_SKIP, **ids),
+    ]
+    return card(body, actions)

@@ -1,0 +1,251 @@
+"""Views for the protected-learning-time cards, built from the catalogs as a presenter does,
+with sample people and plans. Used by test_plan_cards.py and for rendering the cards to look at
+(e.g. in the Agents Playground)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards import (
+    BookingProgressView,
+    BookingSummaryView,
+    Choice,
+    Fact,
+    FieldError,
+    PlanFormValues,
+    PlanFormView,
+    PlanPreviewView,
+    PlansListView,
+    PlanSummary,
+    ProposedSlot,
+    SlotBookedView,
+    SlotCollisionView,
+    Translator,
+    Unbookable,
+    booking_progress_card,
+    booking_summary_card,
+    plan_form_card,
+    plan_form_labels,
+    plan_preview_card,
+    plans_list_card,
+    slot_booked_card,
+    slot_collision_card,
+)
+from cards import plan_fields as f
+
+PEOPLE = ("Astrid Lindqvist", "Bram de Vries", "Chiara Rossi", "Dmitri Ivanov", "Emma Schulz",
+          "Farah Haddad")
+GOAL = "Finish the cloud security course and try one new control in our own subscription"
+MATERIAL = "https://learn.example.com/paths/cloud-security"
+# Dates as a presenter would format them in each language (fixed here).
+FIRST_SESSION = {"en": "3 March 2026", "sv": "3 mars 2026", "nl": "3 maart 2026",
+                 "de": "3. März 2026"}
+
+
+def number(t: Translator, value: float) -> str:
+    return f"{value:g}" if t.language == "en" else f"{value:g}".replace(".", ",")
+
+
+def people_choices(t: Translator) -> tuple[Choice, ...]:
+    return (
+        Choice(f.MEMBERS_DIRECT_REPORTS, t("plan.form.members.reports", count=6)),
+        Choice(f"{f.MEMBERS_GROUP_PREFIX}g-1", t("plan.form.members.group",
+                                                 name="Learning Circle", count=8)),
+        *(Choice(f"{f.MEMBERS_USER_PREFIX}u-{i}", name) for i, name in enumerate(PEOPLE)),
+    )
+
+
+def new_plan_view(t: Translator) -> PlanFormView:
+    return PlanFormView(
+        title=t("plan.form.title.new"),
+        intro=t("plan.form.intro"),
+        labels=plan_form_labels(t),
+        people=people_choices(t),
+        values=PlanFormValues(starts_on="2026-03-02"),
+    )
+
+
+def edit_plan_view(t: Translator) -> PlanFormView:
+    """Editing plan p-7 after a Preview with bad input: the answers stay, errors show."""
+    return PlanFormView(
+        title=t("plan.form.title.edit"),
+        intro=t("plan.form.intro"),
+        labels=plan_form_labels(t),
+        people=people_choices(t),
+        values=PlanFormValues(
+            members=(f.MEMBERS_DIRECT_REPORTS, "user:u-2"), cadence="monthly:first",
+            days=("tue", "thu"), window_start="13:00", window_end="16:00", duration_minutes=300,
+            preference="afternoon", mode="team", starts_on="2026-03-03", occurrences=6,
+            goal=GOAL, material_url="learn.example.com/cloud",
+        ),
+        errors=(
+            FieldError(f.DURATION, t("plan.error.duration", min=15, max=240)),
+            FieldError(f.MATERIAL_URL, t("plan.error.material_url")),
+        ),
+        notice=t("plan.error.not_owner"),
+        plan_id="p-7",
+    )
+
+
+def preview_view(t: Translator, rows: int = 6) -> PlanPreviewView:
+    names = [PEOPLE[i % len(PEOPLE)] for i in range(rows)]
+    zones = ("Stockholm", "Amsterdam", "Berlin", "London")
+    slots = tuple(
+        ProposedSlot(
+            member=name,
+            when=f"{t('plan.day.tue')} {9 + i % 3:02d}:00–{10 + i % 3:02d}:00 ({zones[i % 4]})",
+            conflicts=(t("plan.preview.conflicts.some", count=2, total=13) if i % 3 == 1
+                       else t("plan.preview.conflicts.none")),
+            has_conflicts=i % 3 == 1,
+        )
+        for i, name in enumerate(names)
+    )
+    cadence = t("plan.cadence.weekly")
+    return PlanPreviewView(
+        plan_id="p-7",
+        title=t("plan.preview.title"),
+        summary=t("plan.describe", cadence=cadence, days=t("plan.day.tue"), start="09:00",
+                  end="12:00", minutes=60)
+        + ". " + t("plan.horizon.sessions", start=FIRST_SESSION[t.language], count=13) + ".",
+        goal=GOAL,
+        slots_heading=t("plan.preview.slots_heading"),
+        member_header=t("plan.preview.member"),
+        time_header=t("plan.preview.time"),
+        conflicts_header=t("plan.preview.conflicts"),
+        slots=slots,
+        conflicts_note=t("plan.preview.conflicts_note"),
+        unbookable_heading=t("plan.preview.unbookable_heading"),
+        unbookable=(
+            Unbookable("Gustav Holm", t("plan.reason.no_free_time")),
+            Unbookable("Room 4.12", t("plan.reason.no_mailbox")),
+            Unbookable("Ines Duarte (Contoso)", t("plan.reason.outside_tenant")),
+            Unbookable("Jun Tanaka", t("plan.reason.outside_working_hours")),
+        ),
+        book_button=t("plan.preview.book"),
+        edit_button=t("plan.preview.edit"),
+    )
+
+
+def progress_view(t: Translator) -> BookingProgressView:
+    return BookingProgressView(
+        plan_id="p-7",
+        title=t("plan.booking.title"),
+        progress=t("plan.booking.progress", done=12, total=30),
+        booked=11,
+        failed=1,
+        total=30,
+        counts=(Fact(t("plan.booking.booked"), "11"), Fact(t("plan.booking.failed"), "1")),
+        note=t("plan.booking.note"),
+    )
+
+
+def summary_view(t: Translator) -> BookingSummaryView:
+    return BookingSummaryView(
+        plan_id="p-7",
+        title=t("plan.summary.title"),
+        summary=t("plan.summary.line", booked=27, total=30),
+        counts=(
+            Fact(t("plan.summary.booked"), "24"),
+            Fact(t("plan.summary.already"), "3"),
+            Fact(t("plan.summary.failed"), "3"),
+        ),
+        failures_heading=t("plan.summary.failures_heading"),
+        failures=(
+            Unbookable("Gustav Holm", t("plan.reason.no_free_time")),
+            Unbookable("Room 4.12", t("plan.reason.no_mailbox")),
+            Unbookable("Jun Tanaka", t("plan.reason.forbidden")),
+        ),
+        plans_hint=t("plan.summary.plans_hint"),
+        plans_button=t("plan.summary.plans_button"),
+    )
+
+
+def plans_view(t: Translator, plans: int = 3) -> PlansListView:
+    samples = (
+        (GOAL + ". " + GOAL, t("plan.cadence.weekly"), t("plan.day.tue"), 6, 12.5, 16.0, None),
+        ("Flipped classroom: read before Thursday's discussion", t("plan.cadence.weeks", count=2),
+         t("plan.day.thu"), 8, 0.0, 0.0, t("plans.status.booking")),
+        ("Python for analysts", t("plan.cadence.monthly.first"), t("plan.day.mon"), 1, 3.5, 4.0,
+         None),
+    )
+    summaries = []
+    for i in range(plans):
+        title, cadence, day, members, kept, booked, status = samples[i % len(samples)]
+        summaries.append(PlanSummary(
+            plan_id=f"p-{i}",
+            title=title,
+            cadence=t("plan.describe", cadence=cadence, days=day, start="10:00", end="11:00",
+                      minutes=60),
+            members=(t("plan.people.one") if members == 1
+                     else t("plan.people.other", count=members)),
+            hours=(t("plans.hours", kept=number(t, kept), booked=number(t, booked)) if booked
+                   else t("plans.hours.none")),
+            kept_hours=kept,
+            booked_hours=booked,
+            status=status,
+            cancel_question=t("plans.cancel.question"),
+        ))
+    return PlansListView(
+        title=t("plans.title"),
+        intro=t("plans.intro"),
+        plans=tuple(summaries),
+        empty=t("plans.empty"),
+        kept_legend=t("plans.chart.kept"),
+        lost_legend=t("plans.chart.lost"),
+        hours_title=t("plans.chart.title"),
+        edit_button=t("plans.edit"),
+        cancel_button=t("plans.cancel"),
+        confirm_cancel_button=t("plans.cancel.confirm"),
+        new_plan_button=t("plans.new"),
+    )
+
+
+def booked_view(t: Translator, *, material: bool = True) -> SlotBookedView:
+    return SlotBookedView(
+        title=t("slot.booked.title"),
+        intro=t("slot.booked.intro", name="Anna Berg"),
+        facts=(
+            Fact(t("slot.booked.when"), f"{t('plan.day.tue')} 10:00–11:00 (Stockholm)"),
+            Fact(t("slot.booked.how_often"), t("plan.cadence.weekly")),
+            Fact(t("slot.booked.first"), FIRST_SESSION[t.language]),
+        ),
+        goal_heading=t("slot.booked.goal"),
+        goal=GOAL,
+        protected_note=t("slot.booked.protected"),
+        material_button=t("slot.booked.material") if material else None,
+        material_url=MATERIAL if material else None,
+    )
+
+
+def collision_view(t: Translator, *, free_time: bool = True) -> SlotCollisionView:
+    when = f"{t('plan.day.tue')} 10:00"
+    return SlotCollisionView(
+        plan_id="p-7",
+        slot_id="s-3",
+        occurrence_id="o-2026-03-10",
+        title=(t("slot.collision.overlap", when=when, subject="Sprint review") if free_time
+               else t("slot.collision.deleted", when=when)),
+        detail=t("slot.collision.detail" if free_time else "slot.collision.detail.no_move"),
+        move_button=t("slot.collision.move", when=f"{t('plan.day.thu')} 14:00")
+        if free_time else None,
+        move_to="2026-03-12T13:00:00Z" if free_time else None,
+        no_move_note=t("slot.collision.no_free_time"),
+        keep_button=t("slot.collision.keep" if free_time else "slot.collision.restore"),
+        skip_button=t("slot.collision.skip"),
+    )
+
+
+def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
+    return {
+        "plan": plan_form_card(new_plan_view(t)),
+        "plan-edit": plan_form_card(edit_plan_view(t)),
+        "preview": plan_preview_card(preview_view(t)),
+        "progress": booking_progress_card(progress_view(t)),
+        "summary": booking_summary_card(summary_view(t)),
+        "plans": plans_list_card(plans_view(t)),
+        "plans-empty": plans_list_card(plans_view(t, plans=0)),
+        "booked": slot_booked_card(booked_view(t)),
+        "booked-no-material": slot_booked_card(booked_view(t, material=False)),
+        "collision": slot_collision_card(collision_view(t)),
+        "collision-no-time": slot_collision_card(collision_view(t, free_time=False)),
+    }
