@@ -7,9 +7,16 @@ from collections.abc import Awaitable, Callable, Mapping
 import structlog
 
 from teams_app.domain.errors import DomainError
-from teams_app.ports import Job, RecipientUnreachable
+from teams_app.ports import Calendar, GraphForbidden, Job, RecipientUnreachable
 from teams_app.services import Services
+from teams_app.use_cases.booking import (
+    BOOK_MEMBER_SLOT,
+    BookMemberSlot,
+    book_member_slot,
+    cancel_member_slot,
+)
 from teams_app.use_cases.notifications import NOTIFY, deliver_notification, parse_notification
+from teams_app.use_cases.plans import CANCEL_MEMBER_SLOT
 from teams_app.worker import PermanentJobError
 
 log = structlog.get_logger()
@@ -44,4 +51,48 @@ def job_handlers(
         removed = await purge()
         log.info("purged", job_id=job.id, **removed)
 
-    return {NOTIFY: notify, PURGE: purge_old}
+    def calendar() -> Calendar:
+        if services.calendar is None:
+            raise PermanentJobError("graph_not_configured")
+        return services.calendar
+
+    async def book_slot(job: Job) -> None:
+        try:
+            cmd = BookMemberSlot(
+                plan_id=str(job.payload["plan_id"]),
+                member_id=str(job.payload["member_id"]),
+                revision=int(job.payload["revision"]),
+                last_attempt=job.attempts >= job.max_attempts,
+            )
+            outcome = await book_member_slot(
+                cmd, uow=services.uow, calendar=calendar(), clock=services.clock
+            )
+        except (KeyError, ValueError):
+            raise PermanentJobError("bad_payload") from None
+        except DomainError as error:
+            raise PermanentJobError(error.code) from None
+        log.info("plan_slot_booking_ran", job_id=job.id, plan_id=cmd.plan_id, outcome=outcome)
+
+    async def cancel_slot(job: Job) -> None:
+        try:
+            plan_id = str(job.payload["plan_id"])
+            removed = await cancel_member_slot(
+                plan_id,
+                str(job.payload["member_id"]),
+                int(job.payload["revision"]),
+                uow=services.uow,
+                calendar=calendar(),
+                clock=services.clock,
+            )
+        except (KeyError, ValueError):
+            raise PermanentJobError("bad_payload") from None
+        except GraphForbidden:
+            raise PermanentJobError("graph_forbidden") from None
+        log.info("plan_slot_cancelled", job_id=job.id, plan_id=plan_id, removed=removed)
+
+    return {
+        NOTIFY: notify,
+        PURGE: purge_old,
+        BOOK_MEMBER_SLOT: book_slot,
+        CANCEL_MEMBER_SLOT: cancel_slot,
+    }

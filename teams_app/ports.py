@@ -90,6 +90,7 @@ class UnitOfWork(Protocol):
     conversations: ConversationStore
     jobs: JobQueue
     deliveries: DeliveryLog
+    plans: PlanRepository  # learning plans (see the block at the end of this module)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed
@@ -284,3 +285,64 @@ class GraphConflict(GraphError):
 
 class GraphRejected(GraphError):
     """Graph refused the request as malformed (other 4xx): a bug on our side, not transient."""
+
+
+# =============================================================================================
+# Learning plans (issue 4): the plan aggregate, its members, slots and booking progress.
+# =============================================================================================
+
+from teams_app.domain.bookings import (  # noqa: E402
+    BookedSlot,
+    BookingProgress,
+    MemberFailure,
+    MemberState,
+    PlanMember,
+    SlotState,
+)
+from teams_app.domain.learning_plans import LearningPlan  # noqa: E402
+
+__all__ += ["PlanRepository"]
+
+
+class PlanRepository(Protocol):
+    """Plans and what booking them left. The goal text is stored but never logged."""
+
+    async def get(self, plan_id: str) -> LearningPlan | None: ...
+    async def add(self, plan: LearningPlan) -> None: ...
+    async def save(self, plan: LearningPlan) -> None: ...  # spec, revision, status, updated_at
+    async def members(self, plan_id: str) -> list[PlanMember]: ...
+    async def set_member(
+        self,
+        plan_id: str,
+        member_id: str,
+        state: MemberState,
+        *,
+        at: datetime,
+        failure: MemberFailure | None = None,
+    ) -> None: ...  # insert or overwrite
+    async def move_member(
+        self,
+        plan_id: str,
+        member_id: str,
+        *,
+        from_state: MemberState,
+        to_state: MemberState,
+        at: datetime,
+        failure: MemberFailure | None = None,
+    ) -> bool: ...  # False when the member was not in `from_state` (a repeat or a race)
+    async def slots(self, plan_id: str) -> list[BookedSlot]: ...
+    async def slot(self, plan_id: str, member_id: str, revision: int) -> BookedSlot | None: ...
+    async def plan_slot(self, slot: BookedSlot, *, at: datetime) -> bool: ...  # False if there
+    async def mark_slot(
+        self,
+        slot: BookedSlot,
+        state: SlotState,
+        *,
+        at: datetime,
+        event_id: str | None = None,
+    ) -> None: ...
+    async def progress(self, plan_id: str, revision: int) -> BookingProgress | None: ...
+    async def save_progress(self, progress: BookingProgress) -> None: ...  # insert or replace
+    async def count_progress(
+        self, plan_id: str, revision: int, *, done: int = 0, failed: int = 0, at: datetime
+    ) -> None: ...  # atomic increments; finishes the run when every member is counted

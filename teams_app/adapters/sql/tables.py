@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     TypeDecorator,
 )
 from sqlalchemy.engine import Dialect
@@ -106,4 +107,60 @@ clock_offsets = Table(
     metadata,
     Column("name", String(32), primary_key=True),
     Column("offset_seconds", Float, nullable=False),
+)
+
+
+# --- learning plans (issue 4) ----------------------------------------------------------------
+
+learning_plans = Table(
+    "learning_plans",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False),
+    Column("spec", JSON, nullable=False),  # ids, enums, dates and times only: no free text
+    Column("goal", Text, nullable=False),  # personal free text: stored, never logged
+    Column("material_url", Text, nullable=True),
+    Column("revision", Integer, nullable=False),
+    Column("state", String(16), nullable=False),  # active | cancelled
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index(None, "owner_id"),
+)
+
+plan_members = Table(
+    "plan_members",
+    metadata,
+    Column("plan_id", String(36), primary_key=True),
+    Column("member_id", String(128), primary_key=True),
+    Column("state", String(16), nullable=False),  # pending | booked | released | failed
+    Column("failure", String(32), nullable=True),  # a MemberFailure code
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+plan_slots = Table(
+    "plan_slots",
+    metadata,
+    Column("plan_id", String(36), primary_key=True),
+    Column("member_id", String(128), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("event_id", String(512), nullable=True),  # the series master, once booked
+    Column("transaction_id", String(36), nullable=False),
+    Column("days", String(80), nullable=False),  # comma-separated weekdays ("" = by date)
+    Column("start_time", String(5), nullable=False),  # HH:MM, local
+    Column("time_zone", String(64), nullable=False),  # IANA
+    Column("state", String(16), nullable=False),  # planned | booked | cancelled
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+booking_runs = Table(
+    "booking_runs",
+    metadata,
+    Column("plan_id", String(36), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("total", Integer, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("state", String(16), nullable=False),  # running | finished
+    Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -7,6 +7,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from teams_app.adapters.job_queue import SqlJobQueue
+from teams_app.adapters.sql.plans import SqlPlanRepository
 from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
 from teams_app.ports import Clock
 
@@ -15,6 +16,7 @@ class SqlUnitOfWork:
     conversations: SqlConversationStore
     jobs: SqlJobQueue
     deliveries: SqlDeliveryLog
+    plans: SqlPlanRepository
 
     def __init__(self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int) -> None:
         self._engine = engine
@@ -29,6 +31,7 @@ class SqlUnitOfWork:
         self._committed = False
         self.conversations = SqlConversationStore(self._connection)
         self.deliveries = SqlDeliveryLog(self._connection)
+        self.plans = SqlPlanRepository(self._connection)
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
         return self
 

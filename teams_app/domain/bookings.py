@@ -1,0 +1,97 @@
+"""What booking a plan leaves behind: each member's state, each slot's series, the run's progress.
+
+Pure values. The booking use cases (`use_cases/booking.py`) move members from pending to booked
+or failed, one job per member; the progress row counts them so a card or the CLI can show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from enum import StrEnum
+
+from teams_app.domain.calendar import Weekday
+from teams_app.domain.slots import SlotTime
+
+
+class MemberState(StrEnum):
+    PENDING = "pending"  # a slot is planned and its booking job is queued
+    BOOKED = "booked"  # the series exists in the member's calendar
+    RELEASED = "released"  # the plan was cancelled (or the member left): the series is gone
+    FAILED = "failed"  # could not be booked; `failure` says why
+
+
+class MemberFailure(StrEnum):
+    """Stable codes the card and the CLI translate; never free text."""
+
+    NO_MAILBOX = "no_mailbox"  # Graph 404 on the mailbox, or the person has no mail
+    OUTSIDE_TENANT = "outside_tenant"  # the directory does not know the person
+    NO_FREE_TIME = "no_free_time"
+    OUTSIDE_WORKING_HOURS = "outside_working_hours"
+    FORBIDDEN = "forbidden"  # Graph 403: the app may not write this calendar
+    REJECTED = "rejected"  # Graph refused the event as malformed: a bug on our side
+    UNAVAILABLE = "graph_unavailable"  # still throttled or down after every retry
+
+
+class SlotState(StrEnum):
+    PLANNED = "planned"  # chosen by the finder; the event is not created yet
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+class RunState(StrEnum):
+    RUNNING = "running"
+    FINISHED = "finished"  # every member is booked or failed
+
+
+@dataclass(frozen=True)
+class PlanMember:
+    plan_id: str
+    member_id: str
+    state: MemberState
+    failure: MemberFailure | None = None
+
+
+@dataclass(frozen=True)
+class BookedSlot:
+    """One member's slot for one plan revision; `event_id` is the series master's id."""
+
+    plan_id: str
+    member_id: str
+    revision: int
+    transaction_id: str
+    days: tuple[Weekday, ...]
+    start: time  # local wall-clock time in `time_zone`
+    time_zone: str
+    state: SlotState = SlotState.PLANNED
+    event_id: str | None = None
+
+    @property
+    def slot_time(self) -> SlotTime:
+        return SlotTime(self.days, self.start, self.time_zone)
+
+
+@dataclass(frozen=True)
+class BookingProgress:
+    plan_id: str
+    revision: int
+    total: int
+    done: int = 0
+    failed: int = 0
+    state: RunState = RunState.RUNNING
+    updated_at: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.done + self.failed >= self.total
+
+
+def progress_of(
+    plan_id: str, revision: int, members: list[PlanMember], *, at: datetime
+) -> BookingProgress:
+    """The progress a set of member states amounts to (used when a run starts or re-runs)."""
+    done = sum(m.state is MemberState.BOOKED for m in members)
+    failed = sum(m.state is MemberState.FAILED for m in members)
+    total = sum(m.state is not MemberState.RELEASED for m in members)
+    state = RunState.FINISHED if done + failed >= total else RunState.RUNNING
+    return BookingProgress(plan_id, revision, total, done, failed, state, at)

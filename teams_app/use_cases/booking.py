@@ -1,0 +1,236 @@
+"""Booking a plan: one job per member creates their recurring series; progress is counted.
+
+Idempotent at every level. `book_plan` enqueues with the key book:<plan>:<revision>:<member>, so
+re-running it while jobs are queued or done adds none; a member already booked is skipped; and
+the event's transactionId comes from plan, member and revision, so a job that created the
+series and died before recording it makes Graph answer the re-run with the same event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from teams_app.domain.bookings import (
+    BookedSlot,
+    BookingProgress,
+    MemberFailure,
+    MemberState,
+    SlotState,
+    progress_of,
+)
+from teams_app.domain.learning_plans import PlanAlreadyCancelled, PlanNotOwned, PlanStatus
+from teams_app.domain.slot_events import slot_event_draft, slot_transaction_id
+from teams_app.ports import (
+    Calendar,
+    Clock,
+    Directory,
+    GraphError,
+    GraphForbidden,
+    GraphNotFound,
+    GraphRejected,
+    GraphThrottled,
+    GraphUnavailable,
+    UnitOfWork,
+)
+from teams_app.use_cases.plans import MemberPreview, UnknownPlan, find_slots
+
+BOOK_MEMBER_SLOT = "plans.book_member_slot"  # job kind
+
+_PERMANENT: dict[type[GraphError], MemberFailure] = {
+    GraphNotFound: MemberFailure.NO_MAILBOX,
+    GraphForbidden: MemberFailure.FORBIDDEN,
+    GraphRejected: MemberFailure.REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class BookPlan:
+    plan_id: str
+    by: str  # only the owner books
+
+
+@dataclass(frozen=True)
+class BookingStarted:
+    plan_id: str
+    revision: int
+    queued: int  # jobs enqueued by this call (0 when re-run with everything queued or done)
+    problems: tuple[MemberPreview, ...]  # members that cannot be booked, with their code
+    progress: BookingProgress
+
+
+@dataclass(frozen=True)
+class BookMemberSlot:
+    plan_id: str
+    member_id: str
+    revision: int
+    last_attempt: bool = False  # throttled on the last try: record the member as failed
+
+
+class SlotOutcome(StrEnum):
+    BOOKED = "booked"
+    ALREADY_BOOKED = "already_booked"
+    SKIPPED = "skipped"  # the plan was cancelled or edited since the job was queued
+    FAILED = "failed"
+
+
+async def book_plan(
+    cmd: BookPlan,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    directory: Directory,
+    clock: Clock,
+) -> BookingStarted:
+    async with uow() as tx:
+        plan = await tx.plans.get(cmd.plan_id)
+    if plan is None:
+        raise UnknownPlan(cmd.plan_id)
+    if plan.owner_id != cmd.by:
+        raise PlanNotOwned()
+    preview = await find_slots(plan, calendar=calendar, directory=directory)  # Graph: no tx
+    at = clock.now()
+    queued = 0
+    async with uow() as tx:
+        current = await tx.plans.get(plan.id)
+        if current is None or current.revision != plan.revision:
+            raise UnknownPlan(plan.id)  # edited meanwhile: the caller books the new revision
+        if current.status is PlanStatus.CANCELLED:
+            raise PlanAlreadyCancelled()  # cancelled meanwhile: nothing to book
+        known = {m.member_id: m for m in await tx.plans.members(plan.id)}
+        for member in preview.members:
+            before = known.get(member.member_id)
+            if before is not None and before.state in (MemberState.BOOKED, MemberState.PENDING):
+                continue  # booked, or its job is queued or running with the slot planned then
+            if member.slot is None:
+                await tx.plans.set_member(
+                    plan.id, member.member_id, MemberState.FAILED, at=at, failure=member.problem
+                )
+                continue
+            job_id = await tx.jobs.enqueue(
+                BOOK_MEMBER_SLOT,
+                {"plan_id": plan.id, "member_id": member.member_id, "revision": plan.revision},
+                idempotency_key=f"book:{plan.id}:{plan.revision}:{member.member_id}",
+            )
+            if job_id is None and before is not None and before.state is MemberState.FAILED:
+                continue  # its job ran and failed for good; a re-run does not repeat it
+            queued += job_id is not None
+            await tx.plans.set_member(plan.id, member.member_id, MemberState.PENDING, at=at)
+            slot = member.slot
+            await tx.plans.plan_slot(
+                BookedSlot(
+                    plan.id,
+                    member.member_id,
+                    plan.revision,
+                    slot_transaction_id(plan.id, member.member_id, plan.revision),
+                    slot.days,
+                    slot.start,
+                    slot.time_zone,
+                ),
+                at=at,
+            )  # kept as it is when already planned: a queued job books what was planned
+        progress = progress_of(plan.id, plan.revision, await tx.plans.members(plan.id), at=at)
+        await tx.plans.save_progress(progress)
+        await tx.commit()
+    return BookingStarted(plan.id, plan.revision, queued, preview.problems, progress)
+
+
+async def book_member_slot(
+    cmd: BookMemberSlot, *, uow: Callable[[], UnitOfWork], calendar: Calendar, clock: Clock
+) -> SlotOutcome:
+    """The job: create the member's series, record it, count it. GraphThrottled and
+    GraphUnavailable propagate (the job retries) except on the last attempt."""
+    async with uow() as tx:
+        plan = await tx.plans.get(cmd.plan_id)
+        slot = await tx.plans.slot(cmd.plan_id, cmd.member_id, cmd.revision)
+    if plan is None:
+        raise UnknownPlan(cmd.plan_id)
+    if slot is None or plan.revision != cmd.revision or plan.status is PlanStatus.CANCELLED:
+        return SlotOutcome.SKIPPED
+    if slot.state is not SlotState.PLANNED:
+        return SlotOutcome.ALREADY_BOOKED if slot.state is SlotState.BOOKED else SlotOutcome.SKIPPED
+    draft = slot_event_draft(plan, cmd.member_id, slot.slot_time)
+    try:
+        event = await calendar.create_event(cmd.member_id, draft)
+    except (GraphNotFound, GraphForbidden, GraphRejected) as error:
+        await _fail(cmd, uow, _PERMANENT[type(error)], clock)
+        return SlotOutcome.FAILED
+    except (GraphThrottled, GraphUnavailable):
+        if not cmd.last_attempt:
+            raise
+        await _fail(cmd, uow, MemberFailure.UNAVAILABLE, clock)
+        return SlotOutcome.FAILED
+    at = clock.now()
+    async with uow() as tx:
+        current = await tx.plans.get(cmd.plan_id)
+        cancelled = current is None or current.status is PlanStatus.CANCELLED
+        state = SlotState.CANCELLED if cancelled else SlotState.BOOKED
+        await tx.plans.mark_slot(slot, state, at=at, event_id=event.id)
+        if not cancelled and await tx.plans.move_member(
+            cmd.plan_id,
+            cmd.member_id,
+            from_state=MemberState.PENDING,
+            to_state=MemberState.BOOKED,
+            at=at,
+        ):
+            await tx.plans.count_progress(cmd.plan_id, cmd.revision, done=1, at=at)
+        await tx.commit()
+    if cancelled:  # cancelled while we were creating it: take it out again
+        await _delete_series(calendar, cmd.member_id, event.id)
+        return SlotOutcome.SKIPPED
+    return SlotOutcome.BOOKED
+
+
+async def cancel_member_slot(
+    plan_id: str,
+    member_id: str,
+    revision: int,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    clock: Clock,
+) -> bool:
+    """The job behind `cancel_plan`: removes one member's series. True when one was removed."""
+    async with uow() as tx:
+        slot = await tx.plans.slot(plan_id, member_id, revision)
+    if slot is None or slot.state is SlotState.CANCELLED:
+        return False
+    removed = False
+    if slot.state is SlotState.BOOKED and slot.event_id:
+        # The member organises their own series and nobody is invited: deleting it is the
+        # cancellation (cancelEvent is for meetings with attendees).
+        removed = await _delete_series(calendar, member_id, slot.event_id)
+    at = clock.now()
+    async with uow() as tx:
+        await tx.plans.mark_slot(slot, SlotState.CANCELLED, at=at)
+        await tx.plans.move_member(
+            plan_id, member_id, from_state=MemberState.BOOKED, to_state=MemberState.RELEASED, at=at
+        )
+        await tx.commit()
+    return removed
+
+
+async def _delete_series(calendar: Calendar, mailbox: str, event_id: str) -> bool:
+    try:
+        await calendar.delete_event(mailbox, event_id)
+    except GraphNotFound:
+        return False  # deleted already (by the member, or by an earlier run of this job)
+    return True
+
+
+async def _fail(
+    cmd: BookMemberSlot, uow: Callable[[], UnitOfWork], failure: MemberFailure, clock: Clock
+) -> None:
+    at = clock.now()
+    async with uow() as tx:
+        if await tx.plans.move_member(
+            cmd.plan_id,
+            cmd.member_id,
+            from_state=MemberState.PENDING,
+            to_state=MemberState.FAILED,
+            at=at,
+            failure=failure,
+        ):
+            await tx.plans.count_progress(cmd.plan_id, cmd.revision, failed=1, at=at)
+        await tx.commit()

@@ -1,0 +1,278 @@
+"""Booking a learning plan against the Graph emulator: preview, book through the job worker,
+re-run without duplicates, report who cannot be booked, ride out throttling, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
+
+from graph import demo_org
+from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
+from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
+from teams_app.domain.calendar import Weekday
+from teams_app.domain.learning_plans import (
+    CancelPlan,
+    CreatePlan,
+    MemberSource,
+    PlanNotOwned,
+    PlanSpec,
+)
+from teams_app.domain.slot_events import slot_transaction_id
+from teams_app.ports import JobState
+from teams_app.use_cases.booking import (
+    BookMemberSlot,
+    BookPlan,
+    SlotOutcome,
+    book_member_slot,
+    book_plan,
+)
+from teams_app.use_cases.plans import cancel_plan, create_plan, preview_plan
+from tests.graph.conftest import TOKEN, GraphEmulator, graph_emulator  # noqa: F401
+from tests.service.conftest import RunningService, ServiceFactory
+
+LEAD = demo_org.LEARNING_LEAD_ID
+REPORTS = [p.object_id for p in demo_org.direct_reports(LEAD)]
+OUTSIDER = "00000000-0000-4000-8000-00000000dead"  # nobody in the tenant has this id
+
+
+def a_spec(members: MemberSource | None = None) -> PlanSpec:
+    today = datetime.now(UTC).date()
+    next_monday = today + timedelta(days=7 - today.weekday())
+    return PlanSpec(
+        members=members or MemberSource.direct_reports(),
+        cadence=Cadence.weekly(),
+        duration_minutes=60,
+        window=LearningWindow(
+            (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY),
+            time(9, 0),
+            time(16, 0),
+        ),
+        horizon=Horizon(next_monday, occurrences=4),
+        goal="Read the chapter on event sourcing",
+    )
+
+
+async def start(
+    start_service: ServiceFactory, emulator: GraphEmulator, **db: Any
+) -> RunningService:
+    await emulator.control.reset("demo")
+    return await start_service(
+        graph_base_url=emulator.base_url,
+        graph_auth="static",
+        graph_static_token=TOKEN,
+        graph_timeout_seconds=5.0,
+        graph_max_retries=3,
+        graph_retry_backoff_seconds=0.05,
+        job_backoff_base=0.01,
+        job_backoff_max=0.05,
+        **db,
+    )
+
+
+async def new_plan(service: RunningService, spec: PlanSpec | None = None) -> str:
+    services = service.runtime.services
+    receipt = await create_plan(
+        CreatePlan(LEAD, spec or a_spec()),
+        uow=services.uow(),
+        clock=services.clock,
+        new_id=lambda: str(uuid.uuid4()),
+    )
+    return receipt.plan_id
+
+
+async def book(service: RunningService, plan_id: str, by: str = LEAD) -> Any:
+    services = service.runtime.services
+    assert services.calendar is not None and services.directory is not None
+    return await book_plan(
+        BookPlan(plan_id, by),
+        uow=services.uow,
+        calendar=services.calendar,
+        directory=services.directory,
+        clock=services.clock,
+    )
+
+
+async def run_jobs(service: RunningService, *, until_idle_for: float = 0.3) -> int:
+    """Run jobs until none has been due for a moment (retries are scheduled shortly ahead)."""
+    worker = service.runtime.worker(concurrency=4)
+    ran, idle_since = 0, asyncio.get_running_loop().time()
+    while asyncio.get_running_loop().time() - idle_since < until_idle_for:
+        done = await worker.run_once()
+        ran += done
+        if done:
+            idle_since = asyncio.get_running_loop().time()
+        await asyncio.sleep(0.02)
+    return ran
+
+
+async def series(emulator: GraphEmulator, member_id: str, plan_id: str) -> list[dict[str, Any]]:
+    events = (await emulator.control.objects("events", mailbox=member_id)).get(member_id, [])
+    wanted = {slot_transaction_id(plan_id, member_id, 1)}
+    return [e for e in events if e.get("transactionId") in wanted and not e.get("isCancelled")]
+
+
+async def members_of(service: RunningService, plan_id: str) -> dict[str, Any]:
+    async with service.runtime.services.uow() as tx:
+        return {m.member_id: m for m in await tx.plans.members(plan_id)}
+
+
+async def test_each_report_gets_exactly_one_series_and_a_rerun_adds_none(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator, database_url: str  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator, database_url=database_url)
+    services = service.runtime.services
+    assert services.calendar is not None and services.directory is not None
+    plan_id = await new_plan(service)
+
+    preview = await preview_plan(
+        plan_id, uow=services.uow(), calendar=services.calendar, directory=services.directory
+    )
+    assert {m.member_id for m in preview.members} == set(REPORTS)
+    assert not preview.problems and all(m.slot is not None for m in preview.members)
+
+    started = await book(service, plan_id)
+    assert started.queued == len(REPORTS) and started.progress.total == len(REPORTS)
+    assert await run_jobs(service) == len(REPORTS)
+    for member in REPORTS:
+        (master,) = await series(graph_emulator, member, plan_id)
+        assert master["type"] == "seriesMaster"
+        assert master["subject"].startswith("Learning time")
+    async with services.uow() as tx:
+        progress = await tx.plans.progress(plan_id, 1)
+        slots = await tx.plans.slots(plan_id)
+    assert progress is not None and (progress.done, progress.failed) == (len(REPORTS), 0)
+    assert progress.state is RunState.FINISHED
+    assert {s.state for s in slots} == {SlotState.BOOKED} and all(s.event_id for s in slots)
+
+    again = await book(service, plan_id)  # re-run: nothing new is queued or booked
+    assert again.queued == 0 and again.progress.done == len(REPORTS)
+    assert await run_jobs(service, until_idle_for=0.1) == 0
+
+    # A job that created the series but died before recording it runs again: Graph knows the
+    # transactionId and answers with the same event, so there is still one series.
+    slot = slots[0]
+    member = slot.member_id
+    async with services.uow() as tx:
+        await tx.plans.mark_slot(slot, SlotState.PLANNED, at=services.clock.now())
+        await tx.plans.set_member(plan_id, member, MemberState.PENDING, at=services.clock.now())
+        await tx.commit()
+    outcome = await book_member_slot(
+        BookMemberSlot(plan_id, member, 1), uow=services.uow, calendar=services.calendar,
+        clock=services.clock,
+    )
+    assert outcome is SlotOutcome.BOOKED
+    (master,) = await series(graph_emulator, member, plan_id)
+    assert master["id"] == slot.event_id
+
+
+async def test_people_without_a_mailbox_or_outside_the_tenant_are_reported(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    no_mailbox = await graph_emulator.control.add_user(
+        "Nora Mailless", has_mailbox=False, manager_id=LEAD
+    )
+    plan_id = await new_plan(
+        service, a_spec(MemberSource.of_people(REPORTS[0], no_mailbox["id"], OUTSIDER))
+    )
+
+    started = await book(service, plan_id)
+    problems = {m.member_id: m.problem for m in started.problems}
+    assert problems == {
+        no_mailbox["id"]: MemberFailure.NO_MAILBOX,
+        OUTSIDER: MemberFailure.OUTSIDE_TENANT,
+    }
+    assert started.queued == 1
+    assert await run_jobs(service) == 1
+    members = await members_of(service, plan_id)
+    assert members[REPORTS[0]].state is MemberState.BOOKED
+    assert members[no_mailbox["id"]].failure is MemberFailure.NO_MAILBOX
+    assert members[OUTSIDER].failure is MemberFailure.OUTSIDE_TENANT
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan_id, 1)
+    assert progress is not None and (progress.total, progress.done, progress.failed) == (3, 1, 2)
+    assert progress.state is RunState.FINISHED
+
+
+async def test_a_throttling_storm_is_retried_without_duplicates(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    plan_id = await new_plan(service)
+    # One mailbox gets more 429s than the Graph client's own retries (3) absorb, so its job
+    # fails and is retried by the queue; the others get a few the client absorbs itself.
+    stormy = f"POST /users/{REPORTS[0]}/events"
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": stormy, "status": 429, "retry_after": 0.01, "count": 6},
+        {"match": r"POST /users/[^/]+/events", "status": 429, "retry_after": 0.01, "count": 3},
+    ])
+    await book(service, plan_id)
+    assert await run_jobs(service) == len(REPORTS) + 1  # the stormy member's job ran twice
+    for member in REPORTS:
+        assert len(await series(graph_emulator, member, plan_id)) == 1
+    members = await members_of(service, plan_id)
+    assert {m.state for m in members.values()} == {MemberState.BOOKED}
+
+
+async def test_only_the_owner_cancels_and_cancelling_removes_every_series(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    services = service.runtime.services
+    plan_id = await new_plan(service)
+    with pytest.raises(PlanNotOwned):
+        await book(service, plan_id, by=REPORTS[0])
+    await book(service, plan_id)
+    await run_jobs(service)
+
+    with pytest.raises(PlanNotOwned):
+        await cancel_plan(CancelPlan(plan_id, REPORTS[0]), uow=services.uow(), clock=services.clock)
+    assert len(await series(graph_emulator, REPORTS[0], plan_id)) == 1
+
+    receipt = await cancel_plan(CancelPlan(plan_id, LEAD), uow=services.uow(), clock=services.clock)
+    assert receipt.series_to_cancel == len(REPORTS)
+    assert await run_jobs(service) == len(REPORTS)
+    for member in REPORTS:
+        assert await series(graph_emulator, member, plan_id) == []
+    members = await members_of(service, plan_id)
+    assert {m.state for m in members.values()} == {MemberState.RELEASED}
+
+
+async def test_a_refused_calendar_fails_that_member_for_good_and_the_rest_are_booked(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    plan_id = await new_plan(service)
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": f"POST /users/{REPORTS[1]}/events", "status": 403,
+         "code": "ErrorAccessDenied", "count": 5},
+    ])
+    await book(service, plan_id)
+    assert await run_jobs(service) == len(REPORTS)  # a 403 is not retried
+    members = await members_of(service, plan_id)
+    assert members[REPORTS[1]].failure is MemberFailure.FORBIDDEN
+    assert sum(m.state is MemberState.BOOKED for m in members.values()) == len(REPORTS) - 1
+    assert await series(graph_emulator, REPORTS[1], plan_id) == []
+    started = await book(service, plan_id)  # a re-run does not repeat the refused member
+    assert started.queued == 0
+    assert (started.progress.done, started.progress.failed) == (len(REPORTS) - 1, 1)
+
+
+async def test_without_graph_a_booking_job_stops_with_a_clear_code(
+    start_service: ServiceFactory,
+) -> None:
+    service = await start_service()
+    async with service.runtime.services.uow() as tx:
+        job_id = await tx.jobs.enqueue(
+            "plans.book_member_slot", {"plan_id": "p", "member_id": "m", "revision": 1}
+        )
+        await tx.commit()
+    assert job_id is not None
+    assert await service.runtime.worker().run_once() == 1
+    job = await service.runtime.jobs.get(job_id)
+    assert job is not None and job.state is JobState.DEAD
+    assert job.last_error == "graph_not_configured"
