@@ -44,7 +44,8 @@ MODES = ("personal", "team")
 
 DURATION_MIN = 15
 DURATION_MAX = 240
-OCCURRENCES_MAX = 104  # two years of weekly sessions
+OCCURRENCES_MAX = 104  # the domain's cap: two sessions a week for a year
 GOAL_MAX_LENGTH = 500
 MATERIAL_URL_MAX_LENGTH = 2000
-MATERIAL_URL_PATTERN = r"^https?://\S+$"
+# The domain accepts https only (plans must not point people at unencrypted pages).
+MATERIAL_URL_PATTERN = r"^https://\S+$"
