@@ -2,25 +2,70 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, Self
 
+from teams_app.domain.bookings import (
+    BookedSlot,
+    BookingProgress,
+    MemberFailure,
+    MemberState,
+    PlanMember,
+    SlotState,
+)
+from teams_app.domain.calendar import (
+    Availability,
+    CalendarChanges,
+    CalendarEvent,
+    ChangeType,
+    EventChanges,
+    EventDraft,
+    MailboxSettings,
+    Subscription,
+    TimeSpan,
+)
 from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.directory import (
+    AppInstallation,
+    FieldValue,
+    ListItem,
+    ListRef,
+    ListSchema,
+    Page,
+    PeopleQuery,
+    Person,
+    Site,
+)
+from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.messages import OutboundMessage
 
 __all__ = [
+    "Calendar",
     "Clock",
     "ConversationStore",
     "DeliveryLog",
+    "Directory",
     "ExternalServiceError",
+    "GraphConflict",
+    "GraphError",
+    "GraphForbidden",
+    "GraphNotFound",
+    "GraphRejected",
+    "GraphThrottled",
+    "GraphUnavailable",
     "Job",
     "JobQueue",
     "JobState",
+    "Lists",
     "Messenger",
     "MessengerUnavailable",
+    "PlanRepository",
     "RecipientUnreachable",
+    "Subscriptions",
+    "TeamsAppInstaller",
     "UnitOfWork",
 ]
 
@@ -124,46 +169,6 @@ class RecipientUnreachable(ExternalServiceError):
 # =============================================================================================
 # Microsoft Graph ports (implemented in graph/). Domain types only; no SDK type crosses them.
 # =============================================================================================
-
-from collections.abc import Iterable, Mapping, Sequence  # noqa: E402
-
-from teams_app.domain.calendar import (  # noqa: E402
-    Availability,
-    CalendarChanges,
-    CalendarEvent,
-    ChangeType,
-    EventChanges,
-    EventDraft,
-    MailboxSettings,
-    Subscription,
-    TimeSpan,
-)
-from teams_app.domain.directory import (  # noqa: E402
-    AppInstallation,
-    FieldValue,
-    ListItem,
-    ListRef,
-    ListSchema,
-    Page,
-    PeopleQuery,
-    Person,
-    Site,
-)
-
-__all__ += [
-    "Calendar",
-    "Directory",
-    "GraphConflict",
-    "GraphError",
-    "GraphForbidden",
-    "GraphNotFound",
-    "GraphRejected",
-    "GraphThrottled",
-    "GraphUnavailable",
-    "Lists",
-    "Subscriptions",
-    "TeamsAppInstaller",
-]
 
 
 class Calendar(Protocol):
@@ -290,18 +295,6 @@ class GraphRejected(GraphError):
 # =============================================================================================
 # Learning plans (issue 4): the plan aggregate, its members, slots and booking progress.
 # =============================================================================================
-
-from teams_app.domain.bookings import (  # noqa: E402
-    BookedSlot,
-    BookingProgress,
-    MemberFailure,
-    MemberState,
-    PlanMember,
-    SlotState,
-)
-from teams_app.domain.learning_plans import LearningPlan  # noqa: E402
-
-__all__ += ["PlanRepository"]
 
 
 class PlanRepository(Protocol):
