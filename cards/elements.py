@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"  # an attachment's contentType
 
 
 def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:

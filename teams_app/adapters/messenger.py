@@ -25,6 +25,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
 from teams_app.domain.backoff import retry_after_seconds
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
@@ -32,7 +33,6 @@ from teams_app.ports import ExternalServiceError, MessengerUnavailable, Recipien
 
 log = structlog.get_logger()
 
-ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 # Microsoft's guidance for the Bot Connector: retry these with exponential backoff.
 TRANSIENT_STATUSES = frozenset({412, 429, 502, 504})
 GONE_STATUSES = frozenset({403, 404})

@@ -29,6 +29,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization import Connections
 
 from cards import help_card, verbs, welcome_card
+from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
 from teams_app.bot import presenters
 from teams_app.bot.turns import bot_was_added, conversation_ref_of, person_name
 from teams_app.domain.conversations import ConversationKind
@@ -38,7 +39,6 @@ from teams_app.services import Services
 from teams_app.use_cases.conversations import remember_conversation
 
 log = structlog.get_logger()
-ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 _REMEMBERED_CAP = 50_000
 _TURN_STARTED = "learning_loop.turn_started"
 
