@@ -41,11 +41,13 @@ class ConnectorKeys:
         self._metadata_url = metadata_url
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._keys: dict[str, tuple[jwt.PyJWK, list[str]]] = {}
-        self._fetched_at = 0.0
+        # None until the first fetch: monotonic time starts near zero on a fresh boot, so a
+        # zero here would look like a fetch that just happened.
+        self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
 
     async def key(self, kid: str) -> tuple[jwt.PyJWK, list[str]]:
-        if time.monotonic() - self._fetched_at > _KEYS_TTL_SECONDS:
+        if self._fetched_at is None or time.monotonic() - self._fetched_at > _KEYS_TTL_SECONDS:
             await self._refresh(force=True)
         if kid not in self._keys:
             await self._refresh(force=False)
@@ -56,7 +58,11 @@ class ConnectorKeys:
 
     async def _refresh(self, *, force: bool) -> None:
         async with self._lock:
-            if not force and time.monotonic() - self._fetched_at < _MIN_REFRESH_INTERVAL_SECONDS:
+            recently = (
+                self._fetched_at is not None
+                and time.monotonic() - self._fetched_at < _MIN_REFRESH_INTERVAL_SECONDS
+            )
+            if not force and recently:
                 return
             try:
                 async with aiohttp.ClientSession(timeout=self._timeout) as session:
