@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 import pytest_asyncio
 
 from graph import demo_org
+from graph.emulator import start_emulator
 from teams_app.bootstrap import Runtime
 from teams_app.playground import PlaygroundProcess
 from teams_app.server import serve
@@ -28,14 +30,19 @@ class World:
     runtime: Runtime
     playground: PlaygroundClient
     url: str
+    graph_url: str  # the Graph emulator's base URL (…/v1.0); its control API is /_emulator
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    # As `learning-loop demo` runs it: the demo organisation's calendars in the Graph emulator.
+    token = secrets.token_urlsafe(24)
+    emulator, graph_url = await start_emulator(free_port(), seed="demo", token=token)
     settings = Settings(
         anonymous=True, local_mode=True, host="127.0.0.1", port=free_port(),
         database_url=f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}",
         workers=2, job_poll_seconds=0.1,
+        graph_base_url=graph_url, graph_auth="static", graph_static_token=token,
     )
     stop = asyncio.Event()
     ready: asyncio.Future[Runtime] = asyncio.get_running_loop().create_future()
@@ -53,12 +60,13 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         runtime = await asyncio.wait_for(asyncio.shield(ready), 30)
         info = await process.start()
         async with PlaygroundClient(info.url) as client:
-            yield World(runtime, client, info.url)
+            yield World(runtime, client, info.url, graph_url)
     finally:
         await process.stop()
         stop.set()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(service, 30)
+        await emulator.cleanup()
 
 
 def require_browser() -> None:
