@@ -2,6 +2,7 @@
 //
 //   node tests/e2e/screenshot.mjs <url> <out.png> [text to send] [chat name]
 //        [--bot=Learning Loop] [--log-panel] [--timeout=ms]
+//        [--click=<button title>]... [--card-text=<text>] [--ready-file=<path>]
 //
 // Opens <url> in Debian's Chromium (headless, fresh profile), optionally clicks the chat named
 // [chat name] in the chat list (its aria-label: "Personal Chat", "<group chat name>",
@@ -18,8 +19,14 @@
 // there: the bot gets installationUpdate + conversationUpdate every time, so expect its welcome
 // on each load. Chat history lives in the page: a fresh page shows only what arrives after it
 // opened. The page also asks a CDN for fonts and animations; offline those fail harmlessly.
+//
+// --click presses a button of the newest card, as a person would (Action.Execute replaces the
+// card, Action.Submit adds a message); several run in order, each waiting for the page to
+// change. --card-text waits until a card showing that text exists and shoots that card; it
+// lets a test open the page first (the script writes --ready-file once the page is loaded) and
+// then make the bot speak proactively.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +56,9 @@ const flag = (name, fallback) => {
 const timeout = Number(flag('timeout', '30000'));
 const botName = flag('bot', 'Learning Loop');
 const keepLogPanel = flags.includes('--log-panel');
+const clicks = flags.filter((f) => f.startsWith('--click=')).map((f) => f.slice(8));
+const cardText = flag('card-text', '');
+const readyFile = flag('ready-file', '');
 const personal = !chatName || chatName === 'Personal Chat';
 
 const profile = mkdtempSync(join(tmpdir(), 'learning-loop-chromium-'));
@@ -75,6 +85,7 @@ try {
     await box.waitFor({ state: 'visible' });
   }
   const cards = page.locator(CARD);
+  if (readyFile) writeFileSync(readyFile, 'ready');
   if (text) {
     const before = await cards.count();
     await box.click();
@@ -91,10 +102,28 @@ try {
       ([selector, n]) => document.querySelectorAll(selector).length > n, [CARD, before],
       { timeout },
     );
-  } else {
+  } else if (!cardText) {
     await cards.first().waitFor({ state: 'visible' });
   }
-  const last = cards.last();
+  for (const title of clicks) {
+    const button = cards.last().getByRole('button', { name: title }).first();
+    const before = await cards.last().innerText();
+    const count = await cards.count();
+    await button.click();
+    await page.waitForFunction(
+      ([selector, n, old]) => {
+        const all = document.querySelectorAll(selector);
+        return all.length > n || (all.length && all[all.length - 1].innerText !== old);
+      },
+      [CARD, count, before],
+      { timeout },
+    );
+  }
+  let last = cards.last();
+  if (cardText) {
+    last = cards.filter({ hasText: cardText }).last();
+    await last.waitFor({ state: 'visible' });
+  }
   await last.scrollIntoViewIfNeeded();
   await page.waitForTimeout(300); // let images and fonts inside the card settle
   await page.screenshot({ path: out });

@@ -45,6 +45,9 @@ async def screenshot(
     chat: str | None = None,
     bot_name: str = "Learning Loop",
     log_panel: bool = False,
+    clicks: tuple[str, ...] = (),
+    card_text: str | None = None,
+    ready_file: str | Path | None = None,
     timeout: float = 60.0,  # noqa: ASYNC109 - also bounds the script's own waits
 ) -> Path:
     """Opens the Playground at `url`, optionally opens the chat named `chat` (its label in the
@@ -54,6 +57,10 @@ async def screenshot(
 
     Raises ScreenshotFailed with the script's message; the page at the moment of failure is
     saved next to `out` as `<name>-failed.png`.
+
+    `clicks` presses buttons of the newest card by title, in order; `card_text` shoots the card
+    showing that text (waiting for it); `ready_file` is written once the page is open, so a test
+    can then make the bot send something proactively.
     """
     reason = browser_available()
     if reason is not None:
@@ -71,6 +78,11 @@ async def screenshot(
     ]  # it gives up first
     if log_panel:
         args.append("--log-panel")
+    args += [f"--click={title}" for title in clicks]
+    if card_text:
+        args.append(f"--card-text={card_text}")
+    if ready_file:
+        args.append(f"--ready-file={ready_file}")
     process = await asyncio.create_subprocess_exec(
         "node",
         *args,
