@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -41,6 +41,15 @@ from teams_app.domain.directory import (
 )
 from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.messages import OutboundMessage
+from teams_app.domain.occurrence_records import (
+    CardedCollision,
+    CollisionState,
+    Decision,
+    ScanState,
+    SlotRef,
+    StoredOccurrence,
+)
+from teams_app.domain.occurrences import CollisionKind, Outcome
 
 __all__ = [
     "Calendar",
@@ -62,6 +71,7 @@ __all__ = [
     "Lists",
     "Messenger",
     "MessengerUnavailable",
+    "OccurrenceRepository",
     "PlanRepository",
     "RecipientUnreachable",
     "Subscriptions",
@@ -136,6 +146,7 @@ class UnitOfWork(Protocol):
     jobs: JobQueue
     deliveries: DeliveryLog
     plans: PlanRepository  # learning plans (see the block at the end of this module)
+    occurrences: OccurrenceRepository  # defending booked time (end of this module)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed
@@ -339,3 +350,47 @@ class PlanRepository(Protocol):
     async def count_progress(
         self, plan_id: str, revision: int, *, done: int = 0, failed: int = 0, at: datetime
     ) -> None: ...  # atomic increments; finishes the run when every member is counted
+
+
+class OccurrenceRepository(Protocol):
+    """What the defend scan keeps: outcomes and decisions per session, carded collisions,
+    delta links per mailbox, and member cards that found no chat."""
+
+    async def booked_slots_of(self, member_id: str) -> list[BookedSlot]: ...
+    async def booked_members(self) -> list[str]: ...
+    async def occurrences(self, slot: SlotRef) -> list[StoredOccurrence]: ...
+    async def occurrence(self, slot: SlotRef, key: str) -> StoredOccurrence | None: ...
+    async def plan_occurrences(self, plan_ids: Collection[str]) -> list[StoredOccurrence]: ...
+    async def save_occurrences(
+        self, found: Sequence[StoredOccurrence], *, at: datetime
+    ) -> None: ...  # upsert; never overwrites a decision
+    async def decide(
+        self,
+        slot: SlotRef,
+        key: str,
+        decision: Decision,
+        *,
+        outcome: Outcome,
+        at: datetime,
+        event_id: str | None = None,
+    ) -> bool: ...
+    async def collisions(self, slot: SlotRef) -> list[CardedCollision]: ...
+    async def add_collision(
+        self,
+        slot: SlotRef,
+        key: str,
+        *,
+        occurrence_key: str,
+        kind: CollisionKind,
+        state: CollisionState,
+        at: datetime,
+    ) -> bool: ...  # False when the key is known: one card per collision
+    async def answer_collisions(
+        self, slot: SlotRef, occurrence_key: str, *, at: datetime
+    ) -> None: ...
+    async def scan_state(self, mailbox: str) -> ScanState | None: ...
+    async def save_scan_state(self, state: ScanState) -> None: ...
+    async def record_card_miss(
+        self, delivery_key: str, slot: SlotRef, reason: str, *, at: datetime
+    ) -> bool: ...
+    async def card_misses(self, plan_id: str) -> list[tuple[str, str]]: ...

@@ -7,6 +7,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from teams_app.adapters.job_queue import SqlJobQueue
+from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
 from teams_app.adapters.sql.plans import SqlPlanRepository
 from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
 from teams_app.ports import Clock
@@ -17,6 +18,7 @@ class SqlUnitOfWork:
     jobs: SqlJobQueue
     deliveries: SqlDeliveryLog
     plans: SqlPlanRepository
+    occurrences: SqlOccurrenceRepository
 
     def __init__(self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int) -> None:
         self._engine = engine
@@ -32,6 +34,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationStore(self._connection)
         self.deliveries = SqlDeliveryLog(self._connection)
         self.plans = SqlPlanRepository(self._connection)
+        self.occurrences = SqlOccurrenceRepository(self._connection)
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
         return self
 

@@ -1,0 +1,337 @@
+"""SQL implementation of the occurrence repository: outcomes and decisions per session, carded
+collisions, calendar scan state and member cards nobody could receive (migration 0003)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from teams_app.adapters.sql.dialects import insert_for
+from teams_app.adapters.sql.occurrence_tables import (
+    calendar_scans,
+    member_card_misses,
+    slot_collisions,
+    slot_occurrences,
+)
+from teams_app.adapters.sql.tables import learning_plans, plan_members, plan_slots
+from teams_app.domain.bookings import BookedSlot, MemberState, SlotState
+from teams_app.domain.calendar import TimeSpan, Weekday
+from teams_app.domain.learning_plans import PlanStatus
+from teams_app.domain.occurrence_records import (
+    CardedCollision,
+    CollisionState,
+    Decision,
+    ScanState,
+    SlotRef,
+    StoredOccurrence,
+)
+from teams_app.domain.occurrences import CollisionKind, Outcome
+
+
+class SqlOccurrenceRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    # --- which slots to defend -------------------------------------------------------------
+
+    async def booked_slots_of(self, member_id: str) -> list[BookedSlot]:
+        """The member's booked slots of active plans, current revision only."""
+        rows = (
+            await self._connection.execute(
+                _booked_slots().where(plan_slots.c.member_id == member_id)
+            )
+        ).mappings()
+        return [_slot(r) for r in rows]
+
+    async def booked_members(self) -> list[str]:
+        rows = await self._connection.execute(
+            _booked_slots()
+            .with_only_columns(plan_slots.c.member_id)
+            .distinct()
+            .order_by(None)  # DISTINCT on PostgreSQL orders only by selected columns
+            .order_by(plan_slots.c.member_id)
+        )
+        return [r[0] for r in rows]
+
+    # --- occurrences ---------------------------------------------------------------------
+
+    async def occurrences(self, slot: SlotRef) -> list[StoredOccurrence]:
+        rows = (
+            await self._connection.execute(
+                select(slot_occurrences)
+                .where(*_is_slot(slot_occurrences, slot))
+                .order_by(slot_occurrences.c.occurrence_key)
+            )
+        ).mappings()
+        return [_occurrence(r) for r in rows]
+
+    async def occurrence(self, slot: SlotRef, key: str) -> StoredOccurrence | None:
+        row = (
+            (
+                await self._connection.execute(
+                    select(slot_occurrences).where(
+                        *_is_slot(slot_occurrences, slot),
+                        slot_occurrences.c.occurrence_key == key,
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _occurrence(row) if row else None
+
+    async def plan_occurrences(self, plan_ids: Collection[str]) -> list[StoredOccurrence]:
+        """Every stored session of the plans' current revisions (for kept-vs-booked hours)."""
+        if not plan_ids:
+            return []
+        rows = (
+            await self._connection.execute(
+                select(slot_occurrences)
+                .join(learning_plans, learning_plans.c.id == slot_occurrences.c.plan_id)
+                .where(
+                    slot_occurrences.c.plan_id.in_(list(plan_ids)),
+                    slot_occurrences.c.revision == learning_plans.c.revision,
+                )
+                .order_by(
+                    slot_occurrences.c.plan_id,
+                    slot_occurrences.c.member_id,
+                    slot_occurrences.c.occurrence_key,
+                )
+            )
+        ).mappings()
+        return [_occurrence(r) for r in rows]
+
+    async def save_occurrences(
+        self, found: Sequence[StoredOccurrence], *, at: datetime
+    ) -> None:
+        """Insert or update outcome, span and instance id; a decision is only ever written by
+        `decide`, so a scan never erases what the member chose."""
+        for item in found:
+            values: dict[str, Any] = {
+                "starts_at": item.span.start,
+                "ends_at": item.span.end,
+                "outcome": item.outcome.value,
+                "event_id": item.event_id,
+                "updated_at": at,
+            }
+            await self._connection.execute(
+                insert_for(self._connection)(slot_occurrences)
+                .values(
+                    plan_id=item.slot.plan_id,
+                    member_id=item.slot.member_id,
+                    revision=item.slot.revision,
+                    occurrence_key=item.key,
+                    decision=item.decision.value if item.decision else None,
+                    **values,
+                )
+                .on_conflict_do_update(
+                    index_elements=["plan_id", "member_id", "revision", "occurrence_key"],
+                    set_=values,
+                )
+            )
+
+    async def decide(
+        self,
+        slot: SlotRef,
+        key: str,
+        decision: Decision,
+        *,
+        outcome: Outcome,
+        at: datetime,
+        event_id: str | None = None,
+    ) -> bool:
+        values: dict[str, Any] = {
+            "decision": decision.value,
+            "outcome": outcome.value,
+            "decided_at": at,
+            "updated_at": at,
+        }
+        if event_id is not None:
+            values["event_id"] = event_id
+        result = await self._connection.execute(
+            update(slot_occurrences)
+            .where(*_is_slot(slot_occurrences, slot), slot_occurrences.c.occurrence_key == key)
+            .values(values)
+        )
+        return bool(result.rowcount)
+
+    # --- collisions ----------------------------------------------------------------------
+
+    async def collisions(self, slot: SlotRef) -> list[CardedCollision]:
+        rows = (
+            await self._connection.execute(
+                select(slot_collisions)
+                .where(*_is_slot(slot_collisions, slot))
+                .order_by(slot_collisions.c.collision_key)
+            )
+        ).mappings()
+        return [
+            CardedCollision(
+                slot,
+                r["collision_key"],
+                r["occurrence_key"],
+                CollisionKind(r["kind"]),
+                CollisionState(r["state"]),
+            )
+            for r in rows
+        ]
+
+    async def add_collision(
+        self,
+        slot: SlotRef,
+        key: str,
+        *,
+        occurrence_key: str,
+        kind: CollisionKind,
+        state: CollisionState,
+        at: datetime,
+    ) -> bool:
+        """False when the collision is known already: the card goes once per key."""
+        result = await self._connection.execute(
+            insert_for(self._connection)(slot_collisions)
+            .values(
+                plan_id=slot.plan_id,
+                member_id=slot.member_id,
+                revision=slot.revision,
+                collision_key=key,
+                occurrence_key=occurrence_key,
+                kind=kind.value,
+                state=state.value,
+                created_at=at,
+                updated_at=at,
+            )
+            .on_conflict_do_nothing(
+                index_elements=["plan_id", "member_id", "revision", "collision_key"]
+            )
+        )
+        return bool(result.rowcount)
+
+    async def answer_collisions(self, slot: SlotRef, occurrence_key: str, *, at: datetime) -> None:
+        await self._connection.execute(
+            update(slot_collisions)
+            .where(
+                *_is_slot(slot_collisions, slot),
+                slot_collisions.c.occurrence_key == occurrence_key,
+            )
+            .values(state=CollisionState.ANSWERED.value, updated_at=at)
+        )
+
+    # --- calendar scans ------------------------------------------------------------------
+
+    async def scan_state(self, mailbox: str) -> ScanState | None:
+        row = (
+            (
+                await self._connection.execute(
+                    select(calendar_scans).where(calendar_scans.c.mailbox_id == mailbox)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return ScanState(
+            row["mailbox_id"],
+            TimeSpan(row["window_start"], row["window_end"]),
+            row["scanned_at"],
+            row["delta_link"],
+        )
+
+    async def save_scan_state(self, state: ScanState) -> None:
+        values = {
+            "delta_link": state.delta_link,
+            "window_start": state.window.start,
+            "window_end": state.window.end,
+            "scanned_at": state.scanned_at,
+        }
+        await self._connection.execute(
+            insert_for(self._connection)(calendar_scans)
+            .values(mailbox_id=state.mailbox, **values)
+            .on_conflict_do_update(index_elements=["mailbox_id"], set_=values)
+        )
+
+    # --- member cards nobody could receive -------------------------------------------------
+
+    async def record_card_miss(
+        self, delivery_key: str, slot: SlotRef, reason: str, *, at: datetime
+    ) -> bool:
+        result = await self._connection.execute(
+            insert_for(self._connection)(member_card_misses)
+            .values(
+                delivery_key=delivery_key,
+                plan_id=slot.plan_id,
+                member_id=slot.member_id,
+                reason=reason,
+                at=at,
+            )
+            .on_conflict_do_nothing(index_elements=["delivery_key"])
+        )
+        return bool(result.rowcount)
+
+    async def card_misses(self, plan_id: str) -> list[tuple[str, str]]:
+        """(member id, reason) of the plan's member cards that could not be delivered."""
+        rows = await self._connection.execute(
+            select(member_card_misses.c.member_id, member_card_misses.c.reason)
+            .where(member_card_misses.c.plan_id == plan_id)
+            .order_by(member_card_misses.c.member_id, member_card_misses.c.delivery_key)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+
+# --- mapping ---------------------------------------------------------------------------------
+
+
+def _booked_slots() -> Any:
+    return (
+        select(plan_slots)
+        .join(learning_plans, learning_plans.c.id == plan_slots.c.plan_id)
+        .join(
+            plan_members,
+            (plan_members.c.plan_id == plan_slots.c.plan_id)
+            & (plan_members.c.member_id == plan_slots.c.member_id),
+        )
+        .where(
+            learning_plans.c.state == PlanStatus.ACTIVE.value,
+            plan_slots.c.revision == learning_plans.c.revision,
+            plan_slots.c.state == SlotState.BOOKED.value,
+            plan_members.c.state == MemberState.BOOKED.value,
+        )
+        .order_by(plan_slots.c.plan_id, plan_slots.c.revision)
+    )
+
+
+def _is_slot(table: Any, slot: SlotRef) -> tuple[Any, ...]:
+    return (
+        table.c.plan_id == slot.plan_id,
+        table.c.member_id == slot.member_id,
+        table.c.revision == slot.revision,
+    )
+
+
+def _occurrence(row: Any) -> StoredOccurrence:
+    return StoredOccurrence(
+        SlotRef(row["plan_id"], row["member_id"], row["revision"]),
+        row["occurrence_key"],
+        TimeSpan(row["starts_at"], row["ends_at"]),
+        Outcome(row["outcome"]),
+        Decision(row["decision"]) if row["decision"] else None,
+        row["event_id"],
+    )
+
+
+def _slot(row: Any) -> BookedSlot:
+    return BookedSlot(
+        plan_id=row["plan_id"],
+        member_id=row["member_id"],
+        revision=row["revision"],
+        transaction_id=row["transaction_id"],
+        days=tuple(Weekday(d) for d in row["days"].split(",") if d),
+        start=time.fromisoformat(row["start_time"]),
+        time_zone=row["time_zone"],
+        state=SlotState(row["state"]),
+        event_id=row["event_id"],
+    )
