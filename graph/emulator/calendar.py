@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from graph.emulator.core import Emulator
+from graph.emulator import meetings
 from graph.emulator.errors import GraphError, outlook_item_not_found
 from graph.emulator.events import (
     Instance,
@@ -139,6 +140,7 @@ async def create_event(call: Call, emu: Emulator) -> Reply:
         if transaction:
             mailbox.by_transaction[transaction] = record.id
         changed(emu, record, "created")
+        meetings.sync(emu, record)
     zone_name, headers = emu.time_zone(call)
     rendered = render(single(record), zone_name=zone_name,
                       start_zone=zone_name or record.start_zone,
@@ -196,6 +198,7 @@ async def update_event(call: Call, emu: Emulator) -> Reply:
         mailbox.events[record.id] = record
     record = apply(emu.state, user, body, now=emu.now(), current=record, tenant_id=emu.tenant_id)
     changed(emu, record, "updated")
+    meetings.sync(emu, record)
     zone_name, headers = emu.time_zone(call)
     rendered = render(single(record), zone_name=zone_name,
                       start_zone=zone_name or record.start_zone,
@@ -226,7 +229,9 @@ def remove(emu: Emulator, mailbox: Mailbox, instance: Instance) -> None:
 
 async def delete_event(call: Call, emu: Emulator) -> Reply:
     _user, mailbox = emu.mailbox(call)
-    remove(emu, mailbox, found(mailbox, call.params["event"]))
+    instance = found(mailbox, call.params["event"])
+    meetings.cancel(emu, instance)  # deleting a meeting as organiser also cancels it
+    remove(emu, mailbox, instance)
     return Reply(204)
 
 
@@ -238,24 +243,26 @@ async def cancel_event(call: Call, emu: Emulator) -> Reply:
         raise GraphError(400, "ErrorInvalidRequest",
                          "Your request can't be completed. You need to be an organizer to "
                          "cancel a meeting.")
+    meetings.cancel(emu, instance)
     remove(emu, mailbox, instance)
     return Reply(202)
 
 
 async def decline_event(call: Call, emu: Emulator) -> Reply:
-    _user, mailbox = emu.mailbox(call)
+    user, mailbox = emu.mailbox(call)
     instance = found(mailbox, call.params["event"])
     _body(call)
     if instance.record.props["isOrganizer"]:
         raise GraphError(400, "ErrorInvalidRequest",
                          "Your request can't be completed. You can't respond to a meeting "
                          "you organized.")
+    meetings.respond(emu, user, instance.record, "declined")
     remove(emu, mailbox, instance)  # a declined meeting leaves the calendar
     return Reply(202)
 
 
 async def accept_event(call: Call, emu: Emulator) -> Reply:
-    _user, mailbox = emu.mailbox(call)
+    user, mailbox = emu.mailbox(call)
     instance = found(mailbox, call.params["event"])
     _body(call)
     record = instance.record
@@ -269,9 +276,12 @@ async def accept_event(call: Call, emu: Emulator) -> Reply:
                                       "time": emu.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
     if response == "tentativelyAccepted":
         record.props["showAs"] = "tentative"
+    elif record.meeting_of is not None:  # accepted: shown as the organiser shows it
+        record.props["showAs"] = meetings.organiser_show_as(emu, record)
     record.change_key = emu.state.new_change_key()
     record.modified = emu.now()
     changed(emu, record, "updated")
+    meetings.respond(emu, user, record, response)
     return Reply(202)
 
 

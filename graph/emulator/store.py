@@ -128,6 +128,10 @@ class EventRecord:
     original_start: datetime | None = None  # exceptions: the occurrence they replace
     cancelled_starts: set[datetime] = field(default_factory=set)  # masters
     exception_ids: dict[datetime, str] = field(default_factory=dict)  # masters
+    # Meetings: an organiser's event knows its attendees' copies (user id -> event id), and a
+    # copy knows its organiser's event (mailbox id, event id); see meetings.py.
+    copies: dict[str, str] = field(default_factory=dict)
+    meeting_of: tuple[str, str] | None = None
 
 
 @dataclass
@@ -252,6 +256,7 @@ class EmulatorState:
         self.rng = random.Random(rng_seed)
         self.seed_name = "empty"
         self.users: dict[str, User] = {}
+        self._user_index: dict[str, User] = {}  # lower-cased id, UPN and mail (see find_user)
         self.groups: dict[str, Group] = {}
         self.mailboxes: dict[str, Mailbox] = {}
         self.sites: dict[str, Site] = {}
@@ -281,12 +286,22 @@ class EmulatorState:
         if user is not None:
             return user
         lowered = key.lower()
+        # getSchedule names people by address; with 10,000 people a scan per address made the
+        # emulator, not the client, the bottleneck. The index is only a hint: a hit is checked
+        # against the live table (users can be replaced or removed), a miss scans as before.
+        hinted = self._user_index.get(lowered)
+        if hinted is not None and self.users.get(hinted.id) is hinted and _answers(hinted, lowered):
+            return hinted
+        index: dict[str, User] = {}
+        found: User | None = None
         for candidate in self.users.values():
-            if candidate.id.lower() == lowered or candidate.user_principal_name.lower() == lowered:
-                return candidate
-            if candidate.mail and candidate.mail.lower() == lowered:
-                return candidate
-        return None
+            for name in (candidate.id, candidate.user_principal_name, candidate.mail):
+                if name:
+                    index.setdefault(name.lower(), candidate)
+            if found is None and _answers(candidate, lowered):
+                found = candidate
+        self._user_index = index
+        return found
 
     def add_user(self, user: User) -> User:
         self.users[user.id] = user
@@ -310,3 +325,8 @@ class EmulatorState:
                 if transitive:
                     queue.extend(self.groups[member_id].member_ids)
         return found
+
+
+def _answers(user: User, lowered: str) -> bool:
+    names = (user.id, user.user_principal_name, user.mail)
+    return any(name and name.lower() == lowered for name in names)
