@@ -12,8 +12,8 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from graph.emulator.core import Emulator
 from graph.emulator import meetings
+from graph.emulator.core import Emulator
 from graph.emulator.errors import GraphError, outlook_item_not_found
 from graph.emulator.events import (
     Instance,
