@@ -7,7 +7,6 @@ per-mailbox and global limits and turns SDK errors into port errors. All reads a
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -38,6 +37,7 @@ from msgraph.generated.users.item.mailbox_settings.mailbox_settings_request_buil
 )
 
 from graph.batch import BatchRequest, BatchSender
+from graph.calendar_bulk import mailbox_settings_batched, schedules_batched
 from graph.calendar_mapping import (
     availability_from_graph,
     changes_to_graph,
@@ -113,24 +113,44 @@ class GraphCalendar:
             list(mailboxes[i : i + SCHEDULES_PER_CALL])
             for i in range(0, len(mailboxes), SCHEDULES_PER_CALL)
         ]
-        answers = await asyncio.gather(
-            *(self._schedule(chunk, piece, interval) for chunk in chunks for piece in pieces)
-        )
+        if len(chunks) * len(pieces) > 1:
+            # Many calls: in $batches as JSON (graph/calendar_bulk.py says why).
+            calls = [
+                (chunk, piece, partial(self._schedule_info, chunk, piece, interval))
+                for chunk in chunks
+                for piece in pieces
+            ]
+            answers = await schedules_batched(
+                self._batches,
+                calls,
+                interval,
+                lambda chunk, piece: self._schedule(chunk, piece, interval),
+            )
+        else:
+            answers = [await self._schedule(chunks[0], pieces[0], interval)]
         by_mailbox: dict[str, list[Availability]] = {m.lower(): [] for m in mailboxes}
         for answer in answers:
             for availability in answer:
                 by_mailbox.setdefault(availability.mailbox.lower(), []).append(availability)
         return [merge_availability(m, by_mailbox[m.lower()]) for m in mailboxes]
 
+    async def mailbox_settings_batched(
+        self, mailboxes: Sequence[str]
+    ) -> dict[str, MailboxSettings | GraphError]:
+        return await mailbox_settings_batched(self._graph, self._batches, mailboxes)
+
+    def _schedule_info(
+        self, chunk: list[str], piece: TimeSpan, interval: timedelta
+    ) -> RequestInformation:
+        schedule = self._graph.client.users.by_user_id(chunk[0]).calendar.get_schedule
+        return schedule.to_post_request_information(
+            _schedule_body(chunk, piece, interval), _utc_config()
+        )
+
     async def _schedule(
         self, chunk: list[str], piece: TimeSpan, interval: timedelta
     ) -> list[Availability]:
-        body = GetSchedulePostRequestBody(
-            schedules=chunk,
-            start_time=_utc_dtz(piece.start),
-            end_time=_utc_dtz(piece.end),
-            availability_view_interval=int(interval.total_seconds() // 60),
-        )
+        body = _schedule_body(chunk, piece, interval)
         # App-only getSchedule is asked "as" one of the people, and the request occupies that
         # mailbox's slot. Someone without a mailbox cannot be asked (404 for the whole call),
         # so the next person in the chunk is tried; their own answer then says "no mailbox".
@@ -321,6 +341,17 @@ def _utc_config(page_size: int | None = None, query: Any = None) -> RequestConfi
     if page_size:
         config.headers.add("Prefer", f"odata.maxpagesize={page_size}")
     return config
+
+
+def _schedule_body(
+    chunk: list[str], piece: TimeSpan, interval: timedelta
+) -> GetSchedulePostRequestBody:
+    return GetSchedulePostRequestBody(
+        schedules=chunk,
+        start_time=_utc_dtz(piece.start),
+        end_time=_utc_dtz(piece.end),
+        availability_view_interval=int(interval.total_seconds() // 60),
+    )
 
 
 def _utc_dtz(instant: datetime) -> DateTimeTimeZone:

@@ -186,6 +186,9 @@ class Calendar(Protocol):
     """A person's Outlook calendar. `mailbox` is an Entra object id or a UPN."""
 
     async def mailbox_settings(self, mailbox: str) -> MailboxSettings: ...
+    async def mailbox_settings_batched(
+        self, mailboxes: Sequence[str]
+    ) -> dict[str, MailboxSettings | GraphError]: ...  # per mailbox; GraphNotFound: none
     async def free_busy(
         self, mailboxes: Sequence[str], window: TimeSpan, *, interval_minutes: int = 30
     ) -> list[Availability]: ...  # one per mailbox, in the order asked
