@@ -33,6 +33,7 @@ from msgraph.generated.models.working_hours import WorkingHours as GraphWorkingH
 from tzlocal.windows_tz import tz_win, win_tz
 
 from teams_app.domain.calendar import (
+    Attendee,
     Availability,
     BusyBlock,
     CalendarEvent,
@@ -143,13 +144,7 @@ def event_to_graph(draft: EventDraft) -> Event:
         is_reminder_on=draft.reminder_minutes is not None,
         reminder_minutes_before_start=draft.reminder_minutes,
         allow_new_time_proposals=draft.allow_new_time_proposals,
-        attendees=[
-            GraphAttendee(
-                email_address=EmailAddress(address=a.address, name=a.name or None),
-                type=AttendeeType(a.kind.value),
-            )
-            for a in draft.attendees
-        ],
+        attendees=_attendees(draft.attendees),
     )
     if draft.online_meeting:
         event.is_online_meeting = True
@@ -177,7 +172,19 @@ def changes_to_graph(changes: EventChanges) -> Event:
         event.categories = list(changes.categories)
     if changes.reminder_minutes is not None:
         event.reminder_minutes_before_start = changes.reminder_minutes
+    if changes.attendees is not None:
+        event.attendees = _attendees(changes.attendees)
     return event
+
+
+def _attendees(attendees: tuple[Attendee, ...]) -> list[GraphAttendee]:
+    return [
+        GraphAttendee(
+            email_address=EmailAddress(address=a.address, name=a.name or None),
+            type=AttendeeType(a.kind.value),
+        )
+        for a in attendees
+    ]
 
 
 def recurrence_to_graph(rule: Recurrence, zone: str) -> PatternedRecurrence:

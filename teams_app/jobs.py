@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 import structlog
 
 from teams_app.domain.errors import DomainError
+from teams_app.lifecycle_jobs import lifecycle_job_handlers
 from teams_app.ports import Calendar, GraphForbidden, Job, RecipientUnreachable
 from teams_app.services import Services
 from teams_app.use_cases.booking import (
@@ -95,4 +96,5 @@ def job_handlers(
         PURGE: purge_old,
         BOOK_MEMBER_SLOT: book_slot,
         CANCEL_MEMBER_SLOT: cancel_slot,
+        **lifecycle_job_handlers(services, calendar),  # team sessions, edits, membership
     }

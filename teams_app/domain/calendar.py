@@ -287,6 +287,7 @@ class EventChanges:
     show_as: ShowAs | None = None
     categories: tuple[str, ...] | None = None
     reminder_minutes: int | None = None
+    attendees: tuple[Attendee, ...] | None = None  # the whole new list (a meeting's organiser)
 
     def __post_init__(self) -> None:
         if (self.start is None) != (self.end is None):

@@ -20,7 +20,12 @@ from teams_app.domain.bookings import (
     SlotState,
     progress_of,
 )
-from teams_app.domain.learning_plans import PlanAlreadyCancelled, PlanNotOwned, PlanStatus
+from teams_app.domain.learning_plans import (
+    PlanAlreadyCancelled,
+    PlanMode,
+    PlanNotOwned,
+    PlanStatus,
+)
 from teams_app.domain.slot_events import slot_event_draft, slot_transaction_id
 from teams_app.ports import (
     Calendar,
@@ -35,6 +40,7 @@ from teams_app.ports import (
     UnitOfWork,
 )
 from teams_app.use_cases.plans import MemberPreview, UnknownPlan, find_slots
+from teams_app.use_cases.team_sessions import book_team_session
 
 BOOK_MEMBER_SLOT = "plans.book_member_slot"  # job kind
 
@@ -89,6 +95,11 @@ async def book_plan(
         raise UnknownPlan(cmd.plan_id)
     if plan.owner_id != cmd.by:
         raise PlanNotOwned()
+    if plan.spec.mode is PlanMode.TEAM_SESSION:  # one meeting, not a series per member
+        team = await book_team_session(
+            plan, uow=uow, calendar=calendar, directory=directory, clock=clock
+        )
+        return BookingStarted(plan.id, plan.revision, team.queued, team.problems, team.progress)
     preview = await find_slots(plan, calendar=calendar, directory=directory)  # Graph: no tx
     at = clock.now()
     queued = 0

@@ -65,6 +65,14 @@ class SqlPlanRepository:
             status=PlanStatus(row["state"]),
         )
 
+    async def active_plan_ids(self) -> list[str]:
+        query = (
+            select(learning_plans.c.id)
+            .where(learning_plans.c.state == PlanStatus.ACTIVE.value)
+            .order_by(learning_plans.c.id)
+        )
+        return [str(r) for r in (await self._connection.execute(query)).scalars()]
+
     async def add(self, plan: LearningPlan) -> None:
         await self._connection.execute(
             learning_plans.insert().values(

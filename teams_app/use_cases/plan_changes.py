@@ -1,0 +1,380 @@
+"""Editing a plan: a new revision, and booked series that follow it.
+
+Only texts changed (goal, material, category, show-as): each booked series is updated in place
+(PATCH on the series master), one job per series. Times, cadence, duration, window, horizon,
+members or mode changed: `rebook_plan` finds new slots for the new revision and one job per
+member replaces the series: it creates the new one first (the new revision's transactionId,
+so a re-run never makes two), then deletes the old one, so a failure half-way leaves the
+member with their old time rather than none. Team plans replace the one meeting the same way.
+
+An edit is refused while some member's booking job is still queued or running: that job books
+the old revision, and racing it could leave a member with two series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from teams_app.domain.bookings import (
+    BookedSlot,
+    BookingProgress,
+    MemberFailure,
+    MemberState,
+    SlotState,
+    progress_of,
+)
+from teams_app.domain.calendar import EventChanges
+from teams_app.domain.errors import DomainError
+from teams_app.domain.learning_plans import (
+    EditPlan,
+    LearningPlan,
+    NoMembers,
+    PlanMode,
+    PlanStatus,
+)
+from teams_app.domain.slot_events import (
+    TEAM_SESSION_MEMBER,
+    slot_event_draft,
+    slot_transaction_id,
+    team_session_draft,
+)
+from teams_app.domain.slots import SlotTime
+from teams_app.ports import (
+    Calendar,
+    Clock,
+    Directory,
+    GraphForbidden,
+    GraphNotFound,
+    GraphRejected,
+    GraphThrottled,
+    GraphUnavailable,
+    UnitOfWork,
+)
+from teams_app.use_cases.event_texts import slot_texts
+from teams_app.use_cases.membership import RECONCILE_MEMBERS, RELEASE_MEMBER
+from teams_app.use_cases.plan_reads import PlanPreview, UnknownPlan
+from teams_app.use_cases.plans import find_slots
+from teams_app.use_cases.team_sessions import (
+    PERMANENT_FAILURES,
+    BookTeamSession,
+    SessionOutcome,
+    book_team_session_job,
+    cancel_meeting,
+)
+
+REBOOK_PLAN = "plans.rebook_plan"  # job kinds
+REPLACE_MEMBER_SLOT = "plans.replace_member_slot"
+UPDATE_SLOT_TEXTS = "plans.update_slot_texts"
+
+
+class PlanBookingInProgress(DomainError):
+    """Some member's booking job is still queued or running; edit when it has finished."""
+
+    code = "plan_booking_in_progress"
+
+
+@dataclass(frozen=True)
+class EditReceipt:
+    plan_id: str
+    revision: int
+    rebook: bool  # new slots are being found; else only the texts of booked series change
+    queued: int  # jobs queued by the edit
+
+
+class ChangeOutcome(StrEnum):
+    REPLACED = "replaced"  # new series booked (old ones removed)
+    UPDATED = "updated"
+    REMOVED = "removed"  # no new slot: the old series were removed
+    MISSING = "missing"  # the series is gone from the calendar already
+    SKIPPED = "skipped"  # a newer edit or a cancel took over
+    FAILED = "failed"
+
+
+async def edit_plan(cmd: EditPlan, *, uow: UnitOfWork, clock: Clock) -> EditReceipt:
+    at = clock.now()
+    queued = 0
+    async with uow:
+        plan = await uow.plans.get(cmd.plan_id)
+        if plan is None:
+            raise UnknownPlan(cmd.plan_id)
+        edited, event = plan.edit(cmd, at=at)  # PlanNotOwned, PlanAlreadyCancelled, PlanError
+        members = await uow.plans.members(plan.id)
+        if any(m.state is MemberState.PENDING for m in members):
+            raise PlanBookingInProgress(plan.id)
+        await uow.plans.save(edited)
+        booked = [s for s in await uow.plans.slots(plan.id) if s.state is SlotState.BOOKED]
+        counted = [m for m in members if m.state is not MemberState.RELEASED]
+        if event.rebook and counted:
+            queued += await _queued(
+                uow, REBOOK_PLAN, {"plan_id": plan.id, "revision": edited.revision},
+                f"rebook:{plan.id}:{edited.revision}",
+            )
+            await uow.plans.save_progress(
+                BookingProgress(plan.id, edited.revision, len(counted), updated_at=at)
+            )
+        elif counted:
+            for slot in booked:
+                queued += await _queued(
+                    uow,
+                    UPDATE_SLOT_TEXTS,
+                    {
+                        "plan_id": plan.id,
+                        "member_id": slot.member_id,
+                        "slot_revision": slot.revision,
+                        "revision": edited.revision,
+                    },
+                    f"texts:{plan.id}:{edited.revision}:{slot.member_id}:{slot.revision}",
+                )
+            await uow.plans.save_progress(progress_of(plan.id, edited.revision, members, at=at))
+            # The member source may have changed since the last run (on demand after an edit).
+            queued += await _queued(
+                uow, RECONCILE_MEMBERS, {"plan_id": plan.id},
+                f"reconcile:{plan.id}:edit:{edited.revision}",
+            )
+        await uow.commit()
+    return EditReceipt(plan.id, edited.revision, event.rebook, queued)
+
+
+# --- rebooking after an edit that moves time -------------------------------------------------
+
+
+async def rebook_plan(
+    plan_id: str,
+    revision: int,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    directory: Directory,
+    clock: Clock,
+    run_key: str,
+) -> int:
+    """The job after an edit: find slots for the new revision and queue one replacement per
+    member (team plans: one for the meeting). Returns the jobs queued."""
+    async with uow() as tx:
+        plan = await tx.plans.get(plan_id)
+    if plan is None:
+        raise UnknownPlan(plan_id)
+    if plan.revision != revision or plan.status is PlanStatus.CANCELLED:
+        return 0
+    try:
+        preview = await find_slots(plan, calendar=calendar, directory=directory)
+    except NoMembers:
+        preview = PlanPreview(plan.id, plan.revision, ())  # everyone left: release them all
+    at = clock.now()
+    queued = 0
+    async with uow() as tx:
+        current = await tx.plans.get(plan_id)
+        if current is None or current.revision != revision:
+            return 0
+        present = {m.member_id for m in preview.members}
+        for member in await tx.plans.members(plan_id):
+            if member.member_id not in present and member.state is not MemberState.RELEASED:
+                queued += await _queued(
+                    tx, RELEASE_MEMBER, {"plan_id": plan_id, "member_id": member.member_id},
+                    f"release:{plan_id}:{member.member_id}:{run_key}",
+                )
+        for member in preview.members:
+            if member.slot is None:
+                await tx.plans.set_member(
+                    plan_id, member.member_id, MemberState.FAILED, at=at, failure=member.problem
+                )
+            else:
+                await tx.plans.set_member(plan_id, member.member_id, MemberState.PENDING, at=at)
+        team = preview.team_session
+        if team is not None:
+            if team.slot is not None and preview.bookable:
+                await tx.plans.plan_slot(_slot(plan, plan.owner_id, team.slot, team=True), at=at)
+            queued += await _replacement(tx, plan, plan.owner_id)  # no time: the old goes
+        else:
+            for member in preview.members:
+                if member.slot is not None:
+                    await tx.plans.plan_slot(_slot(plan, member.member_id, member.slot), at=at)
+                # Also without a new slot: the old series must not stay at the old time.
+                queued += await _replacement(tx, plan, member.member_id)
+        members = await tx.plans.members(plan_id)
+        await tx.plans.save_progress(progress_of(plan_id, revision, members, at=at))
+        await tx.commit()
+    return queued
+
+
+async def replace_member_slot(
+    plan_id: str,
+    member_id: str,
+    revision: int,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    directory: Directory,
+    clock: Clock,
+    last_attempt: bool = False,
+) -> ChangeOutcome:
+    """One member's (or the team meeting's) replacement: book the new revision's series,
+    then remove the older ones. Idempotent: each step is skipped once done."""
+    async with uow() as tx:
+        plan = await tx.plans.get(plan_id)
+        slots = [s for s in await tx.plans.slots(plan_id) if s.member_id == member_id]
+    if plan is None:
+        raise UnknownPlan(plan_id)
+    if plan.revision != revision or plan.status is PlanStatus.CANCELLED:
+        return ChangeOutcome.SKIPPED
+    new = next((s for s in slots if s.revision == revision), None)
+    team = plan.spec.mode is PlanMode.TEAM_SESSION
+    outcome = ChangeOutcome.REMOVED
+    if new is not None and new.state is SlotState.PLANNED:
+        if team:
+            booked = await book_team_session_job(
+                BookTeamSession(plan_id, revision, last_attempt),
+                uow=uow, calendar=calendar, directory=directory, clock=clock,
+            )
+            if booked is not SessionOutcome.BOOKED:
+                return ChangeOutcome.FAILED if booked is SessionOutcome.FAILED else (
+                    ChangeOutcome.SKIPPED
+                )
+        elif not await _book_member(plan, new, uow, calendar, clock, last_attempt):
+            return ChangeOutcome.FAILED  # the old series stays: better the old time than none
+        outcome = ChangeOutcome.REPLACED
+    elif new is not None and new.state is SlotState.BOOKED:
+        outcome = ChangeOutcome.REPLACED
+    for old in slots:
+        if old.revision >= revision or old.state is SlotState.CANCELLED:
+            continue
+        if old.state is SlotState.BOOKED and old.event_id:
+            if team:
+                await cancel_meeting(calendar, member_id, old.event_id)
+            else:
+                await _delete(calendar, member_id, old.event_id)
+        async with uow() as tx:
+            await tx.plans.mark_slot(old, SlotState.CANCELLED, at=clock.now())
+            await tx.commit()
+    return outcome
+
+
+async def _book_member(
+    plan: LearningPlan,
+    slot: BookedSlot,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    clock: Clock,
+    last_attempt: bool,
+) -> bool:
+    member_id = slot.member_id
+    try:
+        language = (await calendar.mailbox_settings(member_id)).language
+        draft = slot_event_draft(plan, member_id, slot.slot_time, texts=slot_texts(language))
+        event = await calendar.create_event(member_id, draft)
+    except (GraphNotFound, GraphForbidden, GraphRejected) as error:
+        await _fail(plan, member_id, PERMANENT_FAILURES[type(error)], uow, clock)
+        return False
+    except (GraphThrottled, GraphUnavailable):
+        if not last_attempt:
+            raise
+        await _fail(plan, member_id, MemberFailure.UNAVAILABLE, uow, clock)
+        return False
+    at = clock.now()
+    async with uow() as tx:
+        await tx.plans.mark_slot(slot, SlotState.BOOKED, at=at, event_id=event.id)
+        if await tx.plans.move_member(
+            plan.id, member_id, from_state=MemberState.PENDING, to_state=MemberState.BOOKED, at=at
+        ):
+            await tx.plans.count_progress(plan.id, plan.revision, done=1, at=at)
+        await tx.commit()
+    return True
+
+
+async def _fail(
+    plan: LearningPlan,
+    member_id: str,
+    failure: MemberFailure,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+) -> None:
+    at = clock.now()
+    async with uow() as tx:
+        if await tx.plans.move_member(
+            plan.id, member_id, from_state=MemberState.PENDING, to_state=MemberState.FAILED,
+            at=at, failure=failure,
+        ):
+            await tx.plans.count_progress(plan.id, plan.revision, failed=1, at=at)
+        await tx.commit()
+
+
+# --- texts only ------------------------------------------------------------------------------
+
+
+async def update_slot_texts(
+    plan_id: str,
+    member_id: str,
+    slot_revision: int,
+    revision: int,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+) -> ChangeOutcome:
+    """The job after a texts-only edit: subject, body, category and show-as of one booked
+    series (the series master, so every occurrence follows), in the member's language."""
+    async with uow() as tx:
+        plan = await tx.plans.get(plan_id)
+        slot = await tx.plans.slot(plan_id, member_id, slot_revision)
+    if plan is None:
+        raise UnknownPlan(plan_id)
+    if plan.revision != revision or plan.status is PlanStatus.CANCELLED:
+        return ChangeOutcome.SKIPPED  # a newer edit queued its own updates
+    if slot is None or slot.state is not SlotState.BOOKED or not slot.event_id:
+        return ChangeOutcome.SKIPPED
+    try:
+        texts = slot_texts((await calendar.mailbox_settings(member_id)).language)
+        if plan.spec.mode is PlanMode.TEAM_SESSION:
+            draft = team_session_draft(plan, slot.slot_time, (), texts=texts)
+        else:
+            draft = slot_event_draft(plan, member_id, slot.slot_time, texts=texts)
+        await calendar.update_event(
+            member_id,
+            slot.event_id,
+            EventChanges(
+                subject=draft.subject,
+                body_html=draft.body_html,
+                categories=draft.categories,
+                show_as=draft.show_as,
+            ),
+        )
+    except GraphNotFound:
+        return ChangeOutcome.MISSING  # the member deleted it; the defend scan reports that
+    return ChangeOutcome.UPDATED
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+def _slot(plan: LearningPlan, member_id: str, slot: SlotTime, *, team: bool = False) -> BookedSlot:
+    key = TEAM_SESSION_MEMBER if team else member_id
+    return BookedSlot(
+        plan.id,
+        member_id,
+        plan.revision,
+        slot_transaction_id(plan.id, key, plan.revision),
+        slot.days,
+        slot.start,
+        slot.time_zone,
+    )
+
+
+async def _replacement(tx: UnitOfWork, plan: LearningPlan, member_id: str) -> int:
+    return await _queued(
+        tx,
+        REPLACE_MEMBER_SLOT,
+        {"plan_id": plan.id, "member_id": member_id, "revision": plan.revision},
+        f"replace:{plan.id}:{plan.revision}:{member_id}",
+    )
+
+
+async def _queued(tx: UnitOfWork, kind: str, payload: dict[str, object], key: str) -> int:
+    return int(await tx.jobs.enqueue(kind, dict(payload), idempotency_key=key) is not None)
+
+
+async def _delete(calendar: Calendar, mailbox: str, event_id: str) -> None:
+    try:
+        await calendar.delete_event(mailbox, event_id)
+    except GraphNotFound:
+        pass  # gone already

@@ -1,0 +1,150 @@
+"""What every plan use case reads from Graph, and the preview values it answers with.
+
+Shared by personal mode (`plans.py`, `booking.py`), team sessions (`team_sessions.py`), edits
+and membership changes, so none of them imports another's module just for these.
+Reads happen outside any transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from teams_app.domain.bookings import MemberFailure
+from teams_app.domain.calendar import Availability, MailboxSettings
+from teams_app.domain.directory import Person
+from teams_app.domain.errors import DomainError
+from teams_app.domain.learning_plans import LearningPlan, MemberSourceKind
+from teams_app.domain.slots import Absence, MemberCalendar, SlotProblem, SlotTime, search_windows
+from teams_app.ports import Calendar, Directory, GraphError, GraphNotFound
+
+SLOT_PROBLEMS = {
+    SlotProblem.NO_FREE_TIME: MemberFailure.NO_FREE_TIME,
+    SlotProblem.OUTSIDE_WORKING_HOURS: MemberFailure.OUTSIDE_WORKING_HOURS,
+}
+
+
+class UnknownPlan(DomainError):
+    code = "plan_unknown"
+
+
+@dataclass(frozen=True)
+class MemberPreview:
+    member_id: str
+    slot: SlotTime | None  # None with a problem
+    sessions: int = 0
+    conflicts: tuple[date, ...] = ()  # local dates of sessions that collide
+    problem: MemberFailure | None = None
+    language: str | None = None  # mailboxSettings language, e.g. "sv-SE"; picks event texts
+
+
+@dataclass(frozen=True)
+class TeamSessionPreview:
+    """The one meeting time of a team plan (in the organiser's zone) and who cannot come."""
+
+    organiser_id: str
+    slot: SlotTime | None  # None with a problem
+    sessions: int
+    attendance: int  # member-sessions that can be attended
+    possible: int
+    absences: tuple[Absence, ...] = ()
+    problem: MemberFailure | None = None
+
+    @property
+    def cannot_attend(self) -> tuple[str, ...]:
+        return tuple(a.member_id for a in self.absences)
+
+
+@dataclass(frozen=True)
+class PlanPreview:
+    plan_id: str
+    revision: int
+    members: tuple[MemberPreview, ...]  # in the directory's order
+    team_session: TeamSessionPreview | None = None  # team-session plans only
+
+    @property
+    def bookable(self) -> tuple[MemberPreview, ...]:
+        return tuple(m for m in self.members if m.slot is not None)
+
+    @property
+    def problems(self) -> tuple[MemberPreview, ...]:
+        return tuple(m for m in self.members if m.problem is not None)
+
+
+@dataclass(frozen=True)
+class CancelReceipt:
+    plan_id: str
+    series_to_cancel: int  # one job each
+
+
+@dataclass(frozen=True)
+class MemberCalendars:
+    calendars: list[MemberCalendar]  # people with a readable calendar, in the order given
+    failures: dict[str, MemberFailure]  # the others, by object id
+    languages: dict[str, str | None]  # by object id, for everyone with mailbox settings
+
+
+async def resolve_members(
+    plan: LearningPlan, directory: Directory
+) -> tuple[list[Person], list[str]]:
+    """The directory's people for the plan's member source, and the ids it does not know."""
+    source = plan.spec.members
+    if source.kind is MemberSourceKind.GROUP:
+        return await directory.group_members(source.group_id or ""), []
+    if source.kind is MemberSourceKind.DIRECT_REPORTS:
+        return await directory.direct_reports(plan.owner_id), []
+    found = await asyncio.gather(*(known_person(directory, p) for p in source.people))
+    people = [p for p in found if p is not None]
+    unknown = [pid for pid, p in zip(source.people, found, strict=True) if p is None]
+    return people, unknown
+
+
+async def known_person(directory: Directory, object_id: str) -> Person | None:
+    try:
+        return await directory.user(object_id)
+    except GraphNotFound:
+        return None
+
+
+async def read_calendars(
+    plan: LearningPlan, people: Sequence[Person], calendar: Calendar
+) -> MemberCalendars:
+    # Read in $batches: for a large group these reads, not the creates, were most of the
+    # booking's time (benchmarks/bench_plan_booking.py).
+    read = await calendar.mailbox_settings_batched([p.object_id for p in people if p.mail])
+
+    def settings_of(person: Person) -> MailboxSettings | None:
+        answer = read.get(person.object_id) if person.mail else None
+        if isinstance(answer, GraphNotFound):
+            return None
+        if isinstance(answer, GraphError):
+            raise answer  # throttled or down after the retries: the caller tries again later
+        return answer
+
+    settings = [settings_of(p) for p in people]
+    with_mailbox = [(p, s) for p, s in zip(people, settings, strict=True) if s is not None]
+    failures = {
+        p.object_id: MemberFailure.NO_MAILBOX
+        for p, s in zip(people, settings, strict=True)
+        if s is None
+    }
+    languages = {p.object_id: s.language for p, s in with_mailbox}
+    addresses = [p.mail or p.user_principal_name for p, _ in with_mailbox]
+    answers: list[list[Availability]] = [
+        await calendar.free_busy(addresses, window) for window in search_windows(plan.spec)
+    ]
+    calendars: list[MemberCalendar] = []
+    for index, (person, mailbox) in enumerate(with_mailbox):
+        per_window = [answer[index] for answer in answers]
+        if any(not a.known for a in per_window):
+            failures[person.object_id] = MemberFailure.NO_MAILBOX
+            continue
+        merged = Availability(
+            per_window[0].mailbox,
+            busy=tuple(b for a in per_window for b in a.busy),
+            working_hours=per_window[0].working_hours,
+        )
+        calendars.append(MemberCalendar.of(person.object_id, mailbox, merged))
+    return MemberCalendars(calendars, failures, languages)

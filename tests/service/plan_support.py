@@ -1,0 +1,119 @@
+"""Shared steps for the plan life-cycle tests: a service on the Graph emulator with the demo
+organisation, plans made by the learning lead, the job worker run until idle."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from graph import demo_org
+from teams_app.domain.bookings import PlanMember
+from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
+from teams_app.domain.calendar import Weekday
+from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanMode, PlanSpec
+from teams_app.use_cases.booking import BookingStarted, BookPlan, book_plan
+from teams_app.use_cases.plans import create_plan
+from tests.graph.conftest import TOKEN, GraphEmulator
+from tests.service.conftest import RunningService, ServiceFactory
+
+LEAD = demo_org.LEARNING_LEAD_ID
+REPORTS = [p.object_id for p in demo_org.direct_reports(LEAD)]
+
+
+def next_monday() -> Any:
+    today = datetime.now(UTC).date()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def a_spec(
+    members: MemberSource | None = None,
+    *,
+    mode: PlanMode = PlanMode.PERSONAL,
+    goal: str = "Read the chapter on event sourcing",
+    start: time = time(9, 0),
+    end: time = time(16, 0),
+    duration: int = 60,
+) -> PlanSpec:
+    return PlanSpec(
+        members=members or MemberSource.direct_reports(),
+        cadence=Cadence.weekly(),
+        duration_minutes=duration,
+        window=LearningWindow(
+            (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY), start, end
+        ),
+        horizon=Horizon(next_monday(), occurrences=4),
+        mode=mode,
+        goal=goal,
+    )
+
+
+async def start(
+    start_service: ServiceFactory, emulator: GraphEmulator, **db: Any
+) -> RunningService:
+    await emulator.control.reset("demo")
+    return await start_service(
+        graph_base_url=emulator.base_url,
+        graph_auth="static",
+        graph_static_token=TOKEN,
+        graph_timeout_seconds=5.0,
+        graph_max_retries=3,
+        graph_retry_backoff_seconds=0.05,
+        job_backoff_base=0.01,
+        job_backoff_max=0.05,
+        **db,
+    )
+
+
+async def new_plan(service: RunningService, spec: PlanSpec | None = None) -> str:
+    services = service.runtime.services
+    receipt = await create_plan(
+        CreatePlan(LEAD, spec or a_spec()),
+        uow=services.uow(),
+        clock=services.clock,
+        new_id=lambda: str(uuid.uuid4()),
+    )
+    return receipt.plan_id
+
+
+async def book(service: RunningService, plan_id: str, by: str = LEAD) -> BookingStarted:
+    services = service.runtime.services
+    assert services.calendar is not None and services.directory is not None
+    return await book_plan(
+        BookPlan(plan_id, by),
+        uow=services.uow,
+        calendar=services.calendar,
+        directory=services.directory,
+        clock=services.clock,
+    )
+
+
+async def run_jobs(service: RunningService, *, until_idle_for: float = 0.3) -> int:
+    """Run jobs until none has been due for a moment (retries are scheduled shortly ahead)."""
+    worker = service.runtime.worker(concurrency=4)
+    ran, idle_since = 0, asyncio.get_running_loop().time()
+    while asyncio.get_running_loop().time() - idle_since < until_idle_for:
+        done = await worker.run_once()
+        ran += done
+        if done:
+            idle_since = asyncio.get_running_loop().time()
+        await asyncio.sleep(0.02)
+    return ran
+
+
+async def events_of(emulator: GraphEmulator, mailbox: str) -> list[dict[str, Any]]:
+    return list((await emulator.control.objects("events", mailbox=mailbox)).get(mailbox, []))
+
+
+async def members_of(service: RunningService, plan_id: str) -> dict[str, PlanMember]:
+    async with service.runtime.services.uow() as tx:
+        return {m.member_id: m for m in await tx.plans.members(plan_id)}
+
+
+async def enqueue(service: RunningService, kind: str, payload: dict[str, Any]) -> str:
+    async with service.runtime.services.uow() as tx:
+        job_id = await tx.jobs.enqueue(kind, payload)
+        await tx.commit()
+    assert job_id is not None
+    return job_id

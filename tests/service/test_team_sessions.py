@@ -1,0 +1,177 @@
+"""Team-session plans against the Graph emulator: preview picks one time and says who cannot
+come, booking makes ONE recurring Teams meeting in the owner's calendar that reaches every
+member's calendar, re-runs add nothing, faults and leavers are reported, cancel cancels it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph import demo_org
+from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
+from teams_app.domain.learning_plans import CancelPlan, MemberSource, PlanMode
+from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
+from teams_app.domain.slots import Unavailable
+from teams_app.use_cases.plans import cancel_plan, preview_plan
+from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
+from tests.service.conftest import ServiceFactory
+from tests.service.plan_support import (
+    LEAD,
+    REPORTS,
+    a_spec,
+    book,
+    events_of,
+    members_of,
+    new_plan,
+    run_jobs,
+    start,
+)
+
+OUTSIDER = "00000000-0000-4000-8000-00000000dead"
+
+
+def team(members: MemberSource) -> Any:
+    return a_spec(members, mode=PlanMode.TEAM_SESSION, goal="Pair on the new API")
+
+
+async def night_owl(emulator: GraphEmulator) -> str:
+    """Someone whose working hours never meet the plan's window (09–16 in Stockholm)."""
+    user = await emulator.control.add_user(
+        "Nils Night", time_zone="UTC", managerId=LEAD,
+        workingHours={"startTime": "20:00", "endTime": "23:00"},
+    )
+    return str(user["id"])
+
+
+def meetings(events: list[dict[str, Any]], plan_id: str) -> list[dict[str, Any]]:
+    wanted = slot_transaction_id(plan_id, TEAM_SESSION_MEMBER, 1)
+    return [e for e in events if e.get("transactionId") == wanted]
+
+
+async def test_one_meeting_for_everyone_with_who_cannot_come(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator, database_url: str  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator, database_url=database_url)
+    services = service.runtime.services
+    assert services.calendar is not None and services.directory is not None
+    owl = await night_owl(graph_emulator)
+    people = [REPORTS[0], REPORTS[1], owl]
+    plan_id = await new_plan(service, team(MemberSource.of_people(*people)))
+
+    preview = await preview_plan(
+        plan_id, uow=services.uow(), calendar=services.calendar, directory=services.directory
+    )
+    session = preview.team_session
+    assert session is not None and session.slot is not None and session.problem is None
+    owner_zone = (await services.calendar.mailbox_settings(LEAD)).time_zone
+    assert session.organiser_id == LEAD and session.slot.time_zone == owner_zone
+    assert session.cannot_attend == (owl,)
+    (absence,) = session.absences
+    assert set(absence.reasons) == {Unavailable.OUTSIDE_HOURS}
+    assert len(absence.dates) == session.sessions == 4
+    by_member = {m.member_id: m for m in preview.members}
+    assert {m.slot for m in preview.members} == {session.slot}
+    assert by_member[owl].conflicts == absence.dates and by_member[REPORTS[0]].conflicts == ()
+    assert session.attendance == session.possible - 4  # the organiser counts too
+
+    started = await book(service, plan_id)
+    assert (started.queued, started.progress.total, started.progress.done) == (1, 3, 0)
+    assert await run_jobs(service) == 1
+
+    (meeting,) = meetings(await events_of(graph_emulator, LEAD), plan_id)
+    assert meeting["type"] == "seriesMaster" and meeting["isOnlineMeeting"] is True
+    assert meeting["onlineMeetingProvider"] == "teamsForBusiness"
+    assert meeting["subject"] == "Lärtid: Pair on the new API"  # the owner reads Swedish
+    invited = {a["emailAddress"]["address"] for a in meeting["attendees"]}
+    users = {u["id"]: u["mail"] for u in await graph_emulator.control.objects("users")}
+    assert invited == {users[p] for p in people}
+    for person in people:  # Exchange puts the meeting in every member's own calendar
+        (copy,) = [e for e in await events_of(graph_emulator, person)
+                   if e["iCalUId"] == meeting["iCalUId"]]
+        assert copy["isOrganizer"] is False and copy["seriesMasterId"] is None
+
+    members = await members_of(service, plan_id)
+    assert {m.state for m in members.values()} == {MemberState.BOOKED}
+    async with services.uow() as tx:
+        (slot,) = await tx.plans.slots(plan_id)
+        progress = await tx.plans.progress(plan_id, 1)
+    assert (slot.member_id, slot.state, slot.event_id) == (LEAD, SlotState.BOOKED, meeting["id"])
+    assert progress is not None and progress.state is RunState.FINISHED and progress.done == 3
+
+    again = await book(service, plan_id)  # a re-run books nothing new
+    assert again.queued == 0 and await run_jobs(service, until_idle_for=0.1) == 0
+    assert len(meetings(await events_of(graph_emulator, LEAD), plan_id)) == 1
+
+    receipt = await cancel_plan(CancelPlan(plan_id, LEAD), uow=services.uow(), clock=services.clock)
+    assert receipt.series_to_cancel == 1
+    assert await run_jobs(service) == 1
+    assert meetings(await events_of(graph_emulator, LEAD), plan_id) == []
+    for person in people:
+        (copy,) = [e for e in await events_of(graph_emulator, person)
+                   if e["iCalUId"] == meeting["iCalUId"]]
+        assert copy["isCancelled"] is True
+    members = await members_of(service, plan_id)
+    assert {m.state for m in members.values()} == {MemberState.RELEASED}
+
+
+async def test_people_who_cannot_be_invited_are_reported(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    mailless = await graph_emulator.control.add_user(
+        "Nora Mailless", has_mailbox=False, manager_id=LEAD
+    )
+    plan_id = await new_plan(
+        service, team(MemberSource.of_people(REPORTS[0], mailless["id"], OUTSIDER))
+    )
+    started = await book(service, plan_id)
+    assert {m.member_id: m.problem for m in started.problems} == {
+        mailless["id"]: MemberFailure.NO_MAILBOX,
+        OUTSIDER: MemberFailure.OUTSIDE_TENANT,
+    }
+    await run_jobs(service)
+    members = await members_of(service, plan_id)
+    assert members[REPORTS[0]].state is MemberState.BOOKED
+    assert members[OUTSIDER].failure is MemberFailure.OUTSIDE_TENANT
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan_id, 1)
+    assert progress is not None and (progress.done, progress.failed) == (1, 2)
+    assert progress.state is RunState.FINISHED
+
+
+async def test_a_refused_organiser_calendar_fails_the_members_with_a_code(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    plan_id = await new_plan(service, team(MemberSource.direct_reports()))
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": f"POST /users/{LEAD}/events", "status": 403, "code": "ErrorAccessDenied",
+         "count": 5},
+    ])
+    await book(service, plan_id)
+    assert await run_jobs(service) == 1  # a 403 is not retried
+    members = await members_of(service, plan_id)
+    assert {m.failure for m in members.values()} == {MemberFailure.FORBIDDEN}
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan_id, 1)
+    assert progress is not None and progress.failed == len(REPORTS)
+    assert progress.state is RunState.FINISHED
+
+
+async def test_a_member_who_leaves_while_the_meeting_is_booked_is_not_invited(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    group = await graph_emulator.control.add_group("Readers", REPORTS[:3])
+    plan_id = await new_plan(service, team(MemberSource.of_group(str(group["id"]))))
+    await book(service, plan_id)
+    await graph_emulator.control.add_group("Readers", REPORTS[1:3], id=group["id"])  # leaves
+    await run_jobs(service)
+
+    members = await members_of(service, plan_id)
+    assert members[REPORTS[0]].state is MemberState.RELEASED
+    assert {members[m].state for m in REPORTS[1:3]} == {MemberState.BOOKED}
+    (meeting,) = meetings(await events_of(graph_emulator, LEAD), plan_id)
+    assert len(meeting["attendees"]) == 2
+    assert not [e for e in await events_of(graph_emulator, REPORTS[0])
+                if e["iCalUId"] == meeting["iCalUId"]]
+    assert demo_org.person(REPORTS[0]).manager_id == LEAD
