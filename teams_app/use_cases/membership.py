@@ -157,7 +157,10 @@ async def release_member(
         return ReleaseOutcome.ALREADY
     if member.state is MemberState.PENDING:
         raise MemberStillBooking(plan_id)
-    for slot in slots:
+    # In a team plan the member has no series of their own (the owner's slot is the meeting,
+    # which must stay for the others); leaving the invite list is the reconcile's update.
+    personal = plan.spec.mode is PlanMode.PERSONAL
+    for slot in slots if personal else ():
         if slot.state is SlotState.BOOKED and slot.event_id:
             try:
                 await calendar.delete_event(member_id, slot.event_id)
@@ -165,7 +168,7 @@ async def release_member(
                 pass  # deleted already, or the mailbox went with the person
     at = clock.now()
     async with uow() as tx:
-        for slot in slots:
+        for slot in slots if personal else ():
             if slot.state is not SlotState.CANCELLED:
                 await tx.plans.mark_slot(slot, SlotState.CANCELLED, at=at)
         await tx.plans.set_member(plan_id, member_id, MemberState.RELEASED, at=at)

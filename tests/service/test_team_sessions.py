@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from graph import demo_org
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
-from teams_app.domain.learning_plans import CancelPlan, MemberSource, PlanMode
+from teams_app.domain.learning_plans import CancelPlan, CreatePlan, MemberSource, PlanMode
 from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
 from teams_app.domain.slots import Unavailable
-from teams_app.use_cases.plans import cancel_plan, preview_plan
+from teams_app.use_cases.plans import cancel_plan, create_plan, preview_plan
+from teams_app.use_cases.team_sessions import OrganiserWithoutMailbox
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
 from tests.service.plan_support import (
@@ -175,3 +178,25 @@ async def test_a_member_who_leaves_while_the_meeting_is_booked_is_not_invited(
     assert not [e for e in await events_of(graph_emulator, REPORTS[0])
                 if e["iCalUId"] == meeting["iCalUId"]]
     assert demo_org.person(REPORTS[0]).manager_id == LEAD
+
+
+async def test_an_owner_without_a_mailbox_cannot_hold_the_meeting(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    services = service.runtime.services
+    assert services.calendar is not None and services.directory is not None
+    owner = await graph_emulator.control.add_user("Olle Mailless", has_mailbox=False)
+    receipt = await create_plan(
+        CreatePlan(str(owner["id"]), team(MemberSource.of_people(*REPORTS[:2]))),
+        uow=services.uow(), clock=services.clock, new_id=lambda: "plan-without-organiser",
+    )
+    with pytest.raises(OrganiserWithoutMailbox) as refused:
+        await preview_plan(
+            receipt.plan_id, uow=services.uow(), calendar=services.calendar,
+            directory=services.directory,
+        )
+    assert refused.value.code == "plan_organiser_no_mailbox"
+    with pytest.raises(OrganiserWithoutMailbox):
+        await book(service, receipt.plan_id, by=str(owner["id"]))
+    assert await members_of(service, receipt.plan_id) == {}
