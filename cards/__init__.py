@@ -6,7 +6,7 @@ from cards.i18n import SUPPORTED_LOCALES, Translator, translator_for
 from cards.plan_preview import MAX_ROWS, plan_preview_card
 from cards.plans import plan_form_card, plan_form_labels
 from cards.plans_list import MAX_PLANS, plans_list_card
-from cards.slots import slot_booked_card, slot_collision_card
+from cards.slots import slot_booked_card, slot_collision_card, slot_decision_card
 from cards.views import (
     BookingProgressView,
     BookingSummaryView,
@@ -24,6 +24,7 @@ from cards.views import (
     ProposedSlot,
     SlotBookedView,
     SlotCollisionView,
+    SlotDecisionView,
     Unbookable,
     WelcomeView,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "ProposedSlot",
     "SlotBookedView",
     "SlotCollisionView",
+    "SlotDecisionView",
     "Translator",
     "Unbookable",
     "WelcomeView",
@@ -61,6 +63,7 @@ __all__ = [
     "plans_list_card",
     "slot_booked_card",
     "slot_collision_card",
+    "slot_decision_card",
     "translator_for",
     "welcome_card",
 ]

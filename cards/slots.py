@@ -7,7 +7,7 @@ from typing import Any
 from cards import verbs
 from cards.blocks import facts
 from cards.elements import card, execute, heading, text
-from cards.views import SlotBookedView, SlotCollisionView
+from cards.views import SlotBookedView, SlotCollisionView, SlotDecisionView
 
 
 def slot_booked_card(view: SlotBookedView) -> dict[str, Any]:
@@ -36,6 +36,8 @@ def slot_booked_card(view: SlotBookedView) -> dict[str, Any]:
 def slot_collision_card(view: SlotCollisionView) -> dict[str, Any]:
     ids = {"plan_id": view.plan_id, "slot_id": view.slot_id, "occurrence_id": view.occurrence_id}
     body: list[dict[str, Any]] = [{**heading(view.title), "size": "Medium"}]
+    if view.notice:
+        body.append({**text(view.notice, weight="Bolder"), "color": "Attention"})
     actions: list[dict[str, Any]] = []
     if view.move_button and view.move_to:
         actions.append(
@@ -51,3 +53,16 @@ def slot_collision_card(view: SlotCollisionView) -> dict[str, Any]:
         execute(view.skip_button, verbs.SLOT_SKIP, **ids),
     ]
     return card(body, actions)
+
+
+def slot_decision_card(view: SlotDecisionView) -> dict[str, Any]:
+    return card(
+        [
+            {**heading(view.title), "size": "Medium"},
+            {
+                "type": "Container",
+                "style": "good" if view.good else "warning",
+                "items": [text(view.detail)],
+            },
+        ]
+    )

@@ -258,3 +258,13 @@ class SlotCollisionView:
     no_move_note: str | None  # shown when there is no free time to move to
     keep_button: str  # "Keep", or "Put it back" when the occurrence was deleted
     skip_button: str
+    notice: str | None = None  # why the card came back after an answer ("no longer free")
+
+
+@dataclass(frozen=True)
+class SlotDecisionView:
+    """The collision card after an answer: what happened, or why the card no longer applies."""
+
+    title: str  # slot.decision.*.title or slot.stale.title
+    detail: str
+    good: bool = True  # False for a card that no longer applies

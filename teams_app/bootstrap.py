@@ -30,6 +30,7 @@ from teams_app.bot.presenters import CardRenderer
 from teams_app.jobs import PURGE, PURGE_EVERY_SECONDS, job_handlers
 from teams_app.services import Services
 from teams_app.settings import Settings
+from teams_app.use_cases.defend import DEFEND_SCAN
 from teams_app.use_cases.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
 from teams_app.web import create_web_app
 from teams_app.worker import JobWorker
@@ -106,6 +107,13 @@ class Runtime:
     async def register_schedules(self) -> None:
         await self.jobs.upsert_schedule(
             PURGE, PURGE, {}, PURGE_EVERY_SECONDS, first_run_at=self.clock.now()
+        )
+        await self.jobs.upsert_schedule(
+            DEFEND_SCAN,
+            DEFEND_SCAN,
+            {},
+            self.settings.defend_scan_minutes * 60,
+            first_run_at=self.clock.now(),
         )
         await self.jobs.upsert_schedule(
             RECONCILE_ALL, RECONCILE_ALL, {}, RECONCILE_EVERY_SECONDS,

@@ -10,6 +10,7 @@ from teams_app.domain.errors import DomainError
 from teams_app.lifecycle_jobs import lifecycle_job_handlers
 from teams_app.ports import Calendar, GraphForbidden, Job, RecipientUnreachable
 from teams_app.services import Services
+from teams_app.slot_jobs import slot_job_handlers
 from teams_app.use_cases.booking import (
     BOOK_MEMBER_SLOT,
     BookMemberSlot,
@@ -96,5 +97,6 @@ def job_handlers(
         PURGE: purge_old,
         BOOK_MEMBER_SLOT: book_slot,
         CANCEL_MEMBER_SLOT: cancel_slot,
+        **slot_job_handlers(services),  # defending booked time, member cards
         **lifecycle_job_handlers(services, calendar),  # team sessions, edits, membership
     }

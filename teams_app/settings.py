@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     job_retention_days: int = Field(30, ge=1)
     delivery_retention_days: int = Field(180, ge=1)
 
+    # Defending booked learning time: how often each mailbox is scanned, and how far ahead.
+    defend_scan_minutes: int = Field(15, ge=1, le=1440)
+    defend_lookahead_days: int = Field(28, ge=7, le=90)
+
     default_locale: str = "en"
     log_json: bool | None = None
 

@@ -267,6 +267,12 @@ def render(instance: Instance, *, zone_name: str | None,
     kind = instance.type
     event_id = instance.id
     link = event_id.replace("=", "%3D")
+    # Graph returns originalStart (a DateTimeOffset) on occurrences and exceptions only.
+    original = (
+        {"originalStart": f"{instance.original_start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"}
+        if kind in ("occurrence", "exception") and instance.original_start is not None
+        else {}
+    )
     return {
         "@odata.etag": f'W/"{record.change_key}"',
         "id": event_id,
@@ -310,6 +316,7 @@ def render(instance: Instance, *, zone_name: str | None,
         "attendees": [dict(a) for a in props["attendees"]],
         "organizer": dict(props["organizer"]),
         "onlineMeeting": props["onlineMeeting"],
+        **original,
     }
 
 

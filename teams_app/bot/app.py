@@ -30,7 +30,7 @@ from microsoft_agents.hosting.core.authorization import Connections
 
 from cards import help_card, verbs, welcome_card
 from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
-from teams_app.bot import presenters
+from teams_app.bot import presenters, slots
 from teams_app.bot.turns import bot_was_added, conversation_ref_of, person_name
 from teams_app.domain.conversations import ConversationKind
 from teams_app.logs import exception_fields
@@ -154,6 +154,8 @@ def create_agent_app(
         return AdaptiveCardInvokeResponse(
             status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=help_card(view)
         )
+
+    slots.register(app, services)  # Move, Keep, Skip on a member's collision card
 
     # Catch-alls rank last: routes of equal rank have no defined order in the SDK.
     @app.adaptive_card.action_execute(re.compile(".*"), rank=RouteRank.LAST)

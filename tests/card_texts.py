@@ -1,0 +1,28 @@
+"""Reading a card the way a person sees it: its texts and its buttons by verb."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def texts(card: dict[str, Any]) -> str:
+    """Every TextBlock's text, one per line, in card order."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock":
+                found.append(str(node.get("text")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return "\n".join(found)
+
+
+def actions(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The card's Action.Execute buttons by verb."""
+    return {a["data"]["verb"]: a for a in card.get("actions", []) if "data" in a}

@@ -1,0 +1,149 @@
+"""Defending booked learning time against the Graph emulator: the periodic scan through the job
+worker counts each session, cards each new collision once in the member's language, reads only
+the delta when nothing changed, and restarts a delta Graph forgot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from teams_app.domain.occurrence_records import ScanState
+from teams_app.domain.occurrences import Outcome
+from teams_app.ports import JobState
+from teams_app.use_cases.defend import DEFEND_SCAN
+from teams_app.use_cases.member_cards import COLLISION_CARD
+from tests.card_texts import actions, texts
+from tests.connector import FakeConnector
+from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
+from tests.service.conftest import ServiceFactory
+from tests.service.defend_support import booked_plan, iso, run_jobs, start_of
+
+
+async def test_a_scan_counts_sessions_and_cards_each_new_collision_once(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    control = graph_emulator.control
+
+    # The periodic scan, as the worker runs it: one job per mailbox, nothing to card yet.
+    await plan.service.runtime.register_schedules()
+    await run_jobs(plan.service)
+    for member in (plan.member, plan.silent):
+        stored = await plan.stored(member)
+        assert [s.outcome for s in stored] == [Outcome.BOOKED] * 4
+        assert all(s.event_id for s in stored)
+    assert connector.activities == []
+
+    # Work collides: a meeting over the member's second session, someone moves the fourth,
+    # and the silent member (no chat with the bot) deletes their third.
+    first, second, _, fourth = await plan.instances()
+    await control.add_event(
+        plan.member, subject="Sprint review", start=iso(start_of(second) - timedelta(minutes=30)),
+        end=iso(start_of(second) + timedelta(minutes=30)), show_as="busy",
+    )
+    moved_to = start_of(fourth) + timedelta(hours=3)
+    response = await graph_emulator.request(
+        "PATCH", f"/users/{plan.member}/events/{fourth['id']}",
+        json={"start": {"dateTime": iso(moved_to)[:19], "timeZone": "UTC"},
+              "end": {"dateTime": iso(moved_to + timedelta(hours=1))[:19], "timeZone": "UTC"}},
+    )
+    assert response.status == 200, response.body
+    third_silent = (await plan.instances(plan.silent))[2]
+    response = await graph_emulator.request(
+        "DELETE", f"/users/{plan.silent}/events/{third_silent['id']}"
+    )
+    assert response.status == 204, response.body
+
+    await plan.service.runtime.advance_clock(timedelta(minutes=15))
+    await plan.service.runtime.register_schedules()
+    async with plan.services.uow() as tx:  # the next period's scan is due
+        await tx.jobs.enqueue(DEFEND_SCAN, {}, idempotency_key="test-second-scan")
+        await tx.commit()
+    await run_jobs(plan.service)
+    cards = [a["attachments"][0]["content"] for a in connector.sent_to(f"a:personal-{plan.member}")]
+    assert len(cards) == 2
+    by_title = {texts(c).splitlines()[0]: c for c in cards}
+    overlap = next(c for title, c in by_title.items() if "Sprint review" in title)
+    assert "krockar med ”Sprint review”" in texts(overlap)  # Swedish, the chat's language
+    assert set(actions(overlap)) == {"slot.move", "slot.keep", "slot.skip"}
+    assert actions(overlap)["slot.move"]["data"]["occurrence_id"] == start_of(second).strftime(
+        "%Y%m%dT%H%MZ"
+    )
+    assert any("har flyttats" in title for title in by_title), list(by_title)
+    stored = {s.key: s for s in await plan.stored()}
+    assert [s.outcome for s in stored.values()] == [
+        Outcome.BOOKED, Outcome.BOOKED, Outcome.BOOKED, Outcome.MOVED
+    ]
+    silent = await plan.stored(plan.silent)
+    assert [s.outcome for s in silent] == [
+        Outcome.BOOKED, Outcome.BOOKED, Outcome.LOST, Outcome.BOOKED
+    ]
+    async with plan.services.uow() as tx:  # the silent member's card could not go anywhere
+        assert await tx.occurrences.card_misses(plan.plan_id) == [(plan.silent, "no_chat")]
+    dead = [j.kind for j in await plan.service.runtime.jobs.list(JobState.DEAD)]
+    assert COLLISION_CARD not in dead  # a member without a chat is recorded, not retried
+
+    # Scanning again cards nothing twice.
+    connector.activities.clear()
+    for member in (plan.member, plan.silent):
+        again = await plan.defend(member)
+        assert again.carded == 0
+    assert await run_jobs(plan.service) == 0
+    assert connector.activities == []
+    assert first  # the first session stays as booked
+
+
+async def test_nothing_changed_means_one_delta_round_and_a_forgotten_delta_restarts(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    first = await plan.defend()
+    assert first.read and first.new_delta and first.saved == 4
+
+    await graph_emulator.control.clear_stats()
+    quiet = await plan.defend()
+    assert not quiet.read and not quiet.new_delta and quiet.carded == 0
+    stats = await graph_emulator.control.stats()
+    assert stats["total"] == 1, stats["requests"]  # the delta round, nothing else
+
+    # Graph forgot the delta token (410 Gone): the scan opens a new window and reads again.
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": r"calendarView/delta", "status": 410, "code": "SyncStateNotFound", "count": 1},
+    ])
+    restarted = await plan.defend()
+    assert restarted.new_delta and restarted.read
+    async with plan.services.uow() as tx:
+        state = await tx.occurrences.scan_state(plan.member)
+    assert isinstance(state, ScanState) and state.delta_link
+
+    # A week on, the window no longer reaches four weeks ahead: a new one is opened.
+    await plan.advance(timedelta(days=8))
+    later = await plan.defend()
+    assert later.new_delta
+    async with plan.services.uow() as tx:
+        moved = await tx.occurrences.scan_state(plan.member)
+    assert moved is not None and state is not None and moved.window.end > state.window.end
+
+
+async def test_sessions_passed_are_counted_kept_or_lost(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    first, second, *_ = await plan.instances()
+    await plan.defend()
+    # A busy meeting over the second session, never answered: lost once it has passed.
+    await graph_emulator.control.add_event(
+        plan.member, subject="Board meeting", start=iso(start_of(second)),
+        end=iso(start_of(second) + timedelta(hours=2)), show_as="busy",
+    )
+    now = plan.services.clock.now()
+    await plan.advance(start_of(second) + timedelta(hours=3) - now)
+    await plan.defend()
+    outcomes = [s.outcome for s in await plan.stored()]
+    assert outcomes == [Outcome.KEPT, Outcome.LOST, Outcome.BOOKED, Outcome.BOOKED]
+    assert first
