@@ -352,7 +352,14 @@ class PlanRepository(Protocol):
     async def progress(self, plan_id: str, revision: int) -> BookingProgress | None: ...
     async def save_progress(self, progress: BookingProgress) -> None: ...  # insert or replace
     async def count_progress(
-        self, plan_id: str, revision: int, *, done: int = 0, failed: int = 0, at: datetime
+        self,
+        plan_id: str,
+        revision: int,
+        *,
+        done: int = 0,
+        failed: int = 0,
+        total: int = 0,  # negative when a member leaves the run
+        at: datetime,
     ) -> None: ...  # atomic increments; finishes the run when every member is counted
 
 

@@ -171,8 +171,13 @@ async def release_member(
         for slot in slots if personal else ():
             if slot.state is not SlotState.CANCELLED:
                 await tx.plans.mark_slot(slot, SlotState.CANCELLED, at=at)
-        await tx.plans.set_member(plan_id, member_id, MemberState.RELEASED, at=at)
-        members = await tx.plans.members(plan_id)
-        await tx.plans.save_progress(progress_of(plan_id, plan.revision, members, at=at))
+        if await tx.plans.move_member(
+            plan_id, member_id, from_state=member.state, to_state=MemberState.RELEASED, at=at
+        ):  # relative counts: booking jobs of the same run may be counting right now
+            booked = member.state is MemberState.BOOKED
+            await tx.plans.count_progress(
+                plan_id, plan.revision, total=-1, done=-int(booked), failed=-int(not booked),
+                at=at,
+            )
         await tx.commit()
     return ReleaseOutcome.RELEASED

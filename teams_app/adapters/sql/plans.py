@@ -249,7 +249,14 @@ class SqlPlanRepository:
         )
 
     async def count_progress(
-        self, plan_id: str, revision: int, *, done: int = 0, failed: int = 0, at: datetime
+        self,
+        plan_id: str,
+        revision: int,
+        *,
+        done: int = 0,
+        failed: int = 0,
+        total: int = 0,
+        at: datetime,
     ) -> None:
         # One UPDATE with relative values: concurrent jobs of the same run never lose a count.
         run = and_(booking_runs.c.plan_id == plan_id, booking_runs.c.revision == revision)
@@ -260,8 +267,9 @@ class SqlPlanRepository:
             .values(
                 done=booking_runs.c.done + done,
                 failed=booking_runs.c.failed + failed,
+                total=booking_runs.c.total + total,
                 state=case(
-                    (counted >= booking_runs.c.total, RunState.FINISHED.value),
+                    (counted >= booking_runs.c.total + total, RunState.FINISHED.value),
                     else_=booking_runs.c.state,
                 ),
                 updated_at=at,
