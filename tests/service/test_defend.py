@@ -22,8 +22,9 @@ async def test_a_scan_counts_sessions_and_cards_each_new_collision_once(
     start_service: ServiceFactory,
     graph_emulator: GraphEmulator,  # noqa: F811
     connector: FakeConnector,
+    database_url: str,
 ) -> None:
-    plan = await booked_plan(start_service, graph_emulator, connector)
+    plan = await booked_plan(start_service, graph_emulator, connector, database_url=database_url)
     control = graph_emulator.control
 
     # The periodic scan, as the worker runs it: one job per mailbox, nothing to card yet.
