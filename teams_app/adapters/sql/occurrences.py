@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
@@ -118,6 +118,14 @@ class SqlOccurrenceRepository:
                 "event_id": item.event_id,
                 "updated_at": at,
             }
+            # A skip pressed while this scan was reading stays lost.
+            on_conflict = {
+                **values,
+                "outcome": case(
+                    (slot_occurrences.c.decision == Decision.SKIPPED.value, Outcome.LOST.value),
+                    else_=item.outcome.value,
+                ),
+            }
             await self._connection.execute(
                 insert_for(self._connection)(slot_occurrences)
                 .values(
@@ -130,7 +138,7 @@ class SqlOccurrenceRepository:
                 )
                 .on_conflict_do_update(
                     index_elements=["plan_id", "member_id", "revision", "occurrence_key"],
-                    set_=values,
+                    set_=on_conflict,
                 )
             )
 
