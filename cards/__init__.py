@@ -3,6 +3,7 @@
 from cards.booking import booking_progress_card, booking_summary_card
 from cards.help import help_card
 from cards.i18n import SUPPORTED_LOCALES, Translator, translator_for
+from cards.notice import notice_card
 from cards.plan_preview import MAX_ROWS, plan_preview_card
 from cards.plans import plan_form_card, plan_form_labels
 from cards.plans_list import MAX_PLANS, plans_list_card
@@ -15,6 +16,7 @@ from cards.views import (
     Fact,
     FieldError,
     HelpView,
+    NoticeView,
     PlanFormLabels,
     PlanFormValues,
     PlanFormView,
@@ -41,6 +43,7 @@ __all__ = [
     "Fact",
     "FieldError",
     "HelpView",
+    "NoticeView",
     "PlanFormLabels",
     "PlanFormValues",
     "PlanFormView",
@@ -57,6 +60,7 @@ __all__ = [
     "booking_progress_card",
     "booking_summary_card",
     "help_card",
+    "notice_card",
     "plan_form_card",
     "plan_form_labels",
     "plan_preview_card",

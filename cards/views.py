@@ -231,6 +231,18 @@ class PlansListView:
     more: str | None = None  # plan.more
 
 
+@dataclass(frozen=True)
+class NoticeView:
+    """A short answer on its own card: a plan that is gone or not yours, a service that did
+    not answer. The button sends `verb` (with `plan_id` when set), e.g. to try again."""
+
+    title: str
+    message: str
+    button: str
+    verb: str  # a cards.verbs constant
+    plan_id: str | None = None
+
+
 # --- member cards ------------------------------------------------------------------------------
 
 

@@ -155,6 +155,9 @@ class UnitOfWork(Protocol):
 
 class Messenger(Protocol):
     async def send(self, ref: ConversationRef, message: OutboundMessage) -> str | None: ...
+    async def update(
+        self, ref: ConversationRef, activity_id: str, message: OutboundMessage
+    ) -> None: ...  # replaces a message the bot sent (a card that shows progress)
 
 
 @dataclass
@@ -315,6 +318,9 @@ class PlanRepository(Protocol):
     """Plans and what booking them left. The goal text is stored but never logged."""
 
     async def get(self, plan_id: str) -> LearningPlan | None: ...
+    async def plans_of(
+        self, owner_id: str, *, include_cancelled: bool = False
+    ) -> list[LearningPlan]: ...  # newest first
     async def active_plan_ids(self) -> list[str]: ...  # for the periodic membership reconcile
     async def add(self, plan: LearningPlan) -> None: ...
     async def save(self, plan: LearningPlan) -> None: ...  # spec, revision, status, updated_at

@@ -55,6 +55,8 @@ class Fault:
 @dataclass
 class FakeConnector:
     activities: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Message updates (PUT .../activities/{id}): (conversation id, activity id, activity).
+    updates: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     authorizations: list[str | None] = field(default_factory=list)
     client_ports: set[int] = field(default_factory=set)  # one per TCP connection the bot opened
     faults: deque[Fault] = field(default_factory=deque)
@@ -102,6 +104,21 @@ class FakeConnector:
                 pass
         return self.activities
 
+    async def wait_for_updates(
+        self, count: int, within_seconds: float = 10.0
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        deadline = asyncio.get_running_loop().time() + within_seconds
+        while len(self.updates) < count:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(f"expected {count} updates, got {len(self.updates)}")
+            self.arrived.clear()
+            try:
+                await asyncio.wait_for(self.arrived.wait(), remaining)
+            except TimeoutError:
+                pass
+        return self.updates
+
     def app(self) -> web.Application:
         app = web.Application()
 
@@ -125,6 +142,24 @@ class FakeConnector:
             self.arrived.set()
             return web.json_response({"id": uuid.uuid4().hex})
 
+        async def update(request: web.Request) -> web.Response:
+            self.requests += 1
+            if self.faults:
+                fault = self.faults.popleft()
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+                return web.Response(status=fault.status, text=fault.body, headers=headers,
+                                    content_type="application/json")
+            body = await request.json()
+            activity_id = request.match_info["activity_id"]
+            if body.get("type") != "message":
+                # The Playground (and Teams) only update messages; a typing update is refused.
+                return web.json_response(
+                    {"error": {"code": "BadArgument", "message": "not a message"}}, status=400)
+            self.updates.append((request.match_info["conversation_id"], activity_id, body))
+            self.authorizations.append(request.headers.get("Authorization"))
+            self.arrived.set()
+            return web.json_response({"id": activity_id})
+
         async def metadata(_request: web.Request) -> web.Response:
             return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/v1/keys",
                                       "id_token_signing_alg_values_supported": ["RS256"]})
@@ -139,6 +174,8 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation_id}/activities", receive)
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", receive)
+        app.router.add_put(
+            "/v3/conversations/{conversation_id}/activities/{activity_id}", update)
         app.router.add_get("/v1/.well-known/openidconfiguration", metadata)
         app.router.add_get("/v1/keys", keys)
         return app

@@ -75,6 +75,20 @@ class TeamsMessenger:
 
     async def send(self, ref: ConversationRef, message: OutboundMessage) -> str | None:
         activity = outbound_activity(ref, message)
+        return await self._with_retries(ref, activity, None)
+
+    async def update(
+        self, ref: ConversationRef, activity_id: str, message: OutboundMessage
+    ) -> None:
+        """Replaces the message `activity_id` (PUT .../activities/{id}); same limits and
+        retries as a send, since Teams counts updates against the same budgets."""
+        activity = outbound_activity(ref, message)
+        activity.id = activity_id
+        await self._with_retries(ref, activity, activity_id)
+
+    async def _with_retries(
+        self, ref: ConversationRef, activity: Activity, update_of: str | None
+    ) -> str | None:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._limits.max_attempts),
             wait=self._wait,
@@ -84,19 +98,26 @@ class TeamsMessenger:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._send_once(ref, activity)
+                    return await self._send_once(ref, activity, update_of)
         except _Transient as error:
             raise MessengerUnavailable("teams", error.status) from None
         return None  # unreachable: tenacity either returns or re-raises
 
-    async def _send_once(self, ref: ConversationRef, activity: Activity) -> str | None:
+    async def _send_once(
+        self, ref: ConversationRef, activity: Activity, update_of: str | None = None
+    ) -> str | None:
         per_second, per_30s = self._conversation_limiters_for(ref.conversation_id)
         async with self._tenant_limiter(ref.tenant_id or ""), per_30s, per_second:
             client = await self._client(ref.service_url)
             try:
-                response = await client.conversations.send_to_conversation(
-                    ref.conversation_id, activity
-                )
+                if update_of is None:
+                    response = await client.conversations.send_to_conversation(
+                        ref.conversation_id, activity
+                    )
+                else:
+                    response = await client.conversations.update_activity(
+                        ref.conversation_id, update_of, activity
+                    )
             except aiohttp.ClientResponseError as error:
                 if error.status in TRANSIENT_STATUSES:
                     retry_after = error.headers.get("Retry-After") if error.headers else None

@@ -30,7 +30,7 @@ from microsoft_agents.hosting.core.authorization import Connections
 
 from cards import help_card, verbs, welcome_card
 from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
-from teams_app.bot import presenters, slots
+from teams_app.bot import plans, presenters, slots
 from teams_app.bot.turns import bot_was_added, conversation_ref_of, person_name
 from teams_app.domain.conversations import ConversationKind
 from teams_app.logs import exception_fields
@@ -156,6 +156,7 @@ def create_agent_app(
         )
 
     slots.register(app, services)  # Move, Keep, Skip on a member's collision card
+    plans.register(app, services)  # plan, plans and the manager's plan card verbs
 
     # Catch-alls rank last: routes of equal rank have no defined order in the SDK.
     @app.adaptive_card.action_execute(re.compile(".*"), rank=RouteRank.LAST)

@@ -26,7 +26,11 @@ def help_view(t: Translator, *, not_understood: bool = False) -> HelpView:
         cycle_heading=t("help.cycle_heading"),
         cycle=(t("help.cycle.before"), t("help.cycle.during"), t("help.cycle.after")),
         commands_heading=t("help.commands_heading"),
-        commands=(CommandHelp("help", t("help.command.help")),),
+        commands=(
+            CommandHelp(t("help.command.plan.word"), t("help.command.plan")),
+            CommandHelp(t("help.command.plans.word"), t("help.command.plans")),
+            CommandHelp("help", t("help.command.help")),
+        ),
         privacy_note=t("help.privacy"),
         notice=t("help.not_understood") if not_understood else None,
     )

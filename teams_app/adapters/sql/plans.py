@@ -53,17 +53,17 @@ class SqlPlanRepository:
             .mappings()
             .first()
         )
-        if row is None:
-            return None
-        return LearningPlan(
-            id=row["id"],
-            owner_id=row["owner_id"],
-            spec=spec_from_json(row["spec"], goal=row["goal"], material_url=row["material_url"]),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            revision=row["revision"],
-            status=PlanStatus(row["state"]),
-        )
+        return _learning_plan(row) if row is not None else None
+
+    async def plans_of(
+        self, owner_id: str, *, include_cancelled: bool = False
+    ) -> list[LearningPlan]:
+        query = select(learning_plans).where(learning_plans.c.owner_id == owner_id)
+        if not include_cancelled:
+            query = query.where(learning_plans.c.state == PlanStatus.ACTIVE.value)
+        query = query.order_by(learning_plans.c.created_at.desc(), learning_plans.c.id)
+        rows = (await self._connection.execute(query)).mappings()
+        return [_learning_plan(row) for row in rows]
 
     async def active_plan_ids(self) -> list[str]:
         query = (
@@ -278,6 +278,18 @@ class SqlPlanRepository:
 
 
 # --- mapping ---------------------------------------------------------------------------------
+
+
+def _learning_plan(row: Any) -> LearningPlan:
+    return LearningPlan(
+        id=row["id"],
+        owner_id=row["owner_id"],
+        spec=spec_from_json(row["spec"], goal=row["goal"], material_url=row["material_url"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        revision=row["revision"],
+        status=PlanStatus(row["state"]),
+    )
 
 
 def _plan(plan: LearningPlan) -> dict[str, Any]:

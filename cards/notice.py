@@ -1,0 +1,20 @@
+"""A notice card: one clear sentence about what went wrong, and one thing to do next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards.elements import card, execute, heading, text
+from cards.views import NoticeView
+
+
+def notice_card(view: NoticeView) -> dict[str, Any]:
+    ids = {"plan_id": view.plan_id} if view.plan_id else {}
+    return card(
+        [
+            heading(view.title),
+            {"type": "Container", "style": "attention",
+             "items": [text(view.message, weight="Bolder")]},
+        ],
+        [execute(view.button, view.verb, **ids)],
+    )

@@ -1,0 +1,101 @@
+"""What a manager reads about their plans: the list with kept vs booked hours, how a booking
+run is going, and the names to show for member ids. Read only."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from teams_app.domain.bookings import BookingProgress, MemberState, PlanMember
+from teams_app.domain.learning_plans import LearningPlan
+from teams_app.domain.occurrence_records import StoredOccurrence
+from teams_app.domain.occurrences import (
+    AccountedOccurrence,
+    ExpectedOccurrence,
+    OccurrenceView,
+    Presence,
+    Tally,
+    tally,
+)
+from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
+from teams_app.use_cases.plans import UnknownPlan
+
+MAX_NAME_LOOKUPS = 60  # a card lists at most 50 people; more lookups would only slow it
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    plan: LearningPlan
+    members: int | None  # members booked or being booked; None before the first booking
+    progress: BookingProgress | None  # of the current revision; None before booking
+    hours: Tally  # over every session recorded so far
+
+
+@dataclass(frozen=True)
+class BookingStatus:
+    plan: LearningPlan
+    progress: BookingProgress | None
+    failures: tuple[PlanMember, ...]  # members that could not be booked, with their code
+
+
+async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[PlanReport]:
+    """The owner's active plans, newest first, with what their sessions came to."""
+    at = clock.now()
+    async with uow:
+        plans = await uow.plans.plans_of(owner_id)
+        stored = await uow.occurrences.plan_occurrences([p.id for p in plans]) if plans else []
+        members = {p.id: await uow.plans.members(p.id) for p in plans}
+        progress = {p.id: await uow.plans.progress(p.id, p.revision) for p in plans}
+    by_plan: dict[str, list[StoredOccurrence]] = defaultdict(list)
+    for occurrence in stored:
+        by_plan[occurrence.slot.plan_id].append(occurrence)
+    reports: list[PlanReport] = []
+    for plan in plans:
+        current = [m for m in members[plan.id] if m.state is not MemberState.RELEASED]
+        reports.append(
+            PlanReport(
+                plan,
+                len(current) if members[plan.id] else None,
+                progress[plan.id],
+                tally([_accounted(o) for o in by_plan[plan.id]], at=at),
+            )
+        )
+    return reports
+
+
+async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> BookingStatus:
+    async with uow:
+        plan = await uow.plans.get(plan_id)
+        if plan is None:
+            raise UnknownPlan(plan_id)
+        progress = await uow.plans.progress(plan_id, revision)
+        members = await uow.plans.members(plan_id)
+    failures = tuple(m for m in members if m.state is MemberState.FAILED)
+    return BookingStatus(plan, progress, failures)
+
+
+async def people_names(ids: Collection[str], *, directory: Directory | None) -> dict[str, str]:
+    """Display names by object id, for the first MAX_NAME_LOOKUPS ids; an id the directory
+    cannot name (outside the tenant, Graph down) is left out, and the caller shows the id."""
+    if directory is None:
+        return {}
+
+    async def name_of(object_id: str) -> tuple[str, str | None]:
+        try:
+            return object_id, (await directory.user(object_id)).display_name
+        except GraphError:
+            return object_id, None
+
+    found = await asyncio.gather(*(name_of(i) for i in list(ids)[:MAX_NAME_LOOKUPS]))
+    return {object_id: name for object_id, name in found if name}
+
+
+def _accounted(stored: StoredOccurrence) -> AccountedOccurrence:
+    # The tally reads the booked span and the outcome; the view is not stored, so a neutral
+    # one stands in for it.
+    expected = ExpectedOccurrence(stored.key, stored.span.start.date(), stored.span)
+    view = OccurrenceView(stored.key, Presence.PRESENT)
+    return AccountedOccurrence(expected, stored.outcome, view)
+
