@@ -233,6 +233,21 @@ async def test_preview_stores_the_plan_and_shows_each_report_s_time_in_their_zon
     assert action_data(card, "plan.edit")["plan_id"] == plan.id
 
 
+async def test_a_team_session_preview_names_the_one_meeting_time(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    card = await execute(service, connector, "plan.preview",
+                         plan_data(mode="team", days="tue", duration="45"), locale="nl-NL")
+    content = texts(card)
+    assert "Voorgestelde leertijd" in content
+    meeting = re.search(r"Eén Teams-vergadering voor iedereen: dinsdag (\d\d:\d\d)–", content)
+    assert meeting is not None, content
+    (plan,) = await plans_of(service)
+    assert plan.spec.mode.value == "team_session"
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"members": None}, "members", "Choose at least one person"),
     ({"members": "someone-else"}, "members", "Choose one of the options"),
