@@ -193,6 +193,14 @@ async def rebook_plan(
                     await tx.plans.plan_slot(_slot(plan, member.member_id, member.slot), at=at)
                 # Also without a new slot: the old series must not stay at the old time.
                 queued += await _replacement(tx, plan, member.member_id)
+        # Older series nobody above replaces (the mode changed, or the member has no slot
+        # now): their replacement job only removes them.
+        replaced = {plan.owner_id} if team is not None else {m.member_id for m in preview.members}
+        for old in await tx.plans.slots(plan_id):
+            if old.revision < revision and old.state is not SlotState.CANCELLED:
+                if old.member_id not in replaced:
+                    replaced.add(old.member_id)
+                    queued += await _replacement(tx, plan, old.member_id)
         members = await tx.plans.members(plan_id)
         await tx.plans.save_progress(progress_of(plan_id, revision, members, at=at))
         await tx.commit()
@@ -241,7 +249,7 @@ async def replace_member_slot(
         if old.revision >= revision or old.state is SlotState.CANCELLED:
             continue
         if old.state is SlotState.BOOKED and old.event_id:
-            if team:
+            if _is_meeting(plan, old):  # attendees get the cancellation
                 await cancel_meeting(calendar, member_id, old.event_id)
             else:
                 await _delete(calendar, member_id, old.event_id)
@@ -358,6 +366,11 @@ def _slot(plan: LearningPlan, member_id: str, slot: SlotTime, *, team: bool = Fa
         slot.start,
         slot.time_zone,
     )
+
+
+def _is_meeting(plan: LearningPlan, slot: BookedSlot) -> bool:
+    """Whether a stored slot is a team meeting, whatever the plan's mode is now."""
+    return slot.transaction_id == slot_transaction_id(plan.id, TEAM_SESSION_MEMBER, slot.revision)
 
 
 async def _replacement(tx: UnitOfWork, plan: LearningPlan, member_id: str) -> int:

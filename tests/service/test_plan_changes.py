@@ -220,3 +220,30 @@ async def test_a_team_meeting_follows_texts_and_times(
     assert [e["isCancelled"] for e in copies if e["iCalUId"] == second["iCalUId"]] == [False]
     members = await members_of(service, plan_id)
     assert {m.state for m in members.values()} == {MemberState.BOOKED}
+
+
+async def test_switching_to_a_team_session_replaces_the_personal_series_with_one_meeting(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    plan_id, spec = await booked_plan(service, a_spec(MemberSource.of_people(*REPORTS[:3])))
+
+    receipt = await edit(service, plan_id, dataclasses.replace(spec, mode=PlanMode.TEAM_SESSION))
+    assert receipt.rebook
+    await run_jobs(service)
+
+    for member in REPORTS[:3]:
+        assert await series(graph_emulator, member, plan_id) == {}  # personal series gone
+    wanted = slot_transaction_id(plan_id, TEAM_SESSION_MEMBER, 2)
+    (meeting,) = [e for e in await events_of(graph_emulator, LEAD)
+                  if e.get("transactionId") == wanted]
+    assert len(meeting["attendees"]) == 3
+    members = await members_of(service, plan_id)
+    assert {m.state for m in members.values()} == {MemberState.BOOKED}
+
+    back = await edit(service, plan_id, spec)  # and back to personal: the meeting is cancelled
+    await run_jobs(service)
+    assert [e for e in await events_of(graph_emulator, LEAD)
+            if e.get("transactionId") == wanted] == []
+    for member in REPORTS[:3]:
+        assert list(await series(graph_emulator, member, plan_id)) == [back.revision]
