@@ -151,6 +151,20 @@ async def add_user(request: web.Request) -> web.Response:
     return web.json_response(user_extras(user), status=201)
 
 
+async def delete_user(request: web.Request) -> web.Response:
+    """Someone leaves the tenant: Graph answers 404 for them from now on, their mailbox goes
+    with them, and they leave every group."""
+    emu = _emu(request)
+    user = emu.state.find_user(request.match_info["user"])
+    if user is None:
+        raise ControlError("no such user")
+    del emu.state.users[user.id]
+    emu.state.mailboxes.pop(user.id, None)
+    for group in emu.state.groups.values():
+        group.member_ids = [m for m in group.member_ids if m != user.id]
+    return web.Response(status=204)
+
+
 async def add_group(request: web.Request) -> web.Response:
     emu, body = _emu(request), await _json(request)
     name = str(body["displayName"])
@@ -277,6 +291,7 @@ def register(app: web.Application) -> None:
         ("POST", "/_emulator/reset", reset), ("POST", "/_emulator/seed", seed),
         ("GET", "/_emulator/clock", clock), ("POST", "/_emulator/clock", clock),
         ("POST", "/_emulator/users", add_user), ("POST", "/_emulator/groups", add_group),
+        ("DELETE", "/_emulator/users/{user}", delete_user),
         ("POST", "/_emulator/users/{user}/events", add_event),
         ("POST", "/_emulator/sites", add_site), ("DELETE", "/_emulator/sites/{site}", delete_site),
         ("GET", "/_emulator/limits", limits), ("PUT", "/_emulator/limits", limits),

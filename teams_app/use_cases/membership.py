@@ -14,8 +14,9 @@ orphan, so the release job fails softly and the queue retries it after a back-of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from teams_app.domain.bookings import MemberFailure, MemberState, SlotState, progress_of
@@ -29,6 +30,7 @@ RECONCILE_MEMBERS = "plans.reconcile_members"  # job kinds
 RECONCILE_ALL = "plans.reconcile_all"  # the periodic schedule: one reconcile per active plan
 RELEASE_MEMBER = "plans.release_member"
 RECONCILE_EVERY_SECONDS = 6 * 3600
+BOOKED = MemberState.BOOKED
 
 
 class MemberStillBooking(Exception):
@@ -40,9 +42,13 @@ class Reconciled:
     joined: tuple[str, ...]
     left: tuple[str, ...]
     queued: int  # booking and release jobs queued
+    gone: tuple[str, ...] = ()  # booked people who left the tenant: failed, outside_tenant
 
     def __str__(self) -> str:  # the job log line: counts, never ids of people
-        return f"joined={len(self.joined)} left={len(self.left)} queued={self.queued}"
+        return (
+            f"joined={len(self.joined)} left={len(self.left)} gone={len(self.gone)} "
+            f"queued={self.queued}"
+        )
 
 
 class ReleaseOutcome(StrEnum):
@@ -85,7 +91,9 @@ async def reconcile_members(
     changes = member_changes(
         [m.member_id for m in known if m.state is not MemberState.RELEASED], current
     )
-    if not changes.to_book and not changes.to_release:
+    # Named people the directory no longer knows left the tenant, mailbox and all: reported.
+    gone = tuple(m.member_id for m in known if m.member_id in unknown and m.state is BOOKED)
+    if not changes.to_book and not changes.to_release and not gone:
         return Reconciled((), (), 0)
     at = clock.now()
     if plan.spec.mode is PlanMode.TEAM_SESSION:
@@ -115,12 +123,18 @@ async def reconcile_members(
                     )
             for member_id in changes.to_release:
                 await tx.plans.set_member(plan_id, member_id, MemberState.RELEASED, at=at)
+            for member_id in gone:
+                await tx.plans.set_member(
+                    plan_id, member_id, MemberState.FAILED, at=at,
+                    failure=MemberFailure.OUTSIDE_TENANT,
+                )
             members = await tx.plans.members(plan_id)
             await tx.plans.save_progress(progress_of(plan_id, plan.revision, members, at=at))
             await tx.commit()
-        return Reconciled(changes.to_book, changes.to_release, 0)
+        return Reconciled(changes.to_book, changes.to_release, 0, gone)
     queued = 0
     async with uow() as tx:
+        await _left_the_tenant(tx, plan.id, plan.revision, gone, at=at)
         for member_id in changes.to_release:
             job_id = await tx.jobs.enqueue(
                 RELEASE_MEMBER, {"plan_id": plan_id, "member_id": member_id},
@@ -134,7 +148,7 @@ async def reconcile_members(
             uow=uow, calendar=calendar, directory=directory, clock=clock,
         )
         queued += started.queued
-    return Reconciled(changes.to_book, changes.to_release, queued)
+    return Reconciled(changes.to_book, changes.to_release, queued, gone)
 
 
 async def release_member(
@@ -181,3 +195,19 @@ async def release_member(
             )
         await tx.commit()
     return ReleaseOutcome.RELEASED
+
+
+async def _left_the_tenant(
+    tx: UnitOfWork, plan_id: str, revision: int, gone: Sequence[str], *, at: datetime
+) -> None:
+    """Their series went with their mailbox: nothing to delete, their slots are closed and
+    they count as failed instead of booked."""
+    for slot in await tx.plans.slots(plan_id):
+        if slot.member_id in gone and slot.state is not SlotState.CANCELLED:
+            await tx.plans.mark_slot(slot, SlotState.CANCELLED, at=at)
+    for member_id in gone:
+        if await tx.plans.move_member(
+            plan_id, member_id, from_state=BOOKED, to_state=MemberState.FAILED, at=at,
+            failure=MemberFailure.OUTSIDE_TENANT,
+        ):
+            await tx.plans.count_progress(plan_id, revision, done=-1, failed=1, at=at)

@@ -91,6 +91,10 @@ class EmulatorControl:
         has_mailbox, account_enabled, id, job_title, department, ..."""
         return await self("POST", "/users", {"displayName": display_name, **_camel(fields)})
 
+    async def delete_user(self, user: str) -> None:
+        """The person leaves the tenant (with their mailbox and group memberships)."""
+        await self("DELETE", f"/users/{user}")
+
     async def add_group(self, display_name: str, member_ids: list[str],
                         **fields: Any) -> dict[str, Any]:
         return await self("POST", "/groups", {"displayName": display_name,

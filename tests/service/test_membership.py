@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from teams_app.domain.bookings import MemberFailure, MemberState, RunState
+from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
 from teams_app.domain.learning_plans import MemberSource, PlanMode
 from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
 from teams_app.use_cases.membership import (
@@ -137,3 +137,27 @@ async def test_a_team_meeting_invites_joiners_and_uninvites_leavers(
     async with service.runtime.services.uow() as tx:
         progress = await tx.plans.progress(plan_id, 1)
     assert progress is not None and (progress.total, progress.done) == (3, 3)
+
+
+async def test_a_named_member_who_leaves_the_tenant_is_reported_not_kept_as_booked(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    leaver = str((await graph_emulator.control.add_user("Lea Leaving", manager_id=LEAD))["id"])
+    plan_id = await new_plan(service, a_spec(MemberSource.of_people(*REPORTS[:2], leaver)))
+    await book(service, plan_id)
+    await run_jobs(service)
+    assert (await members_of(service, plan_id))[leaver].state is MemberState.BOOKED
+
+    await graph_emulator.control.delete_user(leaver)
+    await enqueue(service, "plans.reconcile_members", {"plan_id": plan_id})
+    await run_jobs(service)
+
+    members = await members_of(service, plan_id)
+    assert members[leaver].failure is MemberFailure.OUTSIDE_TENANT
+    assert {members[m].state for m in REPORTS[:2]} == {MemberState.BOOKED}
+    async with service.runtime.services.uow() as tx:
+        slots = {s.member_id: s.state for s in await tx.plans.slots(plan_id)}
+        progress = await tx.plans.progress(plan_id, 1)
+    assert slots[leaver] is SlotState.CANCELLED
+    assert progress is not None and (progress.total, progress.done, progress.failed) == (3, 2, 1)
