@@ -68,7 +68,12 @@ from teams_app.services import Services
 from teams_app.use_cases.booking import BookPlan, book_plan
 from teams_app.use_cases.plan_drafts import draft_plan, plan_to_edit, redraft_plan
 from teams_app.use_cases.plan_progress import WatchBooking, watch_booking
-from teams_app.use_cases.plan_reports import booking_status, list_plans, people_names
+from teams_app.use_cases.plan_reports import (
+    booking_status,
+    list_plans,
+    people_names,
+    running_booking,
+)
 from teams_app.use_cases.plans import PlanPreview, UnknownPlan, cancel_plan
 
 log = structlog.get_logger()
@@ -200,12 +205,19 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     async def booking_card(context: TurnContext, plan_id: str) -> dict[str, Any]:
         """Starts booking and answers with the progress card, which a job keeps up to date."""
         calendar, directory = graph()
-        started = await book_plan(
-            BookPlan(plan_id, sender_of(context)),
-            uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
-        )
-        already = started.progress.done
-        status = await booking_status(plan_id, started.revision, uow=services.uow())
+        sender = sender_of(context)
+        running = await running_booking(plan_id, sender, uow=services.uow())
+        if running is not None:
+            # Jobs of this revision are at work (a Book pressed twice, or an edit that
+            # rebooks): follow them; starting again would only recount what they count.
+            revision, already, queued = running.plan.revision, 0, 0
+        else:
+            started = await book_plan(
+                BookPlan(plan_id, sender),
+                uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
+            )
+            revision, already, queued = started.revision, started.progress.done, started.queued
+        status = await booking_status(plan_id, revision, uow=services.uow())
         translate = t(context)
         if present.is_finished(status):
             names = await people_names([m.member_id for m in status.failures],
@@ -215,10 +227,10 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         card_id = context.activity.reply_to_id
         if conversation is not None and card_id:
             await watch_booking(
-                WatchBooking(plan_id, started.revision, conversation.id, card_id, already),
+                WatchBooking(plan_id, revision, conversation.id, card_id, already),
                 uow=services.uow, clock=services.clock,
             )
-        log.info("plan_booking_started", plan_id=plan_id, queued=started.queued,
+        log.info("plan_booking_started", plan_id=plan_id, queued=queued,
                  follows_card=bool(card_id))
         return booking_progress_card(present.progress_view(translate, status))
 

@@ -8,8 +8,13 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from teams_app.domain.bookings import BookingProgress, MemberState, PlanMember
-from teams_app.domain.learning_plans import LearningPlan
+from teams_app.domain.bookings import BookingProgress, MemberState, PlanMember, RunState
+from teams_app.domain.learning_plans import (
+    LearningPlan,
+    PlanAlreadyCancelled,
+    PlanNotOwned,
+    PlanStatus,
+)
 from teams_app.domain.occurrence_records import StoredOccurrence
 from teams_app.domain.occurrences import (
     AccountedOccurrence,
@@ -74,6 +79,23 @@ async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> Boo
         members = await uow.plans.members(plan_id)
     failures = tuple(m for m in members if m.state is MemberState.FAILED)
     return BookingStatus(plan, progress, failures)
+
+
+async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingStatus | None:
+    """The owner's run of the plan's current revision while it is still running (an edit that
+    rebooks starts one), else None. Unknown, not the owner's or cancelled: the plan errors."""
+    async with uow:
+        plan = await uow.plans.get(plan_id)
+        progress = await uow.plans.progress(plan_id, plan.revision) if plan else None
+    if plan is None:
+        raise UnknownPlan(plan_id)
+    if plan.owner_id != by:
+        raise PlanNotOwned()
+    if plan.status is PlanStatus.CANCELLED:
+        raise PlanAlreadyCancelled()
+    if progress is None or progress.state is not RunState.RUNNING:
+        return None
+    return BookingStatus(plan, progress, ())
 
 
 async def people_names(ids: Collection[str], *, directory: Directory | None) -> dict[str, str]:

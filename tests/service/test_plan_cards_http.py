@@ -373,6 +373,47 @@ async def test_book_straight_from_the_plan_card_stores_and_books(
     assert progress is not None and progress.done == len(REPORTS)
 
 
+async def test_book_pressed_again_while_booking_runs_follows_the_same_run(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    preview = await execute(service, connector, "plan.preview", plan_data())
+    book = action_data(preview, "plan.book")
+    first = await execute(service, connector, "plan.book", book, reply_to="card-1")
+    queued = await service.runtime.jobs.list()
+    again = await execute(service, connector, "plan.book", book, reply_to="card-1")
+    assert f"Booking 0 of {len(REPORTS)}" in texts(first)
+    assert f"Booking 0 of {len(REPORTS)}" in texts(again)
+    assert len(await service.runtime.jobs.list()) == len(queued)  # nothing started twice
+    await run_jobs(service)
+    (plan,) = await plans_of(service)
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan.id, plan.revision)
+    assert progress is not None and (progress.total, progress.done) == (len(REPORTS),) * 2
+
+
+async def test_book_after_an_edit_that_moves_time_follows_the_rebooking(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
+    await run_jobs(service)
+    (plan,) = await plans_of(service)
+    edited = await execute(service, connector, "plan.preview",
+                           plan_data(plan_id=plan.id, window_start="13:00", window_end="16:00"))
+    card = await execute(service, connector, "plan.book", action_data(edited, "plan.book"))
+    # The edit queued the rebooking; Book shows it running rather than "all booked" already.
+    assert f"Booking 0 of {len(REPORTS)}" in texts(card)
+    await run_jobs(service)
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan.id, 2)
+        slots = [s for s in await tx.plans.slots(plan.id) if s.revision == 2]
+    assert progress is not None and progress.done == len(REPORTS)
+    assert len(slots) == len(REPORTS) and all(s.start.hour >= 13 for s in slots)
+
+
 # --- edit, cancel, not yours, gone --------------------------------------------------------------
 
 
