@@ -83,6 +83,8 @@ def availability_from_json(
     else:
         # No items (the app may only read free/busy): the availability view still tells.
         for index, digit in enumerate(str(info.get("availabilityView") or "")):
+            if digit == "0":
+                continue  # free; most of any view
             status = _VIEW_STATUS.get(digit, ShowAs.UNKNOWN)
             start = window.start + index * interval
             if status is ShowAs.FREE or start >= window.end:

@@ -48,6 +48,7 @@ from teams_app.domain.occurrence_records import (
     ScanState,
     SlotRef,
     StoredOccurrence,
+    WatchedMailbox,
 )
 from teams_app.domain.occurrences import CollisionKind, Outcome
 
@@ -355,6 +356,37 @@ class PlanRepository(Protocol):
         at: datetime,
         event_id: str | None = None,
     ) -> None: ...
+    # Many members in one statement each (booking runs and chunked booking jobs):
+    async def slots_of(
+        self, plan_id: str, revision: int, member_ids: Sequence[str]
+    ) -> list[BookedSlot]: ...
+    async def set_members(
+        self,
+        plan_id: str,
+        states: Sequence[tuple[str, MemberState, MemberFailure | None]],
+        *,
+        at: datetime,
+    ) -> None: ...  # insert or overwrite each (member, state, failure)
+    async def plan_slots(self, slots: Sequence[BookedSlot], *, at: datetime) -> None: ...
+    async def move_members(
+        self,
+        plan_id: str,
+        member_ids: Sequence[str],
+        *,
+        from_state: MemberState,
+        to_state: MemberState,
+        at: datetime,
+        failure: MemberFailure | None = None,
+    ) -> list[str]: ...  # the members actually moved
+    async def mark_slots(
+        self,
+        plan_id: str,
+        revision: int,
+        event_ids: Mapping[str, str],
+        state: SlotState,
+        *,
+        at: datetime,
+    ) -> None: ...  # event_ids: member -> series id
     async def progress(self, plan_id: str, revision: int) -> BookingProgress | None: ...
     async def save_progress(self, progress: BookingProgress) -> None: ...  # insert or replace
     async def count_progress(
@@ -411,3 +443,8 @@ class OccurrenceRepository(Protocol):
         self, delivery_key: str, slot: SlotRef, reason: str, *, at: datetime
     ) -> bool: ...
     async def card_misses(self, plan_id: str) -> list[tuple[str, str]]: ...
+    # Change notifications, when configured: one subscription per defended mailbox.
+    async def watched(self, mailbox: str) -> WatchedMailbox | None: ...
+    async def watched_by(self, subscription_id: str) -> WatchedMailbox | None: ...
+    async def watch(self, watched: WatchedMailbox, *, at: datetime) -> None: ...  # replaces
+    async def unwatch(self, subscription_id: str) -> None: ...

@@ -68,17 +68,17 @@ def _schedule(emu: Emulator, address: str, start: datetime, end: datetime, inter
         item["end"] = to_dtz(instance.end, zone_name)
         items.append(item)
         busy.append((instance.start, instance.end, DIGITS[status]))
-    slots = math.ceil((end - start) / timedelta(minutes=interval))
-    view = []
-    for index in range(slots):
-        slot_start = start + timedelta(minutes=interval * index)
-        slot_end = min(end, slot_start + timedelta(minutes=interval))
-        digit = "0"
-        for item_start, item_end, item_digit in busy:
-            if item_start < slot_end and item_end > slot_start and \
-                    RANK[item_digit] > RANK[digit]:
-                digit = item_digit
-        view.append(digit)
+    step = timedelta(minutes=interval)
+    slots = math.ceil((end - start) / step)
+    # Each item marks the slots it overlaps (slot i is [start + i*step, start + (i+1)*step));
+    # walking every slot for every item made a 10,000-person booking wait on the emulator.
+    view = ["0"] * slots
+    for item_start, item_end, item_digit in busy:
+        first = max(0, math.floor((item_start - start) / step))
+        last = min(slots, math.ceil((item_end - start) / step))
+        for index in range(first, last):
+            if RANK[item_digit] > RANK[view[index]]:
+                view[index] = item_digit
     return {"scheduleId": address, "availabilityView": "".join(view), "scheduleItems": items,
             "workingHours": working_hours_json(user)}
 

@@ -1,9 +1,11 @@
-"""Booking a plan: one job per member creates their recurring series; progress is counted.
+"""Booking a plan: slots are found for everyone at once, then jobs create the series in chunks.
 
-Idempotent at every level. `book_plan` enqueues with the key book:<plan>:<revision>:<member>, so
-re-running it while jobs are queued or done adds none; a member already booked is skipped; and
-the event's transactionId comes from plan, member and revision, so a job that created the
-series and died before recording it makes Graph answer the re-run with the same event.
+`book_plan` plans each member's slot and queues one `plans.book_member_slots` job per chunk of
+up to 20 members (slot_booking.py: one Graph $batch each), in the transaction that marks them
+pending. Idempotent at every level: re-running it skips members that are pending or booked, and
+one whose job failed for good under this revision; a job only sends slots still planned; and
+each event's transactionId comes from plan, member and revision, so a job that created a series
+and died before recording it makes Graph answer the re-run with the same event.
 """
 
 from __future__ import annotations
@@ -40,9 +42,12 @@ from teams_app.ports import (
     UnitOfWork,
 )
 from teams_app.use_cases.plans import MemberPreview, UnknownPlan, find_slots
+from teams_app.use_cases.slot_booking import BOOK_MEMBER_SLOTS, BookMemberSlots, chunked
 from teams_app.use_cases.team_sessions import book_team_session
 
-BOOK_MEMBER_SLOT = "plans.book_member_slot"  # job kind
+# The job kind of one member per job. `book_plan` now queues chunks (slot_booking.py); this
+# kind stays served for jobs queued before that.
+BOOK_MEMBER_SLOT = "plans.book_member_slot"
 
 _PERMANENT: dict[type[GraphError], MemberFailure] = {
     GraphNotFound: MemberFailure.NO_MAILBOX,
@@ -61,7 +66,7 @@ class BookPlan:
 class BookingStarted:
     plan_id: str
     revision: int
-    queued: int  # jobs enqueued by this call (0 when re-run with everything queued or done)
+    queued: int  # members queued for booking by this call (0 on a re-run with nothing new)
     problems: tuple[MemberPreview, ...]  # members that cannot be booked, with their code
     progress: BookingProgress
 
@@ -110,26 +115,26 @@ async def book_plan(
         if current.status is PlanStatus.CANCELLED:
             raise PlanAlreadyCancelled()  # cancelled meanwhile: nothing to book
         known = {m.member_id: m for m in await tx.plans.members(plan.id)}
+        to_book: list[str] = []
+        states: list[tuple[str, MemberState, MemberFailure | None]] = []
+        planned: list[BookedSlot] = []
         for member in preview.members:
             before = known.get(member.member_id)
             if before is not None and before.state in (MemberState.BOOKED, MemberState.PENDING):
                 continue  # booked, or its job is queued or running with the slot planned then
             if member.slot is None:
-                await tx.plans.set_member(
-                    plan.id, member.member_id, MemberState.FAILED, at=at, failure=member.problem
-                )
+                states.append((member.member_id, MemberState.FAILED, member.problem))
                 continue
-            job_id = await tx.jobs.enqueue(
-                BOOK_MEMBER_SLOT,
-                {"plan_id": plan.id, "member_id": member.member_id, "revision": plan.revision},
-                idempotency_key=f"book:{plan.id}:{plan.revision}:{member.member_id}",
-            )
-            if job_id is None and before is not None and before.state is MemberState.FAILED:
+            if (
+                before is not None
+                and before.state is MemberState.FAILED
+                and await tx.plans.slot(plan.id, member.member_id, plan.revision) is not None
+            ):
                 continue  # its job ran and failed for good; a re-run does not repeat it
-            queued += job_id is not None
-            await tx.plans.set_member(plan.id, member.member_id, MemberState.PENDING, at=at)
+            to_book.append(member.member_id)
+            states.append((member.member_id, MemberState.PENDING, None))
             slot = member.slot
-            await tx.plans.plan_slot(
+            planned.append(
                 BookedSlot(
                     plan.id,
                     member.member_id,
@@ -138,9 +143,23 @@ async def book_plan(
                     slot.days,
                     slot.start,
                     slot.time_zone,
-                ),
-                at=at,
-            )  # kept as it is when already planned: a queued job books what was planned
+                )
+            )
+        await tx.plans.set_members(plan.id, states, at=at)
+        # A slot already planned is kept as it is: a queued job books what was planned.
+        await tx.plans.plan_slots(planned, at=at)
+        languages = {m.member_id: m.language for m in preview.members if m.language}
+        for chunk in chunked(to_book):
+            job = BookMemberSlots(
+                plan.id,
+                plan.revision,
+                chunk,
+                languages={m: languages[m] for m in chunk if m in languages},
+            )
+            if await tx.jobs.enqueue(
+                BOOK_MEMBER_SLOTS, job.payload(), idempotency_key=job.idempotency_key()
+            ):
+                queued += len(chunk)
         progress = progress_of(plan.id, plan.revision, await tx.plans.members(plan.id), at=at)
         await tx.plans.save_progress(progress)
         await tx.commit()

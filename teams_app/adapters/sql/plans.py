@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
+from teams_app.adapters.sql.plan_bulk import PlanBulkWrites
 from teams_app.adapters.sql.tables import booking_runs, learning_plans, plan_members, plan_slots
 from teams_app.domain.bookings import (
     BookedSlot,
@@ -37,7 +38,7 @@ from teams_app.domain.learning_plans import (
 )
 
 
-class SqlPlanRepository:
+class SqlPlanRepository(PlanBulkWrites):  # bulk writes: plan_bulk.py
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
