@@ -23,13 +23,12 @@ from teams_app.use_cases.membership import (
     reconcile_members,
     release_member,
 )
-from teams_app.use_cases.plan_changes import (
+from teams_app.use_cases.plan_changes import UPDATE_SLOT_TEXTS, update_slot_texts
+from teams_app.use_cases.rebooking import (
     REBOOK_PLAN,
     REPLACE_MEMBER_SLOT,
-    UPDATE_SLOT_TEXTS,
     rebook_plan,
     replace_member_slot,
-    update_slot_texts,
 )
 from teams_app.use_cases.team_sessions import (
     BOOK_TEAM_SESSION,
