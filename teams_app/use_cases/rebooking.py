@@ -154,16 +154,18 @@ async def replace_member_slot(
     outcome = ChangeOutcome.REMOVED
     if new is not None and new.state is SlotState.PLANNED:
         if team:
-            booked = await book_team_session_job(
+            meeting = await book_team_session_job(
                 BookTeamSession(plan_id, revision, last_attempt),
                 uow=uow, calendar=calendar, directory=directory, clock=clock,
             )
-            if booked is not SessionOutcome.BOOKED:
-                return ChangeOutcome.FAILED if booked is SessionOutcome.FAILED else (
-                    ChangeOutcome.SKIPPED
-                )
-        elif not await _book_member(plan, new, uow, calendar, clock, last_attempt):
-            return ChangeOutcome.FAILED  # the old series stays: better the old time than none
+            if meeting is SessionOutcome.FAILED:
+                return ChangeOutcome.FAILED  # the old meeting stays
+            if meeting not in (SessionOutcome.BOOKED, SessionOutcome.ALREADY_BOOKED):
+                return ChangeOutcome.SKIPPED
+        else:
+            replaced = await _book_member(plan, new, uow, calendar, clock, last_attempt)
+            if replaced is not ChangeOutcome.REPLACED:
+                return replaced
         outcome = ChangeOutcome.REPLACED
     elif new is not None and new.state is SlotState.BOOKED:
         outcome = ChangeOutcome.REPLACED
@@ -188,7 +190,7 @@ async def _book_member(
     calendar: Calendar,
     clock: Clock,
     last_attempt: bool,
-) -> bool:
+) -> ChangeOutcome:
     member_id = slot.member_id
     try:
         language = (await calendar.mailbox_settings(member_id)).language
@@ -196,21 +198,27 @@ async def _book_member(
         event = await calendar.create_event(member_id, draft)
     except (GraphNotFound, GraphForbidden, GraphRejected) as error:
         await _fail(plan, member_id, PERMANENT_FAILURES[type(error)], uow, clock)
-        return False
+        return ChangeOutcome.FAILED  # the old series stays: better the old time than none
     except (GraphThrottled, GraphUnavailable):
         if not last_attempt:
             raise
         await _fail(plan, member_id, MemberFailure.UNAVAILABLE, uow, clock)
-        return False
+        return ChangeOutcome.FAILED
     at = clock.now()
     async with uow() as tx:
-        await tx.plans.mark_slot(slot, SlotState.BOOKED, at=at, event_id=event.id)
-        if await tx.plans.move_member(
+        current = await tx.plans.get(plan.id)
+        cancelled = current is None or current.status is PlanStatus.CANCELLED
+        state = SlotState.CANCELLED if cancelled else SlotState.BOOKED
+        await tx.plans.mark_slot(slot, state, at=at, event_id=event.id)
+        if not cancelled and await tx.plans.move_member(
             plan.id, member_id, from_state=MemberState.PENDING, to_state=MemberState.BOOKED, at=at
         ):
             await tx.plans.count_progress(plan.id, plan.revision, done=1, at=at)
         await tx.commit()
-    return True
+    if cancelled:  # cancelled while we were creating it: the cancel jobs took the rest
+        await _delete(calendar, member_id, event.id)
+        return ChangeOutcome.SKIPPED
+    return ChangeOutcome.REPLACED
 
 
 async def _fail(
