@@ -16,6 +16,7 @@ from graph.calendar import GraphCalendar
 from graph.client import GraphConnection, build_graph
 from graph.directory import GraphDirectory
 from graph.lists import GraphLists
+from graph.subscriptions import GraphSubscriptions, handle_notification_request
 from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.connector_pool import PooledClientFactory
 from teams_app.adapters.job_queue import SqlJobStore
@@ -27,6 +28,7 @@ from teams_app.bot.app import create_agent_app
 from teams_app.bot.auth import ConnectorAuthenticator, ConnectorKeys
 from teams_app.bot.connections import build_connections
 from teams_app.bot.presenters import CardRenderer
+from teams_app.graph_webhooks import add_notification_routes
 from teams_app.jobs import PURGE, PURGE_EVERY_SECONDS, job_handlers
 from teams_app.services import Services
 from teams_app.settings import Settings
@@ -58,7 +60,7 @@ class Runtime:
                 issuers=settings.token_issuers,
                 keys=ConnectorKeys(settings.openid_metadata_url),
             )
-        return create_web_app(
+        app = create_web_app(
             agent_app=self.agent_app,
             adapter=self.adapter,
             authenticator=authenticator,
@@ -66,6 +68,9 @@ class Runtime:
             readiness=self.readiness,
             clock_control=self.clock if isinstance(self.clock, MovableClock) else None,
         )
+        if self.services.subscriptions is not None:
+            add_notification_routes(app, self.services, handle_notification_request)
+        return app
 
     def worker(self, *, concurrency: int | None = None) -> JobWorker:
         settings = self.settings
@@ -181,6 +186,13 @@ async def bootstrap(
         calendar=GraphCalendar(graph) if graph else None,
         directory=GraphDirectory(graph) if graph else None,
         lists=GraphLists(graph) if graph else None,
+        subscriptions=GraphSubscriptions(
+            graph,
+            notification_url=settings.graph_notification_url or "",
+            lifecycle_url=settings.graph_lifecycle_url,
+        )
+        if graph and settings.notifications_configured
+        else None,
     )
     return Runtime(
         settings=settings,

@@ -6,7 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from teams_app.bot.presenters import CardRenderer
-from teams_app.ports import Calendar, Clock, Directory, Lists, Messenger, UnitOfWork
+from teams_app.ports import (
+    Calendar,
+    Clock,
+    Directory,
+    Lists,
+    Messenger,
+    Subscriptions,
+    UnitOfWork,
+)
 from teams_app.settings import Settings
 
 
@@ -21,3 +29,5 @@ class Services:
     calendar: Calendar | None = None
     directory: Directory | None = None
     lists: Lists | None = None
+    # Calendar change notifications, when configured (LEARNING_LOOP_GRAPH_NOTIFICATION_*).
+    subscriptions: Subscriptions | None = None

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     graph_teams_app_id: str | None = None  # the app's id in the org's Teams app catalog
     graph_notification_url: str | None = None  # public HTTPS URL for change notifications
     graph_lifecycle_url: str | None = None  # ... and for lifecycle notifications
+    # The clientState secret every calendar subscription carries; with the notification URL it
+    # switches change notifications on (the periodic delta scan runs either way).
+    graph_notification_secret: str | None = Field(None, repr=False, min_length=16, max_length=128)
 
     @field_validator("allowed_tenants", "token_issuers", mode="before")
     @classmethod
@@ -121,6 +124,12 @@ class Settings(BaseSettings):
         if self.graph_auth in ("secret", "certificate"):
             return bool(self.graph_client_id and self.graph_tenant_id)
         return True  # managed and workload identities come from the environment
+
+    @property
+    def notifications_configured(self) -> bool:
+        return bool(
+            self.graph_configured and self.graph_notification_url and self.graph_notification_secret
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -10,8 +10,9 @@ import structlog
 
 from teams_app.bot.slot_presenters import SlotCardRenderer
 from teams_app.domain.occurrence_records import SlotRef
-from teams_app.ports import Calendar, GraphForbidden, GraphNotFound, Job
+from teams_app.ports import Calendar, GraphError, GraphForbidden, GraphNotFound, Job
 from teams_app.services import Services
+from teams_app.use_cases.calendar_watch import WatchMailbox, watch_mailbox
 from teams_app.use_cases.defend import (
     DEFEND_MAILBOX,
     DEFEND_SCAN,
@@ -61,6 +62,23 @@ def slot_job_handlers(services: Services) -> dict[str, JobHandler]:
         queued = await start_defend_scan(StartDefendScan(job.id), uow=services.uow)
         log.info("defend_scan_started", job_id=job.id, mailboxes=queued)
 
+    async def watch(member_id: str) -> str:
+        """Subscribe to the mailbox's changes when notifications are configured; a failure
+        only leaves the periodic scan to notice changes."""
+        if services.subscriptions is None or not settings.notifications_configured:
+            return "off"
+        try:
+            done = await watch_mailbox(
+                WatchMailbox(member_id, settings.graph_notification_secret or ""),
+                uow=services.uow,
+                subscriptions=services.subscriptions,
+                clock=services.clock,
+            )
+        except GraphError as error:
+            log.warning("mailbox_watch_failed", error=type(error).__name__)
+            return "failed"
+        return done.value
+
     async def defend_one(job: Job) -> None:
         member_id = job.payload.get("member_id")
         if not isinstance(member_id, str) or not member_id:
@@ -74,8 +92,10 @@ def slot_job_handlers(services: Services) -> dict[str, JobHandler]:
             raise PermanentJobError("graph_forbidden") from None
         except GraphNotFound:
             raise PermanentJobError("no_mailbox") from None
+        watching = await watch(member_id)
         log.info(
             "mailbox_defended",
+            watching=watching,
             job_id=job.id,
             slots=result.slots,
             read=result.read,

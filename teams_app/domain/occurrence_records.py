@@ -63,3 +63,13 @@ class ScanState:
     window: TimeSpan
     scanned_at: datetime
     delta_link: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class WatchedMailbox:
+    """A change-notification subscription on a mailbox's events (when notifications are on)."""
+
+    mailbox: str
+    subscription_id: str
+    expires_at: datetime
+    secret_hash: str  # of the clientState it was made with: a new secret means a new one

@@ -20,6 +20,7 @@ from teams_app.domain.occurrence_records import (
     ScanState,
     SlotRef,
     StoredOccurrence,
+    WatchedMailbox,
 )
 from teams_app.domain.occurrences import CollisionKind, Outcome
 from tests.fakes import FakeClock
@@ -226,3 +227,22 @@ async def test_a_card_miss_is_recorded_once_per_delivery(engine: AsyncEngine) ->
     async with uow(engine) as tx:
         assert await tx.occurrences.card_misses("p-1") == [("m1", "no_chat"), ("m2", "no_chat")]
         assert await tx.occurrences.card_misses("p-unknown") == []
+
+
+async def test_one_subscription_per_mailbox_found_by_either_id(engine: AsyncEngine) -> None:
+    first = WatchedMailbox("m1", "sub-1", AT + timedelta(days=3), "hash-a")
+    async with uow(engine) as tx:
+        assert await tx.occurrences.watched("m1") is None
+        await tx.occurrences.watch(first, at=AT)
+        await tx.occurrences.watch(WatchedMailbox("m2", "sub-2", AT, "hash-a"), at=AT)
+        await tx.commit()
+    renewed = WatchedMailbox("m1", "sub-3", AT + timedelta(days=6), "hash-b")
+    async with uow(engine) as tx:
+        assert await tx.occurrences.watched_by("sub-1") == first
+        await tx.occurrences.watch(renewed, at=AT)  # replaces m1's
+        await tx.occurrences.unwatch("sub-2")
+        await tx.commit()
+    async with uow(engine) as tx:
+        assert await tx.occurrences.watched("m1") == renewed
+        assert await tx.occurrences.watched_by("sub-1") is None
+        assert await tx.occurrences.watched("m2") is None

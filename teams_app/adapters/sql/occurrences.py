@@ -7,12 +7,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
 from teams_app.adapters.sql.occurrence_tables import (
     calendar_scans,
+    calendar_subscriptions,
     member_card_misses,
     slot_collisions,
     slot_occurrences,
@@ -28,6 +29,7 @@ from teams_app.domain.occurrence_records import (
     ScanState,
     SlotRef,
     StoredOccurrence,
+    WatchedMailbox,
 )
 from teams_app.domain.occurrences import CollisionKind, Outcome
 
@@ -288,6 +290,47 @@ class SqlOccurrenceRepository:
             .order_by(member_card_misses.c.member_id, member_card_misses.c.delivery_key)
         )
         return [(r[0], r[1]) for r in rows]
+
+
+    # --- change-notification subscriptions -------------------------------------------------
+
+    async def watched(self, mailbox: str) -> WatchedMailbox | None:
+        return await self._watched(calendar_subscriptions.c.mailbox_id == mailbox)
+
+    async def watched_by(self, subscription_id: str) -> WatchedMailbox | None:
+        return await self._watched(calendar_subscriptions.c.id == subscription_id)
+
+    async def watch(self, watched: WatchedMailbox, *, at: datetime) -> None:
+        await self._connection.execute(
+            delete(calendar_subscriptions).where(
+                (calendar_subscriptions.c.mailbox_id == watched.mailbox)
+                | (calendar_subscriptions.c.id == watched.subscription_id)
+            )
+        )
+        await self._connection.execute(
+            insert(calendar_subscriptions).values(
+                id=watched.subscription_id,
+                mailbox_id=watched.mailbox,
+                client_state=watched.secret_hash,
+                expires_at=watched.expires_at,
+                created_at=at,
+            )
+        )
+
+    async def unwatch(self, subscription_id: str) -> None:
+        await self._connection.execute(
+            delete(calendar_subscriptions).where(calendar_subscriptions.c.id == subscription_id)
+        )
+
+    async def _watched(self, condition: Any) -> WatchedMailbox | None:
+        row = (
+            (await self._connection.execute(select(calendar_subscriptions).where(condition)))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return WatchedMailbox(row["mailbox_id"], row["id"], row["expires_at"], row["client_state"])
 
 
 # --- mapping ---------------------------------------------------------------------------------
