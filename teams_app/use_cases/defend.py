@@ -96,8 +96,10 @@ async def defend_mailbox(
     then, so the next run sees the same changes again."""
     at = clock.now()
     slots, state = await _load(cmd, uow, at)
-    if not slots:
-        return MailboxDefended(cmd.member_id, 0, False, False, 0, 0)
+    if not any(d.scan.open or d.scan.unstored for d in slots):
+        # Nothing within reach can still change (a plan whose sessions are all counted, or
+        # none yet within the lookahead): not even a delta round.
+        return MailboxDefended(cmd.member_id, len(slots), False, False, 0, 0)
     changes, new_delta = await _delta_round(cmd, calendar, state, at)
     quiet = not new_delta and scans.is_quiet(changes)
     read = not quiet or any(scans.needs_read(d.scan, d.stored, at=at) for d in slots)

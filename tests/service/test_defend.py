@@ -148,3 +148,22 @@ async def test_sessions_passed_are_counted_kept_or_lost(
     outcomes = [s.outcome for s in await plan.stored()]
     assert outcomes == [Outcome.KEPT, Outcome.LOST, Outcome.BOOKED, Outcome.BOOKED]
     assert first
+
+
+async def test_a_plan_whose_sessions_are_all_counted_costs_no_graph_call(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    await plan.defend()
+    last = (await plan.instances())[-1]
+    await plan.advance(start_of(last) + timedelta(hours=2) - plan.services.clock.now())
+    final = await plan.defend()
+    assert final.read and final.saved == 4
+    assert [s.outcome for s in await plan.stored()] == [Outcome.KEPT] * 4
+
+    await graph_emulator.control.clear_stats()
+    after = await plan.defend()
+    assert (after.slots, after.read, after.saved) == (1, False, 0)
+    assert (await graph_emulator.control.stats())["total"] == 0
