@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from teams_app.domain import calendar_scans as scans
 from teams_app.domain.bookings import BookedSlot
 from teams_app.domain.calendar import CalendarChanges, CalendarEvent, TimeSpan
-from teams_app.domain.learning_plans import LearningPlan, PlanMode, PlanStatus
+from teams_app.domain.learning_plans import PlanMode, PlanStatus
 from teams_app.domain.occurrence_records import (
     CardedCollision,
     CollisionState,
@@ -27,7 +27,6 @@ from teams_app.domain.occurrence_records import (
 )
 from teams_app.domain.occurrences import (
     Collision,
-    ExpectedOccurrence,
     Outcome,
     account,
     expected_occurrences,
@@ -65,8 +64,6 @@ class MailboxDefended:
 @dataclass(frozen=True)
 class _Defended:
     slot: BookedSlot
-    plan: LearningPlan
-    expected: tuple[ExpectedOccurrence, ...]
     stored: dict[str, StoredOccurrence]
     carded: tuple[CardedCollision, ...]
     scan: scans.SlotScan
@@ -159,11 +156,11 @@ async def _load(
             ):
                 continue
             ref = SlotRef(slot.plan_id, slot.member_id, slot.revision)
-            expected = tuple(expected_occurrences(plan.spec, slot.slot_time))
+            expected = expected_occurrences(plan.spec, slot.slot_time)
             stored = {o.key: o for o in await tx.occurrences.occurrences(ref)}
             carded = tuple(await tx.occurrences.collisions(ref))
             scan = scans.slot_scan(ref, expected, stored, at=at, lookahead=cmd.lookahead)
-            defended.append(_Defended(slot, plan, expected, stored, carded, scan))
+            defended.append(_Defended(slot, stored, carded, scan))
     return defended, state
 
 
