@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from teams_app.bootstrap import Runtime, bootstrap, migrate
+from teams_app.cli_plans import plan_app
 from teams_app.durations import parse_duration
 from teams_app.logs import configure_logging
 from teams_app.ports import JobState
@@ -27,6 +28,7 @@ clock_app = typer.Typer(help="The local-mode clock (demo and tests only).", no_a
 app.add_typer(db_app, name="db")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(clock_app, name="clock")
+app.add_typer(plan_app, name="plan")  # learning plans: cli_plans.py
 
 console = Console()
 T = TypeVar("T")

@@ -1,0 +1,422 @@
+"""`learning-loop plan create|list|show|cancel`: learning plans from the command line.
+
+Thin like the rest of the CLI: read options, call the use cases, print. `create` and `cancel`
+run job workers in this process while they show progress, because an admin trying a plan from
+a laptop has no service running to book it; `--no-workers` only watches the progress while the
+service's own workers (`learning-loop serve` or `worker`) do the booking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from teams_app.bootstrap import Runtime, bootstrap
+from teams_app.cli_plan_input import (
+    CADENCE_HELP,
+    FAILURE_TEXT,
+    OptionError,
+    next_monday,
+    parse_cadence,
+    parse_date,
+    parse_days,
+    parse_window,
+    plan_error_text,
+)
+from teams_app.domain.bookings import BookingProgress, MemberState, RunState, SlotState
+from teams_app.domain.cadences import Horizon, LearningWindow
+from teams_app.domain.errors import DomainError
+from teams_app.domain.learning_plans import (
+    CancelPlan,
+    CreatePlan,
+    DayPart,
+    LearningPlan,
+    MemberSource,
+    PlanAlreadyCancelled,
+    PlanError,
+    PlanMode,
+    PlanNotOwned,
+    PlanSpec,
+    check,
+)
+from teams_app.ports import (
+    GraphError,
+    GraphForbidden,
+    GraphNotFound,
+    GraphThrottled,
+    JobState,
+)
+from teams_app.settings import Settings
+from teams_app.use_cases.booking import BookPlan, book_plan
+from teams_app.use_cases.plan_reports import list_plans
+from teams_app.use_cases.plans import PlanPreview, UnknownPlan, cancel_plan, create_plan, find_slots
+
+plan_app = typer.Typer(help="Learning plans: protected learning time in Outlook calendars.",
+                       no_args_is_help=True)
+console = Console()
+T = TypeVar("T")
+
+DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: settings).")]
+WorkersOption = Annotated[int, typer.Option(
+    help="Booking jobs run at once in this command (each books up to 20 members).", min=1,
+    max=64)]
+NoWorkersOption = Annotated[bool, typer.Option(
+    "--no-workers", help="Only watch the progress; the service's job workers book.")]
+
+
+class CliStop(Exception):
+    """Stop with a message (already printed) and this exit code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _settings(database_url: str | None) -> Settings:
+    from teams_app.cli import load_settings  # the CLI's one settings reader
+
+    return load_settings(database_url=database_url, anonymous=True, host="127.0.0.1")
+
+
+def _run(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
+    async def go() -> T:
+        runtime = await bootstrap(settings)
+        try:
+            return await action(runtime)
+        finally:
+            await runtime.close()
+
+    try:
+        return asyncio.run(go())
+    except CliStop as stop:
+        raise typer.Exit(stop.code) from None
+    except GraphError as error:
+        console.print(f"[red]{escape(graph_message(error))}[/red]")
+        raise typer.Exit(1) from None
+    except DomainError as error:
+        console.print(f"[red]{escape(domain_message(error))}[/red]")
+        raise typer.Exit(2) from None
+
+
+def graph_message(error: GraphError) -> str:
+    if isinstance(error, GraphForbidden):
+        return f"{error}. The admin guide (infra/) lists the permissions."
+    if isinstance(error, GraphNotFound):
+        return "Microsoft Graph does not know that person, group or mailbox (404)."
+    if isinstance(error, GraphThrottled):
+        wait = f" in {error.retry_after:g} s" if error.retry_after else " in a minute"
+        return f"Microsoft Graph is throttling this app (429); try again{wait}."
+    return "Microsoft Graph did not answer (timeout or 5xx); try again later."
+
+
+def domain_message(error: DomainError) -> str:
+    if isinstance(error, UnknownPlan):
+        return "No such plan. `learning-loop plan list` shows the plans."
+    if isinstance(error, PlanNotOwned):
+        return "Only the plan's owner can do that (give their id with --by)."
+    if isinstance(error, PlanAlreadyCancelled):
+        return "That plan is cancelled."
+    if isinstance(error, PlanError):
+        option, text = plan_error_text(error)
+        return f"{option}: {text}"
+    return f"Refused: {error.code}"
+
+
+def _graph(runtime: Runtime) -> tuple[Any, Any]:
+    services = runtime.services
+    if services.calendar is None or services.directory is None:
+        console.print("[red]Microsoft Graph is not configured.[/red] Set "
+                      "LEARNING_LOOP_GRAPH_TENANT_ID, _CLIENT_ID and a credential (see README), "
+                      "or LEARNING_LOOP_GRAPH_BASE_URL, _AUTH=static and _STATIC_TOKEN for the "
+                      "local emulator.")
+        raise CliStop(2)
+    return services.calendar, services.directory
+
+
+async def _person(directory: Any, id_or_upn: str, option: str) -> str:
+    """The object id of a person named by id or UPN."""
+    try:
+        return str((await directory.user(id_or_upn)).object_id)
+    except GraphNotFound:
+        console.print(f"[red]{option} {escape(id_or_upn)}: nobody in the directory has that "
+                      "id or name.[/red]")
+        raise CliStop(2) from None
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+@plan_app.command("create")
+def plan_create(
+    owner: Annotated[str | None, typer.Option(help="The plan's owner: object id or UPN.")] = None,
+    member: Annotated[list[str] | None, typer.Option(
+        help="A member (object id or UPN); repeat for more.")] = None,
+    group: Annotated[str | None, typer.Option(help="Members: everyone in this group (id).")] = None,
+    reports_of: Annotated[str | None, typer.Option(
+        help="Members: the direct reports of this person (the owner).")] = None,
+    cadence: Annotated[str, typer.Option(help=CADENCE_HELP)] = "weekly",
+    days: Annotated[str, typer.Option(help="Allowed days, e.g. mon-thu or mon,wed.")] = "mon-fri",
+    window: Annotated[str, typer.Option(help="Allowed local times, e.g. 09:00-16:00.")] = (
+        "09:00-17:00"),
+    duration: Annotated[int, typer.Option(help="Minutes per session (15-240).")] = 60,
+    mode: Annotated[PlanMode, typer.Option(help="personal: a series each; team_session: one "
+                                                "meeting.")] = PlanMode.PERSONAL,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: next "
+                                                   "Monday).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD.")] = None,
+    sessions: Annotated[int | None, typer.Option(help="Number of sessions (instead of "
+                                                      "--until).")] = None,
+    preference: Annotated[DayPart, typer.Option(help="Time of day.")] = DayPart.ANY,
+    goal: Annotated[str, typer.Option(help="What the time is for (shown in the event).")] = "",
+    material: Annotated[str | None, typer.Option(help="https link to study before.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Book without the preview.")] = False,
+    workers: WorkersOption = 8,
+    no_workers: NoWorkersOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Create a plan, preview the slots, book them and show the booking's progress."""
+    sources = [bool(member), group is not None, reports_of is not None]
+    if sum(sources) != 1:
+        console.print("[red]members:[/red] give exactly one of --member (repeatable), --group "
+                      "or --reports-of.")
+        raise typer.Exit(2)
+    if reports_of is not None and owner is not None and reports_of != owner:
+        console.print("[red]--reports-of:[/red] a plan for direct reports belongs to their "
+                      "manager; leave out --owner or give the same person.")
+        raise typer.Exit(2)
+    owner = owner or reports_of
+    if owner is None:
+        console.print("[red]--owner:[/red] who owns the plan (object id or UPN)?")
+        raise typer.Exit(2)
+    try:
+        cadence_value = parse_cadence(cadence)
+        window_days = parse_days(days)
+        window_start, window_end = parse_window(window)
+        first = parse_date(start, "--start") if start else next_monday(date.today())
+        last = parse_date(until, "--until") if until else None
+    except OptionError as error:
+        console.print(f"[red]{error.option}:[/red] {escape(str(error))}")
+        raise typer.Exit(2) from None
+    spec = PlanSpec(
+        members=MemberSource.of_people(*member) if member else (
+            MemberSource.of_group(group or "") if group is not None
+            else MemberSource.direct_reports()),
+        cadence=cadence_value,
+        duration_minutes=duration,
+        window=LearningWindow(window_days, window_start, window_end),
+        horizon=Horizon(first, last, sessions),
+        mode=mode,
+        goal=goal,
+        material_url=material,
+        preference=preference,
+    )
+    # Yesterday, as the domain does: the start is a local date, and west of UTC it may still be
+    # "today" there.
+    if problems := check(spec, today=date.today() - timedelta(days=1)):
+        for problem in problems:
+            option, text = plan_error_text(problem)
+            console.print(f"[red]{option}:[/red] {text}")
+        raise typer.Exit(2)
+
+    async def go(runtime: Runtime) -> None:
+        calendar, directory = _graph(runtime)
+        services = runtime.services
+        owner_id = await _person(directory, owner, "--owner")
+        final = spec
+        if member:
+            ids = [await _person(directory, m, "--member") for m in member]
+            final = replace(spec, members=MemberSource.of_people(*ids))
+        if not yes:
+            draft, _ = LearningPlan.create(CreatePlan(owner_id, final), plan_id="preview",
+                                           at=services.clock.now())
+            preview = await find_slots(draft, calendar=calendar, directory=directory)
+            _print_preview(preview)
+            if not typer.confirm("Book these slots?", default=True):
+                console.print("Nothing was saved or booked.")
+                raise CliStop(1)
+        receipt = await create_plan(CreatePlan(owner_id, final), uow=services.uow(),
+                                    clock=services.clock, new_id=lambda: str(uuid.uuid4()))
+        console.print(f"Plan [bold]{receipt.plan_id}[/bold] created.")
+        started = await book_plan(BookPlan(receipt.plan_id, owner_id), uow=services.uow,
+                                  calendar=calendar, directory=directory, clock=services.clock)
+        progress = await _follow(runtime, receipt.plan_id, receipt.revision, started.progress,
+                                 workers=None if no_workers else workers)
+        _print_outcome(progress, receipt.plan_id)
+
+    _run(_settings(database_url), go)
+
+
+def _print_preview(preview: PlanPreview) -> None:
+    table = Table("member", "slot (their time)", "sessions", "collides on", "problem",
+                  title="Preview")
+    for m in preview.members:
+        slot = m.slot
+        when = (f"{','.join(d.value[:3] for d in slot.days)} {slot.start:%H:%M} "
+                f"{slot.time_zone}" if slot else "")
+        table.add_row(m.member_id, when, str(m.sessions or ""),
+                      ", ".join(d.isoformat() for d in m.conflicts),
+                      FAILURE_TEXT.get(m.problem, "") if m.problem else "")
+    console.print(table)
+    console.print(f"{len(preview.bookable)} can be booked, {len(preview.problems)} cannot.")
+
+
+async def _follow(runtime: Runtime, plan_id: str, revision: int, progress: BookingProgress,
+                  *, workers: int | None) -> BookingProgress:
+    """Show the run's progress until it finishes, running job workers here unless None."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(runtime.worker(concurrency=workers).run(stop)) if workers \
+        else None
+    try:
+        with Progress(TextColumn("Booking"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[failed]} not booked"), TimeElapsedColumn(),
+                      console=console, transient=False) as bar:
+            shown = bar.add_task("booking", total=progress.total, failed=progress.failed,
+                                 completed=progress.done + progress.failed)
+            while progress.state is not RunState.FINISHED:
+                await asyncio.sleep(0.2)
+                async with runtime.services.uow() as tx:
+                    progress = await tx.plans.progress(plan_id, revision) or progress
+                bar.update(shown, completed=progress.done + progress.failed,
+                           failed=progress.failed)
+    finally:
+        stop.set()
+        if task is not None:
+            await task
+    return progress
+
+
+def _print_outcome(progress: BookingProgress, plan_id: str) -> None:
+    console.print(f"Booked {progress.done} of {progress.total}; {progress.failed} could not be "
+                  "booked.")
+    if progress.failed:
+        console.print(f"`learning-loop plan show {plan_id}` lists who and why.")
+
+
+# --- list, show, cancel -----------------------------------------------------------------------
+
+
+@plan_app.command("list")
+def plan_list(
+    owner: Annotated[str | None, typer.Option(help="Only this owner's plans (object id).")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Active plans with their members, booking progress and kept vs booked hours."""
+
+    async def go(runtime: Runtime) -> None:
+        services = runtime.services
+        owners = [owner] if owner else await _owners(runtime)
+        table = Table("plan", "owner", "mode", "members", "booking", "kept h", "booked h")
+        for who in owners:
+            for report in await list_plans(who, uow=services.uow(), clock=services.clock):
+                p = report.progress
+                booking = (f"{p.done}/{p.total} booked, {p.failed} failed"
+                           + ("" if p.state is RunState.FINISHED else " (running)")) if p else "—"
+                table.add_row(report.plan.id, report.plan.owner_id, report.plan.spec.mode.value,
+                              "—" if report.members is None else str(report.members), booking,
+                              _hours(report.hours.kept), _hours(report.hours.booked))
+        console.print(table)
+
+    _run(_settings(database_url), go)
+
+
+async def _owners(runtime: Runtime) -> list[str]:
+    async with runtime.services.uow() as tx:
+        ids = await tx.plans.active_plan_ids()
+        plans = [await tx.plans.get(i) for i in ids]
+    return sorted({p.owner_id for p in plans if p is not None})
+
+
+def _hours(value: Any) -> str:
+    return f"{value.total_seconds() / 3600:.1f}"
+
+
+@plan_app.command("show")
+def plan_show(
+    plan_id: Annotated[str, typer.Argument(help="The plan's id (see `plan list`).")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """A plan's settings, state, members, their slots and why anyone could not be booked."""
+
+    async def go(runtime: Runtime) -> None:
+        async with runtime.services.uow() as tx:
+            plan = await tx.plans.get(plan_id)
+            if plan is None:
+                raise UnknownPlan(plan_id)
+            members = await tx.plans.members(plan_id)
+            slots = {s.member_id: s for s in await tx.plans.slots(plan_id)
+                     if s.revision == plan.revision}
+            progress = await tx.plans.progress(plan_id, plan.revision)
+        spec = plan.spec
+        console.print(f"[bold]Plan {plan.id}[/bold] ({plan.status.value}, revision "
+                      f"{plan.revision}), owner {plan.owner_id}")
+        horizon = spec.horizon
+        console.print(
+            f"{spec.mode.value}, {spec.cadence.kind.value} every {spec.cadence.every}, "
+            f"{spec.duration_minutes} min in {','.join(d.value[:3] for d in spec.window.days)} "
+            f"{spec.window.start:%H:%M}-{spec.window.end:%H:%M}, from {horizon.start}"
+            + (f" until {horizon.end}" if horizon.end else "")
+            + (f" for {horizon.occurrences} sessions" if horizon.occurrences else ""))
+        if progress is not None:
+            console.print(f"Booking: {progress.done}/{progress.total} booked, "
+                          f"{progress.failed} failed ({progress.state.value}).")
+        table = Table("member", "state", "slot (their time)", "why not booked")
+        for m in members:
+            slot = slots.get(m.member_id)
+            when = (f"{','.join(d.value[:3] for d in slot.days)} {slot.start:%H:%M} "
+                    f"{slot.time_zone}" if slot and slot.state is not SlotState.CANCELLED
+                    else "")
+            why = FAILURE_TEXT.get(m.failure, m.failure.value) if m.failure else ""
+            table.add_row(m.member_id, m.state.value, when, why)
+        console.print(table)
+        failed = sum(m.state is MemberState.FAILED for m in members)
+        if failed:
+            console.print(f"{failed} could not be booked; fix the reason and run "
+                          "`plan create` again, or book again later for Graph errors.")
+
+    _run(_settings(database_url), go)
+
+
+@plan_app.command("cancel")
+def plan_cancel(
+    plan_id: Annotated[str, typer.Argument(help="The plan's id.")],
+    by: Annotated[str, typer.Option(help="Who cancels: the plan's owner (object id).")],
+    workers: WorkersOption = 8,
+    no_workers: NoWorkersOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Cancel a plan and remove every member's series from their calendar."""
+
+    async def go(runtime: Runtime) -> None:
+        services = runtime.services
+        receipt = await cancel_plan(CancelPlan(plan_id, by), uow=services.uow(),
+                                    clock=services.clock)
+        console.print(f"Plan {plan_id} is cancelled; {receipt.series_to_cancel} series to "
+                      "remove.")
+        if no_workers or not receipt.series_to_cancel:
+            return
+        _graph(runtime)
+        worker = runtime.worker(concurrency=workers)
+        while await worker.run_once():
+            pass
+        async with services.uow() as tx:
+            left = [s for s in await tx.plans.slots(plan_id) if s.state is not SlotState.CANCELLED]
+        dead = [j for j in await runtime.jobs.list(JobState.DEAD, limit=1000)
+                if j.payload.get("plan_id") == plan_id]
+        if left or dead:
+            console.print(f"[yellow]{len(left)} series are still to remove "
+                          f"({len(dead)} jobs failed); see `learning-loop jobs list --state "
+                          "dead`.[/yellow]")
+            raise CliStop(1)
+        console.print("Every series is removed.")
+
+    _run(_settings(database_url), go)
