@@ -136,7 +136,8 @@ def collision_view(t: Translator, facts: CollisionFacts) -> SlotCollisionView:
         if move
         else None,
         move_to=move.start.strftime("%Y-%m-%dT%H:%M:%SZ") if move else None,
-        no_move_note=t("slot.collision.no_free_time"),
+        # After a failed answer the notice says why; "no free time" would be a guess.
+        no_move_note=None if notice else t("slot.collision.no_free_time"),
         keep_button=t("slot.collision.restore" if facts.restore else "slot.collision.keep"),
         skip_button=t("slot.collision.skip"),
         notice=notice,

@@ -18,6 +18,7 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 from cards import Translator, slot_collision_card, slot_decision_card, verbs
 from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
 from teams_app.bot import slot_presenters as present
+from teams_app.domain.calendar import TimeSpan
 from teams_app.domain.occurrence_records import Decision
 from teams_app.ports import (
     GraphForbidden,
@@ -90,7 +91,10 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
             )
         except StaleCard as stale:
             return slot_decision_card(present.stale_view(t, stale.reason))
-        return collision(t, replace(facts, notice=notice))
+        move_to = None
+        if cmd.move_to is not None and notice != "invalid":  # Outlook failed: offer it again
+            move_to = TimeSpan(cmd.move_to, cmd.move_to + facts.span.duration)
+        return collision(t, replace(facts, notice=notice, move_to=move_to))
 
     def collision(t: Translator, facts: CollisionFacts) -> dict[str, Any]:
         return slot_collision_card(present.collision_view(t, facts))

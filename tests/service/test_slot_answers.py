@@ -154,6 +154,7 @@ async def test_refusals_and_graph_failures_answer_clearly_and_lose_nothing(
         answer = await plan.press({"data": {**move["data"], "move_to": bad}})
         assert "Jag kunde inte använda den tiden" in texts(answer)
         assert set(actions(answer)) == {"slot.keep", "slot.skip"}  # answerable, no guess
+        assert "Jag hittade ingen ledig tid" not in texts(answer)
     assert await decision_of(plan, card) is None
 
     # Outlook refuses or fails: the card comes back with the reason, nothing is recorded.
@@ -168,7 +169,10 @@ async def test_refusals_and_graph_failures_answer_clearly_and_lose_nothing(
         ])
         answer = await plan.press(move)
         assert words in texts(answer), texts(answer)
-        assert "slot.skip" in actions(answer)  # it can be answered again
+        assert "Jag hittade ingen ledig tid" not in texts(answer)  # no guess about free time
+        # It can be answered again, the same time offered.
+        assert actions(answer)["slot.move"]["data"] == move["data"]
+        assert "slot.skip" in actions(answer)
         assert await decision_of(plan, card) is None
     await graph_emulator.control.set_limits(fail_next=[])
 
