@@ -12,7 +12,12 @@ from http import HTTPStatus
 from typing import Any
 
 import structlog
-from microsoft_agents.activity import AdaptiveCardInvokeResponse
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    Attachment,
+)
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
 from cards import Translator, slot_collision_card, slot_decision_card, verbs
@@ -145,3 +150,26 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         context: TurnContext, _state: TurnState, data: Any
     ) -> AdaptiveCardInvokeResponse:
         return respond(await answer(context, Decision.SKIPPED, data))
+
+    # Clients without Universal Actions press the Action.Submit fallback: the same answer
+    # arrives as a message, and the card with what happened follows as a new message.
+    async def reply(context: TurnContext, decision: Decision, data: Any) -> None:
+        card = await answer(context, decision, data)
+        await context.send_activity(
+            Activity(
+                type=ActivityTypes.message,
+                attachments=[Attachment(content_type=ADAPTIVE_CARD, content=card)],
+            )
+        )
+
+    @app.adaptive_card.action_submit(verbs.SLOT_MOVE)
+    async def on_slot_move_submit(context: TurnContext, _state: TurnState, data: Any) -> None:
+        await reply(context, Decision.MOVED, data)
+
+    @app.adaptive_card.action_submit(verbs.SLOT_KEEP)
+    async def on_slot_keep_submit(context: TurnContext, _state: TurnState, data: Any) -> None:
+        await reply(context, Decision.KEPT, data)
+
+    @app.adaptive_card.action_submit(verbs.SLOT_SKIP)
+    async def on_slot_skip_submit(context: TurnContext, _state: TurnState, data: Any) -> None:
+        await reply(context, Decision.SKIPPED, data)

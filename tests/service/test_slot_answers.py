@@ -13,6 +13,7 @@ import pytest
 from teams_app.domain.bookings import SlotState
 from teams_app.domain.occurrence_records import Decision
 from teams_app.domain.occurrences import Outcome
+from tests.builders import an_activity
 from tests.card_texts import actions, texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
@@ -226,3 +227,23 @@ async def test_a_stale_card_says_so_and_changes_nothing(
         assert expected in texts(answer), texts(answer)
         assert "actions" not in answer
     assert await plan.instances() == before
+
+
+async def test_an_older_client_answers_through_the_submit_fallback(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    await plan.defend()
+    card = await collide(plan, 1)
+    skip = actions(card)["slot.skip"]
+    assert skip["fallback"]["type"] == "Action.Submit"
+    connector.activities.clear()
+    await plan.service.post(an_activity(
+        connector.service_url, value=skip["fallback"]["data"], user_aad=plan.member,
+        conversation_id=f"a:personal-{plan.member}", locale="sv-SE",
+    ))
+    (_, reply), = await connector.wait_for(1)
+    assert texts(reply["attachments"][0]["content"]).startswith("Överhoppad: ")
+    assert await decision_of(plan, card) is Decision.SKIPPED
