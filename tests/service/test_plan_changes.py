@@ -110,6 +110,8 @@ async def test_a_new_time_replaces_each_series_once(
         found = await series(graph_emulator, member, plan_id)
         assert list(found) == [2]  # the old series is gone, the new one is there once
         assert found[2]["start"]["dateTime"][11:13] >= "11"  # 13:00 or later, CET/CEST
+        word = WORDS[demo_org.person(member).locale[:2]]  # booked in the member's language
+        assert found[2]["subject"] == f"{word}: Read the chapter on event sourcing"
     async with services.uow() as tx:
         slots = await tx.plans.slots(plan_id)
         progress = await tx.plans.progress(plan_id, 2)
