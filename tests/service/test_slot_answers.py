@@ -4,15 +4,19 @@ answer with a clear card and lose nothing."""
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import structlog
 
 from teams_app.domain.bookings import SlotState
 from teams_app.domain.occurrence_records import Decision
 from teams_app.domain.occurrences import Outcome
+from teams_app.logs import configure_logging
 from tests.builders import an_activity
 from tests.card_texts import actions, texts
 from tests.connector import FakeConnector
@@ -247,3 +251,26 @@ async def test_an_older_client_answers_through_the_submit_fallback(
     (_, reply), = await connector.wait_for(1)
     assert texts(reply["attachments"][0]["content"]).startswith("Överhoppad: ")
     assert await decision_of(plan, card) is Decision.SKIPPED
+
+
+async def test_subjects_goals_and_names_stay_out_of_the_log(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging(json=True, cache=False)
+    try:
+        plan = await booked_plan(start_service, graph_emulator, connector)
+        await plan.defend()
+        card = await collide(plan, 1, "Divorce lawyer call")
+        await plan.press(actions(card)["slot.move"])
+        await plan.press(actions(card)["slot.skip"])  # stale by now: also logged without text
+        output = capfd.readouterr().err
+    finally:
+        structlog.reset_defaults()
+        logging.getLogger().handlers.clear()
+    events = {json.loads(line)["event"] for line in output.splitlines() if line.startswith("{")}
+    assert {"slot_collision_card", "slot_answered"} <= events
+    for fragment in ("Divorce", "cloud security", "Astrid", "Lindqvist", "Anna Berg"):
+        assert fragment not in output
