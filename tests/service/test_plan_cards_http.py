@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 
 from graph import demo_org
+from teams_app.domain.calendar import TimeSpan
+from teams_app.domain.occurrence_records import SlotRef, StoredOccurrence
+from teams_app.domain.occurrences import Outcome, occurrence_key
 from tests.builders import an_activity, an_execute
 from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector
@@ -523,6 +526,35 @@ async def test_plans_shows_booked_members_and_the_list_button(
     assert action_data(listed, "plan.new") == {"verb": "plan.new"}
     new = await execute(service, connector, "plan.new", {}, locale="de-DE")
     assert "Lernzeit planen" in texts(new)
+
+
+async def test_plans_show_kept_of_booked_hours_of_the_sessions_held_so_far(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
+    await run_jobs(service)
+    (plan,) = await plans_of(service)
+    now = service.runtime.services.clock.now()
+
+    def session(member: str, days_ago: int, outcome: Outcome, hours: float = 1.0) -> Any:
+        start = now - timedelta(days=days_ago)
+        span = TimeSpan(start, start + timedelta(hours=hours))
+        return StoredOccurrence(SlotRef(plan.id, member, 1), occurrence_key(start), span, outcome)
+
+    first, second = REPORTS[0].object_id, REPORTS[1].object_id
+    async with service.runtime.services.uow() as tx:
+        await tx.occurrences.save_occurrences([
+            session(first, 14, Outcome.KEPT, 1.5),
+            session(first, 7, Outcome.LOST),
+            session(second, 7, Outcome.KEPT),
+            session(second, -7, Outcome.BOOKED),  # still ahead: not counted yet
+        ], at=now)
+        await tx.commit()
+    for locale, line in (("en-US", "2.5 of 3.5 hours kept"), ("de-DE", "2,5 von 3,5")):
+        listed = await execute(service, connector, "plans.list", locale=locale)
+        assert line in texts(listed), texts(listed)
 
 
 # --- helpers ------------------------------------------------------------------------------------
