@@ -5,7 +5,8 @@ relative URLs and `dependsOn`) and cannot read JSON bodies of inner responses, s
 body is built here. It is still sent through the SDK's request adapter: same auth, retry
 handler (for the outer request), telemetry and error mapping as every other call. Inner
 requests come from the generated request builders (`to_post_request_information`), so their
-URLs and bodies are exactly what the SDK would send on its own.
+URLs and bodies are exactly what the SDK would send on its own; the bulk paths may hand them in
+written out already (`prepared`, graph/event_json.py, tested against the builders' output).
 
 Graph throttles each inner request separately. An inner 429 (or 503/504) is retried alone,
 after its own Retry-After, together with whatever else is due at that time; requests that
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,9 +44,12 @@ class BatchRequest:
     overlapping with other batches' round trips, instead of all up front."""
 
     id: str
-    info: RequestInformation | Callable[[], RequestInformation] = field(repr=False)
+    info: RequestInformation | Callable[[], RequestInformation] | None = field(repr=False)
     operation: Operation
     mailbox: str | None = None  # counts against that mailbox's concurrency limit
+    # The inner request written out already (method, url, body, headers; graph/event_json.py),
+    # for the bulk paths where building it through the SDK costs more CPU than Graph's time.
+    prepared: Mapping[str, Any] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,10 @@ class BatchSender:
         return inner
 
     def _build(self, request: BatchRequest) -> dict[str, Any]:
+        if request.prepared is not None:
+            return {"id": request.id, **request.prepared}
+        if request.info is None:
+            raise ValueError("a batch request needs `info` or `prepared`")
         info = request.info if isinstance(request.info, RequestInformation) else request.info()
         info.path_parameters["baseurl"] = self._graph.base_url
         url = str(info.url)

@@ -13,15 +13,11 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_abstractions.request_information import RequestInformation
-from msgraph.generated.users.item.mailbox_settings.mailbox_settings_request_builder import (
-    MailboxSettingsRequestBuilder,
-)
 
 from graph.batch import BatchRequest, BatchSender
-from graph.client import GraphConnection
 from graph.errors import Operation
+from graph.event_json import mailbox_settings_request
 from graph.schedule_json import availability_from_json, mailbox_settings_from_json
 from teams_app.domain.calendar import Availability, MailboxSettings, TimeSpan
 from teams_app.ports import GraphError, GraphNotFound, GraphRejected
@@ -30,22 +26,12 @@ ScheduleRequest = Callable[[], RequestInformation]
 
 
 async def mailbox_settings_batched(
-    graph: GraphConnection, batches: BatchSender, mailboxes: Sequence[str]
+    batches: BatchSender, mailboxes: Sequence[str]
 ) -> dict[str, MailboxSettings | GraphError]:
     """Each mailbox's settings, or the GraphError its read ended with (404: no mailbox)."""
-    config = RequestConfiguration(
-        query_parameters=MailboxSettingsRequestBuilder.MailboxSettingsRequestBuilderGetQueryParameters(
-            select=["timeZone", "workingHours", "language"]
-        )
-    )
-
-    def info(mailbox: str) -> RequestInformation:
-        builder = graph.client.users.by_user_id(mailbox).mailbox_settings
-        return builder.to_get_request_information(config)
-
     unique = list(dict.fromkeys(mailboxes))
     requests = [
-        BatchRequest(str(n), lambda m=m: info(m), Operation.MAILBOX_SETTINGS, m)
+        BatchRequest(str(n), None, Operation.MAILBOX_SETTINGS, m, mailbox_settings_request(m))
         for n, m in enumerate(unique, start=1)
     ]
     results = await batches.send(requests)
