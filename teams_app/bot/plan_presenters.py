@@ -32,14 +32,13 @@ from teams_app.bot.plan_card_data import CardProblem
 from teams_app.domain.bookings import MemberFailure, RunState
 from teams_app.domain.cadences import CadenceKind
 from teams_app.domain.calendar import Weekday
-from teams_app.domain.directory import Person
 from teams_app.domain.learning_plans import (
     MemberSourceKind,
     PlanMode,
     PlanSpec,
 )
 from teams_app.domain.slots import SlotTime
-from teams_app.use_cases.plan_reports import BookingStatus, PlanReport
+from teams_app.use_cases.plan_reports import BookingStatus, PlanPeople, PlanReport
 from teams_app.use_cases.plans import PlanPreview
 
 _DAY_VALUES = dict(zip(Weekday, f.WEEKDAYS, strict=True))
@@ -52,19 +51,21 @@ DEFAULT_SESSIONS = 8  # a new plan's horizon: two months of weekly sessions
 
 def people_choices(
     t: Translator,
-    reports: Sequence[Person],
+    people: PlanPeople,
     *,
     selected: Collection[str] = (),
     names: Mapping[str, str] | None = None,
 ) -> tuple[Choice, ...]:
-    """"All my direct reports", then each report by name; people chosen before who are not
-    (or no longer) reports stay choosable, so an edited plan shows who it is for."""
+    """"All my direct reports", each report by name, then colleagues by name; people chosen
+    before who are not offered now stay choosable, so an edited plan shows who it is for."""
     choices: list[Choice] = []
-    if reports:
+    if people.reports:
         choices.append(Choice(f.MEMBERS_DIRECT_REPORTS,
-                              t("plan.form.members.reports", count=len(reports))))
-    ordered = sorted(reports, key=lambda p: p.display_name.casefold())
-    choices += [Choice(f"{f.MEMBERS_USER_PREFIX}{p.object_id}", p.display_name) for p in ordered]
+                              t("plan.form.members.reports", count=len(people.reports))))
+    for group in (people.reports, people.colleagues):
+        ordered = sorted(group, key=lambda p: p.display_name.casefold())
+        choices += [Choice(f"{f.MEMBERS_USER_PREFIX}{p.object_id}", p.display_name)
+                    for p in ordered]
     offered = {c.value for c in choices}
     for value in selected:
         if value in offered:

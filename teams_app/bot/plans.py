@@ -46,7 +46,6 @@ from teams_app.bot.plan_card_data import (
     problems_of,
 )
 from teams_app.domain.conversations import ConversationKind
-from teams_app.domain.directory import Person
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
     CancelPlan,
@@ -69,9 +68,11 @@ from teams_app.use_cases.booking import BookPlan, book_plan
 from teams_app.use_cases.plan_drafts import draft_plan, plan_to_edit, redraft_plan
 from teams_app.use_cases.plan_progress import WatchBooking, watch_booking
 from teams_app.use_cases.plan_reports import (
+    PlanPeople,
     booking_status,
     list_plans,
     people_names,
+    plan_people,
     running_booking,
 )
 from teams_app.use_cases.plans import PlanPreview, UnknownPlan, cancel_plan
@@ -109,8 +110,8 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
             raise _Graphless()
         return services.calendar, services.directory
 
-    async def reports_of(person_id: str) -> list[Person]:
-        return await graph()[1].direct_reports(person_id)
+    async def people_of(person_id: str) -> PlanPeople:
+        return await plan_people(person_id, directory=graph()[1])
 
     # --- cards ---------------------------------------------------------------------------
 
@@ -118,12 +119,12 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         translate = t(context)
         today = services.clock.now().date()
         try:
-            reports = await reports_of(sender_of(context))
+            people = await people_of(sender_of(context))
         except (_Graphless, GraphError) as error:
             return notice_card(present.notice_view(translate, _failure_key(error),
                                                    retry_verb=verbs.PLAN_NEW))
         view = present.plan_form_view(
-            translate, present.people_choices(translate, reports),
+            translate, present.people_choices(translate, people),
             values=present.new_plan_values(today),
         )
         return plan_form_card(view)
@@ -131,7 +132,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     async def form_again(
         context: TurnContext,
         data: PlanCardData,
-        reports: list[Person],
+        people: PlanPeople,
         *,
         problems: Sequence[CardProblem] = (),
         notice: str | None = None,
@@ -139,10 +140,10 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         """The plan card as the manager sent it, with what is wrong."""
         translate = t(context)
         selected = data.answers.members
-        names = await people_names(_ids_of(selected, reports), directory=services.directory)
+        names = await people_names(_ids_of(selected, people), directory=services.directory)
         view = present.plan_form_view(
             translate,
-            present.people_choices(translate, reports, selected=selected, names=names),
+            present.people_choices(translate, people, selected=selected, names=names),
             values=data.answers,
             problems=problems or data.problems,
             notice=translate(notice) if notice else None,
@@ -153,7 +154,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     async def with_form(
         context: TurnContext,
         data: Any,
-        then: Callable[[PlanCardData, str, list[Person]], Awaitable[dict[str, Any]]],
+        then: Callable[[PlanCardData, str, PlanPeople], Awaitable[dict[str, Any]]],
     ) -> dict[str, Any]:
         """Parses the plan card, stores the plan (new or edited) and runs `then`; any problem
         comes back on the plan card with the manager's answers kept."""
@@ -161,25 +162,26 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         editing = plan_id_of(data) is not None
         today = (services.clock.now() - timedelta(days=1)).date()
         try:
-            reports = await reports_of(sender)
+            people = await people_of(sender)
         except (_Graphless, GraphError) as error:
             parsed = parse_plan_card(data, today=None if editing else today)
-            return await form_again(context, parsed, [], notice=_failure_key(error))
+            return await form_again(context, parsed, PlanPeople(()),
+                                    notice=_failure_key(error))
         parsed = parse_plan_card(
-            data, reports=[p.object_id for p in reports], today=None if editing else today
+            data, reports=[p.object_id for p in people.reports], today=None if editing else today
         )
         if not parsed.ok:
-            return await form_again(context, parsed, reports)
+            return await form_again(context, parsed, people)
         try:
-            return await then(parsed, sender, reports)
+            return await then(parsed, sender, people)
         except PlanError as error:
             key = _notice_of(error)
             if key is not None:
-                return await form_again(context, parsed, reports, notice=key)
-            return await form_again(context, parsed, reports,
+                return await form_again(context, parsed, people, notice=key)
+            return await form_again(context, parsed, people,
                                     problems=problems_of([error], parsed.spec))
         except (UnknownPlan, DomainError, _Graphless, GraphError) as error:
-            return await form_again(context, parsed, reports, notice=_failure_key(error))
+            return await form_again(context, parsed, people, notice=_failure_key(error))
 
     async def store(parsed: PlanCardData, sender: str) -> PlanPreview:
         calendar, directory = graph()
@@ -195,9 +197,9 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         )
 
     async def preview_card(
-        context: TurnContext, preview: PlanPreview, parsed: PlanCardData, reports: list[Person]
+        context: TurnContext, preview: PlanPreview, parsed: PlanCardData, people: PlanPeople
     ) -> dict[str, Any]:
-        names = {p.object_id: p.display_name for p in reports}
+        names = {p.object_id: p.display_name for p in people.everyone}
         missing = [m.member_id for m in preview.members if m.member_id not in names]
         names |= await people_names(missing, directory=services.directory)
         return plan_preview_card(present.preview_view(t(context), preview, parsed.spec, names))
@@ -264,15 +266,15 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
 
     async def on_preview(context: TurnContext, data: Any) -> dict[str, Any]:
         async def preview(
-            parsed: PlanCardData, sender: str, reports: list[Person]
+            parsed: PlanCardData, sender: str, people: PlanPeople
         ) -> dict[str, Any]:
-            return await preview_card(context, await store(parsed, sender), parsed, reports)
+            return await preview_card(context, await store(parsed, sender), parsed, people)
 
         return await with_form(context, data, preview)
 
     async def on_book(context: TurnContext, data: Any) -> dict[str, Any]:
         if has_form(data):  # Book straight from the plan card: store it, then book it
-            async def book(parsed: PlanCardData, sender: str, _: list[Person]) -> dict[str, Any]:
+            async def book(parsed: PlanCardData, sender: str, _: PlanPeople) -> dict[str, Any]:
                 plan_id = (await store(parsed, sender)).plan_id
                 # Stored now: a failure from here on offers Book again for this plan, so
                 # trying again does not make a second plan.
@@ -289,14 +291,14 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
             sender = sender_of(context)
             plan = await plan_to_edit(plan_id, sender, uow=services.uow())
             values = present.form_values(plan.spec)
-            reports = await reports_of(sender)
-            names = await people_names(_ids_of(values.members, reports),
+            people = await people_of(sender)
+            names = await people_names(_ids_of(values.members, people),
                                        directory=services.directory)
             translate = t(context)
-            people = present.people_choices(translate, reports, selected=values.members,
-                                            names=names)
+            choices = present.people_choices(translate, people, selected=values.members,
+                                             names=names)
             return plan_form_card(
-                present.plan_form_view(translate, people, values=values, plan_id=plan_id))
+                present.plan_form_view(translate, choices, values=values, plan_id=plan_id))
 
         return await by_plan_id(context, data, edit, verbs.PLAN_EDIT)
 
@@ -382,8 +384,8 @@ def _is_personal(context: TurnContext) -> bool:
     return ConversationKind.parse(kind) is ConversationKind.PERSONAL
 
 
-def _ids_of(values: Collection[str], reports: list[Person]) -> list[str]:
-    known = {p.object_id for p in reports}
+def _ids_of(values: Collection[str], people: PlanPeople) -> list[str]:
+    known = {p.object_id for p in people.everyone}
     ids = [v.split(":", 1)[1] for v in values if ":" in v]
     return [i for i in ids if i not in known]
 

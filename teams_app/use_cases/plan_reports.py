@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from teams_app.domain.bookings import BookingProgress, MemberState, PlanMember, RunState
+from teams_app.domain.directory import PeopleQuery, Person
 from teams_app.domain.learning_plans import (
     LearningPlan,
     PlanAlreadyCancelled,
@@ -28,6 +29,19 @@ from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
 from teams_app.use_cases.plans import UnknownPlan
 
 MAX_NAME_LOOKUPS = 60  # a card lists at most 50 people; more lookups would only slow it
+MAX_COLLEAGUES = 50  # one page of Graph's users: a choice list, not a directory browser
+
+
+@dataclass(frozen=True)
+class PlanPeople:
+    """Whom a manager is offered on the plan card."""
+
+    reports: tuple[Person, ...]  # the owner's direct reports
+    colleagues: tuple[Person, ...] = ()  # others in the owner's department (first page)
+
+    @property
+    def everyone(self) -> tuple[Person, ...]:
+        return self.reports + self.colleagues
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,25 @@ async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> Boo
         members = await uow.plans.members(plan_id)
     failures = tuple(m for m in members if m.state is MemberState.FAILED)
     return BookingStatus(plan, progress, failures)
+
+
+async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
+    """The owner's direct reports (Graph errors propagate: without them there is no card) and,
+    as a convenience, up to MAX_COLLEAGUES people of the owner's department, so someone
+    without reports can plan for peers; a failure there only leaves them out."""
+    reports = tuple(await directory.direct_reports(owner_id))
+    try:
+        department = (await directory.user(owner_id)).department
+        page = (
+            await directory.users(PeopleQuery(department=department, page_size=MAX_COLLEAGUES))
+            if department
+            else None
+        )
+    except GraphError:
+        page = None
+    skip = {owner_id, *(p.object_id for p in reports)}
+    colleagues = tuple(p for p in (page.items if page else ()) if p.object_id not in skip)
+    return PlanPeople(reports, colleagues)
 
 
 async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingStatus | None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from graph import demo_org
+from graph.emulator.seeds import NO_MAILBOX_USER_ID
 from teams_app.domain.calendar import TimeSpan
 from teams_app.domain.occurrence_records import SlotRef, StoredOccurrence
 from teams_app.domain.occurrences import Outcome, occurrence_key
@@ -172,10 +173,46 @@ async def test_typing_plan_sends_the_plan_card_with_the_sender_s_reports(
     assert_valid_card(card)
     assert title in texts(card)
     members = next(n for n in _walk(card) if n.get("id") == "members")
-    values = {c["value"] for c in members["choices"]}
-    assert values == {"reports", *(f"user:{p.object_id}" for p in REPORTS)}
+    values = [c["value"] for c in members["choices"]]
+    reports = [f"user:{p.object_id}" for p in REPORTS]
+    # All reports at once, each report, then others of the manager's department.
+    assert values[0] == "reports" and set(values[1:len(REPORTS) + 1]) == set(reports)
+    assert values[len(REPORTS) + 1:] == [f"user:{NO_MAILBOX_USER_ID}"]
     assert {p.display_name for p in REPORTS} <= {c["title"] for c in members["choices"]}
     assert inputs(card)["starts_on"] == next_monday()
+
+
+async def test_someone_without_reports_is_offered_their_department(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    erik = REPORTS[0]  # People & Learning, no reports of his own
+    await service.post(an_activity(connector.service_url, text="plan", user_aad=erik.object_id))
+    (_, answer), = await connector.wait_for(1)
+    members = next(n for n in _walk(card_of(answer)) if n.get("id") == "members")
+    titles = [c["title"] for c in members["choices"]]
+    assert "reports" not in [c["value"] for c in members["choices"]]
+    assert LEAD_NAME in titles and erik.display_name not in titles
+    department = [p for p in demo_org.people()
+                  if p.department == erik.department and p.object_id != erik.object_id]
+    assert {p.display_name for p in department} <= set(titles)
+
+
+async def test_the_department_list_failing_still_gives_the_plan_card(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": "^GET /users$", "status": 503, "retry_after": 0.01, "count": 10},
+    ])
+    await service.post(an_activity(connector.service_url, text="plan", user_aad=LEAD))
+    (_, answer), = await connector.wait_for(1)
+    members = next(n for n in _walk(card_of(answer)) if n.get("id") == "members")
+    assert [c["value"] for c in members["choices"]][0] == "reports"
+    assert len(members["choices"]) == len(REPORTS) + 1  # the reports, without colleagues
+    assert (await graph_emulator.control.limits())["fail_next"][0]["count"] < 10
 
 
 async def test_plan_in_a_group_chat_points_to_the_personal_chat(
