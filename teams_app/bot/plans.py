@@ -45,6 +45,7 @@ from teams_app.bot.plan_card_data import (
     plan_id_of,
     problems_of,
 )
+from teams_app.bot.plan_failures import GraphNotConfigured, failure_key, notice_key
 from teams_app.domain.conversations import ConversationKind
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
@@ -53,15 +54,11 @@ from teams_app.domain.learning_plans import (
     EditPlan,
     PlanAlreadyCancelled,
     PlanError,
-    PlanNotOwned,
 )
 from teams_app.ports import (
     Calendar,
     Directory,
     GraphError,
-    GraphForbidden,
-    GraphNotFound,
-    GraphThrottled,
 )
 from teams_app.services import Services
 from teams_app.use_cases.booking import BookPlan, book_plan
@@ -88,17 +85,8 @@ PLANS_WORDS = re.compile(
     r"\s*(plans|my plans|planer|mina planer|mijn plannen|pläne|plaene|meine pläne)\s*[.!]?\s*",
     re.IGNORECASE,
 )
-# Domain codes from other plan use cases with a message of their own.
-_CODE_MESSAGES = {
-    "plan_organiser_no_mailbox": "plan.error.organiser_no_mailbox",
-    "plan_booking_in_progress": "plan.error.booking_in_progress",
-}
 
 Handler = Callable[[TurnContext, Any], Awaitable[dict[str, Any]]]
-
-
-class _Graphless(Exception):
-    """Microsoft Graph is not configured: plans cannot be checked against calendars."""
 
 
 def register(app: AgentApplication[TurnState], services: Services) -> None:
@@ -107,7 +95,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
 
     def graph() -> tuple[Calendar, Directory]:
         if services.calendar is None or services.directory is None:
-            raise _Graphless()
+            raise GraphNotConfigured()
         return services.calendar, services.directory
 
     async def people_of(person_id: str) -> PlanPeople:
@@ -120,8 +108,8 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         today = services.clock.now().date()
         try:
             people = await people_of(sender_of(context))
-        except (_Graphless, GraphError) as error:
-            return notice_card(present.notice_view(translate, _failure_key(error),
+        except (GraphNotConfigured, GraphError) as error:
+            return notice_card(present.notice_view(translate, failure_key(error),
                                                    retry_verb=verbs.PLAN_NEW))
         view = present.plan_form_view(
             translate, present.people_choices(translate, people),
@@ -163,10 +151,10 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         today = (services.clock.now() - timedelta(days=1)).date()
         try:
             people = await people_of(sender)
-        except (_Graphless, GraphError) as error:
+        except (GraphNotConfigured, GraphError) as error:
             parsed = parse_plan_card(data, today=None if editing else today)
             return await form_again(context, parsed, PlanPeople(()),
-                                    notice=_failure_key(error))
+                                    notice=failure_key(error))
         parsed = parse_plan_card(
             data, reports=[p.object_id for p in people.reports], today=None if editing else today
         )
@@ -175,13 +163,13 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         try:
             return await then(parsed, sender, people)
         except PlanError as error:
-            key = _notice_of(error)
+            key = notice_key(error)
             if key is not None:
                 return await form_again(context, parsed, people, notice=key)
             return await form_again(context, parsed, people,
                                     problems=problems_of([error], parsed.spec))
-        except (UnknownPlan, DomainError, _Graphless, GraphError) as error:
-            return await form_again(context, parsed, people, notice=_failure_key(error))
+        except (UnknownPlan, DomainError, GraphNotConfigured, GraphError) as error:
+            return await form_again(context, parsed, people, notice=failure_key(error))
 
     async def store(parsed: PlanCardData, sender: str) -> PlanPreview:
         calendar, directory = graph()
@@ -253,11 +241,11 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
             return notice_card(present.notice_view(translate, "plan.error.unknown_plan"))
         try:
             return await action(plan_id)
-        except (_Graphless, GraphError) as error:
-            return notice_card(present.notice_view(translate, _failure_key(error),
+        except (GraphNotConfigured, GraphError) as error:
+            return notice_card(present.notice_view(translate, failure_key(error),
                                                    retry_verb=retry_verb, plan_id=plan_id))
         except (DomainError, UnknownPlan) as error:
-            return notice_card(present.notice_view(translate, _failure_key(error)))
+            return notice_card(present.notice_view(translate, failure_key(error)))
 
     # --- actions -------------------------------------------------------------------------
 
@@ -388,32 +376,3 @@ def _ids_of(values: Collection[str], people: PlanPeople) -> list[str]:
     known = {p.object_id for p in people.everyone}
     ids = [v.split(":", 1)[1] for v in values if ":" in v]
     return [i for i in ids if i not in known]
-
-
-def _notice_of(error: PlanError) -> str | None:
-    if isinstance(error, PlanNotOwned):
-        return "plan.error.not_owner"
-    if isinstance(error, PlanAlreadyCancelled):
-        return "plan.error.cancelled"
-    return None
-
-
-def _failure_key(error: Exception) -> str:
-    """The message for a failure that belongs to no input."""
-    if isinstance(error, _Graphless):
-        return "plan.error.graph_not_configured"
-    if isinstance(error, GraphForbidden):
-        return "plan.error.graph_forbidden"
-    if isinstance(error, GraphNotFound):
-        return "plan.error.graph_not_found"
-    if isinstance(error, GraphThrottled):
-        return "plan.error.graph_throttled"
-    if isinstance(error, GraphError):
-        return "plan.error.graph_unavailable"
-    if isinstance(error, UnknownPlan):
-        return "plan.error.unknown_plan"
-    if isinstance(error, PlanError):
-        return _notice_of(error) or "plan.error.cannot"
-    if isinstance(error, DomainError):
-        return _CODE_MESSAGES.get(error.code, "plan.error.cannot")
-    return "plan.error.cannot"

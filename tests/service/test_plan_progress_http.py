@@ -18,8 +18,7 @@ from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector, Fault
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import RunningService, ServiceFactory
-from tests.service.test_messages_http import card_of, texts
-from tests.service.test_plan_cards_http import (
+from tests.service.plan_cards_support import (
     GOAL,
     LEAD,
     REPORTS,
@@ -29,6 +28,7 @@ from tests.service.test_plan_cards_http import (
     run_jobs,
     start,
 )
+from tests.service.test_messages_http import card_of, texts
 
 
 async def test_book_answers_with_progress_and_the_same_card_ends_with_a_summary(

@@ -1,0 +1,227 @@
+"""The manager's plan actions through the real aiohttp app and job worker, with the Graph
+emulator: Book (from the plan card, from the preview, pressed again, after an edit), Edit,
+Cancel, the plans list with kept of booked hours, and notices for plans that are gone or not
+the sender's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from graph import demo_org
+from teams_app.domain.calendar import TimeSpan
+from teams_app.domain.occurrence_records import SlotRef, StoredOccurrence
+from teams_app.domain.occurrences import Outcome, occurrence_key
+from tests.builders import an_activity
+from tests.card_schema import assert_valid_card
+from tests.connector import FakeConnector
+from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
+from tests.service.conftest import ServiceFactory
+from tests.service.plan_cards_support import (
+    GOAL,
+    LEAD,
+    REPORTS,
+    action_data,
+    execute,
+    inputs,
+    plan_data,
+    plans_of,
+    run_jobs,
+    start,
+)
+from tests.service.test_messages_http import card_of, texts
+
+
+async def test_book_straight_from_the_plan_card_stores_and_books(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    card = await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
+    assert "Booking learning time" in texts(card)
+    (plan,) = await plans_of(service)
+    assert await run_jobs(service) >= 1
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan.id, plan.revision)
+    assert progress is not None and progress.done == len(REPORTS)
+
+
+async def test_book_pressed_again_while_booking_runs_follows_the_same_run(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    preview = await execute(service, connector, "plan.preview", plan_data())
+    book = action_data(preview, "plan.book")
+    first = await execute(service, connector, "plan.book", book, reply_to="card-1")
+    queued = await service.runtime.jobs.list()
+    again = await execute(service, connector, "plan.book", book, reply_to="card-1")
+    assert f"Booking 0 of {len(REPORTS)}" in texts(first)
+    assert f"Booking 0 of {len(REPORTS)}" in texts(again)
+    assert len(await service.runtime.jobs.list()) == len(queued)  # nothing started twice
+    await run_jobs(service)
+    (plan,) = await plans_of(service)
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan.id, plan.revision)
+    assert progress is not None and (progress.total, progress.done) == (len(REPORTS),) * 2
+
+
+async def test_book_after_an_edit_that_moves_time_follows_the_rebooking(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
+    await run_jobs(service)
+    (plan,) = await plans_of(service)
+    edited = await execute(service, connector, "plan.preview",
+                           plan_data(plan_id=plan.id, window_start="13:00", window_end="16:00"))
+    card = await execute(service, connector, "plan.book", action_data(edited, "plan.book"))
+    # The edit queued the rebooking; Book shows it running rather than "all booked" already.
+    assert f"Booking 0 of {len(REPORTS)}" in texts(card)
+    await run_jobs(service)
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan.id, 2)
+        slots = [s for s in await tx.plans.slots(plan.id) if s.revision == 2]
+    assert progress is not None and progress.done == len(REPORTS)
+    assert len(slots) == len(REPORTS) and all(s.start.hour >= 13 for s in slots)
+
+
+# --- edit, cancel, not yours, gone --------------------------------------------------------------
+
+
+async def test_edit_fills_the_card_and_preview_saves_a_new_revision(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    preview = await execute(service, connector, "plan.preview", plan_data(duration="45"))
+    plan_id = action_data(preview, "plan.edit")["plan_id"]
+
+    card = await execute(service, connector, "plan.edit", {"plan_id": plan_id})
+    shown = inputs(card)
+    assert "Edit learning plan" in texts(card)
+    assert (shown["duration"], shown["goal"], shown["members"]) == (45, GOAL, "reports")
+    assert shown["days"] == "mon,tue,wed,thu"
+    assert action_data(card, "plan.preview")["plan_id"] == plan_id
+
+    await execute(service, connector, "plan.preview",
+                  plan_data(duration="30", plan_id=plan_id))
+    (plan,) = await plans_of(service)
+    assert (plan.id, plan.revision, plan.spec.duration_minutes) == (plan_id, 2, 30)
+
+
+async def test_someone_else_s_plan_is_not_theirs_to_change(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    preview = await execute(service, connector, "plan.preview", plan_data())
+    plan_id = action_data(preview, "plan.book")["plan_id"]
+    other = demo_org.MAARTEN_DE_VRIES  # a manager too, but not of this plan
+    for verb in ("plan.edit", "plan.book", "plan.cancel"):
+        card = await execute(service, connector, verb, {"plan_id": plan_id}, user=other)
+        assert "Only the person who created this plan can change it" in texts(card), verb
+    card = await execute(service, connector, "plan.preview",
+                         plan_data(plan_id=plan_id, goal="Hijacked"), user=other)
+    assert "Only the person who created this plan can change it" in texts(card)
+    assert inputs(card)["goal"] == "Hijacked"  # the answers stay on the card
+    (plan,) = await plans_of(service)
+    assert (plan.revision, plan.spec.goal) == (1, GOAL)
+
+
+async def test_an_unknown_plan_gets_a_clear_notice(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    for verb in ("plan.edit", "plan.book", "plan.cancel"):
+        card = await execute(service, connector, verb, {"plan_id": "no-such-plan"})
+        assert "I cannot find this plan any more" in texts(card), verb
+    card = await execute(service, connector, "plan.book", {})
+    assert "I cannot find this plan any more" in texts(card)
+
+
+async def test_graph_down_when_booking_from_the_preview_offers_to_try_again(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    preview = await execute(service, connector, "plan.preview", plan_data())
+    plan_id = action_data(preview, "plan.book")["plan_id"]
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": "getSchedule", "status": 503, "retry_after": 0.01, "count": 10},
+    ])
+    card = await execute(service, connector, "plan.book", {"plan_id": plan_id})
+    assert "Outlook or the directory did not answer" in texts(card)
+    assert action_data(card, "plan.book") == {"verb": "plan.book", "plan_id": plan_id}
+
+
+async def test_plans_lists_the_manager_s_plans_and_cancel_removes_one(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    await execute(service, connector, "plan.preview", plan_data(goal="Read the Kafka book"))
+    second = await execute(service, connector, "plan.preview", plan_data())
+    plan_id = action_data(second, "plan.book")["plan_id"]
+
+    await service.post(an_activity(connector.service_url, text="Plans", user_aad=LEAD))
+    (_, answer), = await connector.wait_for(1)
+    listed = card_of(answer)
+    assert_valid_card(listed)
+    content = texts(listed)
+    assert "Your learning plans" in content
+    assert GOAL in content and "Read the Kafka book" in content
+    assert "Not booked yet" in content and "Your direct reports" in content
+
+    after = await execute(service, connector, "plan.cancel", {"plan_id": plan_id})
+    assert GOAL not in texts(after) and "Read the Kafka book" in texts(after)
+    again = await execute(service, connector, "plan.cancel", {"plan_id": plan_id})
+    assert "Read the Kafka book" in texts(again)  # a second press changes nothing
+    assert len(await plans_of(service)) == 1
+
+
+async def test_plans_shows_booked_members_and_the_list_button(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
+    await run_jobs(service)
+    listed = await execute(service, connector, "plans.list")
+    content = texts(listed)
+    assert f"{len(REPORTS)} people" in content
+    assert "No sessions have taken place yet" in content
+    assert action_data(listed, "plan.new") == {"verb": "plan.new"}
+    new = await execute(service, connector, "plan.new", {}, locale="de-DE")
+    assert "Lernzeit planen" in texts(new)
+
+
+async def test_plans_show_kept_of_booked_hours_of_the_sessions_held_so_far(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
+    await run_jobs(service)
+    (plan,) = await plans_of(service)
+    now = service.runtime.services.clock.now()
+
+    def session(member: str, days_ago: int, outcome: Outcome, hours: float = 1.0) -> Any:
+        start = now - timedelta(days=days_ago)
+        span = TimeSpan(start, start + timedelta(hours=hours))
+        return StoredOccurrence(SlotRef(plan.id, member, 1), occurrence_key(start), span, outcome)
+
+    first, second = REPORTS[0].object_id, REPORTS[1].object_id
+    async with service.runtime.services.uow() as tx:
+        await tx.occurrences.save_occurrences([
+            session(first, 14, Outcome.KEPT, 1.5),
+            session(first, 7, Outcome.LOST),
+            session(second, 7, Outcome.KEPT),
+            session(second, -7, Outcome.BOOKED),  # still ahead: not counted yet
+        ], at=now)
+        await tx.commit()
+    for locale, line in (("en-US", "2.5 of 3.5 hours kept"), ("de-DE", "2,5 von 3,5")):
+        listed = await execute(service, connector, "plans.list", locale=locale)
+        assert line in texts(listed), texts(listed)
