@@ -225,3 +225,19 @@ async def test_plans_show_kept_of_booked_hours_of_the_sessions_held_so_far(
     for locale, line in (("en-US", "2.5 of 3.5 hours kept"), ("de-DE", "2,5 von 3,5")):
         listed = await execute(service, connector, "plans.list", locale=locale)
         assert line in texts(listed), texts(listed)
+
+
+async def test_clients_without_universal_actions_get_the_card_as_a_message(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    # The cards' Action.Submit fallback: a message whose value carries the verb and the inputs.
+    await service.post(an_activity(connector.service_url, user_aad=LEAD, locale="sv-SE",
+                                   value=plan_data(duration="300")))
+    await service.post(an_activity(connector.service_url, user_aad=LEAD,
+                                   value={"verb": "plans.list"}))
+    (_, form), (_, listed) = await connector.wait_for(2)
+    assert "Längden måste vara mellan 15 och 240 minuter" in texts(card_of(form))
+    assert inputs(card_of(form))["duration"] == 300
+    assert "Your learning plans" in texts(card_of(listed))
