@@ -121,6 +121,13 @@ class JobQueue(Protocol):
         idempotency_key: str | None = None,
         max_attempts: int | None = None,
     ) -> str | None: ...  # the job id, or None when the idempotency key is already queued
+    async def enqueue_many(
+        self,
+        kind: str,
+        jobs_to_add: Sequence[tuple[dict[str, Any], str | None]],
+        *,
+        run_at: datetime | None = None,
+    ) -> None: ...  # (payload, idempotency key) each, in one statement; known keys skipped
 
 
 class ConversationStore(Protocol):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,6 +80,40 @@ class SqlJobQueue:
         )
         inserted = (await self._connection.execute(statement)).scalar()
         return None if inserted is None else str(inserted)
+
+    async def enqueue_many(
+        self,
+        kind: str,
+        jobs_to_add: Sequence[tuple[dict[str, Any], str | None]],
+        *,
+        run_at: datetime | None = None,
+    ) -> None:
+        """Many jobs of one kind in one statement: (payload, idempotency key) each; keys
+        already queued are skipped, as `enqueue` does. One statement instead of one per job
+        keeps the caller's write transaction short (SQLite serialises writers)."""
+        if not jobs_to_add:
+            return
+        now = self._clock.now()
+        rows = [
+            {
+                "id": str(uuid.uuid4()),
+                "kind": kind,
+                "payload": payload,
+                "idempotency_key": key,
+                "state": JobState.QUEUED.value,
+                "run_at": run_at or now,
+                "attempts": 0,
+                "max_attempts": self._default_max_attempts,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for payload, key in jobs_to_add
+        ]
+        await self._connection.execute(
+            insert_for(self._connection)(jobs)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=[jobs.c.idempotency_key])
+        )
 
 
 class SqlJobStore:

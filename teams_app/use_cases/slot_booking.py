@@ -24,6 +24,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from teams_app.domain.bookings import BookedSlot, MemberFailure, MemberState, SlotState
@@ -47,6 +48,7 @@ from teams_app.use_cases.plans import UnknownPlan
 
 BOOK_MEMBER_SLOTS = "plans.book_member_slots"  # job kind; payload: see BookMemberSlots.payload
 CHUNK = 20  # members per job: one $batch (Graph's limit per batch)
+CARD_HOLD = timedelta(seconds=60)  # slot-booked cards of a large run wait this long
 
 PERMANENT: dict[type[GraphError], MemberFailure] = {
     GraphNotFound: MemberFailure.NO_MAILBOX,
@@ -155,11 +157,17 @@ async def book_member_slots(
                 cmd.plan_id, list(created), from_state=MemberState.PENDING,
                 to_state=MemberState.BOOKED, at=at,
             )
-        for member in booked:  # the member's card goes out once the series exists
-            await tx.jobs.enqueue(
+        if booked:
+            await tx.jobs.enqueue_many(  # each member's card goes out once their series exists
                 SLOT_BOOKED_CARD,
-                {"plan_id": cmd.plan_id, "member_id": member, "revision": cmd.revision},
-                idempotency_key=f"slot-booked:{cmd.plan_id}:{cmd.revision}:{member}",
+                [
+                    (
+                        {"plan_id": cmd.plan_id, "member_id": member, "revision": cmd.revision},
+                        f"slot-booked:{cmd.plan_id}:{cmd.revision}:{member}",
+                    )
+                    for member in booked
+                ],
+                run_at=at + await _card_hold(tx, cmd),
             )
         for failure, members in failures.items():
             moved = await tx.plans.move_members(
@@ -187,6 +195,14 @@ async def book_member_slots(
         failed=failed,
         skipped=len(cmd.member_ids) - len(booked) - already - failed,
     )
+
+
+async def _card_hold(tx: UnitOfWork, cmd: BookMemberSlots) -> timedelta:
+    """A team's cards go at once; a run of more than one chunk holds them back a while, so the
+    run's own jobs get the workers and Graph first (each card reads the directory, and Teams
+    sends about 30 messages a second per tenant anyway)."""
+    progress = await tx.plans.progress(cmd.plan_id, cmd.revision)
+    return CARD_HOLD if progress is not None and progress.total > CHUNK else timedelta(0)
 
 
 def _draft(plan: LearningPlan, slot: BookedSlot, languages: Mapping[str, str]) -> EventDraft:

@@ -230,3 +230,22 @@ async def test_schedule_enqueues_once_per_interval_with_concurrent_callers(
     assert {j.kind for j in made} == {"send_digest"}
     assert made[0].idempotency_key == f"schedule:digest:{START.isoformat()}"
     assert made[0].payload == {"team": "t-1"}
+
+
+async def test_enqueue_many_adds_each_job_once_and_skips_keys_already_queued(
+    engine: AsyncEngine, store: SqlJobStore, clock: FakeClock
+) -> None:
+    async with engine.begin() as connection:
+        queue = SqlJobQueue(connection, clock, 3)
+        await queue.enqueue("card", {"member_id": "m-1"}, idempotency_key="card:m-1")
+        await queue.enqueue_many(
+            "card",
+            [({"member_id": m}, f"card:{m}") for m in ("m-1", "m-2", "m-3")],
+        )
+    async with engine.begin() as connection:  # a repeat adds nothing
+        await SqlJobQueue(connection, clock, 3).enqueue_many("card", [({"member_id": "m-2"},
+                                                                       "card:m-2")])
+
+    claimed = await store.claim("a", 10, 30)
+    assert sorted(j.payload["member_id"] for j in claimed) == ["m-1", "m-2", "m-3"]
+    assert {j.max_attempts for j in claimed} == {3} and {j.kind for j in claimed} == {"card"}

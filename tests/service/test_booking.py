@@ -141,6 +141,7 @@ async def test_each_report_gets_exactly_one_series_and_a_rerun_adds_none(
     assert (chunk.state, chunk.attempts) == (JobState.DONE, 1)
     assert sorted(chunk.payload["member_ids"]) == sorted(REPORTS)
     cards = await jobs_of(service, SLOT_BOOKED_CARD)  # one per booked member, in the same tx
+    assert {j.state for j in cards} == {JobState.DONE}  # a team's cards go at once
     assert sorted(j.payload["member_id"] for j in cards) == sorted(REPORTS)
     assert {j.idempotency_key for j in cards} == {
         f"slot-booked:{plan_id}:1:{member}" for member in REPORTS

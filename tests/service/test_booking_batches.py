@@ -6,6 +6,7 @@ its series were being created."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
@@ -14,7 +15,12 @@ from teams_app.domain.slot_events import slot_event_draft
 from teams_app.ports import JobState
 from teams_app.use_cases.member_cards import SLOT_BOOKED_CARD
 from teams_app.use_cases.plans import cancel_plan
-from teams_app.use_cases.slot_booking import BOOK_MEMBER_SLOTS, BookMemberSlots, book_member_slots
+from teams_app.use_cases.slot_booking import (
+    BOOK_MEMBER_SLOTS,
+    CARD_HOLD,
+    BookMemberSlots,
+    book_member_slots,
+)
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import RunningService, ServiceFactory
 from tests.service.test_booking import (
@@ -70,7 +76,12 @@ async def test_a_large_group_is_booked_in_chunks_of_twenty_and_a_rerun_queues_no
         assert len(await series(graph_emulator, member, plan_id)) == 1
     progress = await progress_of(service, plan_id)
     assert (progress.done, progress.failed, progress.state) == (45, 0, RunState.FINISHED)
-    assert len(await jobs_of(service, SLOT_BOOKED_CARD)) == 45
+    cards = await jobs_of(service, SLOT_BOOKED_CARD)
+    assert len(cards) == 45
+    # A run bigger than one chunk holds its cards back, so its own jobs go first.
+    created = {j.id: j.created_at for j in cards}
+    held = CARD_HOLD - timedelta(seconds=5)  # from the job's clock reading, a moment earlier
+    assert all(j.created_at and j.run_at - j.created_at >= held for j in cards), created
     again = await book(service, plan_id)
     assert again.queued == 0 and len(await jobs_of(service, BOOK_MEMBER_SLOTS)) == 3
 
