@@ -56,12 +56,16 @@ def people_choices(
     selected: Collection[str] = (),
     names: Mapping[str, str] | None = None,
 ) -> tuple[Choice, ...]:
-    """"All my direct reports", each report by name, then colleagues by name; people chosen
-    before who are not offered now stay choosable, so an edited plan shows who it is for."""
+    """"All my direct reports", the owner ("Me"), each report by name, then colleagues by
+    name; people chosen before who are not offered now stay choosable, so an edited plan shows
+    who it is for."""
     choices: list[Choice] = []
     if people.reports:
         choices.append(Choice(f.MEMBERS_DIRECT_REPORTS,
                               t("plan.form.members.reports", count=len(people.reports))))
+    if people.owner is not None:
+        choices.append(Choice(f"{f.MEMBERS_USER_PREFIX}{people.owner.object_id}",
+                              t("plan.form.members.me", name=people.owner.display_name)))
     for group in (people.reports, people.colleagues):
         ordered = sorted(group, key=lambda p: p.display_name.casefold())
         choices += [Choice(f"{f.MEMBERS_USER_PREFIX}{p.object_id}", p.display_name)

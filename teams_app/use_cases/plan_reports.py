@@ -38,10 +38,11 @@ class PlanPeople:
 
     reports: tuple[Person, ...]  # the owner's direct reports
     colleagues: tuple[Person, ...] = ()  # others in the owner's department (first page)
+    owner: Person | None = None  # a learning lead often learns with the team
 
     @property
     def everyone(self) -> tuple[Person, ...]:
-        return self.reports + self.colleagues
+        return (self.owner,) * (self.owner is not None) + self.reports + self.colleagues
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,10 @@ async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
     as a convenience, up to MAX_COLLEAGUES people of the owner's department, so someone
     without reports can plan for peers; a failure there only leaves them out."""
     reports = tuple(await directory.direct_reports(owner_id))
+    owner: Person | None = None
     try:
-        department = (await directory.user(owner_id)).department
+        owner = await directory.user(owner_id)
+        department = owner.department
         page = (
             await directory.users(PeopleQuery(department=department, page_size=MAX_COLLEAGUES))
             if department
@@ -111,7 +114,7 @@ async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
         page = None
     skip = {owner_id, *(p.object_id for p in reports)}
     colleagues = tuple(p for p in (page.items if page else ()) if p.object_id not in skip)
-    return PlanPeople(reports, colleagues)
+    return PlanPeople(reports, colleagues, owner)
 
 
 async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingStatus | None:

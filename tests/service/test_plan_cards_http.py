@@ -56,9 +56,10 @@ async def test_typing_plan_sends_the_plan_card_with_the_sender_s_reports(
     members = next(n for n in walk(card) if n.get("id") == "members")
     values = [c["value"] for c in members["choices"]]
     reports = [f"user:{p.object_id}" for p in REPORTS]
-    # All reports at once, each report, then others of the manager's department.
-    assert values[0] == "reports" and set(values[1:len(REPORTS) + 1]) == set(reports)
-    assert values[len(REPORTS) + 1:] == [f"user:{NO_MAILBOX_USER_ID}"]
+    # All reports at once, the manager, each report, then others of the manager's department.
+    assert values[:2] == ["reports", f"user:{LEAD}"]
+    assert set(values[2:len(REPORTS) + 2]) == set(reports)
+    assert values[len(REPORTS) + 2:] == [f"user:{NO_MAILBOX_USER_ID}"]
     assert {p.display_name for p in REPORTS} <= {c["title"] for c in members["choices"]}
     assert inputs(card)["starts_on"] == next_monday()
 
@@ -91,8 +92,8 @@ async def test_the_department_list_failing_still_gives_the_plan_card(
     await service.post(an_activity(connector.service_url, text="plan", user_aad=LEAD))
     (_, answer), = await connector.wait_for(1)
     members = next(n for n in walk(card_of(answer)) if n.get("id") == "members")
-    assert [c["value"] for c in members["choices"]][0] == "reports"
-    assert len(members["choices"]) == len(REPORTS) + 1  # the reports, without colleagues
+    assert [c["value"] for c in members["choices"]][:2] == ["reports", f"user:{LEAD}"]
+    assert len(members["choices"]) == len(REPORTS) + 2  # reports and self, no colleagues
     assert (await graph_emulator.control.limits())["fail_next"][0]["count"] < 10
 
 
