@@ -112,8 +112,16 @@ async def read_calendars(
     plan: LearningPlan, people: Sequence[Person], calendar: Calendar
 ) -> MemberCalendars:
     # Read in $batches: for a large group these reads, not the creates, were most of the
-    # booking's time (benchmarks/bench_plan_booking.py).
-    read = await calendar.mailbox_settings_batched([p.object_id for p in people if p.mail])
+    # booking's time (benchmarks/bench_plan_booking.py). Settings and free/busy do not depend on
+    # each other, so both go at once; someone without a mailbox answers 404 to the first and
+    # with an error inside the second.
+    mailed = [p for p in people if p.mail]
+    addresses = [p.mail or "" for p in mailed]
+    read, answers = await asyncio.gather(
+        calendar.mailbox_settings_batched([p.object_id for p in mailed]),
+        asyncio.gather(*(calendar.free_busy(addresses, w) for w in search_windows(plan.spec))),
+    )
+    position = {p.object_id: n for n, p in enumerate(mailed)}
 
     def settings_of(person: Person) -> MailboxSettings | None:
         answer = read.get(person.object_id) if person.mail else None
@@ -131,13 +139,9 @@ async def read_calendars(
         if s is None
     }
     languages = {p.object_id: s.language for p, s in with_mailbox}
-    addresses = [p.mail or p.user_principal_name for p, _ in with_mailbox]
-    answers: list[list[Availability]] = [
-        await calendar.free_busy(addresses, window) for window in search_windows(plan.spec)
-    ]
     calendars: list[MemberCalendar] = []
-    for index, (person, mailbox) in enumerate(with_mailbox):
-        per_window = [answer[index] for answer in answers]
+    for person, mailbox in with_mailbox:
+        per_window = [answer[position[person.object_id]] for answer in answers]
         if any(not a.known for a in per_window):
             failures[person.object_id] = MemberFailure.NO_MAILBOX
             continue

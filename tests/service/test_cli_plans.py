@@ -117,7 +117,8 @@ async def test_bad_input_gets_every_reason_and_exit_code_2_without_a_traceback(
 
     cases: list[tuple[list[str], str]] = [
         (["plan", "create", "--owner", LEAD, "--sessions", "4"], "exactly one of --member"),
-        (["plan", "create", "--owner", LEAD, "--member", REPORTS[0]], "give --until DATE or --sessions N"),
+        (["plan", "create", "--owner", LEAD, "--member", REPORTS[0]],
+         "give --until DATE or --sessions N"),
         (["plan", "create", "--owner", LEAD, "--member", REPORTS[0], "--sessions", "4",
           "--days", "mon-funday"], "--days"),
         (["plan", "create", "--owner", LEAD, "--member", REPORTS[0], "--sessions", "4",
