@@ -29,6 +29,7 @@ from cards import (
 )
 from cards import plan_fields as f
 from teams_app.bot.plan_card_data import CardProblem
+from teams_app.bot.zones import zone_label_on
 from teams_app.domain.bookings import MemberFailure, RunState
 from teams_app.domain.cadences import CadenceKind
 from teams_app.domain.calendar import Weekday
@@ -154,7 +155,8 @@ def preview_view(
     slots = tuple(
         ProposedSlot(
             member=names.get(m.member_id, m.member_id),
-            when=slot_when(t, m.slot, spec.duration_minutes) if m.slot else "",
+            when=(slot_when(t, m.slot, spec.duration_minutes, spec.horizon.start)
+                  if m.slot else ""),
             conflicts=(t("plan.preview.conflicts.some", count=len(m.conflicts), total=m.sessions)
                        if m.conflicts else t("plan.preview.conflicts.none")),
             has_conflicts=bool(m.conflicts),
@@ -166,7 +168,8 @@ def preview_view(
     team = preview.team_session
     if team is not None and team.slot is not None:
         summary += " " + t("plan.preview.team",
-                           when=slot_when(t, team.slot, spec.duration_minutes))
+                           when=slot_when(t, team.slot, spec.duration_minutes,
+                                          spec.horizon.start))
     return PlanPreviewView(
         plan_id=preview.plan_id,
         title=t("plan.preview.title"),
@@ -356,12 +359,13 @@ def long_date(t: Translator, day: date) -> str:
     return f"{t(f'plan.month.{day.month}', day=day.day)} {day.year}"  # "3 March 2026"
 
 
-def slot_when(t: Translator, slot: SlotTime, minutes: int) -> str:
-    """"Tuesday 10:00–11:00 (Stockholm)": wall-clock time in the slot's own zone."""
+def slot_when(t: Translator, slot: SlotTime, minutes: int, first_day: date) -> str:
+    """"Tuesday 10:00–11:00 (CET)": wall-clock time in the slot's own zone, named as it is
+    around the plan's start (see bot/zones.py)."""
     start = datetime.combine(date(2000, 1, 3), slot.start)
     days = ", ".join(t(f"plan.day.{_DAY_VALUES[d]}") for d in slot.days)
     end = start + timedelta(minutes=minutes)
-    zone = slot.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+    zone = zone_label_on(slot.time_zone, first_day, slot.start)
     return f"{days} {start:%H:%M}–{end:%H:%M} ({zone})".strip()
 
 

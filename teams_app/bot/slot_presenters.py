@@ -16,6 +16,7 @@ from cards import (
     slot_collision_card,
 )
 from teams_app.bot.presenters import CardRenderer, first_name
+from teams_app.bot.zones import zone_label
 from teams_app.domain.cadences import CadenceKind
 from teams_app.domain.calendar import TimeSpan, Weekday
 from teams_app.domain.conversations import ConversationRef
@@ -66,12 +67,11 @@ def when(t: Translator, instant: datetime, zone: str) -> str:
 
 
 def weekly_when(t: Translator, span: TimeSpan, zone: str) -> str:
-    """"Tuesday 10:00–11:00 (Stockholm)": when a slot recurs, for the booked card."""
+    """"Tuesday 10:00–11:00 (CET)": when a slot recurs, for the booked card (bot/zones.py)."""
     tz = ZoneInfo(zone)
     start, end = span.start.astimezone(tz), span.end.astimezone(tz)
     weekday = t(_DAY_KEYS[Weekday.of(start.date())])
-    place = zone.rsplit("/", 1)[-1].replace("_", " ")
-    return f"{weekday} {start:%H:%M}–{end:%H:%M} ({place})"
+    return f"{weekday} {start:%H:%M}–{end:%H:%M} ({zone_label(zone, span.start)})"
 
 
 def cadence_label(t: Translator, spec: PlanSpec) -> str:
@@ -96,10 +96,11 @@ def booked_view(t: Translator, facts: SlotBookedFacts) -> SlotBookedView:
         ]
     else:
         rows.append(Fact(t("slot.booked.how_often"), cadence_label(t, spec)))
+    by_someone_else = facts.owner_name and facts.plan.owner_id != facts.slot.member_id
     intro = (
-        t("slot.booked.intro", name=first_name(facts.owner_name))
-        if facts.owner_name
-        else t("slot.booked.intro.anonymous")
+        t("slot.booked.intro", name=first_name(facts.owner_name or ""))
+        if by_someone_else
+        else t("slot.booked.intro.anonymous")  # nobody else set it aside: no name to thank
     )
     material = spec.material_url
     return SlotBookedView(

@@ -106,7 +106,15 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
     book = action(preview["value"], verbs.PLAN_BOOK)
     plan_id = book["data"]["plan_id"]
 
-    # Book: the invoke answers with the progress card; the jobs then update that same card.
+    # Book: the invoke answers with the progress card; the jobs then update that same card,
+    # and the lead's own "your learning time is booked" card arrives (seen in the browser).
+    shot = None
+    if browser_available() is None:
+        ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
+        shot = asyncio.create_task(screenshot(
+            world.url, ARTIFACTS / "slot-booked-card.png", card_text="is booked",
+            ready_file=ready, timeout=90))
+        await wait_for_file(ready, shot)
     progress = await pg.invoke_execute(pg.personal_chat_id, pg.current_user_id, card_id,
                                        verbs.PLAN_BOOK, book["data"])
     assert_valid_card(progress["value"])
@@ -117,6 +125,8 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
     )
     (summary_card,) = adaptive_cards(summary)
     assert_valid_card(summary_card)
+    if shot is not None:
+        assert (await shot).stat().st_size > 20_000
 
     # Every member has one recurring series in their own calendar, with the goal in it.
     async with runtime.services.uow() as tx:
@@ -144,8 +154,8 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
 
     # The scan (every 15 minutes in service) finds it; a person sees the card arrive.
     shot = None
-    ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
     if browser_available() is None:
+        ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
         shot = asyncio.create_task(screenshot(
             world.url, ARTIFACTS / "collision-card.png", card_text="Steering group",
             ready_file=ready, timeout=90))

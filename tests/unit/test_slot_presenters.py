@@ -109,5 +109,14 @@ def test_the_booked_card_names_the_owner_and_the_first_session() -> None:
     view = present.booked_view(t, SlotBookedFacts(a_plan(), booked, SESSION, "Berg, Anna"))
     assert view.intro == "Anna har avsatt skyddad tid för ditt lärande."
     assert [f.value for f in view.facts] == [
-        "tisdag 10:00–11:00 (Stockholm)", "Varje vecka", "tisdag 10 mars kl. 10:00"
+        "tisdag 10:00–11:00 (CET)", "Varje vecka", "tisdag 10 mars kl. 10:00"
     ]
+
+
+def test_the_booked_card_does_not_thank_the_member_for_their_own_plan() -> None:
+    t = translator_for("en")
+    plan = a_plan()
+    own = BookedSlot(plan.id, plan.owner_id, 2, "tx", (Weekday.TUESDAY,), time(10),
+                     "Europe/Stockholm")
+    view = present.booked_view(t, SlotBookedFacts(plan, own, SESSION, "Berg, Anna"))
+    assert view.intro == t("slot.booked.intro.anonymous")
