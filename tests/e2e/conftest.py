@@ -8,8 +8,11 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 import pytest_asyncio
 
@@ -31,6 +34,24 @@ class World:
     playground: PlaygroundClient
     url: str
     graph_url: str  # the Graph emulator's base URL (…/v1.0); its control API is /_emulator
+
+    async def graph(self, method: str, path: str, json: Any = None) -> Any:
+        """Graph as the emulator serves it (`/users/…`, times in UTC), or its control API
+        (`/_emulator/…`), to look into or change the emulated calendars."""
+        root = self.graph_url.removesuffix("/v1.0")
+        url = f"{root}{path}" if path.startswith("/_emulator") else f"{self.graph_url}{path}"
+        headers = {"Authorization": f"Bearer {self.runtime.settings.graph_static_token}",
+                   "Prefer": 'outlook.timezone="UTC"'}
+        async with aiohttp.ClientSession() as session, session.request(
+            method, url, json=json, headers=headers
+        ) as response:
+            assert response.status < 300, await response.text()
+            return await response.json(content_type=None)
+
+
+def utc(value: str) -> datetime:
+    """A Graph dateTime read in UTC (asked for with `Prefer: outlook.timezone`)."""
+    return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

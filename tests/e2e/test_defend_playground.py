@@ -5,10 +5,8 @@ changes that one occurrence in the emulated Outlook calendar."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from datetime import time, timedelta
 
-import aiohttp
 import pytest
 
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
@@ -18,27 +16,10 @@ from teams_app.use_cases.booking import BookPlan, book_plan
 from teams_app.use_cases.defend import DEFEND_SCAN
 from teams_app.use_cases.plans import create_plan
 from tests.card_schema import assert_valid_card
-from tests.e2e.conftest import World
+from tests.e2e.conftest import World, utc
 from tests.e2e.playground_client import adaptive_cards, card_contains
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
-
-
-def utc(value: str) -> datetime:
-    return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
-
-
-async def call(world: World, method: str, path: str, json: Any = None) -> Any:
-    """Graph in the emulator (`/users/…`), or its control API (`/_emulator/…`)."""
-    root = world.graph_url.removesuffix("/v1.0")
-    url = f"{root}{path}" if path.startswith("/_emulator") else f"{world.graph_url}{path}"
-    headers = {"Authorization": f"Bearer {world.runtime.settings.graph_static_token}",
-               "Prefer": 'outlook.timezone="UTC"'}
-    async with aiohttp.ClientSession() as session, session.request(
-        method, url, json=json, headers=headers
-    ) as response:
-        assert response.status < 300, await response.text()
-        return await response.json(content_type=None)
 
 
 async def test_a_colliding_meeting_is_carded_and_move_changes_that_occurrence(
@@ -73,10 +54,10 @@ async def test_a_colliding_meeting_is_carded_and_move_changes_that_occurrence(
     window = (f"?startDateTime={now:%Y-%m-%dT%H:%M:%SZ}"
               f"&endDateTime={now + timedelta(days=40):%Y-%m-%dT%H:%M:%SZ}")
     series = f"/users/{me}/events/{slot.event_id}/instances{window}"
-    instances = (await call(world, "GET", series))["value"]
+    instances = (await world.graph("GET", series))["value"]
     second = sorted(instances, key=lambda e: e["start"]["dateTime"])[1]
     start = utc(second["start"]["dateTime"])
-    await call(world, "POST", f"/_emulator/users/{me}/events", {
+    await world.graph("POST", f"/_emulator/users/{me}/events", {
         "subject": "Steering group", "showAs": "busy",
         "start": f"{start - timedelta(minutes=15):%Y-%m-%dT%H:%M:%SZ}",
         "end": f"{start + timedelta(minutes=30):%Y-%m-%dT%H:%M:%SZ}",
@@ -97,7 +78,7 @@ async def test_a_colliding_meeting_is_carded_and_move_changes_that_occurrence(
     assert answer["type"] == "application/vnd.microsoft.card.adaptive"
     assert_valid_card(answer["value"])
     assert "Moved to" in str(answer["value"])
-    after = (await call(world, "GET", series))["value"]
+    after = (await world.graph("GET", series))["value"]
     moved = [e for e in after if e["type"] == "exception"]
     assert [utc(e["start"]["dateTime"]) for e in moved] == [utc(move["data"]["move_to"])]
     assert len(after) == len(instances)  # one occurrence changed, none added or lost

@@ -8,41 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from cards import plan_fields as f
 from cards import verbs
 from teams_app.use_cases.defend import DEFEND_SCAN
 from tests.card_schema import assert_valid_card
-from tests.e2e.conftest import ARTIFACTS, World, require_browser
+from tests.e2e.conftest import ARTIFACTS, World, require_browser, utc
 from tests.e2e.playground_client import PlaygroundClient, adaptive_cards, card_contains
 from tests.e2e.screenshots import browser_available, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 GOAL = "Finish the data literacy course and share one finding with the team"
-
-
-def utc(value: str) -> datetime:
-    return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
-
-
-async def graph(world: World, method: str, path: str, json: Any = None) -> Any:
-    """Graph as the emulator serves it (`/users/…`), or its control API (`/_emulator/…`)."""
-    root = world.graph_url.removesuffix("/v1.0")
-    url = f"{root}{path}" if path.startswith("/_emulator") else f"{world.graph_url}{path}"
-    headers = {"Authorization": f"Bearer {world.runtime.settings.graph_static_token}",
-               "Prefer": 'outlook.timezone="UTC"'}
-    async with aiohttp.ClientSession() as session, session.request(
-        method, url, json=json, headers=headers
-    ) as response:
-        assert response.status < 300, await response.text()
-        return await response.json(content_type=None)
 
 
 def action(card: dict[str, Any], verb: str) -> dict[str, Any]:
@@ -133,7 +115,7 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
         slots = {s.member_id: s for s in await tx.plans.slots(plan_id)}
     assert sorted(slots) == sorted(members)
     for member, slot in slots.items():
-        event = await graph(world, "GET", f"/users/{member}/events/{slot.event_id}")
+        event = await world.graph("GET", f"/users/{member}/events/{slot.event_id}")
         assert event["type"] == "seriesMaster" and event["recurrence"], member
         assert GOAL[:20] in event["subject"] + event["body"]["content"]
         assert event["transactionId"] == slot.transaction_id
@@ -143,10 +125,10 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
     window = (f"?startDateTime={now:%Y-%m-%dT%H:%M:%SZ}"
               f"&endDateTime={now + timedelta(days=40):%Y-%m-%dT%H:%M:%SZ}")
     series = f"/users/{me}/events/{slots[me].event_id}/instances{window}"
-    instances = (await graph(world, "GET", series))["value"]
+    instances = (await world.graph("GET", series))["value"]
     assert len(instances) == 4
     second = utc(sorted(i["start"]["dateTime"] for i in instances)[1])
-    await graph(world, "POST", f"/_emulator/users/{me}/events", {
+    await world.graph("POST", f"/_emulator/users/{me}/events", {
         "subject": "Steering group", "showAs": "busy",
         "start": f"{second - timedelta(minutes=15):%Y-%m-%dT%H:%M:%SZ}",
         "end": f"{second + timedelta(minutes=30):%Y-%m-%dT%H:%M:%SZ}",
@@ -175,7 +157,7 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
                                      str(message["messageId"]), verbs.SLOT_MOVE, move["data"])
     assert_valid_card(answer["value"])
     assert "Moved to" in str(answer["value"])
-    after = (await graph(world, "GET", series))["value"]
+    after = (await world.graph("GET", series))["value"]
     assert len(after) == 4
     moved = [i for i in after if i["type"] == "exception"]
     assert [utc(i["start"]["dateTime"]) for i in moved] == [utc(move["data"]["move_to"])]
@@ -184,7 +166,7 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
                                if utc(i["start"]["dateTime"]) != second)
     # Nobody else's calendar was touched by the move.
     for member in members[1:]:
-        event = await graph(world, "GET", f"/users/{member}/events/{slots[member].event_id}")
+        event = await world.graph("GET", f"/users/{member}/events/{slots[member].event_id}")
         assert event["type"] == "seriesMaster"
 
     # The plans list shows the plan with its people.
