@@ -1,27 +1,27 @@
-"""`learning-loop plan create|list|show|cancel`: learning plans from the command line.
+"""`learning-loop plan create|book|cancel`: learning plans from the command line (`list` and
+`show` are in cli_plan_views.py).
 
-Thin like the rest of the CLI: read options, call the use cases, print. `create` and `cancel`
-run job workers in this process while they show progress, because an admin trying a plan from
-a laptop has no service running to book it; `--no-workers` only watches the progress while the
-service's own workers (`learning-loop serve` or `worker`) do the booking.
+Thin like the rest of the CLI: read options, call the use cases, print. `create`, `book` and
+`cancel` run job workers in this process while they show progress, because an admin trying a
+plan from a laptop has no service running to book it; `--no-workers` only watches the progress
+while the service's own workers (`learning-loop serve` or `worker`) do the booking.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from teams_app.bootstrap import Runtime, bootstrap
+from teams_app import cli_plan_views  # noqa: F401  (registers `plan list` and `plan show`)
+from teams_app.bootstrap import Runtime
 from teams_app.cli_plan_input import (
     CADENCE_HELP,
     FAILURE_TEXT,
@@ -33,125 +33,35 @@ from teams_app.cli_plan_input import (
     parse_window,
     plan_error_text,
 )
-from teams_app.domain.bookings import BookingProgress, MemberState, RunState, SlotState
+from teams_app.cli_plan_support import (
+    CliStop,
+    DatabaseOption,
+    NoWorkersOption,
+    WorkersOption,
+    console,
+    need_graph,
+    person_id,
+    plan_app,
+    run_command,
+    settings_for,
+)
+from teams_app.domain.bookings import BookingProgress, RunState, SlotState
 from teams_app.domain.cadences import Horizon, LearningWindow
-from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
     CancelPlan,
     CreatePlan,
     DayPart,
     LearningPlan,
     MemberSource,
-    PlanAlreadyCancelled,
-    PlanError,
     PlanMode,
-    PlanNotOwned,
     PlanSpec,
     check,
 )
 from teams_app.ports import (
-    GraphError,
-    GraphForbidden,
-    GraphNotFound,
-    GraphThrottled,
     JobState,
 )
-from teams_app.settings import Settings
 from teams_app.use_cases.booking import BookPlan, book_plan
-from teams_app.use_cases.plan_reports import list_plans
-from teams_app.use_cases.plans import PlanPreview, UnknownPlan, cancel_plan, create_plan, find_slots
-
-plan_app = typer.Typer(help="Learning plans: protected learning time in Outlook calendars.",
-                       no_args_is_help=True)
-console = Console()
-T = TypeVar("T")
-
-DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: settings).")]
-WorkersOption = Annotated[int, typer.Option(
-    help="Booking jobs run at once in this command (each books up to 20 members).", min=1,
-    max=64)]
-NoWorkersOption = Annotated[bool, typer.Option(
-    "--no-workers", help="Only watch the progress; the service's job workers book.")]
-
-
-class CliStop(Exception):
-    """Stop with a message (already printed) and this exit code."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-def _settings(database_url: str | None) -> Settings:
-    from teams_app.cli import load_settings  # the CLI's one settings reader
-
-    return load_settings(database_url=database_url, anonymous=True, host="127.0.0.1")
-
-
-def _run(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
-    async def go() -> T:
-        runtime = await bootstrap(settings)
-        try:
-            return await action(runtime)
-        finally:
-            await runtime.close()
-
-    try:
-        return asyncio.run(go())
-    except CliStop as stop:
-        raise typer.Exit(stop.code) from None
-    except GraphError as error:
-        console.print(f"[red]{escape(graph_message(error))}[/red]")
-        raise typer.Exit(1) from None
-    except DomainError as error:
-        console.print(f"[red]{escape(domain_message(error))}[/red]")
-        raise typer.Exit(2) from None
-
-
-def graph_message(error: GraphError) -> str:
-    if isinstance(error, GraphForbidden):
-        return f"{error}. The admin guide (infra/) lists the permissions."
-    if isinstance(error, GraphNotFound):
-        return "Microsoft Graph does not know that person, group or mailbox (404)."
-    if isinstance(error, GraphThrottled):
-        wait = f" in {error.retry_after:g} s" if error.retry_after else " in a minute"
-        return f"Microsoft Graph is throttling this app (429); try again{wait}."
-    return "Microsoft Graph did not answer (timeout or 5xx); try again later."
-
-
-def domain_message(error: DomainError) -> str:
-    if isinstance(error, UnknownPlan):
-        return "No such plan. `learning-loop plan list` shows the plans."
-    if isinstance(error, PlanNotOwned):
-        return "Only the plan's owner can do that (give their id with --by)."
-    if isinstance(error, PlanAlreadyCancelled):
-        return "That plan is cancelled."
-    if isinstance(error, PlanError):
-        option, text = plan_error_text(error)
-        return f"{option}: {text}"
-    return f"Refused: {error.code}"
-
-
-def _graph(runtime: Runtime) -> tuple[Any, Any]:
-    services = runtime.services
-    if services.calendar is None or services.directory is None:
-        console.print("[red]Microsoft Graph is not configured.[/red] Set "
-                      "LEARNING_LOOP_GRAPH_TENANT_ID, _CLIENT_ID and a credential (see README), "
-                      "or LEARNING_LOOP_GRAPH_BASE_URL, _AUTH=static and _STATIC_TOKEN for the "
-                      "local emulator.")
-        raise CliStop(2)
-    return services.calendar, services.directory
-
-
-async def _person(directory: Any, id_or_upn: str, option: str) -> str:
-    """The object id of a person named by id or UPN."""
-    try:
-        return str((await directory.user(id_or_upn)).object_id)
-    except GraphNotFound:
-        console.print(f"[red]{option} {escape(id_or_upn)}: nobody in the directory has that "
-                      "id or name.[/red]")
-        raise CliStop(2) from None
-
+from teams_app.use_cases.plans import PlanPreview, cancel_plan, create_plan, find_slots
 
 # --- create ---------------------------------------------------------------------------------
 
@@ -229,12 +139,12 @@ def plan_create(
         raise typer.Exit(2)
 
     async def go(runtime: Runtime) -> None:
-        calendar, directory = _graph(runtime)
+        calendar, directory = need_graph(runtime)
         services = runtime.services
-        owner_id = await _person(directory, owner, "--owner")
+        owner_id = await person_id(directory, owner, "--owner")
         final = spec
         if member:
-            ids = [await _person(directory, m, "--member") for m in member]
+            ids = [await person_id(directory, m, "--member") for m in member]
             final = replace(spec, members=MemberSource.of_people(*ids))
         if not yes:
             draft, _ = LearningPlan.create(CreatePlan(owner_id, final), plan_id="preview",
@@ -253,7 +163,7 @@ def plan_create(
                                  workers=None if no_workers else workers)
         _print_outcome(progress, receipt.plan_id)
 
-    _run(_settings(database_url), go)
+    run_command(settings_for(database_url), go)
 
 
 def _print_preview(preview: PlanPreview) -> None:
@@ -302,88 +212,31 @@ def _print_outcome(progress: BookingProgress, plan_id: str) -> None:
         console.print(f"`learning-loop plan show {plan_id}` lists who and why.")
 
 
-# --- list, show, cancel -----------------------------------------------------------------------
-
-
-@plan_app.command("list")
-def plan_list(
-    owner: Annotated[str | None, typer.Option(help="Only this owner's plans (object id).")] = None,
+@plan_app.command("book")
+def plan_book(
+    plan_id: Annotated[str, typer.Argument(help="The plan's id.")],
+    by: Annotated[str, typer.Option(help="Who books: the plan's owner (object id).")],
+    workers: WorkersOption = 8,
+    no_workers: NoWorkersOption = False,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Active plans with their members, booking progress and kept vs booked hours."""
+    """Book a plan again: resumes a booking that stopped, and tries members Graph was too busy
+    for; members already booked, or refused for good (403/404), are left as they are."""
 
     async def go(runtime: Runtime) -> None:
+        calendar, directory = need_graph(runtime)
         services = runtime.services
-        owners = [owner] if owner else await _owners(runtime)
-        table = Table("plan", "owner", "mode", "members", "booking", "kept h", "booked h")
-        for who in owners:
-            for report in await list_plans(who, uow=services.uow(), clock=services.clock):
-                p = report.progress
-                booking = (f"{p.done}/{p.total} booked, {p.failed} failed"
-                           + ("" if p.state is RunState.FINISHED else " (running)")) if p else "—"
-                table.add_row(report.plan.id, report.plan.owner_id, report.plan.spec.mode.value,
-                              "—" if report.members is None else str(report.members), booking,
-                              _hours(report.hours.kept), _hours(report.hours.booked))
-        console.print(table)
+        started = await book_plan(BookPlan(plan_id, by), uow=services.uow, calendar=calendar,
+                                  directory=directory, clock=services.clock)
+        console.print(f"{started.queued} members to book.")
+        progress = await _follow(runtime, plan_id, started.revision, started.progress,
+                                 workers=None if no_workers else workers)
+        _print_outcome(progress, plan_id)
 
-    _run(_settings(database_url), go)
+    run_command(settings_for(database_url), go)
 
 
-async def _owners(runtime: Runtime) -> list[str]:
-    async with runtime.services.uow() as tx:
-        ids = await tx.plans.active_plan_ids()
-        plans = [await tx.plans.get(i) for i in ids]
-    return sorted({p.owner_id for p in plans if p is not None})
-
-
-def _hours(value: Any) -> str:
-    return f"{value.total_seconds() / 3600:.1f}"
-
-
-@plan_app.command("show")
-def plan_show(
-    plan_id: Annotated[str, typer.Argument(help="The plan's id (see `plan list`).")],
-    database_url: DatabaseOption = None,
-) -> None:
-    """A plan's settings, state, members, their slots and why anyone could not be booked."""
-
-    async def go(runtime: Runtime) -> None:
-        async with runtime.services.uow() as tx:
-            plan = await tx.plans.get(plan_id)
-            if plan is None:
-                raise UnknownPlan(plan_id)
-            members = await tx.plans.members(plan_id)
-            slots = {s.member_id: s for s in await tx.plans.slots(plan_id)
-                     if s.revision == plan.revision}
-            progress = await tx.plans.progress(plan_id, plan.revision)
-        spec = plan.spec
-        console.print(f"[bold]Plan {plan.id}[/bold] ({plan.status.value}, revision "
-                      f"{plan.revision}), owner {plan.owner_id}")
-        horizon = spec.horizon
-        console.print(
-            f"{spec.mode.value}, {spec.cadence.kind.value} every {spec.cadence.every}, "
-            f"{spec.duration_minutes} min in {','.join(d.value[:3] for d in spec.window.days)} "
-            f"{spec.window.start:%H:%M}-{spec.window.end:%H:%M}, from {horizon.start}"
-            + (f" until {horizon.end}" if horizon.end else "")
-            + (f" for {horizon.occurrences} sessions" if horizon.occurrences else ""))
-        if progress is not None:
-            console.print(f"Booking: {progress.done}/{progress.total} booked, "
-                          f"{progress.failed} failed ({progress.state.value}).")
-        table = Table("member", "state", "slot (their time)", "why not booked")
-        for m in members:
-            slot = slots.get(m.member_id)
-            when = (f"{','.join(d.value[:3] for d in slot.days)} {slot.start:%H:%M} "
-                    f"{slot.time_zone}" if slot and slot.state is not SlotState.CANCELLED
-                    else "")
-            why = FAILURE_TEXT.get(m.failure, m.failure.value) if m.failure else ""
-            table.add_row(m.member_id, m.state.value, when, why)
-        console.print(table)
-        failed = sum(m.state is MemberState.FAILED for m in members)
-        if failed:
-            console.print(f"{failed} could not be booked; fix the reason and run "
-                          "`plan create` again, or book again later for Graph errors.")
-
-    _run(_settings(database_url), go)
+# --- list, show, cancel -----------------------------------------------------------------------
 
 
 @plan_app.command("cancel")
@@ -404,7 +257,7 @@ def plan_cancel(
                       "remove.")
         if no_workers or not receipt.series_to_cancel:
             return
-        _graph(runtime)
+        need_graph(runtime)
         worker = runtime.worker(concurrency=workers)
         while await worker.run_once():
             pass
@@ -419,4 +272,4 @@ def plan_cancel(
             raise CliStop(1)
         console.print("Every series is removed.")
 
-    _run(_settings(database_url), go)
+    run_command(settings_for(database_url), go)

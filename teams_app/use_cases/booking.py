@@ -128,9 +128,12 @@ async def book_plan(
             if (
                 before is not None
                 and before.state is MemberState.FAILED
+                and before.failure is not MemberFailure.UNAVAILABLE
                 and await tx.plans.slot(plan.id, member.member_id, plan.revision) is not None
             ):
-                continue  # its job ran and failed for good; a re-run does not repeat it
+                # Its job ran and Graph refused it for good (403/404/400); a re-run does not
+                # repeat it. One that Graph was too throttled or down for is tried again.
+                continue
             to_book.append(member.member_id)
             states.append((member.member_id, MemberState.PENDING, None))
             slot = member.slot

@@ -110,7 +110,7 @@ async def test_a_mailbox_gone_fails_that_member_and_the_chunk_books_the_rest(
     assert cards == set(REPORTS) - {REPORTS[2]}  # no card for the member without a series
 
 
-async def test_a_storm_that_outlasts_every_retry_is_recorded_as_graph_unavailable(
+async def test_a_storm_that_outlasts_every_retry_is_graph_unavailable_and_a_rerun_retries_it(
     start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
 ) -> None:
     service = await start(start_service, graph_emulator, job_max_attempts=2)
@@ -138,6 +138,19 @@ async def test_a_storm_that_outlasts_every_retry_is_recorded_as_graph_unavailabl
     for member in REPORTS:  # the others were created once, not again on the second attempt
         if member != stormy:
             assert len(await series(graph_emulator, member, plan_id)) == 1
+
+    # Booking the plan again when Graph has calmed down tries that member again (unlike a
+    # 403 or 404), and only that member.
+    await graph_emulator.control.set_limits()
+    again = await book(service, plan_id)
+    assert again.queued == 1
+    await run_jobs(service)
+    for member in REPORTS:
+        assert len(await series(graph_emulator, member, plan_id)) == 1
+    progress = await progress_of(service, plan_id)
+    assert (progress.done, progress.failed, progress.state) == (
+        len(REPORTS), 0, RunState.FINISHED
+    )
 
 
 async def test_a_job_that_died_between_create_and_record_books_no_duplicate(

@@ -164,9 +164,14 @@ async def test_graph_403_for_one_mailbox_is_shown_per_member_and_429_or_403_on_r
     assert created.exit_code == 0, created.output
     assert f"Booked {len(REPORTS) - 1} of {len(REPORTS)}; 1 could not be booked" \
         in created.output
-    shown = await cli(env, "plan", "show", plan_id_in(created.output))
+    plan_id = plan_id_in(created.output)
+    shown = await cli(env, "plan", "show", plan_id)
     row = next(line for line in shown.output.splitlines() if REPORTS[1] in line)
     assert "failed" in row and "Graph 403" in row
+    again = await cli(env, "plan", "book", plan_id, "--by", LEAD)  # a 403 is not repeated
+    assert again.exit_code == 0 and "0 members to book" in again.output
+    assert f"Booked {len(REPORTS) - 1} of {len(REPORTS)}" in again.output
+    assert set((await series_of(graph_emulator, plan_id)).values()) == {0, 1}
 
     throttled: list[dict[str, Any]] = [
         {"match": "transitiveMembers|directReports", "status": 429, "retry_after": 0.01,
