@@ -5,6 +5,7 @@ runtime, and the messages for domain and Graph errors (clear text, an exit code,
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
@@ -20,6 +21,7 @@ from teams_app.domain.learning_plans import (
     PlanError,
     PlanNotOwned,
 )
+from teams_app.logs import configure_logging
 from teams_app.ports import (
     GraphError,
     GraphForbidden,
@@ -57,6 +59,10 @@ def settings_for(database_url: str | None) -> Settings:
 
 
 def run_command(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
+    # Warnings and errors only, on stderr: the job workers' info lines would run through the
+    # progress bar and the tables.
+    configure_logging(json=settings.log_json, level=logging.WARNING)
+
     async def go() -> T:
         runtime = await bootstrap(settings)
         try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.markup import escape
+from rich.table import Column, Table
 
 from teams_app.bootstrap import Runtime
 from teams_app.cli_plan_input import (
@@ -19,7 +20,7 @@ from teams_app.cli_plan_support import (
     settings_for,
 )
 from teams_app.domain.bookings import MemberState, RunState, SlotState
-from teams_app.use_cases.plan_reports import list_plans
+from teams_app.use_cases.plan_reports import list_plans, people_names
 from teams_app.use_cases.plans import UnknownPlan
 
 
@@ -33,7 +34,9 @@ def plan_list(
     async def go(runtime: Runtime) -> None:
         services = runtime.services
         owners = [owner] if owner else await _owners(runtime)
-        table = Table("plan", "owner", "mode", "members", "booking", "kept h", "booked h")
+        table = Table("mode", "members", "booking", "kept h", "booked h")
+        for title in ("owner", "plan"):  # ids are meant to be copied: folded, never cut
+            table.columns.insert(0, Column(title, overflow="fold"))
         for who in owners:
             for report in await list_plans(who, uow=services.uow(), clock=services.clock):
                 p = report.progress
@@ -87,14 +90,18 @@ def plan_show(
         if progress is not None:
             console.print(f"Booking: {progress.done}/{progress.total} booked, "
                           f"{progress.failed} failed ({progress.state.value}).")
-        table = Table("member", "state", "slot (their time)", "why not booked")
+        # Names when Graph is configured (at most the first 60; the id always shows).
+        names = await people_names([m.member_id for m in members],
+                                   directory=runtime.services.directory)
+        table = Table("member", "id", "state", "slot (their time)", "why not booked")
         for m in members:
             slot = slots.get(m.member_id)
             when = (f"{','.join(d.value[:3] for d in slot.days)} {slot.start:%H:%M} "
                     f"{slot.time_zone}" if slot and slot.state is not SlotState.CANCELLED
                     else "")
             why = FAILURE_TEXT.get(m.failure, m.failure.value) if m.failure else ""
-            table.add_row(m.member_id, m.state.value, when, why)
+            table.add_row(escape(names.get(m.member_id, "")), m.member_id, m.state.value, when,
+                          why)
         console.print(table)
         failed = sum(m.state is MemberState.FAILED for m in members)
         if failed:

@@ -61,6 +61,7 @@ from teams_app.ports import (
     JobState,
 )
 from teams_app.use_cases.booking import BookPlan, book_plan
+from teams_app.use_cases.plan_reports import people_names
 from teams_app.use_cases.plans import PlanPreview, cancel_plan, create_plan, find_slots
 
 # --- create ---------------------------------------------------------------------------------
@@ -150,7 +151,9 @@ def plan_create(
             draft, _ = LearningPlan.create(CreatePlan(owner_id, final), plan_id="preview",
                                            at=services.clock.now())
             preview = await find_slots(draft, calendar=calendar, directory=directory)
-            _print_preview(preview)
+            names = await people_names([m.member_id for m in preview.members],
+                                       directory=directory)
+            _print_preview(preview, names)
             if not typer.confirm("Book these slots?", default=True):
                 console.print("Nothing was saved or booked.")
                 raise CliStop(1)
@@ -166,14 +169,14 @@ def plan_create(
     run_command(settings_for(database_url), go)
 
 
-def _print_preview(preview: PlanPreview) -> None:
-    table = Table("member", "slot (their time)", "sessions", "collides on", "problem",
+def _print_preview(preview: PlanPreview, names: dict[str, str]) -> None:
+    table = Table("member", "id", "slot (their time)", "sessions", "collides on", "problem",
                   title="Preview")
     for m in preview.members:
         slot = m.slot
         when = (f"{','.join(d.value[:3] for d in slot.days)} {slot.start:%H:%M} "
                 f"{slot.time_zone}" if slot else "")
-        table.add_row(m.member_id, when, str(m.sessions or ""),
+        table.add_row(escape(names.get(m.member_id, "")), m.member_id, when, str(m.sessions or ""),
                       ", ".join(d.isoformat() for d in m.conflicts),
                       FAILURE_TEXT.get(m.problem, "") if m.problem else "")
     console.print(table)
