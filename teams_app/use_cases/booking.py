@@ -107,7 +107,6 @@ async def book_plan(
         return BookingStarted(plan.id, plan.revision, team.queued, team.problems, team.progress)
     preview = await find_slots(plan, calendar=calendar, directory=directory)  # Graph: no tx
     at = clock.now()
-    queued = 0
     async with uow() as tx:
         current = await tx.plans.get(plan.id)
         if current is None or current.revision != plan.revision:
@@ -152,17 +151,21 @@ async def book_plan(
         # A slot already planned is kept as it is: a queued job books what was planned.
         await tx.plans.plan_slots(planned, at=at)
         languages = {m.member_id: m.language for m in preview.members if m.language}
-        for chunk in chunked(to_book):
-            job = BookMemberSlots(
+        jobs = [
+            BookMemberSlots(
                 plan.id,
                 plan.revision,
                 chunk,
                 languages={m: languages[m] for m in chunk if m in languages},
             )
-            if await tx.jobs.enqueue(
-                BOOK_MEMBER_SLOTS, job.payload(), idempotency_key=job.idempotency_key()
-            ):
-                queued += len(chunk)
+            for chunk in chunked(to_book)
+        ]
+        # Members to book are neither pending nor booked, so no job of this run has their
+        # chunk's key yet: every member here is queued now.
+        await tx.jobs.enqueue_many(
+            BOOK_MEMBER_SLOTS, [(job.payload(), job.idempotency_key()) for job in jobs]
+        )
+        queued = len(to_book)
         progress = progress_of(plan.id, plan.revision, await tx.plans.members(plan.id), at=at)
         await tx.plans.save_progress(progress)
         await tx.commit()
