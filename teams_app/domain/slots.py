@@ -34,6 +34,7 @@ from teams_app.domain.calendar import (
     WorkingHours,
 )
 from teams_app.domain.learning_plans import DayPart, PlanSpec
+from teams_app.domain.spreading import SpreadLoad
 from teams_app.domain.time_grid import (
     CELL_MINUTES,
     CELLS_PER_DAY,
@@ -162,7 +163,7 @@ def find_personal_slots(plan: PlanSpec, members: Sequence[MemberCalendar]) -> Pe
     search = _Search(plan)
     options = {m.member_id: search.options(m) for m in members}
     placed: dict[str, MemberSlot] = {}
-    load = _Load()  # how many placed members are out, per cell
+    load = SpreadLoad()  # how many placed members are out, per cell
     # The most constrained go first, so the flexible ones make room by spreading around them.
     for member in sorted(members, key=lambda m: (len(options[m.member_id][0]), m.member_id)):
         best, slot = options[member.member_id]
@@ -395,33 +396,3 @@ def _rank(candidate: _Candidate, free: int, total: int) -> tuple[int, ...]:
         candidate.lunch,
         candidate.off_preference,
     )
-
-
-class _Load:
-    """Members out per cell of the grid. A count per cell (a candidate covers a few dozen
-    cells) keeps spreading linear in the team's size; bit-sliced counters over the whole grid
-    made it quadratic, about 40 s for 10,000 people."""
-
-    def __init__(self) -> None:
-        self._out: dict[int, int] = {}
-        self._cells: dict[int, tuple[int, ...]] = {}  # candidates repeat across members
-
-    def overlap(self, cells: int) -> int:
-        out = self._out
-        return sum(out.get(cell, 0) for cell in self._positions(cells))
-
-    def add(self, cells: int) -> None:
-        for cell in self._positions(cells):
-            self._out[cell] = self._out.get(cell, 0) + 1
-
-    def _positions(self, cells: int) -> tuple[int, ...]:
-        found = self._cells.get(cells)
-        if found is None:
-            positions: list[int] = []
-            rest = cells
-            while rest:
-                lowest = rest & -rest
-                positions.append(lowest.bit_length() - 1)
-                rest ^= lowest
-            found = self._cells[cells] = tuple(positions)
-        return found
