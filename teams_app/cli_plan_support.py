@@ -61,7 +61,7 @@ def settings_for(database_url: str | None) -> Settings:
 def run_command(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
     # Warnings and errors only, on stderr: the job workers' info lines would run through the
     # progress bar and the tables.
-    configure_logging(json=settings.log_json, level=logging.WARNING)
+    configure_logging(json=settings.log_json, level=logging.WARNING, cache=False)
 
     async def go() -> T:
         runtime = await bootstrap(settings)

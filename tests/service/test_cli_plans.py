@@ -5,11 +5,13 @@ while the emulator serves on the test's loop."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -20,6 +22,19 @@ from tests.graph.conftest import TOKEN, GraphEmulator, graph_emulator  # noqa: F
 
 LEAD = demo_org.LEARNING_LEAD_ID
 REPORTS = [p.object_id for p in demo_org.direct_reports(LEAD)]
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """The command configures logging for the process, as a command does; the tests after these
+    expect the configuration they found."""
+    saved = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    structlog.configure(**saved)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture
