@@ -9,7 +9,12 @@ import structlog
 from teams_app.domain.errors import DomainError
 from teams_app.ports import Job
 from teams_app.services import Services
-from teams_app.use_cases.slot_booking import BOOK_MEMBER_SLOTS, BookMemberSlots, book_member_slots
+from teams_app.use_cases.slot_booking import (
+    BOOK_MEMBER_SLOTS,
+    BookMemberSlots,
+    book_member_slots,
+    give_up_member_slots,
+)
 from teams_app.worker import PermanentJobError
 
 log = structlog.get_logger()
@@ -26,6 +31,7 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
         except (KeyError, TypeError, ValueError):
             raise PermanentJobError("bad_payload") from None
         if services.calendar is None:
+            await give_up(cmd)
             raise PermanentJobError("graph_not_configured")
         try:
             outcome = await book_member_slots(
@@ -33,7 +39,13 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
             )
         except DomainError as error:
             raise PermanentJobError(error.code) from None
-        # MembersStillThrottled propagates: the worker retries the job with backoff.
+        except Exception:
+            # MembersStillThrottled and other failures: the worker retries the job with
+            # backoff. A last attempt that fails would leave its members pending for good, and
+            # the run unfinished, so they are recorded first.
+            if cmd.last_attempt:
+                await give_up(cmd)
+            raise
         log.info(
             "plan_slots_booking_ran",
             job_id=job.id,
@@ -44,5 +56,9 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
             failed=outcome.failed,
             skipped=outcome.skipped,
         )
+
+    async def give_up(cmd: BookMemberSlots) -> None:
+        given_up = await give_up_member_slots(cmd, uow=services.uow, clock=services.clock)
+        log.warning("plan_slots_given_up", plan_id=cmd.plan_id, members=given_up)
 
     return {BOOK_MEMBER_SLOTS: book_slots}

@@ -93,7 +93,8 @@ class Emulator:
                 reply = await self.faults.run(call, endpoint, mailbox,
                                               lambda: route.handler(call, self))
             else:
-                reply = await route.handler(call, self)
+                reply = await self.faults.run_scripted(call, endpoint,
+                                                       lambda: route.handler(call, self))
         except GraphError as error:
             reply = self.error_reply(call, error)
         self.stats.status(endpoint, reply.status)

@@ -185,6 +185,19 @@ class Faults:
             raise throttled("TooManyRequests", "Please retry again later.", wait)
         self.windows[key] = (started, count + 1)
 
+    async def run_scripted(self, call: Call, endpoint: str,
+                           handler: Callable[[], Awaitable[Reply]]) -> Reply:
+        """For routes the limits do not apply to as a whole (`$batch`, whose inner requests
+        are limited one by one): only a scripted fault, as Graph can fail a batch itself with
+        503 or 504 from its gateway."""
+        rule = self._scripted(call, endpoint)
+        if rule is not None:
+            error = self._scripted_error(rule)
+            if error is None:
+                return DROP
+            raise error
+        return await handler()
+
     async def run(self, call: Call, endpoint: str, mailbox: str | None,
                   handler: Callable[[], Awaitable[Reply]]) -> Reply:
         """The handler's reply, a Graph error, or DROP; raises GraphError for faults."""

@@ -160,10 +160,10 @@ async def book_plan(
             )
             for chunk in chunked(to_book)
         ]
-        # Members to book are neither pending nor booked, so no job of this run has their
-        # chunk's key yet: every member here is queued now.
+        # Members to book are neither pending nor booked, so no queued job holds them: every
+        # member here is queued now (the key names this run, see idempotency_key).
         await tx.jobs.enqueue_many(
-            BOOK_MEMBER_SLOTS, [(job.payload(), job.idempotency_key()) for job in jobs]
+            BOOK_MEMBER_SLOTS, [(job.payload(), job.idempotency_key(at)) for job in jobs]
         )
         queued = len(to_book)
         progress = progress_of(plan.id, plan.revision, await tx.plans.members(plan.id), at=at)

@@ -24,7 +24,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from teams_app.domain.bookings import BookedSlot, MemberFailure, MemberState, SlotState
@@ -79,11 +79,12 @@ class BookMemberSlots:
             "languages": dict(self.languages),
         }
 
-    def idempotency_key(self) -> str:
-        # A member is only ever queued once per revision (pending members are skipped when
-        # booking re-runs), so the chunk's members name it.
+    def idempotency_key(self, run: datetime) -> str:
+        # Pending members are skipped when booking re-runs, so one run never queues a member
+        # twice; a later run may queue the same members again (all of them failed as
+        # unavailable), and their old job's key must not swallow the new one.
         digest = hashlib.sha256("\n".join(self.member_ids).encode()).hexdigest()[:24]
-        return f"book:{self.plan_id}:{self.revision}:{digest}"
+        return f"book:{self.plan_id}:{self.revision}:{run:%Y%m%dT%H%M%S%f}:{digest}"
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any], *, last_attempt: bool) -> BookMemberSlots:
@@ -195,6 +196,28 @@ async def book_member_slots(
         failed=failed,
         skipped=len(cmd.member_ids) - len(booked) - already - failed,
     )
+
+
+async def give_up_member_slots(
+    cmd: BookMemberSlots, *, uow: Callable[[], UnitOfWork], clock: Clock
+) -> int:
+    """The chunk's job will not run again (its last attempt failed, or it cannot run at all):
+    its members still pending are recorded `graph_unavailable`, so the run finishes, the
+    manager sees who is missing, and booking again retries them (their transactionIds make a
+    series that was created but not recorded come back as the same event). Returns how many."""
+    at = clock.now()
+    async with uow() as tx:
+        plan = await tx.plans.get(cmd.plan_id)
+        if plan is None or plan.revision != cmd.revision:
+            return 0  # the plan is gone or edited: its members belong to another run now
+        moved = await tx.plans.move_members(
+            cmd.plan_id, list(cmd.member_ids), from_state=MemberState.PENDING,
+            to_state=MemberState.FAILED, at=at, failure=MemberFailure.UNAVAILABLE,
+        )
+        if moved:
+            await tx.plans.count_progress(cmd.plan_id, cmd.revision, failed=len(moved), at=at)
+        await tx.commit()
+    return len(moved)
 
 
 async def _card_hold(tx: UnitOfWork, cmd: BookMemberSlots) -> timedelta:

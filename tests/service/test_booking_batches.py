@@ -253,3 +253,59 @@ async def test_a_plan_cancelled_while_its_series_are_created_takes_them_out_agai
     members = await members_of(service, plan_id)
     assert {m.state for m in members.values()} == {MemberState.RELEASED}
     assert await jobs_of(service, SLOT_BOOKED_CARD) == []
+
+
+async def test_a_chunk_whose_batches_keep_failing_finishes_the_run_and_books_again_later(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    """Not one member's throttling but every `$batch` itself failing (503 from Graph's
+    gateway): the job's last attempt records its members as unavailable, so the manager's card
+    reaches its summary, and booking again books them exactly once."""
+    service = await start(start_service, graph_emulator, job_max_attempts=2)
+    plan_id = await new_plan(service)
+    await book(service, plan_id)  # the calendars are read; the jobs that create are queued
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": r"POST /\$batch", "status": 503, "retry_after": 0.01, "count": 1000},
+    ])
+    await run_jobs(service)
+    (chunk,) = await jobs_of(service, BOOK_MEMBER_SLOTS)
+    assert (chunk.state, chunk.attempts) == (JobState.DONE, 2)
+    await assert_unavailable_then_booked_again(service, graph_emulator, plan_id)
+
+
+async def test_a_chunk_that_cannot_run_at_all_does_not_leave_its_members_pending(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    """A worker without Graph settings (a misconfigured instance sharing the database) takes
+    the job: it dies, but its members are recorded, not left pending with the run unfinished."""
+    service = await start(start_service, graph_emulator)
+    plan_id = await new_plan(service)
+    await book(service, plan_id)
+    misconfigured = await start_service(job_backoff_base=0.01, job_backoff_max=0.05)
+    assert misconfigured.runtime.services.calendar is None
+    await run_jobs(misconfigured)
+    (chunk,) = await jobs_of(service, BOOK_MEMBER_SLOTS)
+    assert (chunk.state, chunk.last_error) == (JobState.DEAD, "graph_not_configured")
+    await assert_unavailable_then_booked_again(service, graph_emulator, plan_id)
+
+
+async def assert_unavailable_then_booked_again(
+    service: RunningService, graph_emulator: GraphEmulator, plan_id: str  # noqa: F811
+) -> None:
+    members = await members_of(service, plan_id)
+    assert {(m.state, m.failure) for m in members.values()} == {
+        (MemberState.FAILED, MemberFailure.UNAVAILABLE)
+    }
+    progress = await progress_of(service, plan_id)
+    assert (progress.failed, progress.state) == (len(REPORTS), RunState.FINISHED)
+
+    await graph_emulator.control.set_limits()
+    again = await book(service, plan_id)
+    assert again.queued == len(REPORTS)
+    await run_jobs(service)
+    for member in REPORTS:
+        assert len(await series(graph_emulator, member, plan_id)) == 1
+    progress = await progress_of(service, plan_id)
+    assert (progress.done, progress.failed, progress.state) == (
+        len(REPORTS), 0, RunState.FINISHED
+    )
