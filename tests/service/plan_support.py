@@ -13,6 +13,8 @@ from teams_app.domain.bookings import PlanMember
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
 from teams_app.domain.calendar import Weekday
 from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanMode, PlanSpec
+from teams_app.domain.slot_events import slot_transaction_id
+from teams_app.ports import Job
 from teams_app.use_cases.booking import BookingStarted, BookPlan, book_plan
 from teams_app.use_cases.plans import create_plan
 from tests.graph.conftest import TOKEN, GraphEmulator
@@ -104,6 +106,17 @@ async def run_jobs(service: RunningService, *, until_idle_for: float = 0.3) -> i
 
 async def events_of(emulator: GraphEmulator, mailbox: str) -> list[dict[str, Any]]:
     return list((await emulator.control.objects("events", mailbox=mailbox)).get(mailbox, []))
+
+
+async def jobs_of(service: RunningService, kind: str) -> list[Job]:
+    return [j for j in await service.runtime.jobs.list(limit=1000) if j.kind == kind]
+
+
+async def series(emulator: GraphEmulator, member_id: str, plan_id: str) -> list[dict[str, Any]]:
+    """The member's live series of the plan's first revision, found by its transactionId."""
+    events = (await emulator.control.objects("events", mailbox=member_id)).get(member_id, [])
+    wanted = {slot_transaction_id(plan_id, member_id, 1)}
+    return [e for e in events if e.get("transactionId") in wanted and not e.get("isCancelled")]
 
 
 async def members_of(service: RunningService, plan_id: str) -> dict[str, PlanMember]:

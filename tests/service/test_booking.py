@@ -3,121 +3,36 @@ re-run without duplicates, report who cannot be booked, ride out throttling, can
 
 from __future__ import annotations
 
-import asyncio
-import uuid
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
 
-from graph import demo_org
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
-from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
-from teams_app.domain.calendar import Weekday
 from teams_app.domain.learning_plans import (
     CancelPlan,
-    CreatePlan,
     MemberSource,
     PlanNotOwned,
-    PlanSpec,
 )
-from teams_app.domain.slot_events import slot_transaction_id
-from teams_app.ports import Job, JobState
-from teams_app.use_cases.booking import BookPlan, book_plan
+from teams_app.ports import JobState
 from teams_app.use_cases.member_cards import SLOT_BOOKED_CARD
-from teams_app.use_cases.plans import cancel_plan, create_plan, preview_plan
+from teams_app.use_cases.plans import cancel_plan, preview_plan
 from teams_app.use_cases.slot_booking import BOOK_MEMBER_SLOTS, BookMemberSlots, book_member_slots
-from tests.graph.conftest import TOKEN, GraphEmulator, graph_emulator  # noqa: F401
-from tests.service.conftest import RunningService, ServiceFactory
+from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
+from tests.service.conftest import ServiceFactory
+from tests.service.plan_support import (
+    LEAD,
+    REPORTS,
+    a_spec,
+    book,
+    jobs_of,
+    members_of,
+    new_plan,
+    run_jobs,
+    series,
+    start,
+)
 
-LEAD = demo_org.LEARNING_LEAD_ID
-REPORTS = [p.object_id for p in demo_org.direct_reports(LEAD)]
 OUTSIDER = "00000000-0000-4000-8000-00000000dead"  # nobody in the tenant has this id
-
-
-def a_spec(members: MemberSource | None = None) -> PlanSpec:
-    today = datetime.now(UTC).date()
-    next_monday = today + timedelta(days=7 - today.weekday())
-    return PlanSpec(
-        members=members or MemberSource.direct_reports(),
-        cadence=Cadence.weekly(),
-        duration_minutes=60,
-        window=LearningWindow(
-            (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY),
-            time(9, 0),
-            time(16, 0),
-        ),
-        horizon=Horizon(next_monday, occurrences=4),
-        goal="Read the chapter on event sourcing",
-    )
-
-
-async def start(
-    start_service: ServiceFactory, emulator: GraphEmulator, **db: Any
-) -> RunningService:
-    await emulator.control.reset("demo")
-    return await start_service(
-        graph_base_url=emulator.base_url,
-        graph_auth="static",
-        graph_static_token=TOKEN,
-        graph_timeout_seconds=5.0,
-        graph_max_retries=3,
-        graph_retry_backoff_seconds=0.05,
-        job_backoff_base=0.01,
-        job_backoff_max=0.05,
-        **db,
-    )
-
-
-async def new_plan(service: RunningService, spec: PlanSpec | None = None) -> str:
-    services = service.runtime.services
-    receipt = await create_plan(
-        CreatePlan(LEAD, spec or a_spec()),
-        uow=services.uow(),
-        clock=services.clock,
-        new_id=lambda: str(uuid.uuid4()),
-    )
-    return receipt.plan_id
-
-
-async def book(service: RunningService, plan_id: str, by: str = LEAD) -> Any:
-    services = service.runtime.services
-    assert services.calendar is not None and services.directory is not None
-    return await book_plan(
-        BookPlan(plan_id, by),
-        uow=services.uow,
-        calendar=services.calendar,
-        directory=services.directory,
-        clock=services.clock,
-    )
-
-
-async def run_jobs(service: RunningService, *, until_idle_for: float = 0.3) -> int:
-    """Run jobs until none has been due for a moment (retries are scheduled shortly ahead)."""
-    worker = service.runtime.worker(concurrency=4)
-    ran, idle_since = 0, asyncio.get_running_loop().time()
-    while asyncio.get_running_loop().time() - idle_since < until_idle_for:
-        done = await worker.run_once()
-        ran += done
-        if done:
-            idle_since = asyncio.get_running_loop().time()
-        await asyncio.sleep(0.02)
-    return ran
-
-
-async def jobs_of(service: RunningService, kind: str) -> list[Job]:
-    return [j for j in await service.runtime.jobs.list(limit=1000) if j.kind == kind]
-
-
-async def series(emulator: GraphEmulator, member_id: str, plan_id: str) -> list[dict[str, Any]]:
-    events = (await emulator.control.objects("events", mailbox=member_id)).get(member_id, [])
-    wanted = {slot_transaction_id(plan_id, member_id, 1)}
-    return [e for e in events if e.get("transactionId") in wanted and not e.get("isCancelled")]
-
-
-async def members_of(service: RunningService, plan_id: str) -> dict[str, Any]:
-    async with service.runtime.services.uow() as tx:
-        return {m.member_id: m for m in await tx.plans.members(plan_id)}
 
 
 async def test_each_report_gets_exactly_one_series_and_a_rerun_adds_none(
