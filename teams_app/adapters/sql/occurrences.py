@@ -4,7 +4,7 @@ collisions, calendar scan state and member cards nobody could receive (migration
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, delete, insert, select, update
@@ -18,9 +18,10 @@ from teams_app.adapters.sql.occurrence_tables import (
     slot_collisions,
     slot_occurrences,
 )
+from teams_app.adapters.sql.slot_rows import slot_from_row
 from teams_app.adapters.sql.tables import learning_plans, plan_members, plan_slots
 from teams_app.domain.bookings import BookedSlot, MemberState, SlotState
-from teams_app.domain.calendar import TimeSpan, Weekday
+from teams_app.domain.calendar import TimeSpan
 from teams_app.domain.learning_plans import PlanStatus
 from teams_app.domain.occurrence_records import (
     CardedCollision,
@@ -47,7 +48,7 @@ class SqlOccurrenceRepository:
                 _booked_slots().where(plan_slots.c.member_id == member_id)
             )
         ).mappings()
-        return [_slot(r) for r in rows]
+        return [slot_from_row(r) for r in rows]
 
     async def booked_members(self) -> list[str]:
         rows = await self._connection.execute(
@@ -371,18 +372,4 @@ def _occurrence(row: Any) -> StoredOccurrence:
         Outcome(row["outcome"]),
         Decision(row["decision"]) if row["decision"] else None,
         row["event_id"],
-    )
-
-
-def _slot(row: Any) -> BookedSlot:
-    return BookedSlot(
-        plan_id=row["plan_id"],
-        member_id=row["member_id"],
-        revision=row["revision"],
-        transaction_id=row["transaction_id"],
-        days=tuple(Weekday(d) for d in row["days"].split(",") if d),
-        start=time.fromisoformat(row["start_time"]),
-        time_zone=row["time_zone"],
-        state=SlotState(row["state"]),
-        event_id=row["event_id"],
     )

@@ -8,16 +8,15 @@ handful of statements.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, time
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
+from teams_app.adapters.sql.slot_rows import slot_from_row
 from teams_app.adapters.sql.tables import plan_members, plan_slots
 from teams_app.domain.bookings import BookedSlot, MemberFailure, MemberState, SlotState
-from teams_app.domain.calendar import Weekday
 
 
 class PlanBulkWrites:
@@ -37,7 +36,7 @@ class PlanBulkWrites:
                 )
             )
         ).mappings()
-        return [_slot(r) for r in rows]
+        return [slot_from_row(r) for r in rows]
 
     async def set_members(
         self,
@@ -145,17 +144,3 @@ class PlanBulkWrites:
             .values(state=state.value, event_id=bindparam("event"), updated_at=at),
             [{"member": member, "event": event} for member, event in event_ids.items()],
         )
-
-
-def _slot(row: Any) -> BookedSlot:
-    return BookedSlot(
-        plan_id=row["plan_id"],
-        member_id=row["member_id"],
-        revision=row["revision"],
-        transaction_id=row["transaction_id"],
-        days=tuple(Weekday(d) for d in row["days"].split(",") if d),
-        start=time.fromisoformat(row["start_time"]),
-        time_zone=row["time_zone"],
-        state=SlotState(row["state"]),
-        event_id=row["event_id"],
-    )

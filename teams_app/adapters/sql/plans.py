@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
 from teams_app.adapters.sql.plan_bulk import PlanBulkWrites
+from teams_app.adapters.sql.slot_rows import slot_from_row
 from teams_app.adapters.sql.tables import booking_runs, learning_plans, plan_members, plan_slots
 from teams_app.domain.bookings import (
     BookedSlot,
@@ -155,7 +156,7 @@ class SqlPlanRepository(PlanBulkWrites):  # bulk writes: plan_bulk.py
                 .order_by(plan_slots.c.member_id, plan_slots.c.revision)
             )
         ).mappings()
-        return [_slot(r) for r in rows]
+        return [slot_from_row(r) for r in rows]
 
     async def slot(self, plan_id: str, member_id: str, revision: int) -> BookedSlot | None:
         row = (
@@ -171,7 +172,7 @@ class SqlPlanRepository(PlanBulkWrites):  # bulk writes: plan_bulk.py
             .mappings()
             .first()
         )
-        return _slot(row) if row else None
+        return slot_from_row(row) if row else None
 
     async def plan_slot(self, slot: BookedSlot, *, at: datetime) -> bool:
         result = await self._connection.execute(
@@ -302,20 +303,6 @@ def _plan(plan: LearningPlan) -> dict[str, Any]:
         "state": plan.status.value,
         "updated_at": plan.updated_at,
     }
-
-
-def _slot(row: Any) -> BookedSlot:
-    return BookedSlot(
-        plan_id=row["plan_id"],
-        member_id=row["member_id"],
-        revision=row["revision"],
-        transaction_id=row["transaction_id"],
-        days=tuple(Weekday(d) for d in row["days"].split(",") if d),
-        start=time.fromisoformat(row["start_time"]),
-        time_zone=row["time_zone"],
-        state=SlotState(row["state"]),
-        event_id=row["event_id"],
-    )
 
 
 def spec_to_json(spec: PlanSpec) -> dict[str, Any]:
