@@ -1,0 +1,143 @@
+"""Ports: the small protocols use cases and entry points depend on. Adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol, Self
+
+from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.messages import OutboundMessage
+from teams_app.ports.errors import (
+    ExternalServiceError,
+    GraphConflict,
+    GraphError,
+    GraphForbidden,
+    GraphNotFound,
+    GraphRejected,
+    GraphThrottled,
+    GraphUnavailable,
+    MessengerUnavailable,
+    RecipientUnreachable,
+)
+from teams_app.ports.graph import Calendar, Directory, Lists, Subscriptions, TeamsAppInstaller
+from teams_app.ports.plans import OccurrenceRepository, PlanRepository
+
+# The Graph ports live in ports/graph.py, the plan repositories in ports/plans.py and the
+# errors in ports/errors.py; everything is importable from here.
+__all__ = [
+    "Calendar",
+    "Clock",
+    "ConversationStore",
+    "DeliveryLog",
+    "Directory",
+    "ExternalServiceError",
+    "GraphConflict",
+    "GraphError",
+    "GraphForbidden",
+    "GraphNotFound",
+    "GraphRejected",
+    "GraphThrottled",
+    "GraphUnavailable",
+    "Job",
+    "JobQueue",
+    "JobState",
+    "Lists",
+    "Messenger",
+    "MessengerUnavailable",
+    "OccurrenceRepository",
+    "PlanRepository",
+    "RecipientUnreachable",
+    "Subscriptions",
+    "TeamsAppInstaller",
+    "UnitOfWork",
+]
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...  # tz-aware UTC
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    DEAD = "dead"
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    kind: str
+    payload: dict[str, Any]
+    state: JobState
+    run_at: datetime
+    attempts: int
+    max_attempts: int
+    idempotency_key: str | None = None
+    last_error: str | None = None
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    created_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class JobQueue(Protocol):
+    """Enqueues inside the caller's transaction, so a state change and its job commit together."""
+
+    async def enqueue(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        run_at: datetime | None = None,
+        idempotency_key: str | None = None,
+        max_attempts: int | None = None,
+    ) -> str | None: ...  # the job id, or None when the idempotency key is already queued
+    async def enqueue_many(
+        self,
+        kind: str,
+        jobs_to_add: Sequence[tuple[dict[str, Any], str | None]],
+        *,
+        run_at: datetime | None = None,
+    ) -> None: ...  # (payload, idempotency key) each, in one statement; known keys skipped
+
+
+class ConversationStore(Protocol):
+    async def save(self, ref: ConversationRef, *, at: datetime) -> bool: ...  # True when new
+    async def get(self, conversation_id: str) -> ConversationRef | None: ...
+    async def personal_chat_of(self, user_id: str) -> ConversationRef | None: ...
+
+
+class DeliveryLog(Protocol):
+    """Which messages went out, by delivery key. `record` after a send gives at-least-once
+    (a crash between send and record repeats it); `record` before the send, then `confirm` or
+    `release`, gives at-most-once for messages where a repeat is worse than a loss."""
+
+    async def find(self, delivery_key: str) -> str | None: ...  # activity id ("" if unknown)
+    async def record(
+        self, delivery_key: str, conversation_id: str, activity_id: str | None, *, at: datetime
+    ) -> bool: ...  # False when the key is already there
+    async def confirm(self, delivery_key: str, activity_id: str | None) -> None: ...
+    async def release(self, delivery_key: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    conversations: ConversationStore
+    jobs: JobQueue
+    deliveries: DeliveryLog
+    plans: PlanRepository  # learning plans (ports/plans.py)
+    occurrences: OccurrenceRepository  # defending booked time (ports/plans.py)
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed
+    async def commit(self) -> None: ...
+
+
+class Messenger(Protocol):
+    async def send(self, ref: ConversationRef, message: OutboundMessage) -> str | None: ...
+    async def update(
+        self, ref: ConversationRef, activity_id: str, message: OutboundMessage
+    ) -> None: ...  # replaces a message the bot sent (a card that shows progress)

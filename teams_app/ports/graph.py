@@ -1,0 +1,108 @@
+"""Microsoft Graph ports (implemented in graph/). Domain types only; no SDK type crosses them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from teams_app.domain.calendar import (
+    Availability,
+    CalendarChanges,
+    CalendarEvent,
+    ChangeType,
+    EventChanges,
+    EventDraft,
+    MailboxSettings,
+    Subscription,
+    TimeSpan,
+)
+from teams_app.domain.directory import (
+    AppInstallation,
+    FieldValue,
+    ListItem,
+    ListRef,
+    ListSchema,
+    Page,
+    PeopleQuery,
+    Person,
+    Site,
+)
+from teams_app.ports.errors import GraphError
+
+
+class Calendar(Protocol):
+    """A person's Outlook calendar. `mailbox` is an Entra object id or a UPN."""
+
+    async def mailbox_settings(self, mailbox: str) -> MailboxSettings: ...
+    async def mailbox_settings_batched(
+        self, mailboxes: Sequence[str]
+    ) -> dict[str, MailboxSettings | GraphError]: ...  # per mailbox; GraphNotFound: none
+    async def free_busy(
+        self, mailboxes: Sequence[str], window: TimeSpan, *, interval_minutes: int = 30
+    ) -> list[Availability]: ...  # one per mailbox, in the order asked
+    async def calendar_view(self, mailbox: str, window: TimeSpan) -> list[CalendarEvent]: ...
+    async def create_event(self, mailbox: str, draft: EventDraft) -> CalendarEvent: ...
+    async def create_events_batched(
+        self, drafts_by_mailbox: Mapping[str, Sequence[EventDraft]]
+    ) -> dict[str, list[CalendarEvent | GraphError]]: ...  # per mailbox, in draft order
+    async def series_instances(
+        self, mailbox: str, series_id: str, window: TimeSpan
+    ) -> list[CalendarEvent]: ...
+    async def update_event(
+        self, mailbox: str, event_id: str, changes: EventChanges
+    ) -> CalendarEvent: ...  # one occurrence (becomes an exception) or a whole event
+    async def cancel_event(self, mailbox: str, event_id: str, *, comment: str = "") -> None: ...
+    async def delete_event(self, mailbox: str, event_id: str) -> None: ...
+    async def delta_scan(
+        self, mailbox: str, window: TimeSpan | None = None, *, delta_link: str | None = None
+    ) -> CalendarChanges: ...  # first scan needs the window; later ones the stored link
+
+
+class Directory(Protocol):
+    async def user(self, id_or_upn: str) -> Person: ...
+    async def users(self, query: PeopleQuery, *, cursor: str | None = None) -> Page[Person]: ...
+    async def group_members(self, group_id: str) -> list[Person]: ...  # transitive, users only
+    async def direct_reports(self, user_id: str) -> list[Person]: ...
+
+
+class Lists(Protocol):
+    """SharePoint lists the organisation owns. Writes are idempotent through the key column."""
+
+    async def site_by_url(self, url: str) -> Site: ...
+    async def site_by_id(self, site_id: str) -> Site: ...
+    async def ensure_list(self, site_id: str, schema: ListSchema) -> ListRef: ...
+    async def add_item(self, ref: ListRef, fields: Mapping[str, FieldValue]) -> ListItem: ...
+    async def update_item(
+        self, ref: ListRef, item_id: str, fields: Mapping[str, FieldValue]
+    ) -> ListItem: ...
+    async def upsert_item(
+        self, ref: ListRef, key: str, fields: Mapping[str, FieldValue]
+    ) -> ListItem: ...
+    async def item_by_key(self, ref: ListRef, key: str) -> ListItem | None: ...
+    async def query_items(
+        self,
+        ref: ListRef,
+        where: Mapping[str, FieldValue],
+        *,
+        page_size: int = 200,
+        cursor: str | None = None,
+    ) -> Page[ListItem]: ...  # equality on indexed columns only
+
+
+class TeamsAppInstaller(Protocol):
+    async def install_for_user(self, user_id: str) -> AppInstallation: ...  # already = success
+    async def chat_id(self, user_id: str) -> str | None: ...
+
+
+class Subscriptions(Protocol):
+    async def create(
+        self,
+        resource: str,
+        change_types: Iterable[ChangeType],
+        *,
+        client_state: str,
+        expires_at: datetime,
+    ) -> Subscription: ...
+    async def renew(self, subscription_id: str, *, expires_at: datetime) -> Subscription: ...
+    async def delete(self, subscription_id: str) -> None: ...  # gone already = success
