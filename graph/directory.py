@@ -13,13 +13,16 @@ from msgraph.generated.groups.item.transitive_members.transitive_members_request
 from msgraph.generated.users.item.direct_reports.direct_reports_request_builder import (
     DirectReportsRequestBuilder,
 )
+from msgraph.generated.users.item.owned_objects.graph_group.graph_group_request_builder import (
+    GraphGroupRequestBuilder,
+)
 from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
 from graph.client import GraphConnection
 from graph.errors import Operation
 from graph.lists import odata_string
-from teams_app.domain.directory import Page, PeopleQuery, Person
+from teams_app.domain.directory import Group, Page, PeopleQuery, Person
 from teams_app.ports import GraphRejected
 
 # Members are read page after page (each nextLink comes with the page before), so a group of
@@ -101,6 +104,29 @@ class GraphDirectory:
             Operation.READ_USERS,
             reports.to_get_request_information(RequestConfiguration(query_parameters=query)),
         )
+
+    async def owned_groups(self, user_id: str) -> list[Group]:
+        """The groups the user owns, through the cast segment so Graph leaves out the
+        applications and service principals they may own too. No member counts: each would be
+        one more request ($count with ConsistencyLevel: eventual) per group."""
+        owned = self._graph.client.users.by_user_id(user_id).owned_objects.graph_group
+        query = GraphGroupRequestBuilder.GraphGroupRequestBuilderGetQueryParameters(
+            select=["id", "displayName"], top=self._page_size
+        )
+        info: RequestInformation | None = owned.to_get_request_information(
+            RequestConfiguration(query_parameters=query)
+        )
+        groups: list[Group] = []
+        while info is not None:
+            page = await self._graph.call_json(Operation.READ_OWNED_GROUPS, info)
+            groups.extend(
+                Group(id=str(o["id"]), display_name=o.get("displayName") or "")
+                for o in page.get("value") or []
+                if o.get("id")
+            )
+            link = page.get("@odata.nextLink")
+            info = self._graph.request_for_url(link) if link else None
+        return groups
 
     async def _all_users(self, operation: Operation, first: RequestInformation) -> list[Person]:
         people: list[Person] = []

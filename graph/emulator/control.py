@@ -162,6 +162,7 @@ async def delete_user(request: web.Request) -> web.Response:
     emu.state.mailboxes.pop(user.id, None)
     for group in emu.state.groups.values():
         group.member_ids = [m for m in group.member_ids if m != user.id]
+        group.owner_ids = [o for o in group.owner_ids if o != user.id]
     return web.Response(status=204)
 
 
@@ -171,9 +172,11 @@ async def add_group(request: web.Request) -> web.Response:
     nickname = str(body.get("mailNickname") or re.sub(r"[^a-z0-9]+", "-", name.lower()))
     group = Group(str(body.get("id") or emu.state.new_guid()), name, body.get("description"),
                   nickname, body.get("mail", f"{nickname}@{demo_org.DOMAIN}"),
-                  [str(m) for m in body.get("memberIds", [])])
+                  [str(m) for m in body.get("memberIds", [])],
+                  [str(o) for o in body.get("ownerIds", [])])
     emu.state.groups[group.id] = group
-    return web.json_response({**group.resource(), "memberIds": group.member_ids}, status=201)
+    return web.json_response({**group.resource(), "memberIds": group.member_ids,
+                              "ownerIds": group.owner_ids}, status=201)
 
 
 def _time(value: Any) -> Any:

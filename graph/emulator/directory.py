@@ -1,4 +1,5 @@
-"""Directory endpoints: users, a user's manager and direct reports, groups and members.
+"""Directory endpoints: users, a user's manager, direct reports and owned groups, groups and
+members.
 
 GET /users returns Graph's v1.0 default property set unless `$select` asks for others;
 `$filter` supports eq/ne/startswith/and/or on the properties Graph indexes for users;
@@ -156,6 +157,22 @@ async def group_members(call: Call, emu: Emulator) -> Reply:
     return _page(call, emu, members, emu.context(call, "directoryObjects"))
 
 
+async def owned_objects(call: Call, emu: Emulator) -> Reply:
+    """What the user owns; the emulator's directory holds no applications or service
+    principals, so only groups. The cast segment (`microsoft.graph.group`, or `graph.group` as
+    the SDK writes it) answers with the `groups` entity set, each item still typed."""
+    user = _user(emu, call.params["user"])
+    owned = sorted((g for g in emu.state.groups.values() if user.id in g.owner_ids),
+                   key=lambda g: (g.display_name.lower(), g.id))
+    props = selection(call)
+    cast = call.path.rstrip("/").lower().endswith("graph.group")
+    context = (_context(call, emu, "groups", props) if cast
+               else emu.context(call, "directoryObjects"))
+    items = [_directory_object(g, props) for g in owned]
+    size = page_size(call, emu.prefer(call), default=DEFAULT_PAGE, maximum=MAX_PAGE)
+    return collection(call, items, context=context, size=size)
+
+
 async def me(call: Call, emu: Emulator) -> Reply:
     raise bad_request("/me request is only valid with delegated authentication flow.")
 
@@ -166,6 +183,9 @@ def register(router: Router) -> None:
     router.add("GET", "/users/{user}", get_user)
     router.add("GET", "/users/{user}/directReports", direct_reports)
     router.add("GET", "/users/{user}/manager", get_manager)
+    router.add("GET", "/users/{user}/ownedObjects", owned_objects)
+    router.add("GET", "/users/{user}/ownedObjects/microsoft.graph.group", owned_objects,
+               regex=r"^/users/(?P<user>[^/]+)/ownedObjects/(?:microsoft\.)?graph\.group/?$")
     router.add("GET", "/groups", list_groups)
     router.add("GET", "/groups/{group}", get_group)
     router.add("GET", "/groups/{group}/members", group_members)

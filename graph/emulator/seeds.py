@@ -60,7 +60,8 @@ def _demo(state: EmulatorState, now: datetime) -> None:
         time_zone="W. Europe Standard Time", has_mailbox=False))
     for group in demo_org.groups():
         state.groups[group.id] = Group(group.id, group.display_name, group.description,
-                                       group.mail_nickname, group.mail, list(group.member_ids))
+                                       group.mail_nickname, group.mail, list(group.member_ids),
+                                       list(group.owner_ids))
     site = demo_org.SHAREPOINT_SITE
     state.sites[site.id] = Site(site.id, site.hostname, site.server_relative_path,
                                 site.display_name, created=now - timedelta(days=120))

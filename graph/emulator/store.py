@@ -92,6 +92,7 @@ class Group:
     mail_nickname: str
     mail: str | None
     member_ids: list[str] = field(default_factory=list)
+    owner_ids: list[str] = field(default_factory=list)
 
     def resource(self) -> dict[str, Any]:
         return {

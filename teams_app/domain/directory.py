@@ -48,6 +48,15 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Group:
+    """An Entra ID group, as a choice of whom a plan is for."""
+
+    id: str  # Entra ID object id
+    display_name: str
+    member_count: int | None = None  # None: not known without another round trip
+
+
+@dataclass(frozen=True)
 class PeopleQuery:
     """Which users to list. Every field is optional; set fields are combined with AND."""
 

@@ -11,6 +11,7 @@ from tests.graph.conftest import GraphEmulator
 LEAD = "e9209bd9-1572-4bb3-83ad-18fd46453f8d"  # demo_org.INGRID_LINDQVIST
 CHIEF = "a6981a08-020f-4467-96ab-ed4e00f03b67"  # demo_org.CHARLOTTE_EVANS
 PILOT_GROUP = "3b20b805-2757-4b2f-888c-526c572e3063"  # everyone in the demo
+LEARNING_CIRCLE = "c443f57b-b38a-4e27-9560-b0ef39a92724"  # owned by the lead, as the pilot is
 APP_ID = "1fa4c7b3-8a53-4d5e-b5f4-5a8b0a3e1c11"
 
 
@@ -88,6 +89,31 @@ async def test_group_transitive_members_page(graph_emulator: GraphEmulator) -> N
 
     assert [m["@odata.type"] for m in direct] == ["#microsoft.graph.group"]
     assert len([m for m in members if m["@odata.type"] == "#microsoft.graph.user"]) == 15
+
+
+async def test_owned_groups_cast_select_and_paging(graph_emulator: GraphEmulator) -> None:
+    await _demo(graph_emulator)
+    url = f"/users/{LEAD}/ownedObjects/microsoft.graph.group"
+
+    first = await graph_emulator.request("GET", f"{url}?$select=id,displayName&$top=1")
+    owned = await _all(graph_emulator, f"{url}?$select=id,displayName&$top=1")
+    short = await _all(graph_emulator, f"/users/{LEAD}/ownedObjects/graph.group")
+    untyped = await _all(graph_emulator, f"/users/{LEAD}/ownedObjects")
+    chief = await _all(graph_emulator, f"/users/{CHIEF}/ownedObjects/microsoft.graph.group")
+    nobody = await graph_emulator.request(
+        "GET", "/users/00000000-0000-0000-0000-000000000000/ownedObjects/microsoft.graph.group")
+
+    assert first.body["@odata.context"].endswith("/$metadata#groups(id,displayName)")
+    assert "@odata.nextLink" in first.body
+    assert owned == [
+        {"@odata.type": "#microsoft.graph.group", "id": LEARNING_CIRCLE,
+         "displayName": "Learning Circle"},
+        {"@odata.type": "#microsoft.graph.group", "id": PILOT_GROUP,
+         "displayName": "Learning Loop pilot"},
+    ]
+    assert [g["id"] for g in short] == [g["id"] for g in untyped] == [LEARNING_CIRCLE, PILOT_GROUP]
+    assert chief == []  # owns nothing
+    assert (nobody.status, nobody.body["error"]["code"]) == (404, "Request_ResourceNotFound")
 
 
 async def test_mailbox_settings_parts(graph_emulator: GraphEmulator) -> None:
