@@ -33,6 +33,7 @@ from teams_app.bot.zones import zone_label_on
 from teams_app.domain.bookings import MemberFailure, RunState
 from teams_app.domain.cadences import CadenceKind
 from teams_app.domain.calendar import Weekday
+from teams_app.domain.directory import Group
 from teams_app.domain.learning_plans import (
     MemberSourceKind,
     PlanMode,
@@ -57,9 +58,9 @@ def people_choices(
     selected: Collection[str] = (),
     names: Mapping[str, str] | None = None,
 ) -> tuple[Choice, ...]:
-    """"All my direct reports", the owner ("Me"), each report by name, then colleagues by
-    name; people chosen before who are not offered now stay choosable, so an edited plan shows
-    who it is for."""
+    """"All my direct reports", the owner ("Me"), the groups the owner owns, each report by
+    name, then colleagues by name; people and groups chosen before who are not offered now stay
+    choosable, so an edited plan shows who it is for."""
     choices: list[Choice] = []
     if people.reports:
         choices.append(Choice(f.MEMBERS_DIRECT_REPORTS,
@@ -67,6 +68,8 @@ def people_choices(
     if people.owner is not None:
         choices.append(Choice(f"{f.MEMBERS_USER_PREFIX}{people.owner.object_id}",
                               t("plan.form.members.me", name=people.owner.display_name)))
+    for owned in sorted(people.groups, key=lambda g: (g.display_name or g.id).casefold()):
+        choices.append(Choice(f"{f.MEMBERS_GROUP_PREFIX}{owned.id}", group_label(t, owned)))
     for group in (people.reports, people.colleagues):
         ordered = sorted(group, key=lambda p: p.display_name.casefold())
         choices += [Choice(f"{f.MEMBERS_USER_PREFIX}{p.object_id}", p.display_name)
@@ -83,6 +86,15 @@ def people_choices(
                 object_id = value[len(prefix):]
                 choices.append(Choice(value, (names or {}).get(object_id, object_id)))
     return tuple(choices)
+
+
+def group_label(t: Translator, group: Group) -> str:
+    """"Group: Learning Circle (7)", or without the count when the directory did not give it;
+    a group Graph names only by id (no permission to read it) is shown by its id."""
+    name = group.display_name or group.id
+    if group.member_count is None:
+        return t("plan.form.members.group_named", name=name)
+    return t("plan.form.members.group", name=name, count=group.member_count)
 
 
 def new_plan_values(today: date) -> PlanFormValues:

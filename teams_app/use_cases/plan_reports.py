@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from teams_app.domain.bookings import BookingProgress, MemberState, PlanMember, RunState
-from teams_app.domain.directory import PeopleQuery, Person
+from teams_app.domain.directory import Group, Page, PeopleQuery, Person
 from teams_app.domain.learning_plans import (
     LearningPlan,
     PlanAlreadyCancelled,
@@ -39,6 +39,7 @@ class PlanPeople:
     reports: tuple[Person, ...]  # the owner's direct reports
     colleagues: tuple[Person, ...] = ()  # others in the owner's department (first page)
     owner: Person | None = None  # a learning lead often learns with the team
+    groups: tuple[Group, ...] = ()  # the groups the owner owns, to plan for one as a whole
 
     @property
     def everyone(self) -> tuple[Person, ...]:
@@ -98,9 +99,21 @@ async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> Boo
 
 async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
     """The owner's direct reports (Graph errors propagate: without them there is no card) and,
-    as a convenience, up to MAX_COLLEAGUES people of the owner's department, so someone
-    without reports can plan for peers; a failure there only leaves them out."""
+    as conveniences, the groups the owner owns and up to MAX_COLLEAGUES people of the owner's
+    department, so someone without reports can plan for peers; a failure reading either only
+    leaves them out."""
     reports = tuple(await directory.direct_reports(owner_id))
+    (owner, page), groups = await asyncio.gather(
+        _owner_and_colleagues(owner_id, directory), _owned_groups(owner_id, directory)
+    )
+    skip = {owner_id, *(p.object_id for p in reports)}
+    colleagues = tuple(p for p in (page.items if page else ()) if p.object_id not in skip)
+    return PlanPeople(reports, colleagues, owner, groups)
+
+
+async def _owner_and_colleagues(
+    owner_id: str, directory: Directory
+) -> tuple[Person | None, Page[Person] | None]:
     owner: Person | None = None
     try:
         owner = await directory.user(owner_id)
@@ -112,9 +125,14 @@ async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
         )
     except GraphError:
         page = None
-    skip = {owner_id, *(p.object_id for p in reports)}
-    colleagues = tuple(p for p in (page.items if page else ()) if p.object_id not in skip)
-    return PlanPeople(reports, colleagues, owner)
+    return owner, page
+
+
+async def _owned_groups(owner_id: str, directory: Directory) -> tuple[Group, ...]:
+    try:
+        return tuple(await directory.owned_groups(owner_id))
+    except GraphError:
+        return ()
 
 
 async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingStatus | None:

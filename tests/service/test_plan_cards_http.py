@@ -11,6 +11,7 @@ import pytest
 
 from graph import demo_org
 from graph.emulator.seeds import NO_MAILBOX_USER_ID
+from teams_app.domain.learning_plans import MemberSourceKind
 from tests.builders import an_activity
 from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector
@@ -27,24 +28,27 @@ from tests.service.plan_cards_support import (
     next_monday,
     plan_data,
     plans_of,
+    run_jobs,
     start,
     walk,
     walk_list,
 )
 from tests.service.test_messages_http import card_of, texts
 
+LEARNING_CIRCLE = demo_org.LEARNING_CIRCLE_GROUP_ID  # Ingrid owns it
+
 # --- typing plan / plans -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("word", "locale", "title"), [
-    ("plan", "en-US", "Plan learning time"),
-    ("Planera", "sv-SE", "Planera lärtid"),
-    ("plannen", "nl-NL", "Leertijd plannen"),
-    ("planen", "de-DE", "Lernzeit planen"),
+@pytest.mark.parametrize(("word", "locale", "title", "group"), [
+    ("plan", "en-US", "Plan learning time", "Group"),
+    ("Planera", "sv-SE", "Planera lärtid", "Grupp"),
+    ("plannen", "nl-NL", "Leertijd plannen", "Groep"),
+    ("planen", "de-DE", "Lernzeit planen", "Gruppe"),
 ])
-async def test_typing_plan_sends_the_plan_card_with_the_sender_s_reports(
+async def test_typing_plan_sends_the_plan_card_with_the_sender_s_reports_and_groups(
     start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
-    connector: FakeConnector, word: str, locale: str, title: str,
+    connector: FakeConnector, word: str, locale: str, title: str, group: str,
 ) -> None:
     service = await start(start_service, graph_emulator)
     await service.post(an_activity(connector.service_url, text=word, user_aad=LEAD,
@@ -56,10 +60,14 @@ async def test_typing_plan_sends_the_plan_card_with_the_sender_s_reports(
     members = next(n for n in walk(card) if n.get("id") == "members")
     values = [c["value"] for c in members["choices"]]
     reports = [f"user:{p.object_id}" for p in REPORTS]
-    # All reports at once, the manager, each report, then others of the manager's department.
-    assert values[:2] == ["reports", f"user:{LEAD}"]
-    assert set(values[2:len(REPORTS) + 2]) == set(reports)
-    assert values[len(REPORTS) + 2:] == [f"user:{NO_MAILBOX_USER_ID}"]
+    # All reports at once, the manager, the groups the manager owns, each report, then others
+    # of the manager's department.
+    assert values[:4] == ["reports", f"user:{LEAD}", f"group:{LEARNING_CIRCLE}",
+                          f"group:{demo_org.LEARNING_LOOP_PILOT_GROUP_ID}"]
+    assert [c["title"] for c in members["choices"][2:4]] == [
+        f"{group}: Learning Circle", f"{group}: Learning Loop pilot"]
+    assert set(values[4:len(REPORTS) + 4]) == set(reports)
+    assert values[len(REPORTS) + 4:] == [f"user:{NO_MAILBOX_USER_ID}"]
     assert {p.display_name for p in REPORTS} <= {c["title"] for c in members["choices"]}
     assert inputs(card)["starts_on"] == next_monday()
 
@@ -93,8 +101,26 @@ async def test_the_department_list_failing_still_gives_the_plan_card(
     (_, answer), = await connector.wait_for(1)
     members = next(n for n in walk(card_of(answer)) if n.get("id") == "members")
     assert [c["value"] for c in members["choices"]][:2] == ["reports", f"user:{LEAD}"]
-    assert len(members["choices"]) == len(REPORTS) + 2  # reports and self, no colleagues
+    assert len(members["choices"]) == len(REPORTS) + 4  # reports, self, groups; no colleagues
     assert (await graph_emulator.control.limits())["fail_next"][0]["count"] < 10
+
+
+async def test_the_owned_groups_failing_still_gives_the_plan_card_without_them(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": "ownedObjects", "status": 403, "code": "Authorization_RequestDenied",
+         "count": 10},
+    ])
+    await service.post(an_activity(connector.service_url, text="plan", user_aad=LEAD))
+    (_, answer), = await connector.wait_for(1)
+    members = next(n for n in walk(card_of(answer)) if n.get("id") == "members")
+    values = [c["value"] for c in members["choices"]]
+    assert values[:2] == ["reports", f"user:{LEAD}"]
+    assert not [v for v in values if v.startswith("group:")]
+    assert f"user:{NO_MAILBOX_USER_ID}" in values  # colleagues still offered
 
 
 async def test_plan_in_a_group_chat_points_to_the_personal_chat(
@@ -155,6 +181,36 @@ async def test_preview_stores_the_plan_and_shows_each_report_s_time_in_their_zon
     assert plan.owner_id == LEAD and plan.spec.goal == GOAL
     assert action_data(card, "plan.book") == {"verb": "plan.book", "plan_id": plan.id}
     assert action_data(card, "plan.edit")["plan_id"] == plan.id
+
+
+async def test_a_group_the_manager_owns_previews_and_books_its_members(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    circle = [LEAD, *(p.object_id for p in REPORTS)]  # Ingrid and her team
+    preview = await execute(service, connector, "plan.preview",
+                            plan_data(members=f"group:{LEARNING_CIRCLE}"))
+    lines = texts(preview).split("\n")
+    for name in (LEAD_NAME, *(p.display_name for p in REPORTS)):
+        assert name in lines, name
+    (plan,) = await plans_of(service)
+    assert plan.spec.members.kind is MemberSourceKind.GROUP
+    assert plan.spec.members.group_id == LEARNING_CIRCLE
+
+    edit = await execute(service, connector, "plan.edit", {"plan_id": plan.id})
+    members = next(n for n in walk(edit) if n.get("id") == "members")
+    assert members["value"] == f"group:{LEARNING_CIRCLE}"
+    assert {"title": "Group: Learning Circle", "value": f"group:{LEARNING_CIRCLE}"} in \
+        members["choices"]
+
+    await execute(service, connector, "plan.book", action_data(preview, "plan.book"))
+    await run_jobs(service)
+    async with service.runtime.services.uow() as tx:
+        progress = await tx.plans.progress(plan.id, plan.revision)
+        booked = {m.member_id for m in await tx.plans.members(plan.id)}
+    assert progress is not None and (progress.total, progress.done) == (len(circle),) * 2
+    assert booked == set(circle)
 
 
 async def test_a_team_session_preview_names_the_one_meeting_time(
