@@ -13,7 +13,7 @@ from msgraph.generated.groups.item.transitive_members.transitive_members_request
 from msgraph.generated.users.item.direct_reports.direct_reports_request_builder import (
     DirectReportsRequestBuilder,
 )
-from msgraph.generated.users.item.owned_objects.graph_group.graph_group_request_builder import (
+from msgraph.generated.users.item.member_of.graph_group.graph_group_request_builder import (
     GraphGroupRequestBuilder,
 )
 from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
@@ -105,20 +105,22 @@ class GraphDirectory:
             reports.to_get_request_information(RequestConfiguration(query_parameters=query)),
         )
 
-    async def owned_groups(self, user_id: str) -> list[Group]:
-        """The groups the user owns, through the cast segment so Graph leaves out the
-        applications and service principals they may own too. No member counts: each would be
-        one more request ($count with ConsistencyLevel: eventual) per group."""
-        owned = self._graph.client.users.by_user_id(user_id).owned_objects.graph_group
+    async def groups_of(self, user_id: str) -> list[Group]:
+        """The groups the user is a direct member of, through `memberOf` and its cast segment
+        so Graph leaves out directory roles and administrative units. Not `ownedObjects`:
+        Graph documents no application permission for it, and the service has no signed-in
+        user. No member counts: each would be one more request ($count with
+        ConsistencyLevel: eventual) per group."""
+        groups_in = self._graph.client.users.by_user_id(user_id).member_of.graph_group
         query = GraphGroupRequestBuilder.GraphGroupRequestBuilderGetQueryParameters(
             select=["id", "displayName"], top=self._page_size
         )
-        info: RequestInformation | None = owned.to_get_request_information(
+        info: RequestInformation | None = groups_in.to_get_request_information(
             RequestConfiguration(query_parameters=query)
         )
         groups: list[Group] = []
         while info is not None:
-            page = await self._graph.call_json(Operation.READ_OWNED_GROUPS, info)
+            page = await self._graph.call_json(Operation.READ_MEMBER_GROUPS, info)
             groups.extend(
                 Group(id=str(o["id"]), display_name=o.get("displayName") or "")
                 for o in page.get("value") or []

@@ -33,7 +33,7 @@ class Operation(StrEnum):
     WRITE_EVENTS = "write_events"
     READ_USERS = "read_users"
     READ_GROUP_MEMBERS = "read_group_members"
-    READ_OWNED_GROUPS = "read_owned_groups"
+    READ_MEMBER_GROUPS = "read_member_groups"
     READ_SITE = "read_site"
     MANAGE_LISTS = "manage_lists"
     READ_ITEMS = "read_items"
@@ -54,9 +54,8 @@ PERMISSIONS: Mapping[Operation, str] = {
     Operation.WRITE_EVENTS: "Calendars.ReadWrite",
     Operation.READ_USERS: "User.Read.All",
     Operation.READ_GROUP_MEMBERS: "GroupMember.Read.All",
-    # Listing owned objects needs the user read; the groups' names need the group read (without
-    # it Graph answers with ids only).
-    Operation.READ_OWNED_GROUPS: "User.Read.All and GroupMember.Read.All",
+    # Another user's memberOf is documented app-only with Directory.Read.All only.
+    Operation.READ_MEMBER_GROUPS: "Directory.Read.All",
     Operation.READ_SITE: "Sites.Selected (read role on the site)",
     Operation.MANAGE_LISTS: "Sites.Selected (manage role on the site) or Sites.Manage.All",
     Operation.READ_ITEMS: "Sites.Selected (read role on the site)",

@@ -162,8 +162,20 @@ async def owned_objects(call: Call, emu: Emulator) -> Reply:
     principals, so only groups. The cast segment (`microsoft.graph.group`, or `graph.group` as
     the SDK writes it) answers with the `groups` entity set, each item still typed."""
     user = _user(emu, call.params["user"])
-    owned = sorted((g for g in emu.state.groups.values() if user.id in g.owner_ids),
-                   key=lambda g: (g.display_name.lower(), g.id))
+    return _user_groups(call, emu, [g for g in emu.state.groups.values()
+                                    if user.id in g.owner_ids])
+
+
+async def member_of(call: Call, emu: Emulator) -> Reply:
+    """The groups the user is a direct member of (the emulator has no directory roles or
+    administrative units), answered like ownedObjects, cast segment included."""
+    user = _user(emu, call.params["user"])
+    return _user_groups(call, emu, [g for g in emu.state.groups.values()
+                                    if user.id in g.member_ids])
+
+
+def _user_groups(call: Call, emu: Emulator, found: list[Group]) -> Reply:
+    owned = sorted(found, key=lambda g: (g.display_name.lower(), g.id))
     props = selection(call)
     cast = call.path.rstrip("/").lower().endswith("graph.group")
     context = (_context(call, emu, "groups", props) if cast
@@ -186,6 +198,9 @@ def register(router: Router) -> None:
     router.add("GET", "/users/{user}/ownedObjects", owned_objects)
     router.add("GET", "/users/{user}/ownedObjects/microsoft.graph.group", owned_objects,
                regex=r"^/users/(?P<user>[^/]+)/ownedObjects/(?:microsoft\.)?graph\.group/?$")
+    router.add("GET", "/users/{user}/memberOf", member_of)
+    router.add("GET", "/users/{user}/memberOf/microsoft.graph.group", member_of,
+               regex=r"^/users/(?P<user>[^/]+)/memberOf/(?:microsoft\.)?graph\.group/?$")
     router.add("GET", "/groups", list_groups)
     router.add("GET", "/groups/{group}", get_group)
     router.add("GET", "/groups/{group}/members", group_members)

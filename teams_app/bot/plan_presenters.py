@@ -58,7 +58,7 @@ def people_choices(
     selected: Collection[str] = (),
     names: Mapping[str, str] | None = None,
 ) -> tuple[Choice, ...]:
-    """"All my direct reports", the owner ("Me"), the groups the owner owns, each report by
+    """"All my direct reports", the owner ("Me"), the groups the owner is in, each report by
     name, then colleagues by name; people and groups chosen before who are not offered now stay
     choosable, so an edited plan shows who it is for."""
     choices: list[Choice] = []

@@ -65,7 +65,7 @@ class Directory(Protocol):
     async def users(self, query: PeopleQuery, *, cursor: str | None = None) -> Page[Person]: ...
     async def group_members(self, group_id: str) -> list[Person]: ...  # transitive, users only
     async def direct_reports(self, user_id: str) -> list[Person]: ...
-    async def owned_groups(self, user_id: str) -> list[Group]: ...  # groups only, all pages
+    async def groups_of(self, user_id: str) -> list[Group]: ...  # direct member; all pages
 
 
 class Lists(Protocol):

@@ -39,7 +39,7 @@ class PlanPeople:
     reports: tuple[Person, ...]  # the owner's direct reports
     colleagues: tuple[Person, ...] = ()  # others in the owner's department (first page)
     owner: Person | None = None  # a learning lead often learns with the team
-    groups: tuple[Group, ...] = ()  # the groups the owner owns, to plan for one as a whole
+    groups: tuple[Group, ...] = ()  # the groups the owner is in, to plan for one as a whole
 
     @property
     def everyone(self) -> tuple[Person, ...]:
@@ -99,12 +99,12 @@ async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> Boo
 
 async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
     """The owner's direct reports (Graph errors propagate: without them there is no card) and,
-    as conveniences, the groups the owner owns and up to MAX_COLLEAGUES people of the owner's
+    as conveniences, the groups the owner is in and up to MAX_COLLEAGUES people of the owner's
     department, so someone without reports can plan for peers; a failure reading either only
     leaves them out."""
     reports = tuple(await directory.direct_reports(owner_id))
     (owner, page), groups = await asyncio.gather(
-        _owner_and_colleagues(owner_id, directory), _owned_groups(owner_id, directory)
+        _owner_and_colleagues(owner_id, directory), _groups_of(owner_id, directory)
     )
     skip = {owner_id, *(p.object_id for p in reports)}
     colleagues = tuple(p for p in (page.items if page else ()) if p.object_id not in skip)
@@ -128,9 +128,9 @@ async def _owner_and_colleagues(
     return owner, page
 
 
-async def _owned_groups(owner_id: str, directory: Directory) -> tuple[Group, ...]:
+async def _groups_of(owner_id: str, directory: Directory) -> tuple[Group, ...]:
     try:
-        return tuple(await directory.owned_groups(owner_id))
+        return tuple(await directory.groups_of(owner_id))
     except GraphError:
         return ()
 

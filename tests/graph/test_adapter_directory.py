@@ -83,26 +83,27 @@ async def test_forbidden_group_read_names_group_member_read_all(
     assert caught.value.permission == "GroupMember.Read.All"
 
 
-async def test_owned_groups_are_the_groups_a_person_owns_over_every_page(
+async def test_groups_of_are_the_groups_a_person_is_in_over_every_page(
     graph_emulator: GraphEmulator, graph: GraphConnection
 ) -> None:
     control = graph_emulator.control
     lead = await control.add_user("Lead")
     other = await control.add_user("Other")
     for n in range(3):
-        await control.add_group(f"Circle {n}", [other["id"]], owner_ids=[lead["id"]])
-    await control.add_group("Not hers", [lead["id"]], owner_ids=[other["id"]])
+        await control.add_group(f"Circle {n}", [lead["id"], other["id"]])
+    await control.add_group("Owned, not joined", [other["id"]], owner_ids=[lead["id"]])
     directory = GraphDirectory(graph, page_size=2)  # two pages: every nextLink is followed
 
-    owned = await directory.owned_groups(lead["id"])
-    assert [g.display_name for g in owned] == ["Circle 0", "Circle 1", "Circle 2"]
-    assert all(g.member_count is None for g in owned)
-    assert await directory.owned_groups(other["id"]) != []
+    groups = await directory.groups_of(lead["id"])
+    assert [g.display_name for g in groups] == ["Circle 0", "Circle 1", "Circle 2"]
+    assert all(g.member_count is None for g in groups)
+    assert len(await directory.groups_of(other["id"])) == 4
     with pytest.raises(GraphNotFound):
-        await directory.owned_groups("00000000-0000-0000-0000-000000000000")
+        await directory.groups_of("00000000-0000-0000-0000-000000000000")
     await control.set_limits(
-        fail_next=[{"match": "ownedObjects", "status": 403, "code": "Authorization_RequestDenied"}]
+        fail_next=[{"match": "memberOf", "status": 403, "code": "Authorization_RequestDenied"}]
     )
     with pytest.raises(GraphForbidden) as caught:
-        await directory.owned_groups(lead["id"])
-    assert "GroupMember.Read.All" in (caught.value.permission or "")
+        await directory.groups_of(lead["id"])
+    # Graph documents another user's memberOf app-only with Directory.Read.All only.
+    assert caught.value.permission == "Directory.Read.All"

@@ -35,7 +35,7 @@ from tests.service.plan_cards_support import (
 )
 from tests.service.test_messages_http import card_of, texts
 
-LEARNING_CIRCLE = demo_org.LEARNING_CIRCLE_GROUP_ID  # Ingrid owns it
+LEARNING_CIRCLE = demo_org.LEARNING_CIRCLE_GROUP_ID  # Ingrid is in it
 
 # --- typing plan / plans -----------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ async def test_typing_plan_sends_the_plan_card_with_the_sender_s_reports_and_gro
     members = next(n for n in walk(card) if n.get("id") == "members")
     values = [c["value"] for c in members["choices"]]
     reports = [f"user:{p.object_id}" for p in REPORTS]
-    # All reports at once, the manager, the groups the manager owns, each report, then others
+    # All reports at once, the manager, the groups the manager is in, each report, then others
     # of the manager's department.
     assert values[:4] == ["reports", f"user:{LEAD}", f"group:{LEARNING_CIRCLE}",
                           f"group:{demo_org.LEARNING_LOOP_PILOT_GROUP_ID}"]
@@ -105,13 +105,13 @@ async def test_the_department_list_failing_still_gives_the_plan_card(
     assert (await graph_emulator.control.limits())["fail_next"][0]["count"] < 10
 
 
-async def test_the_owned_groups_failing_still_gives_the_plan_card_without_them(
+async def test_the_groups_failing_still_gives_the_plan_card_without_them(
     start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
     connector: FakeConnector,
 ) -> None:
     service = await start(start_service, graph_emulator)
     await graph_emulator.control.set_limits(fail_next=[
-        {"match": "ownedObjects", "status": 403, "code": "Authorization_RequestDenied",
+        {"match": "memberOf", "status": 403, "code": "Authorization_RequestDenied",
          "count": 10},
     ])
     await service.post(an_activity(connector.service_url, text="plan", user_aad=LEAD))
