@@ -19,8 +19,9 @@ from teams_app.use_cases.defend import DefendMailbox, MailboxDefended, defend_ma
 from teams_app.use_cases.plans import create_plan
 from tests.builders import an_execute, an_install
 from tests.connector import FakeConnector
-from tests.graph.conftest import TOKEN, GraphEmulator
+from tests.graph.conftest import GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
+from tests.service.plan_support import on_emulator
 
 ZONE = "Europe/Stockholm"
 HOURS = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
@@ -156,18 +157,10 @@ async def booked_plan(
                                               working_hours=HOURS, manager_id=owner))["id"]
     silent = (await emulator.control.add_user("Bram de Vries", time_zone=ZONE,
                                               working_hours=HOURS, manager_id=owner))["id"]
-    service = await start_service(
-        local_mode=True,
-        graph_base_url=emulator.base_url,
-        graph_auth="static",
-        graph_static_token=TOKEN,
-        graph_timeout_seconds=5.0,
-        graph_max_retries=1,
-        graph_retry_backoff_seconds=0.05,
-        job_backoff_base=0.01,
-        job_backoff_max=0.05,
+    service = await start_service(**on_emulator(
+        emulator, local_mode=True, graph_max_retries=1,
         **{"defend_lookahead_days": 35, **settings},  # all four sessions in reach
-    )
+    ))
     await service.post(an_install(connector.service_url, user_aad=member, locale="sv-SE",
                                   conversation_id=f"a:personal-{member}"))
     await connector.wait_for(1)

@@ -11,8 +11,9 @@ from graph import demo_org
 from tests.builders import an_execute
 from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector
-from tests.graph.conftest import TOKEN, GraphEmulator
+from tests.graph.conftest import GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
+from tests.service.plan_support import start as start_plan_service
 
 LEAD = demo_org.LEARNING_LEAD_ID
 LEAD_NAME = demo_org.person(LEAD).display_name
@@ -50,19 +51,10 @@ def plan_data(**changes: str | None) -> dict[str, Any]:
 async def start(
     start_service: ServiceFactory, emulator: GraphEmulator, **settings: Any
 ) -> RunningService:
-    await emulator.control.reset("demo")
-    return await start_service(
-        graph_base_url=emulator.base_url,
-        graph_auth="static",
-        graph_static_token=TOKEN,
-        graph_timeout_seconds=5.0,
-        graph_max_retries=2,
-        graph_retry_backoff_seconds=0.01,
-        job_backoff_base=0.01,
-        job_backoff_max=0.05,
-        local_mode=True,
+    return await start_plan_service(start_service, emulator, **{
+        "graph_max_retries": 2, "graph_retry_backoff_seconds": 0.01, "local_mode": True,
         **settings,
-    )
+    })
 
 
 async def execute(

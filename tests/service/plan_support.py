@@ -51,21 +51,28 @@ def a_spec(
     )
 
 
+def on_emulator(emulator: GraphEmulator, **overrides: Any) -> dict[str, Any]:
+    """Service settings for the Graph emulator, with retries and backoffs short enough for
+    tests; `overrides` win."""
+    return {
+        "graph_base_url": emulator.base_url,
+        "graph_auth": "static",
+        "graph_static_token": TOKEN,
+        "graph_timeout_seconds": 5.0,
+        "graph_max_retries": 3,
+        "graph_retry_backoff_seconds": 0.05,
+        "job_backoff_base": 0.01,
+        "job_backoff_max": 0.05,
+        **overrides,
+    }
+
+
 async def start(
-    start_service: ServiceFactory, emulator: GraphEmulator, **db: Any
+    start_service: ServiceFactory, emulator: GraphEmulator, **overrides: Any
 ) -> RunningService:
+    """The service on the emulator holding the demo organisation."""
     await emulator.control.reset("demo")
-    return await start_service(
-        graph_base_url=emulator.base_url,
-        graph_auth="static",
-        graph_static_token=TOKEN,
-        graph_timeout_seconds=5.0,
-        graph_max_retries=3,
-        graph_retry_backoff_seconds=0.05,
-        job_backoff_base=0.01,
-        job_backoff_max=0.05,
-        **db,
-    )
+    return await start_service(**on_emulator(emulator, **overrides))
 
 
 async def new_plan(service: RunningService, spec: PlanSpec | None = None) -> str:
