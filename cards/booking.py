@@ -18,7 +18,7 @@ def booking_progress_card(view: BookingProgressView) -> dict[str, Any]:
             heading(view.title),
             text(view.progress, weight="Bolder"),
             progress_bar(view.booked, view.failed, view.total),
-            facts(view.counts),
+            *([facts(view.counts)] if view.counts else []),  # none before the first count
             small(view.note),
         ]
     )

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 import structlog
 
 from teams_app.booking_jobs import booking_job_handlers
-from teams_app.bot.plan_progress import progress_card_job
+from teams_app.bot.plan_progress import progress_card_job, start_booking_job
 from teams_app.domain.errors import DomainError
 from teams_app.lifecycle_jobs import lifecycle_job_handlers
 from teams_app.ports import Calendar, GraphForbidden, Job, RecipientUnreachable
@@ -20,7 +20,7 @@ from teams_app.use_cases.booking import (
     cancel_member_slot,
 )
 from teams_app.use_cases.notifications import NOTIFY, deliver_notification, parse_notification
-from teams_app.use_cases.plan_progress import PROGRESS_CARD
+from teams_app.use_cases.plan_progress import PROGRESS_CARD, START_BOOKING
 from teams_app.use_cases.plans import CANCEL_MEMBER_SLOT
 from teams_app.worker import PermanentJobError
 
@@ -101,6 +101,7 @@ def job_handlers(
         BOOK_MEMBER_SLOT: book_slot,
         CANCEL_MEMBER_SLOT: cancel_slot,
         PROGRESS_CARD: progress_card_job(services),  # the manager's booking card follows jobs
+        START_BOOKING: start_booking_job(services),  # Book, where the invoke cannot wait
         **booking_job_handlers(services),  # booking a plan's members in chunks
         **slot_job_handlers(services),  # defending booked time, member cards
         **lifecycle_job_handlers(services, calendar),  # team sessions, edits, membership

@@ -237,6 +237,20 @@ def progress_view(t: Translator, status: BookingStatus) -> BookingProgressView:
     )
 
 
+def preparing_view(t: Translator, plan_id: str) -> BookingProgressView:
+    """The booking card before the job has read the calendars: no counts yet."""
+    return BookingProgressView(
+        plan_id=plan_id,
+        title=t("plan.booking.title"),
+        progress=t("plan.booking.preparing"),
+        booked=0,
+        failed=0,
+        total=0,
+        counts=(),
+        note=t("plan.booking.note"),
+    )
+
+
 def summary_view(
     t: Translator, status: BookingStatus, already_booked: int, names: Mapping[str, str]
 ) -> BookingSummaryView:

@@ -1,5 +1,5 @@
-"""The job that keeps the manager's booking card up to date (see use_cases/plan_progress.py),
-and the cards it shows, in the language of the manager's conversation."""
+"""The jobs that start booking and keep the manager's booking card up to date (see
+use_cases/plan_progress.py), and the cards they show, in the language of the manager's chat."""
 
 from __future__ import annotations
 
@@ -7,15 +7,21 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import structlog
 
-from cards import booking_progress_card, booking_summary_card
+from cards import booking_progress_card, booking_summary_card, notice_card, verbs
 from teams_app.bot import plan_presenters as present
+from teams_app.bot.plan_failures import failure_key
 from teams_app.bot.presenters import CardRenderer
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.errors import DomainError
 from teams_app.domain.messages import OutboundMessage
-from teams_app.ports import Job, RecipientUnreachable
+from teams_app.ports import GraphError, Job, RecipientUnreachable
 from teams_app.services import Services
-from teams_app.use_cases.plan_progress import WatchBooking, refresh_progress_card
+from teams_app.use_cases.plan_progress import (
+    StartBooking,
+    WatchBooking,
+    refresh_progress_card,
+    start_booking,
+)
 from teams_app.use_cases.plan_reports import BookingStatus
 from teams_app.worker import PermanentJobError
 
@@ -40,6 +46,43 @@ class BookingCardRenderer:
         t = self._cards.translator(ref.locale)
         view = present.summary_view(t, status, already_booked, names)
         return OutboundMessage(card=booking_summary_card(view), summary=view.summary)
+
+    def failure(self, error: Exception, plan_id: str, ref: ConversationRef) -> OutboundMessage:
+        t = self._cards.translator(ref.locale)
+        # Graph trouble may pass: offer Book again. A plan gone, cancelled or without members
+        # will not change by pressing again.
+        retry = verbs.PLAN_BOOK if isinstance(error, GraphError) else None
+        view = present.notice_view(t, failure_key(error), retry_verb=retry, plan_id=plan_id)
+        return OutboundMessage(card=notice_card(view), summary=view.message)
+
+
+def start_booking_job(services: Services) -> Callable[[Job], Awaitable[None]]:
+    cards = BookingCardRenderer(services.renderer)
+
+    async def run(job: Job) -> None:
+        try:
+            cmd = StartBooking.parse(job.payload, last_attempt=job.attempts >= job.max_attempts)
+        except KeyError:
+            raise PermanentJobError("bad_payload") from None
+        if services.calendar is None or services.directory is None:
+            raise PermanentJobError("graph_not_configured")
+        try:
+            started = await start_booking(
+                cmd,
+                uow=services.uow,
+                calendar=services.calendar,
+                directory=services.directory,
+                messenger=services.messenger,
+                cards=cards,
+                clock=services.clock,
+            )
+        except RecipientUnreachable:
+            raise PermanentJobError("recipient_unreachable") from None
+        except DomainError as error:
+            raise PermanentJobError(error.code) from None
+        log.info("plan_booking_start_ran", job_id=job.id, plan_id=cmd.plan_id, started=started)
+
+    return run
 
 
 def progress_card_job(services: Services) -> Callable[[Job], Awaitable[None]]:

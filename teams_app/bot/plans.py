@@ -63,7 +63,12 @@ from teams_app.ports import (
 from teams_app.services import Services
 from teams_app.use_cases.booking import BookPlan, book_plan
 from teams_app.use_cases.plan_drafts import draft_plan, plan_to_edit, redraft_plan
-from teams_app.use_cases.plan_progress import WatchBooking, watch_booking
+from teams_app.use_cases.plan_progress import (
+    StartBooking,
+    WatchBooking,
+    queue_booking,
+    watch_booking,
+)
 from teams_app.use_cases.plan_reports import (
     PlanPeople,
     booking_status,
@@ -197,11 +202,21 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         calendar, directory = graph()
         sender = sender_of(context)
         running = await running_booking(plan_id, sender, uow=services.uow())
+        conversation = context.activity.conversation
+        card_id = context.activity.reply_to_id
+        if running is None and conversation is not None and card_id:
+            # Reading every member's calendar can take longer than Teams waits for this
+            # answer: a job books, and the card follows it from "finding times" on.
+            await queue_booking(
+                StartBooking(plan_id, sender, conversation.id, card_id), uow=services.uow
+            )
+            log.info("plan_booking_queued", plan_id=plan_id)
+            return booking_progress_card(present.preparing_view(t(context), plan_id))
         if running is not None:
             # Jobs of this revision are at work (a Book pressed twice, or an edit that
             # rebooks): follow them; starting again would only recount what they count.
             revision, already, queued = running.plan.revision, 0, 0
-        else:
+        else:  # no card to update later (an old client's Action.Submit): book while answering
             started = await book_plan(
                 BookPlan(plan_id, sender),
                 uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
@@ -213,8 +228,6 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
             names = await people_names([m.member_id for m in status.failures],
                                        directory=services.directory)
             return booking_summary_card(present.summary_view(translate, status, already, names))
-        conversation = context.activity.conversation
-        card_id = context.activity.reply_to_id
         if conversation is not None and card_id:
             await watch_booking(
                 WatchBooking(plan_id, revision, conversation.id, card_id, already),

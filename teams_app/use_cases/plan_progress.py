@@ -2,6 +2,9 @@
 progress, updates the card in place, and queues the next round until the run is finished;
 then the card shows the summary with everyone who could not be booked and why.
 
+Booking itself starts in a job too (`start_booking`): it reads every member's calendar, which
+for a large team takes longer than Teams waits for a card's answer (a few seconds).
+
 Payloads carry ids and counts only. A repeated round re-renders the same card, and the next
 round's idempotency key names the round, so a retried job never starts a second chain.
 """
@@ -18,10 +21,21 @@ from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import PlanStatus
 from teams_app.domain.messages import OutboundMessage
-from teams_app.ports import Clock, Directory, Messenger, UnitOfWork
+from teams_app.ports import (
+    Calendar,
+    Clock,
+    Directory,
+    GraphError,
+    GraphThrottled,
+    GraphUnavailable,
+    Messenger,
+    UnitOfWork,
+)
+from teams_app.use_cases.booking import BookPlan, book_plan
 from teams_app.use_cases.plan_reports import BookingStatus, booking_status, people_names
 
 PROGRESS_CARD = "plans.progress_card"  # job kind
+START_BOOKING = "plans.start_booking"  # job kind
 FAST_ROUNDS = 30  # every FAST_EVERY for the first minute: a small team is done by then
 FAST_EVERY = timedelta(seconds=2)
 SLOW_EVERY = timedelta(seconds=10)
@@ -68,6 +82,34 @@ class WatchBooking:
         )
 
 
+@dataclass(frozen=True)
+class StartBooking:
+    plan_id: str
+    by: str  # the owner who pressed Book
+    conversation_id: str
+    activity_id: str  # the card to update: the invoke's replyToId
+    last_attempt: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.plan_id,
+            "by": self.by,
+            "conversation_id": self.conversation_id,
+            "activity_id": self.activity_id,
+        }
+
+    @classmethod
+    def parse(cls, payload: Mapping[str, Any], *, last_attempt: bool) -> StartBooking:
+        """KeyError when the payload is not one of ours."""
+        return cls(
+            plan_id=str(payload["plan_id"]),
+            by=str(payload["by"]),
+            conversation_id=str(payload["conversation_id"]),
+            activity_id=str(payload["activity_id"]),
+            last_attempt=last_attempt,
+        )
+
+
 class BookingCards(Protocol):
     def progress(self, status: BookingStatus, ref: ConversationRef) -> OutboundMessage: ...
     def summary(
@@ -77,6 +119,78 @@ class BookingCards(Protocol):
         names: Mapping[str, str],
         ref: ConversationRef,
     ) -> OutboundMessage: ...
+    def failure(
+        self, error: Exception, plan_id: str, ref: ConversationRef
+    ) -> OutboundMessage: ...  # why booking could not start (retry where that can help)
+
+
+async def queue_booking(cmd: StartBooking, *, uow: Callable[[], UnitOfWork]) -> str | None:
+    """Queues the start of booking. No idempotency key: "Try again" on the same card must
+    queue again, and a double press costs only a second read (`book_plan` skips members
+    already pending, and the card's progress rounds are keyed by card and round)."""
+    async with uow() as tx:
+        job_id = await tx.jobs.enqueue(
+            START_BOOKING,
+            cmd.payload(),
+            max_attempts=4,  # a few minutes of Graph trouble; then the card says so
+        )
+        await tx.commit()
+    return job_id
+
+
+async def start_booking(
+    cmd: StartBooking,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    directory: Directory,
+    messenger: Messenger,
+    cards: BookingCards,
+    clock: Clock,
+) -> bool:
+    """The job behind Book: runs `book_plan`, then lets the card follow the run. True when
+    booking started. Graph throttled or down propagates (the job retries) until the last
+    attempt; then, and for anything that retrying cannot mend, the card says why."""
+    try:
+        started = await book_plan(
+            BookPlan(cmd.plan_id, cmd.by),
+            uow=uow, calendar=calendar, directory=directory, clock=clock,
+        )
+    except (GraphThrottled, GraphUnavailable) as error:
+        if not cmd.last_attempt:
+            raise
+        await _show_failure(cmd, error, uow=uow, messenger=messenger, cards=cards)
+        return False
+    except (GraphError, DomainError) as error:
+        await _show_failure(cmd, error, uow=uow, messenger=messenger, cards=cards)
+        return False
+    await watch_booking(
+        WatchBooking(
+            cmd.plan_id,
+            started.revision,
+            cmd.conversation_id,
+            cmd.activity_id,
+            already_booked=started.progress.done,  # booked before this run: the rest queue
+        ),
+        uow=uow,
+        clock=clock,
+    )
+    return True
+
+
+async def _show_failure(
+    cmd: StartBooking,
+    error: Exception,
+    *,
+    uow: Callable[[], UnitOfWork],
+    messenger: Messenger,
+    cards: BookingCards,
+) -> None:
+    async with uow() as tx:
+        ref = await tx.conversations.get(cmd.conversation_id)
+    if ref is None:
+        raise UnknownConversation(cmd.conversation_id)
+    await messenger.update(ref, cmd.activity_id, cards.failure(error, cmd.plan_id, ref))
 
 
 async def watch_booking(

@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graph import demo_org
+from teams_app.bot.plan_progress import start_booking_job
+from teams_app.ports import JobState
+from teams_app.use_cases.plan_progress import START_BOOKING
 from tests.builders import an_execute
 from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector
@@ -132,6 +135,18 @@ async def run_jobs(service: RunningService, *, until_idle_for: float = 0.3) -> i
             idle_since = asyncio.get_running_loop().time()
         await asyncio.sleep(0.02)
     return ran
+
+
+async def run_book_jobs(service: RunningService) -> int:
+    """Runs the queued "start booking" jobs by hand, and nothing else, as a worker would next:
+    the plan's booking jobs and the card's first progress round are then queued. (The jobs
+    stay queued; a worker running one again finds every member pending and queues nothing.)"""
+    run = start_booking_job(service.runtime.services)
+    started = [j for j in await service.runtime.jobs.list(JobState.QUEUED)
+               if j.kind == START_BOOKING]
+    for job in started:
+        await run(job)
+    return len(started)
 
 
 def walk(node: Any) -> list[dict[str, Any]]:

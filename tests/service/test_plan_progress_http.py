@@ -13,7 +13,7 @@ import pytest
 from teams_app.bot.plan_progress import progress_card_job
 from teams_app.domain.bookings import MemberState
 from teams_app.ports import Job, JobState
-from teams_app.use_cases.plan_progress import PROGRESS_CARD
+from teams_app.use_cases.plan_progress import PROGRESS_CARD, START_BOOKING
 from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector, Fault
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
@@ -25,6 +25,7 @@ from tests.service.plan_cards_support import (
     action_data,
     execute,
     plan_data,
+    run_book_jobs,
     run_jobs,
     start,
 )
@@ -80,8 +81,13 @@ async def test_while_booking_runs_the_card_shows_how_far_it_got(
 ) -> None:
     service = await start(start_service, graph_emulator)
     preview = await execute(service, connector, "plan.preview", plan_data(), locale="sv-SE")
-    await execute(service, connector, "plan.book", action_data(preview, "plan.book"),
-                  reply_to="card-9", locale="sv-SE")
+    card = await execute(service, connector, "plan.book", action_data(preview, "plan.book"),
+                         reply_to="card-9", locale="sv-SE")
+    # Book answers at once; a job reads the calendars (longer than Teams waits for an answer).
+    assert "Letar upp de bästa tiderna" in texts(card)
+    assert_valid_card(card)
+    assert await progress_jobs(service) == []
+    assert await run_book_jobs(service) == 1
     (job,) = await progress_jobs(service)
     assert set(job.payload) >= {"plan_id", "conversation_id", "activity_id", "revision"}
     assert GOAL not in str(job.payload)  # ids and counts only
@@ -115,6 +121,7 @@ async def test_a_progress_card_that_cannot_be_shown_stops_with_a_clear_code(
     preview = await execute(service, connector, "plan.preview", plan_data())
     await execute(service, connector, "plan.book", action_data(preview, "plan.book"),
                   reply_to="card-3")
+    await run_book_jobs(service)
     (job,) = await progress_jobs(service)
     if payload is not None:
         async with service.runtime.services.uow() as tx:
@@ -129,3 +136,78 @@ async def test_a_progress_card_that_cannot_be_shown_stops_with_a_clear_code(
     failed = await service.runtime.jobs.get(job_id or "")
     assert failed is not None and failed.state is JobState.DEAD
     assert failed.last_error == code
+
+
+async def test_graph_refusing_the_start_of_booking_shows_why_on_the_card(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    """The job behind Book finds Graph refusing (403): the card the manager pressed says so,
+    with Try again; nothing is booked and no progress rounds start."""
+    service = await start(start_service, graph_emulator)
+    preview = await execute(service, connector, "plan.preview", plan_data())
+    await execute(service, connector, "plan.book", action_data(preview, "plan.book"),
+                  reply_to="card-5")
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": "directReports", "status": 403, "code": "Authorization_RequestDenied",
+         "count": 100},
+    ])
+    await run_book_jobs(service)
+    (_, activity_id, activity), = await connector.wait_for_updates(1)
+    card = card_of(activity)
+    assert_valid_card(card)
+    assert activity_id == "card-5"
+    assert "permission" in texts(card).lower()
+    retry = action_data(card, "plan.book")
+    assert retry["plan_id"] == preview_plan_id(preview)
+    assert await progress_jobs(service) == []
+
+    # Pressing Try again once Graph lets us books the plan and follows it on the same card.
+    await graph_emulator.control.set_limits()
+    again = await execute(service, connector, "plan.book", retry, reply_to="card-5")
+    assert "Finding the best times" in texts(again)
+    await run_jobs(service)
+    await service.runtime.advance_clock(timedelta(seconds=3))
+    await run_jobs(service)
+    summary = card_of((await connector.wait_for_updates(2))[-1][2])
+    assert f"{len(REPORTS)} of {len(REPORTS)} people have their learning time" in texts(summary)
+
+
+async def test_a_plan_cancelled_before_booking_started_says_so_without_a_retry(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    preview = await execute(service, connector, "plan.preview", plan_data())
+    book = action_data(preview, "plan.book")
+    await execute(service, connector, "plan.book", book, reply_to="card-6")
+    await execute(service, connector, "plan.cancel", {"plan_id": book["plan_id"]})
+    await run_book_jobs(service)
+    (_, _, activity), = await connector.wait_for_updates(1)
+    card = card_of(activity)
+    assert_valid_card(card)
+    assert "cancelled" in texts(card)
+    assert "plan.book" not in str(card)  # pressing again cannot help
+
+
+async def test_throttling_that_outlasts_the_start_jobs_retries_shows_try_again(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    preview = await execute(service, connector, "plan.preview", plan_data())
+    await execute(service, connector, "plan.book", action_data(preview, "plan.book"),
+                  reply_to="card-8")
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": "directReports", "status": 429, "retry_after": 0.01, "count": 1000},
+    ])
+    await run_jobs(service)  # the worker retries the job; its last attempt gives up
+    (job,) = [j for j in await service.runtime.jobs.list() if j.kind == START_BOOKING]
+    assert (job.state, job.attempts) == (JobState.DONE, job.max_attempts)
+    (_, _, activity), = await connector.wait_for_updates(1)
+    card = card_of(activity)
+    assert "Outlook is busy" in texts(card) and action_data(card, "plan.book")
+
+
+def preview_plan_id(preview: dict[str, Any]) -> str:
+    return str(action_data(preview, "plan.book")["plan_id"])
