@@ -102,7 +102,7 @@ async def run_one(database_url: str, label: str, args: argparse.Namespace) -> st
            "LEARNING_LOOP_DATABASE_URL": database_url, "LEARNING_LOOP_WORKERS": "0",
            "LEARNING_LOOP_LOG_JSON": "true"}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "teams_app.cli", "serve", env=env, cwd=ROOT,
+        sys.executable, "-m", "teams_app.cli.main", "serve", env=env, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"

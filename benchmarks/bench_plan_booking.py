@@ -68,8 +68,8 @@ from teams_app.domain.slot_events import slot_event_draft, slot_transaction_id  
 from teams_app.domain.slots import SlotTime, search_windows  # noqa: E402
 from teams_app.logs import configure_logging  # noqa: E402
 from teams_app.settings import Settings  # noqa: E402
-from teams_app.use_cases.booking import BookPlan, book_plan  # noqa: E402
-from teams_app.use_cases.plans import create_plan  # noqa: E402
+from teams_app.use_cases.plans.booking import BookPlan, book_plan  # noqa: E402
+from teams_app.use_cases.plans.planning import create_plan  # noqa: E402
 
 TOKEN = "bench-token"
 ZONES = ("Europe/Stockholm", "Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney")

@@ -25,17 +25,17 @@ from teams_app.adapters.sql.engine import create_engine, current_revision, head_
 from teams_app.adapters.sql.maintenance import purge
 from teams_app.adapters.sql.uow import SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
-from teams_app.bot.auth import ConnectorAuthenticator, ConnectorKeys
 from teams_app.bot.connections import build_connections
 from teams_app.bot.presenters import CardRenderer
-from teams_app.graph_webhooks import add_notification_routes
-from teams_app.jobs import PURGE, PURGE_EVERY_SECONDS, job_handlers
-from teams_app.services import Services
+from teams_app.jobs.handlers import PURGE, PURGE_EVERY_SECONDS, job_handlers
+from teams_app.jobs.worker import JobWorker
+from teams_app.ports.services import Services
 from teams_app.settings import Settings
-from teams_app.use_cases.defend import DEFEND_SCAN
-from teams_app.use_cases.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
-from teams_app.web import create_web_app
-from teams_app.worker import JobWorker
+from teams_app.use_cases.defend.scan import DEFEND_SCAN
+from teams_app.use_cases.plans.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
+from teams_app.web.app import create_web_app
+from teams_app.web.auth import ConnectorAuthenticator, ConnectorKeys
+from teams_app.web.graph_notifications import add_notification_routes
 
 
 @dataclass

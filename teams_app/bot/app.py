@@ -30,12 +30,14 @@ from microsoft_agents.hosting.core.authorization import Connections
 
 from cards import help_card, verbs, welcome_card
 from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
-from teams_app.bot import plans, presenters, slots
+from teams_app.bot import presenters
+from teams_app.bot.defend import handlers as slots
+from teams_app.bot.plans import handlers as plans
 from teams_app.bot.turns import bot_was_added, conversation_ref_of, person_name
 from teams_app.domain.conversations import ConversationKind
 from teams_app.logs import exception_fields
 from teams_app.ports import ExternalServiceError
-from teams_app.services import Services
+from teams_app.ports.services import Services
 from teams_app.use_cases.conversations import remember_conversation
 
 log = structlog.get_logger()

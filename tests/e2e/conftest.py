@@ -19,8 +19,8 @@ import pytest_asyncio
 from graph import demo_org
 from graph.emulator import start_emulator
 from teams_app.bootstrap import Runtime
-from teams_app.playground import PlaygroundProcess
-from teams_app.server import serve
+from teams_app.cli.serve import serve
+from teams_app.local.playground import PlaygroundProcess
 from teams_app.settings import Settings
 from tests.e2e.playground_client import PlaygroundClient
 from tests.pg import free_port

@@ -12,9 +12,9 @@ import pytest
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
 from teams_app.domain.calendar import Weekday
 from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanSpec
-from teams_app.use_cases.booking import BookPlan, book_plan
-from teams_app.use_cases.defend import DEFEND_SCAN
-from teams_app.use_cases.plans import create_plan
+from teams_app.use_cases.defend.scan import DEFEND_SCAN
+from teams_app.use_cases.plans.booking import BookPlan, book_plan
+from teams_app.use_cases.plans.planning import create_plan
 from tests.card_schema import assert_valid_card
 from tests.e2e.conftest import World, utc
 from tests.e2e.playground_client import adaptive_cards, card_contains

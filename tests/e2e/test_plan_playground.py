@@ -16,7 +16,7 @@ import pytest
 
 from cards import plan_fields as f
 from cards import verbs
-from teams_app.use_cases.defend import DEFEND_SCAN
+from teams_app.use_cases.defend.scan import DEFEND_SCAN
 from tests.card_schema import assert_valid_card
 from tests.e2e.conftest import ARTIFACTS, World, require_browser, utc
 from tests.e2e.playground_client import PlaygroundClient, adaptive_cards, card_contains

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from teams_app.adapters.job_queue import SqlJobQueue, SqlJobStore
+from teams_app.jobs.worker import JobHandler, JobWorker
 from teams_app.ports import Job
-from teams_app.worker import JobHandler, JobWorker
 from tests.fakes import FakeClock
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

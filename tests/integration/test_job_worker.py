@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from structlog.testing import capture_logs
 
 from teams_app.adapters.job_queue import SqlJobStore
+from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Job, JobState
-from teams_app.worker import PermanentJobError
 from tests.fakes import FakeClock
 from tests.integration.jobs_support import (
     BASE,

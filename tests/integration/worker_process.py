@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from teams_app.adapters.clock import SystemClock
 from teams_app.adapters.job_queue import SqlJobStore
 from teams_app.adapters.sql.engine import create_engine
+from teams_app.jobs.worker import JobHandler, JobWorker
 from teams_app.ports import Job
-from teams_app.worker import JobHandler, JobWorker
 
 runs_metadata = MetaData()
 

@@ -14,9 +14,9 @@ from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
 from teams_app.domain.calendar import Weekday
 from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanSpec
 from teams_app.domain.occurrence_records import SlotRef, StoredOccurrence
-from teams_app.use_cases.booking import BookMemberSlot, BookPlan, book_member_slot, book_plan
-from teams_app.use_cases.defend import DefendMailbox, MailboxDefended, defend_mailbox
-from teams_app.use_cases.plans import create_plan
+from teams_app.use_cases.defend.scan import DefendMailbox, MailboxDefended, defend_mailbox
+from teams_app.use_cases.plans.booking import BookMemberSlot, BookPlan, book_member_slot, book_plan
+from teams_app.use_cases.plans.planning import create_plan
 from tests.builders import an_execute, an_install
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graph import demo_org
-from teams_app.bot.plan_progress import start_booking_job
+from teams_app.bot.plans.progress import start_booking_job
 from teams_app.ports import JobState
-from teams_app.use_cases.plan_progress import START_BOOKING
+from teams_app.use_cases.plans.progress import START_BOOKING
 from tests.builders import an_execute
 from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector

@@ -15,8 +15,8 @@ from teams_app.domain.calendar import Weekday
 from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanMode, PlanSpec
 from teams_app.domain.slot_events import slot_transaction_id
 from teams_app.ports import Job
-from teams_app.use_cases.booking import BookingStarted, BookPlan, book_plan
-from teams_app.use_cases.plans import create_plan
+from teams_app.use_cases.plans.booking import BookingStarted, BookPlan, book_plan
+from teams_app.use_cases.plans.planning import create_plan
 from tests.graph.conftest import TOKEN, GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
 

@@ -15,8 +15,12 @@ from teams_app.domain.learning_plans import (
 )
 from teams_app.ports import JobState
 from teams_app.use_cases.member_cards import SLOT_BOOKED_CARD
-from teams_app.use_cases.plans import cancel_plan, preview_plan
-from teams_app.use_cases.slot_booking import BOOK_MEMBER_SLOTS, BookMemberSlots, book_member_slots
+from teams_app.use_cases.plans.planning import cancel_plan, preview_plan
+from teams_app.use_cases.plans.slot_booking import (
+    BOOK_MEMBER_SLOTS,
+    BookMemberSlots,
+    book_member_slots,
+)
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
 from tests.service.plan_support import (

@@ -16,7 +16,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from graph import demo_org
-from teams_app.cli import app
+from teams_app.cli.main import app
 from teams_app.domain.slot_events import slot_transaction_id
 from tests.graph.conftest import TOKEN, GraphEmulator, graph_emulator  # noqa: F401
 

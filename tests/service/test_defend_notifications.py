@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from teams_app.use_cases.calendar_watch import SETTLE
-from teams_app.use_cases.defend import DEFEND_MAILBOX, DEFEND_SCAN
+from teams_app.use_cases.defend.scan import DEFEND_MAILBOX, DEFEND_SCAN
+from teams_app.use_cases.defend.watch import SETTLE
 from tests.card_texts import texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401

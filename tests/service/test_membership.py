@@ -11,7 +11,7 @@ import pytest
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
 from teams_app.domain.learning_plans import MemberSource, PlanMode
 from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
-from teams_app.use_cases.membership import (
+from teams_app.use_cases.plans.membership import (
     RECONCILE_ALL,
     MemberStillBooking,
     reconcile_members,

@@ -23,9 +23,9 @@ from teams_app.domain.learning_plans import (
     PlanSpec,
 )
 from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
-from teams_app.use_cases.plan_changes import PlanBookingInProgress, edit_plan
-from teams_app.use_cases.plans import cancel_plan
-from teams_app.use_cases.rebooking import rebook_plan
+from teams_app.use_cases.plans.changes import PlanBookingInProgress, edit_plan
+from teams_app.use_cases.plans.planning import cancel_plan
+from teams_app.use_cases.plans.rebooking import rebook_plan
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import RunningService, ServiceFactory
 from tests.service.plan_support import (

@@ -13,8 +13,8 @@ from teams_app.domain.bookings import MemberFailure, MemberState, RunState, Slot
 from teams_app.domain.learning_plans import CancelPlan, CreatePlan, MemberSource, PlanMode
 from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
 from teams_app.domain.slots import Unavailable
-from teams_app.use_cases.plans import cancel_plan, create_plan, preview_plan
-from teams_app.use_cases.team_sessions import OrganiserWithoutMailbox
+from teams_app.use_cases.plans.planning import cancel_plan, create_plan, preview_plan
+from teams_app.use_cases.plans.team_sessions import OrganiserWithoutMailbox
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
 from tests.service.plan_support import (

@@ -24,14 +24,14 @@ import pytest
 from jsonschema import Draft7Validator
 from typer.testing import CliRunner
 
-from teams_app.app_package import (
+from manifest.package import (
     DeveloperInfo,
     InvalidPackageInput,
     build_app_package,
     manifest_dir,
     render_manifest,
 )
-from teams_app.cli import app as cli_app
+from teams_app.cli.main import app as cli_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "tools/playground/node_modules/@microsoft/app-manifest/build/json-schemas/teams"

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from teams_app.durations import parse_duration
+from teams_app.domain.durations import parse_duration
 from teams_app.settings import Settings
 
 

@@ -12,7 +12,7 @@ from teams_app.domain.calendar import Weekday
 from teams_app.domain.learning_plans import CreatePlan, LearningPlan, MemberSource, PlanSpec
 from teams_app.domain.slot_events import SlotTexts, slot_event_draft
 from teams_app.domain.slots import SlotTime
-from teams_app.use_cases.event_texts import LANGUAGES, slot_texts
+from teams_app.use_cases.plans.event_texts import LANGUAGES, slot_texts
 
 
 @pytest.mark.parametrize(

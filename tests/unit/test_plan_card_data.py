@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cards import plan_fields as f
-from teams_app.bot.plan_card_data import (
+from teams_app.bot.plans.card_data import (
     CardProblem,
     has_form,
     parse_plan_card,
@@ -26,7 +26,7 @@ from teams_app.domain.learning_plans import (
     PlanMode,
     PlanNotOwned,
 )
-from teams_app.use_cases.plan_drafts import WindowOutsideWorkingHours
+from teams_app.use_cases.plans.drafts import WindowOutsideWorkingHours
 
 TODAY = date(2026, 3, 1)
 

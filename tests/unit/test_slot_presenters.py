@@ -15,15 +15,15 @@ from cards import (
     translator_for,
     verbs,
 )
-from teams_app.bot import slot_presenters as present
+from teams_app.bot.defend import presenters as present
 from teams_app.domain.bookings import BookedSlot, SlotState
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
 from teams_app.domain.calendar import TimeSpan, Weekday, WeekIndex
 from teams_app.domain.learning_plans import LearningPlan, MemberSource, PlanSpec
 from teams_app.domain.occurrence_records import Decision, SlotRef
 from teams_app.domain.occurrences import CollisionKind
+from teams_app.use_cases.defend.decisions import OccurrenceDecided
 from teams_app.use_cases.member_cards import CollisionFacts, SlotBookedFacts
-from teams_app.use_cases.occurrence_decisions import OccurrenceDecided
 from tests.card_schema import assert_valid_card
 from tests.card_texts import texts
 

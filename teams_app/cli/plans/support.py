@@ -1,0 +1,129 @@
+"""What the `learning-loop plan` commands share: the command group, running a command with the
+runtime, and the messages for domain and Graph errors (clear text, an exit code, no traceback).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from teams_app.bootstrap import Runtime, bootstrap
+from teams_app.cli.plans.input import plan_error_text
+from teams_app.domain.errors import DomainError
+from teams_app.domain.learning_plans import (
+    PlanAlreadyCancelled,
+    PlanError,
+    PlanNotOwned,
+)
+from teams_app.logs import configure_logging
+from teams_app.ports import (
+    GraphError,
+    GraphForbidden,
+    GraphNotFound,
+    GraphThrottled,
+)
+from teams_app.settings import Settings
+from teams_app.use_cases.plans.planning import UnknownPlan
+
+plan_app = typer.Typer(help="Learning plans: protected learning time in Outlook calendars.",
+                       no_args_is_help=True)
+console = Console()
+T = TypeVar("T")
+
+DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: settings).")]
+WorkersOption = Annotated[int, typer.Option(
+    help="Booking jobs run at once in this command (each books up to 20 members).", min=1,
+    max=64)]
+NoWorkersOption = Annotated[bool, typer.Option(
+    "--no-workers", help="Only watch the progress; the service's job workers book.")]
+
+
+class CliStop(Exception):
+    """Stop with a message (already printed) and this exit code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def settings_for(database_url: str | None) -> Settings:
+    from teams_app.cli.main import load_settings  # the CLI's one settings reader
+
+    return load_settings(database_url=database_url, anonymous=True, host="127.0.0.1")
+
+
+def run_command(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
+    # Warnings and errors only, on stderr: the job workers' info lines would run through the
+    # progress bar and the tables.
+    configure_logging(json=settings.log_json, level=logging.WARNING, cache=False)
+
+    async def go() -> T:
+        runtime = await bootstrap(settings)
+        try:
+            return await action(runtime)
+        finally:
+            await runtime.close()
+
+    try:
+        return asyncio.run(go())
+    except CliStop as stop:
+        raise typer.Exit(stop.code) from None
+    except GraphError as error:
+        console.print(f"[red]{escape(graph_message(error))}[/red]")
+        raise typer.Exit(1) from None
+    except DomainError as error:
+        console.print(f"[red]{escape(domain_message(error))}[/red]")
+        raise typer.Exit(2) from None
+
+
+def graph_message(error: GraphError) -> str:
+    if isinstance(error, GraphForbidden):
+        return f"{error}. The admin guide (infra/) lists the permissions."
+    if isinstance(error, GraphNotFound):
+        return "Microsoft Graph does not know that person, group or mailbox (404)."
+    if isinstance(error, GraphThrottled):
+        wait = f" in {error.retry_after:g} s" if error.retry_after else " in a minute"
+        return f"Microsoft Graph is throttling this app (429); try again{wait}."
+    return "Microsoft Graph did not answer (timeout or 5xx); try again later."
+
+
+def domain_message(error: DomainError) -> str:
+    if isinstance(error, UnknownPlan):
+        return "No such plan. `learning-loop plan list` shows the plans."
+    if isinstance(error, PlanNotOwned):
+        return "Only the plan's owner can do that (give their id with --by)."
+    if isinstance(error, PlanAlreadyCancelled):
+        return "That plan is cancelled."
+    if isinstance(error, PlanError):
+        option, text = plan_error_text(error)
+        return f"{option}: {text}"
+    return f"Refused: {error.code}"
+
+
+def need_graph(runtime: Runtime) -> tuple[Any, Any]:
+    services = runtime.services
+    if services.calendar is None or services.directory is None:
+        console.print("[red]Microsoft Graph is not configured.[/red] Set "
+                      "LEARNING_LOOP_GRAPH_TENANT_ID, _CLIENT_ID and a credential (see README), "
+                      "or LEARNING_LOOP_GRAPH_BASE_URL, _AUTH=static and _STATIC_TOKEN for the "
+                      "local emulator.")
+        raise CliStop(2)
+    return services.calendar, services.directory
+
+
+async def person_id(directory: Any, id_or_upn: str, option: str) -> str:
+    """The object id of a person named by id or UPN."""
+    try:
+        return str((await directory.user(id_or_upn)).object_id)
+    except GraphNotFound:
+        console.print(f"[red]{option} {escape(id_or_upn)}: nobody in the directory has that "
+                      "id or name.[/red]")
+        raise CliStop(2) from None
+
+

@@ -1,0 +1,272 @@
+"""Booking a plan: slots are found for everyone at once, then jobs create the series in chunks.
+
+`book_plan` plans each member's slot and queues one `plans.book_member_slots` job per chunk of
+up to 20 members (slot_booking.py: one Graph $batch each), in the transaction that marks them
+pending. Idempotent at every level: re-running it skips members that are pending or booked, and
+one whose job failed for good under this revision; a job only sends slots still planned; and
+each event's transactionId comes from plan, member and revision, so a job that created a series
+and died before recording it makes Graph answer the re-run with the same event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from teams_app.domain.bookings import (
+    BookedSlot,
+    BookingProgress,
+    MemberFailure,
+    MemberState,
+    SlotState,
+    progress_of,
+)
+from teams_app.domain.learning_plans import (
+    PlanAlreadyCancelled,
+    PlanMode,
+    PlanNotOwned,
+    PlanStatus,
+)
+from teams_app.domain.slot_events import slot_event_draft, slot_transaction_id
+from teams_app.ports import (
+    Calendar,
+    Clock,
+    Directory,
+    GraphError,
+    GraphForbidden,
+    GraphNotFound,
+    GraphRejected,
+    GraphThrottled,
+    GraphUnavailable,
+    UnitOfWork,
+)
+from teams_app.use_cases.plans.planning import MemberPreview, UnknownPlan, find_slots
+from teams_app.use_cases.plans.slot_booking import BOOK_MEMBER_SLOTS, BookMemberSlots, chunked
+from teams_app.use_cases.plans.team_sessions import book_team_session
+
+# The job kind of one member per job. `book_plan` now queues chunks (slot_booking.py); this
+# kind stays served for jobs queued before that.
+BOOK_MEMBER_SLOT = "plans.book_member_slot"
+
+_PERMANENT: dict[type[GraphError], MemberFailure] = {
+    GraphNotFound: MemberFailure.NO_MAILBOX,
+    GraphForbidden: MemberFailure.FORBIDDEN,
+    GraphRejected: MemberFailure.REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class BookPlan:
+    plan_id: str
+    by: str  # only the owner books
+
+
+@dataclass(frozen=True)
+class BookingStarted:
+    plan_id: str
+    revision: int
+    queued: int  # members queued for booking by this call (0 on a re-run with nothing new)
+    problems: tuple[MemberPreview, ...]  # members that cannot be booked, with their code
+    progress: BookingProgress
+
+
+@dataclass(frozen=True)
+class BookMemberSlot:
+    plan_id: str
+    member_id: str
+    revision: int
+    last_attempt: bool = False  # throttled on the last try: record the member as failed
+
+
+class SlotOutcome(StrEnum):
+    BOOKED = "booked"
+    ALREADY_BOOKED = "already_booked"
+    SKIPPED = "skipped"  # the plan was cancelled or edited since the job was queued
+    FAILED = "failed"
+
+
+async def book_plan(
+    cmd: BookPlan,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    directory: Directory,
+    clock: Clock,
+) -> BookingStarted:
+    async with uow() as tx:
+        plan = await tx.plans.get(cmd.plan_id)
+    if plan is None:
+        raise UnknownPlan(cmd.plan_id)
+    if plan.owner_id != cmd.by:
+        raise PlanNotOwned()
+    if plan.spec.mode is PlanMode.TEAM_SESSION:  # one meeting, not a series per member
+        team = await book_team_session(
+            plan, uow=uow, calendar=calendar, directory=directory, clock=clock
+        )
+        return BookingStarted(plan.id, plan.revision, team.queued, team.problems, team.progress)
+    preview = await find_slots(plan, calendar=calendar, directory=directory)  # Graph: no tx
+    at = clock.now()
+    async with uow() as tx:
+        current = await tx.plans.get(plan.id)
+        if current is None or current.revision != plan.revision:
+            raise UnknownPlan(plan.id)  # edited meanwhile: the caller books the new revision
+        if current.status is PlanStatus.CANCELLED:
+            raise PlanAlreadyCancelled()  # cancelled meanwhile: nothing to book
+        known = {m.member_id: m for m in await tx.plans.members(plan.id)}
+        to_book: list[str] = []
+        states: list[tuple[str, MemberState, MemberFailure | None]] = []
+        planned: list[BookedSlot] = []
+        for member in preview.members:
+            before = known.get(member.member_id)
+            if before is not None and before.state in (MemberState.BOOKED, MemberState.PENDING):
+                continue  # booked, or its job is queued or running with the slot planned then
+            if member.slot is None:
+                states.append((member.member_id, MemberState.FAILED, member.problem))
+                continue
+            if (
+                before is not None
+                and before.state is MemberState.FAILED
+                and before.failure is not MemberFailure.UNAVAILABLE
+                and await tx.plans.slot(plan.id, member.member_id, plan.revision) is not None
+            ):
+                # Its job ran and Graph refused it for good (403/404/400); a re-run does not
+                # repeat it. One that Graph was too throttled or down for is tried again.
+                continue
+            to_book.append(member.member_id)
+            states.append((member.member_id, MemberState.PENDING, None))
+            slot = member.slot
+            planned.append(
+                BookedSlot(
+                    plan.id,
+                    member.member_id,
+                    plan.revision,
+                    slot_transaction_id(plan.id, member.member_id, plan.revision),
+                    slot.days,
+                    slot.start,
+                    slot.time_zone,
+                )
+            )
+        await tx.plans.set_members(plan.id, states, at=at)
+        # A slot already planned is kept as it is: a queued job books what was planned.
+        await tx.plans.plan_slots(planned, at=at)
+        languages = {m.member_id: m.language for m in preview.members if m.language}
+        jobs = [
+            BookMemberSlots(
+                plan.id,
+                plan.revision,
+                chunk,
+                languages={m: languages[m] for m in chunk if m in languages},
+            )
+            for chunk in chunked(to_book)
+        ]
+        # Members to book are neither pending nor booked, so no queued job holds them: every
+        # member here is queued now (the key names this run, see idempotency_key).
+        await tx.jobs.enqueue_many(
+            BOOK_MEMBER_SLOTS, [(job.payload(), job.idempotency_key(at)) for job in jobs]
+        )
+        queued = len(to_book)
+        progress = progress_of(plan.id, plan.revision, await tx.plans.members(plan.id), at=at)
+        await tx.plans.save_progress(progress)
+        await tx.commit()
+    return BookingStarted(plan.id, plan.revision, queued, preview.problems, progress)
+
+
+async def book_member_slot(
+    cmd: BookMemberSlot, *, uow: Callable[[], UnitOfWork], calendar: Calendar, clock: Clock
+) -> SlotOutcome:
+    """The job: create the member's series, record it, count it. GraphThrottled and
+    GraphUnavailable propagate (the job retries) except on the last attempt."""
+    async with uow() as tx:
+        plan = await tx.plans.get(cmd.plan_id)
+        slot = await tx.plans.slot(cmd.plan_id, cmd.member_id, cmd.revision)
+    if plan is None:
+        raise UnknownPlan(cmd.plan_id)
+    if slot is None or plan.revision != cmd.revision or plan.status is PlanStatus.CANCELLED:
+        return SlotOutcome.SKIPPED
+    if slot.state is not SlotState.PLANNED:
+        return SlotOutcome.ALREADY_BOOKED if slot.state is SlotState.BOOKED else SlotOutcome.SKIPPED
+    draft = slot_event_draft(plan, cmd.member_id, slot.slot_time)
+    try:
+        event = await calendar.create_event(cmd.member_id, draft)
+    except (GraphNotFound, GraphForbidden, GraphRejected) as error:
+        await _fail(cmd, uow, _PERMANENT[type(error)], clock)
+        return SlotOutcome.FAILED
+    except (GraphThrottled, GraphUnavailable):
+        if not cmd.last_attempt:
+            raise
+        await _fail(cmd, uow, MemberFailure.UNAVAILABLE, clock)
+        return SlotOutcome.FAILED
+    at = clock.now()
+    async with uow() as tx:
+        current = await tx.plans.get(cmd.plan_id)
+        cancelled = current is None or current.status is PlanStatus.CANCELLED
+        state = SlotState.CANCELLED if cancelled else SlotState.BOOKED
+        await tx.plans.mark_slot(slot, state, at=at, event_id=event.id)
+        if not cancelled and await tx.plans.move_member(
+            cmd.plan_id,
+            cmd.member_id,
+            from_state=MemberState.PENDING,
+            to_state=MemberState.BOOKED,
+            at=at,
+        ):
+            await tx.plans.count_progress(cmd.plan_id, cmd.revision, done=1, at=at)
+        await tx.commit()
+    if cancelled:  # cancelled while we were creating it: take it out again
+        await _delete_series(calendar, cmd.member_id, event.id)
+        return SlotOutcome.SKIPPED
+    return SlotOutcome.BOOKED
+
+
+async def cancel_member_slot(
+    plan_id: str,
+    member_id: str,
+    revision: int,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    clock: Clock,
+) -> bool:
+    """The job behind `cancel_plan`: removes one member's series. True when one was removed."""
+    async with uow() as tx:
+        slot = await tx.plans.slot(plan_id, member_id, revision)
+    if slot is None or slot.state is SlotState.CANCELLED:
+        return False
+    removed = False
+    if slot.state is SlotState.BOOKED and slot.event_id:
+        # The member organises their own series and nobody is invited: deleting it is the
+        # cancellation (cancelEvent is for meetings with attendees).
+        removed = await _delete_series(calendar, member_id, slot.event_id)
+    at = clock.now()
+    async with uow() as tx:
+        await tx.plans.mark_slot(slot, SlotState.CANCELLED, at=at)
+        await tx.plans.move_member(
+            plan_id, member_id, from_state=MemberState.BOOKED, to_state=MemberState.RELEASED, at=at
+        )
+        await tx.commit()
+    return removed
+
+
+async def _delete_series(calendar: Calendar, mailbox: str, event_id: str) -> bool:
+    try:
+        await calendar.delete_event(mailbox, event_id)
+    except GraphNotFound:
+        return False  # deleted already (by the member, or by an earlier run of this job)
+    return True
+
+
+async def _fail(
+    cmd: BookMemberSlot, uow: Callable[[], UnitOfWork], failure: MemberFailure, clock: Clock
+) -> None:
+    at = clock.now()
+    async with uow() as tx:
+        if await tx.plans.move_member(
+            cmd.plan_id,
+            cmd.member_id,
+            from_state=MemberState.PENDING,
+            to_state=MemberState.FAILED,
+            at=at,
+            failure=failure,
+        ):
+            await tx.plans.count_progress(cmd.plan_id, cmd.revision, failed=1, at=at)
+        await tx.commit()

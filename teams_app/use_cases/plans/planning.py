@@ -1,0 +1,140 @@
+"""Learning plans: create one, preview its slots, cancel it (booking itself: `booking.py`).
+
+Previewing reads Graph (who the members are, their zones, working hours and free/busy) outside
+any transaction, then runs the pure slot finder. Every member comes back with a slot or with a
+problem code: nobody is skipped silently (issue 4, "reported, not silently skipped").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from teams_app.domain.bookings import MemberFailure, MemberState, SlotState
+from teams_app.domain.learning_plans import (
+    CancelPlan,
+    CreatePlan,
+    LearningPlan,
+    PlanAlreadyCancelled,
+    PlanMode,
+    PlanStatus,
+)
+from teams_app.domain.slots import find_personal_slots
+from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
+from teams_app.use_cases.plans.reads import (
+    SLOT_PROBLEMS,
+    CancelReceipt,
+    MemberPreview,
+    PlanPreview,
+    UnknownPlan,
+    read_calendars,
+    resolve_members,
+)
+from teams_app.use_cases.plans.team_sessions import cancel_team_session, find_team_slot
+
+__all__ = [
+    "CANCEL_MEMBER_SLOT",
+    "CancelReceipt",
+    "MemberPreview",
+    "PlanPreview",
+    "PlanReceipt",
+    "UnknownPlan",
+    "cancel_plan",
+    "create_plan",
+    "find_slots",
+    "preview_plan",
+]
+
+CANCEL_MEMBER_SLOT = "plans.cancel_member_slot"  # job kind
+
+
+@dataclass(frozen=True)
+class PlanReceipt:
+    plan_id: str
+    revision: int
+
+
+async def create_plan(
+    cmd: CreatePlan, *, uow: UnitOfWork, clock: Clock, new_id: Callable[[], str]
+) -> PlanReceipt:
+    plan, created = LearningPlan.create(cmd, plan_id=new_id(), at=clock.now())
+    async with uow:
+        await uow.plans.add(plan)
+        await uow.commit()
+    return PlanReceipt(created.plan_id, created.revision)
+
+
+async def preview_plan(
+    plan_id: str, *, uow: UnitOfWork, calendar: Calendar, directory: Directory
+) -> PlanPreview:
+    async with uow:
+        plan = await uow.plans.get(plan_id)
+    if plan is None:
+        raise UnknownPlan(plan_id)
+    return await find_slots(plan, calendar=calendar, directory=directory)
+
+
+async def cancel_plan(cmd: CancelPlan, *, uow: UnitOfWork, clock: Clock) -> CancelReceipt:
+    """Marks the plan cancelled and queues one job per booked or planned series, in the same
+    transaction; the jobs remove the series (idempotent: a series already gone is fine)."""
+    at = clock.now()
+    async with uow:
+        plan = await uow.plans.get(cmd.plan_id)
+        if plan is None:
+            raise UnknownPlan(cmd.plan_id)
+        if plan.spec.mode is PlanMode.TEAM_SESSION:
+            return await cancel_team_session(plan, cmd, uow=uow, at=at)
+        cancelled, event = plan.cancel(cmd, at=at)
+        await uow.plans.save(cancelled)
+        queued = 0
+        for slot in await uow.plans.slots(plan.id):
+            if slot.state is SlotState.CANCELLED:
+                continue
+            await uow.jobs.enqueue(
+                CANCEL_MEMBER_SLOT,
+                {"plan_id": plan.id, "member_id": slot.member_id, "revision": slot.revision},
+                idempotency_key=f"cancel:{plan.id}:{slot.revision}:{slot.member_id}",
+            )
+            queued += 1
+        for member in await uow.plans.members(plan.id):
+            if member.state is MemberState.PENDING:  # its booking job will find the plan gone
+                await uow.plans.set_member(plan.id, member.member_id, MemberState.RELEASED, at=at)
+        await uow.commit()
+    return CancelReceipt(event.plan_id, queued)
+
+
+# --- finding slots (shared with booking) ------------------------------------------------------
+
+
+async def find_slots(
+    plan: LearningPlan, *, calendar: Calendar, directory: Directory
+) -> PlanPreview:
+    if plan.status is PlanStatus.CANCELLED:
+        raise PlanAlreadyCancelled()
+    if plan.spec.mode is PlanMode.TEAM_SESSION:
+        return await find_team_slot(plan, calendar=calendar, directory=directory)
+    people, unknown = await resolve_members(plan, directory)
+    plan.resolve_members([p.object_id for p in people] + unknown)  # NoMembers when empty
+    read = await read_calendars(plan, people, calendar)
+    found = {m.member_id: m for m in find_personal_slots(plan.spec, read.calendars).members}
+    previews: list[MemberPreview] = []
+    for person in people:
+        member = found.get(person.object_id)
+        language = read.languages.get(person.object_id)
+        if member is None:
+            problem = read.failures[person.object_id]
+            previews.append(MemberPreview(person.object_id, None, problem=problem))
+        elif member.problem is not None:
+            problem = SLOT_PROBLEMS[member.problem]
+            previews.append(
+                MemberPreview(member.member_id, None, problem=problem, language=language)
+            )
+        else:
+            previews.append(
+                MemberPreview(
+                    member.member_id, member.slot, member.sessions, member.conflicts,
+                    language=language,
+                )
+            )
+    previews += [MemberPreview(m, None, problem=MemberFailure.OUTSIDE_TENANT) for m in unknown]
+    return PlanPreview(plan.id, plan.revision, tuple(previews))

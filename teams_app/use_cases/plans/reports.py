@@ -1,0 +1,177 @@
+"""What a manager reads about their plans: the list with kept vs booked hours, how a booking
+run is going, and the names to show for member ids. Read only."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from teams_app.domain.bookings import BookingProgress, MemberState, PlanMember, RunState
+from teams_app.domain.directory import Group, Page, PeopleQuery, Person
+from teams_app.domain.learning_plans import (
+    LearningPlan,
+    PlanAlreadyCancelled,
+    PlanNotOwned,
+    PlanStatus,
+)
+from teams_app.domain.occurrence_records import StoredOccurrence
+from teams_app.domain.occurrences import (
+    AccountedOccurrence,
+    ExpectedOccurrence,
+    OccurrenceView,
+    Presence,
+    Tally,
+    tally,
+)
+from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
+from teams_app.use_cases.plans.planning import UnknownPlan
+
+MAX_NAME_LOOKUPS = 60  # a card lists at most 50 people; more lookups would only slow it
+MAX_COLLEAGUES = 50  # one page of Graph's users: a choice list, not a directory browser
+
+
+@dataclass(frozen=True)
+class PlanPeople:
+    """Whom a manager is offered on the plan card."""
+
+    reports: tuple[Person, ...]  # the owner's direct reports
+    colleagues: tuple[Person, ...] = ()  # others in the owner's department (first page)
+    owner: Person | None = None  # a learning lead often learns with the team
+    groups: tuple[Group, ...] = ()  # the groups the owner is in, to plan for one as a whole
+
+    @property
+    def everyone(self) -> tuple[Person, ...]:
+        return (self.owner,) * (self.owner is not None) + self.reports + self.colleagues
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    plan: LearningPlan
+    members: int | None  # members booked or being booked; None before the first booking
+    progress: BookingProgress | None  # of the current revision; None before booking
+    hours: Tally  # over every session recorded so far
+
+
+@dataclass(frozen=True)
+class BookingStatus:
+    plan: LearningPlan
+    progress: BookingProgress | None
+    failures: tuple[PlanMember, ...]  # members that could not be booked, with their code
+
+
+async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[PlanReport]:
+    """The owner's active plans, newest first, with what their sessions came to."""
+    at = clock.now()
+    async with uow:
+        plans = await uow.plans.plans_of(owner_id)
+        stored = await uow.occurrences.plan_occurrences([p.id for p in plans]) if plans else []
+        members = {p.id: await uow.plans.members(p.id) for p in plans}
+        progress = {p.id: await uow.plans.progress(p.id, p.revision) for p in plans}
+    by_plan: dict[str, list[StoredOccurrence]] = defaultdict(list)
+    for occurrence in stored:
+        by_plan[occurrence.slot.plan_id].append(occurrence)
+    reports: list[PlanReport] = []
+    for plan in plans:
+        current = [m for m in members[plan.id] if m.state is not MemberState.RELEASED]
+        reports.append(
+            PlanReport(
+                plan,
+                len(current) if members[plan.id] else None,
+                progress[plan.id],
+                tally([_accounted(o) for o in by_plan[plan.id]], at=at),
+            )
+        )
+    return reports
+
+
+async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> BookingStatus:
+    async with uow:
+        plan = await uow.plans.get(plan_id)
+        if plan is None:
+            raise UnknownPlan(plan_id)
+        progress = await uow.plans.progress(plan_id, revision)
+        members = await uow.plans.members(plan_id)
+    failures = tuple(m for m in members if m.state is MemberState.FAILED)
+    return BookingStatus(plan, progress, failures)
+
+
+async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
+    """The owner's direct reports (Graph errors propagate: without them there is no card) and,
+    as conveniences, the groups the owner is in and up to MAX_COLLEAGUES people of the owner's
+    department, so someone without reports can plan for peers; a failure reading either only
+    leaves them out."""
+    reports = tuple(await directory.direct_reports(owner_id))
+    (owner, page), groups = await asyncio.gather(
+        _owner_and_colleagues(owner_id, directory), _groups_of(owner_id, directory)
+    )
+    skip = {owner_id, *(p.object_id for p in reports)}
+    colleagues = tuple(p for p in (page.items if page else ()) if p.object_id not in skip)
+    return PlanPeople(reports, colleagues, owner, groups)
+
+
+async def _owner_and_colleagues(
+    owner_id: str, directory: Directory
+) -> tuple[Person | None, Page[Person] | None]:
+    owner: Person | None = None
+    try:
+        owner = await directory.user(owner_id)
+        department = owner.department
+        page = (
+            await directory.users(PeopleQuery(department=department, page_size=MAX_COLLEAGUES))
+            if department
+            else None
+        )
+    except GraphError:
+        page = None
+    return owner, page
+
+
+async def _groups_of(owner_id: str, directory: Directory) -> tuple[Group, ...]:
+    try:
+        return tuple(await directory.groups_of(owner_id))
+    except GraphError:
+        return ()
+
+
+async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingStatus | None:
+    """The owner's run of the plan's current revision while it is still running (an edit that
+    rebooks starts one), else None. Unknown, not the owner's or cancelled: the plan errors."""
+    async with uow:
+        plan = await uow.plans.get(plan_id)
+        progress = await uow.plans.progress(plan_id, plan.revision) if plan else None
+    if plan is None:
+        raise UnknownPlan(plan_id)
+    if plan.owner_id != by:
+        raise PlanNotOwned()
+    if plan.status is PlanStatus.CANCELLED:
+        raise PlanAlreadyCancelled()
+    if progress is None or progress.state is not RunState.RUNNING:
+        return None
+    return BookingStatus(plan, progress, ())
+
+
+async def people_names(ids: Collection[str], *, directory: Directory | None) -> dict[str, str]:
+    """Display names by object id, for the first MAX_NAME_LOOKUPS ids; an id the directory
+    cannot name (outside the tenant, Graph down) is left out, and the caller shows the id."""
+    if directory is None:
+        return {}
+
+    async def name_of(object_id: str) -> tuple[str, str | None]:
+        try:
+            return object_id, (await directory.user(object_id)).display_name
+        except GraphError:
+            return object_id, None
+
+    found = await asyncio.gather(*(name_of(i) for i in list(ids)[:MAX_NAME_LOOKUPS]))
+    return {object_id: name for object_id, name in found if name}
+
+
+def _accounted(stored: StoredOccurrence) -> AccountedOccurrence:
+    # The tally reads the booked span and the outcome; the view is not stored, so a neutral
+    # one stands in for it.
+    expected = ExpectedOccurrence(stored.key, stored.span.start.date(), stored.span)
+    view = OccurrenceView(stored.key, Presence.PRESENT)
+    return AccountedOccurrence(expected, stored.outcome, view)
+

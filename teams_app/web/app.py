@@ -1,0 +1,127 @@
+"""The aiohttp web app: the bot endpoint, health and readiness, and local-mode controls."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import structlog
+from aiohttp import web
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import AgentApplication, TurnState
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity
+from pydantic import ValidationError
+
+from teams_app.bot.turns import tenant_of
+from teams_app.domain.durations import parse_duration
+from teams_app.web.auth import ConnectorAuthenticator, Unauthorized
+
+log = structlog.get_logger()
+
+MAX_ACTIVITY_BYTES = 1024 * 1024  # Teams caps messages near 100 KB; leave room for invokes
+
+Readiness = Callable[[], Awaitable[dict[str, Any]]]
+
+
+class MovableTime(Protocol):
+    """What the local clock control needs: read "now" and move it forward."""
+
+    async def advance(self, by: timedelta) -> datetime: ...
+    def now(self) -> datetime: ...
+
+
+def error_response(status: int, code: str, message: str) -> web.Response:
+    # The Bot Framework and Graph both answer errors as {"error": {"code", "message"}}.
+    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+def create_web_app(
+    *,
+    agent_app: AgentApplication[TurnState],
+    adapter: CloudAdapter,
+    authenticator: ConnectorAuthenticator | None,
+    allowed_tenants: list[str],
+    readiness: Readiness,
+    clock_control: MovableTime | None = None,
+) -> web.Application:
+    app = web.Application(client_max_size=MAX_ACTIVITY_BYTES)
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        if request.content_type not in ("application/json", ""):
+            return error_response(415, "UnsupportedMediaType", "Send the activity as JSON.")
+        try:
+            body = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return error_response(400, "BadRequest", "The body is not valid JSON.")
+        if not isinstance(body, dict):
+            return error_response(400, "BadRequest", "The body must be an activity object.")
+        try:
+            activity = Activity.model_validate(body)
+        except ValidationError as error:
+            fields = sorted({".".join(map(str, e["loc"])) for e in error.errors()})
+            return error_response(
+                400, "BadRequest", f"The activity is malformed (fields: {', '.join(fields)})."
+            )
+        if not activity.type or activity.conversation is None or not activity.conversation.id:
+            return error_response(400, "BadRequest", "An activity needs type and conversation.id.")
+
+        if authenticator is not None:
+            try:
+                verified = await authenticator.verify(
+                    request.headers.get("Authorization"),
+                    channel_id=str(activity.channel_id) if activity.channel_id else None,
+                    service_url=activity.service_url,
+                )
+            except Unauthorized as error:
+                log.warning("request_unauthorized", reason=str(error))
+                return error_response(401, "Unauthorized", "The request is not authenticated.")
+            request["claims_identity"] = ClaimsIdentity(
+                verified.claims, authentication_type="Bearer", security_token=verified.token
+            )
+        else:
+            request["claims_identity"] = ClaimsIdentity()  # anonymous: no claims
+
+        tenant = tenant_of(activity)
+        if allowed_tenants and tenant not in allowed_tenants:
+            log.warning("tenant_refused", has_tenant=tenant is not None)
+            return error_response(403, "Forbidden", "This tenant is not allowed to use this app.")
+
+        response = await adapter.process(request, agent_app)
+        return response if response is not None else web.Response(status=202)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "alive"})
+
+    async def readyz(_request: web.Request) -> web.Response:
+        report = await readiness()
+        return web.json_response(report, status=200 if report.get("ready") else 503)
+
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+
+    if clock_control is not None:
+        control = clock_control
+
+        async def clock_get(_request: web.Request) -> web.Response:
+            return web.json_response({"now": control.now().isoformat()})
+
+        async def clock_advance(request: web.Request) -> web.Response:
+            try:
+                data = await request.json()
+                by = parse_duration(str(data["advance"]))
+                now = await control.advance(by)
+            except (ValueError, KeyError, TypeError) as error:
+                return error_response(
+                    400, "BadRequest",
+                    f'Send {{"advance": "14d"}} (units s, m, h, d, w): {error}',
+                )
+            log.info("clock_advanced", seconds=by.total_seconds())
+            return web.json_response({"now": now.isoformat()})
+
+        app.router.add_get("/_local/clock", clock_get)
+        app.router.add_post("/_local/clock", clock_advance)
+    return app
