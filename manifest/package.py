@@ -8,7 +8,6 @@ and in an installed wheel.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -210,19 +209,11 @@ def fill(template: Any, values: dict[str, str]) -> Any:
 
 
 def manifest_dir() -> Path:
-    """The manifest folder, found through the `manifest` namespace package it is installed as.
-
-    Its __path__ is read directly: importlib.resources on Python 3.11 cannot open a namespace
-    package that an editable install maps, and this works for a checkout, an editable install
-    and a wheel alike.
-    """
-    try:
-        package = importlib.import_module("manifest")
-    except ModuleNotFoundError:
-        package = None
-    for entry in getattr(package, "__path__", []):
-        if (Path(entry) / TEMPLATE).is_file():
-            return Path(entry)
+    """The manifest folder: this package's own folder, which holds the template, the icons and
+    the translations as package data, in a checkout, an editable install and a wheel alike."""
+    folder = Path(__file__).resolve().parent
+    if (folder / TEMPLATE).is_file():
+        return folder
     raise ManifestDataMissing(
         f"cannot find manifest/{TEMPLATE}; reinstall Learning Loop (pip install -e . in a "
         "checkout) so that its manifest folder is installed"

@@ -26,8 +26,9 @@ from teams_app.adapters.sql.maintenance import purge
 from teams_app.adapters.sql.uow import SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
 from teams_app.bot.connections import build_connections
-from teams_app.bot.presenters import CardRenderer
-from teams_app.jobs.handlers import PURGE, PURGE_EVERY_SECONDS, job_handlers
+from teams_app.bot.presenters import TranslatedCards
+from teams_app.jobs.handlers import job_handlers
+from teams_app.jobs.maintenance import PURGE, PURGE_EVERY_SECONDS
 from teams_app.jobs.worker import JobWorker
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
@@ -182,7 +183,7 @@ async def bootstrap(
         uow=uow,
         clock=clock,
         messenger=messenger,
-        renderer=CardRenderer(settings.default_locale),
+        renderer=TranslatedCards(settings.default_locale),
         calendar=GraphCalendar(graph) if graph else None,
         directory=GraphDirectory(graph) if graph else None,
         lists=GraphLists(graph) if graph else None,

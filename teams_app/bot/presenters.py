@@ -58,7 +58,7 @@ def first_name(display_name: str) -> str:
     return display_name.strip().split(" ")[0]
 
 
-class CardRenderer:
+class TranslatedCards:
     """Renders a notification template for a conversation, in that conversation's language."""
 
     def __init__(self, default_language: str) -> None:

@@ -1,4 +1,5 @@
-"""Running the service: the web app and the job workers in one process, shut down gracefully."""
+"""`learning-loop serve` and `worker`, and what they run: the web app and the job workers in one
+process, or the job workers alone, shut down gracefully."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 import structlog
+import typer
 from aiohttp import web
 
 from teams_app.bootstrap import Runtime, bootstrap
+from teams_app.cli.common import load_settings, run
+from teams_app.logs import configure_logging
 from teams_app.settings import Settings
 
 log = structlog.get_logger()
@@ -87,3 +92,39 @@ async def work(settings: Settings, *, stop: asyncio.Event | None = None) -> None
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
         await runtime.close()
+
+
+# --- the commands --------------------------------------------------------------------------
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)
+    app.command("worker")(worker_command)
+
+
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Job worker concurrency in this process.")
+    ] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="Local anonymous mode with a movable clock.")
+    ] = False,
+) -> None:
+    """Run the bot endpoint, health checks and job workers."""
+    overrides: dict[str, Any] = {"host": host, "port": port, "workers": workers}
+    if local:
+        overrides |= {"anonymous": True, "local_mode": True}
+    settings = load_settings(**overrides)
+    configure_logging(json=settings.log_json)
+    run(serve(settings))
+
+
+def worker_command(
+    workers: Annotated[int | None, typer.Option(help="Jobs run at once.")] = None,
+) -> None:
+    """Run job workers only (add processes to share the queue)."""
+    settings = load_settings(workers=workers)
+    configure_logging(json=settings.log_json)
+    run(work(settings))

@@ -1,18 +1,22 @@
-"""Job handlers for defending booked learning time and the member's cards (thin, like jobs.py):
-the periodic scan's fan-out, one scan per mailbox, the slot-booked and the collision card."""
+"""Job handlers for defending booked learning time (thin, like every job module): the periodic
+scan's fan-out, one scan per mailbox, and the member's collision card."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import structlog
 
-from teams_app.bot.defend.presenters import SlotCardRenderer
-from teams_app.domain.occurrence_records import SlotRef
+from teams_app.bot.defend.presenters import CollisionCardRenderer
+from teams_app.jobs.support import JobHandler, calendar_of, slot_of
 from teams_app.jobs.worker import PermanentJobError
-from teams_app.ports import Calendar, GraphError, GraphForbidden, GraphNotFound, Job
+from teams_app.ports import GraphError, GraphForbidden, GraphNotFound, Job
 from teams_app.ports.services import Services
+from teams_app.use_cases.defend.collision_cards import (
+    COLLISION_CARD,
+    SendCollisionCard,
+    send_collision_card,
+)
 from teams_app.use_cases.defend.scan import (
     DEFEND_MAILBOX,
     DEFEND_SCAN,
@@ -22,38 +26,12 @@ from teams_app.use_cases.defend.scan import (
     start_defend_scan,
 )
 from teams_app.use_cases.defend.watch import WatchMailbox, watch_mailbox
-from teams_app.use_cases.member_cards import (
-    COLLISION_CARD,
-    SLOT_BOOKED_CARD,
-    SendCollisionCard,
-    SendSlotBookedCard,
-    send_collision_card,
-    send_slot_booked_card,
-)
 
 log = structlog.get_logger()
 
-JobHandler = Callable[[Job], Awaitable[None]]
-
-
-def slot_job_handlers(services: Services) -> dict[str, JobHandler]:
-    renderer = SlotCardRenderer(services.renderer)
+def defend_job_handlers(services: Services) -> dict[str, JobHandler]:
+    renderer = CollisionCardRenderer(services.renderer)
     settings = services.settings
-
-    def calendar() -> Calendar:
-        if services.calendar is None:
-            raise PermanentJobError("graph_not_configured")
-        return services.calendar
-
-    def slot_of(job: Job) -> SlotRef:
-        try:
-            return SlotRef(
-                str(job.payload["plan_id"]),
-                str(job.payload["member_id"]),
-                int(job.payload["revision"]),
-            )
-        except (KeyError, ValueError, TypeError):
-            raise PermanentJobError("bad_payload") from None
 
     async def defend_scan(job: Job) -> None:
         if services.calendar is None:
@@ -86,7 +64,7 @@ def slot_job_handlers(services: Services) -> dict[str, JobHandler]:
         cmd = DefendMailbox(member_id, timedelta(days=settings.defend_lookahead_days))
         try:
             result = await defend_mailbox(
-                cmd, uow=services.uow, calendar=calendar(), clock=services.clock
+                cmd, uow=services.uow, calendar=calendar_of(services), clock=services.clock
             )
         except GraphForbidden:
             raise PermanentJobError("graph_forbidden") from None
@@ -104,18 +82,6 @@ def slot_job_handlers(services: Services) -> dict[str, JobHandler]:
             carded=result.carded,
         )
 
-    async def slot_booked_card(job: Job) -> None:
-        slot = slot_of(job)
-        outcome = await send_slot_booked_card(
-            SendSlotBookedCard(slot.plan_id, slot.member_id, slot.revision),
-            uow=services.uow,
-            messenger=services.messenger,
-            renderer=renderer,
-            directory=services.directory,
-            clock=services.clock,
-        )
-        log.info("slot_booked_card", job_id=job.id, plan_id=slot.plan_id, outcome=outcome.value)
-
     async def collision_card(job: Job) -> None:
         slot = slot_of(job)
         occurrence_key = job.payload.get("occurrence_key")
@@ -127,7 +93,7 @@ def slot_job_handlers(services: Services) -> dict[str, JobHandler]:
             uow=services.uow,
             messenger=services.messenger,
             renderer=renderer,
-            calendar=calendar(),
+            calendar=calendar_of(services),
             clock=services.clock,
         )
         log.info("slot_collision_card", job_id=job.id, plan_id=slot.plan_id, outcome=outcome.value)
@@ -135,6 +101,5 @@ def slot_job_handlers(services: Services) -> dict[str, JobHandler]:
     return {
         DEFEND_SCAN: defend_scan,
         DEFEND_MAILBOX: defend_one,
-        SLOT_BOOKED_CARD: slot_booked_card,
         COLLISION_CARD: collision_card,
     }

@@ -1,15 +1,10 @@
 """Local mode's Teams: the Microsoft 365 Agents Playground, configured with the demo organisation.
 
-Used by `learning-loop demo` and by the end-to-end tests. `playground_config` writes the
-`.m365agentsplayground.yml` the Playground reads (schema "0.1.1", checked against the JSON schema
-bundled in @microsoft/m365agentsplayground 0.2.28); `PlaygroundProcess` runs the Playground from
-tools/playground and waits until its API answers.
+Used by `learning-loop demo` and by the end-to-end tests. `PlaygroundProcess` runs the Playground
+from tools/playground with the config file playground_config.py writes, and waits until its API
+answers.
 
 Facts the code below relies on (read from the package's dist/index.js and seen running it):
-- `users` must hold exactly five people besides `currentUser` (the schema says minItems 5 and
-  maxItems 5), so the Playground shows six of the demo organisation's people, not all of them.
-- The team has its General channel (whose conversation id is the team id) plus at most one more.
-- The group chat and the team hold the current user and the five users.
 - `-p` falls back to a random port when the port is taken, so the port is checked first.
 - `GET /_internal/v1/config` waits up to 15 s for the bot endpoint to answer before it replies,
   so start the bot first.
@@ -23,14 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -39,24 +32,8 @@ from urllib.parse import quote
 
 import aiohttp
 
-from graph import demo_org
 from graph.demo_org import DemoPerson
-
-CONFIG_FILE_NAME = ".m365agentsplayground.yml"
-CONFIG_VERSION = "0.1.1"
-USERS_BESIDES_CURRENT = 5  # exactly this many, or the Playground rejects the config
-
-BOT_ID = "28:6e452184-9533-427c-82a3-c3fb1b98451f"  # "28:" + app id, as Teams shapes bot ids
-BOT_NAME = "Learning Loop"
-
-# Fixed conversation ids, shaped like Teams' own, so they are the same on every start.
-GROUP_CHAT_ID = "19:learning-loop-demo-group-chat@thread.v2"
-GROUP_CHAT_NAME = "Learning Circle chat"
-TEAM_ID = "19:learning-loop-demo-general@thread.tacv2"  # also the General channel's id
-GENERAL_CHANNEL_ID = TEAM_ID
-TEAM_NAME = "Learning Circle"
-REFLECTIONS_CHANNEL_ID = "19:learning-loop-demo-reflections@thread.tacv2"
-REFLECTIONS_CHANNEL_NAME = "Reflections"
+from teams_app.local.playground_config import CONFIG_FILE_NAME, playground_config
 
 DEFAULT_PORT = 56150
 
@@ -72,118 +49,6 @@ _LOOPBACK_ONLY = "--import=data:text/javascript," + quote(
 )
 LOG_RELATIVE_PATH = Path("devTools") / "m365agentsplayground.log"
 TOOLS_DIR = Path(__file__).resolve().parents[2] / "tools" / "playground"
-
-
-def personal_chat_id(user: DemoPerson) -> str:
-    """The personal chat of `user` with the bot: stable for that user across starts."""
-    return f"a:learning-loop-personal-{user.object_id}"
-
-
-def playground_user_id(user: DemoPerson) -> str:
-    """The Teams user id (`from.id`) the Playground uses for `user`: shaped like Teams' own
-    ("29:" + an opaque id), so code that confuses it with the directory object id (the
-    `aadObjectId`) fails locally as it would in Teams."""
-    return f"29:{user.object_id}"
-
-
-def default_users(current_user: DemoPerson) -> tuple[DemoPerson, ...]:
-    """Five people for the Playground besides `current_user`: reports, then manager, then peers."""
-    candidates = [
-        *demo_org.direct_reports(current_user.object_id),
-        *([demo_org.person(current_user.manager_id)] if current_user.manager_id else []),
-        *(p for p in demo_org.people() if p.manager_id == current_user.manager_id),
-        *demo_org.people(),
-    ]
-    chosen: dict[str, DemoPerson] = {}
-    for p in candidates:
-        if p.object_id != current_user.object_id:
-            chosen.setdefault(p.object_id, p)
-    return tuple(chosen.values())[:USERS_BESIDES_CURRENT]
-
-
-def playground_config(
-    current_user: DemoPerson | None = None,
-    users: Sequence[DemoPerson] | None = None,
-    *,
-    bot_id: str = BOT_ID,
-    bot_name: str = BOT_NAME,
-    tenant_id: str = demo_org.TENANT_ID,
-) -> str:
-    """The Playground's config file (YAML) for the demo organisation.
-
-    `current_user` defaults to the learning lead; `users` to `default_users(current_user)` and
-    must be exactly five other people.
-    """
-    me = current_user or demo_org.learning_lead()
-    others = tuple(users) if users is not None else default_users(me)
-    if len(others) != USERS_BESIDES_CURRENT:
-        raise ValueError(
-            f"the Playground needs exactly {USERS_BESIDES_CURRENT} users besides "
-            f"the current user, got {len(others)}"
-        )
-    if me.object_id in {u.object_id for u in others}:
-        raise ValueError("the current user must not be among the other users")
-    doc = {
-        "version": CONFIG_VERSION,
-        "tenantId": tenant_id,
-        "bot": {"id": bot_id, "name": bot_name},
-        "currentUser": _user(me),
-        "users": [_user(u) for u in others],
-        "personalChat": {"id": personal_chat_id(me)},
-        "groupChat": {"id": GROUP_CHAT_ID, "name": GROUP_CHAT_NAME},
-        "team": {
-            "id": TEAM_ID,
-            "name": TEAM_NAME,
-            "aadGroupId": demo_org.LEARNING_CIRCLE_GROUP_ID,
-            "channels": [{"id": REFLECTIONS_CHANNEL_ID, "name": REFLECTIONS_CHANNEL_NAME}],
-        },
-    }
-    header = (
-        "# yaml-language-server: $schema="
-        "https://aka.ms/teams-app-test-tool-config/0.1.1/config.schema.json\n"
-        "# Generated by teams_app/playground.py from graph/demo_org.py. DO NOT EDIT.\n"
-    )
-    return header + _to_yaml(doc)
-
-
-def _user(p: DemoPerson) -> dict[str, str]:
-    return {
-        "id": playground_user_id(p),
-        "name": p.display_name,
-        "userPrincipleName": p.user_principal_name,  # sic: the Playground's spelling
-        "aadObjectId": p.object_id,
-        "givenName": p.given_name,
-        "surname": p.surname,
-        "email": p.email,
-    }
-
-
-def _to_yaml(value: object, indent: int = 0) -> str:
-    """Block-style YAML for the config's dicts, lists and strings. Scalars are written as JSON
-    strings, which YAML reads as double-quoted scalars, so no value needs escaping rules."""
-    pad = " " * indent
-    if isinstance(value, dict):
-        lines: list[str] = []
-        for key, item in cast(dict[str, object], value).items():
-            if isinstance(item, dict | list):
-                lines.append(f"{pad}{key}:\n{_to_yaml(cast(object, item), indent + 2)}")
-            else:
-                lines.append(f"{pad}{key}: {_scalar(item)}\n")
-        return "".join(lines)
-    if isinstance(value, list):
-        # "- " takes the place of the first line's indentation of each item.
-        return "".join(
-            f"{pad}- {_to_yaml(item, indent + 2)[indent + 2 :]}"
-            for item in cast(list[object], value)
-        )
-    return f"{pad}{_scalar(value)}\n"
-
-
-def _scalar(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-# --- the process ---------------------------------------------------------------------------
 
 
 class PlaygroundError(RuntimeError):

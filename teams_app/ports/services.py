@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from teams_app.bot.presenters import CardRenderer
+from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.messages import OutboundMessage
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -16,6 +18,14 @@ from teams_app.ports import (
     UnitOfWork,
 )
 from teams_app.settings import Settings
+
+
+class CardRenderer(Protocol):
+    """Cards in a person's language: a translator for a locale (falling back to the default
+    language), and the notification templates rendered for a conversation."""
+
+    def translator(self, locale: str | None) -> Callable[..., str]: ...
+    def render(self, template: str, ref: ConversationRef) -> OutboundMessage: ...
 
 
 @dataclass(frozen=True)

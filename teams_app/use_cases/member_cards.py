@@ -1,47 +1,22 @@
-"""Cards to plan members: "your learning time is booked" after their series is created, and
-"your learning time collides with …" when the defend scan finds a collision.
+"""Delivering a card to one plan member, shared by the capabilities that send member cards
+(plans: "your learning time is booked"; defend: "your learning time collides with ...").
 
-The booking job enqueues SLOT_BOOKED_CARD in the transaction that marks the slot booked, and the
-defend scan enqueues COLLISION_CARD in the one that records the collision, so each card goes out
-once. Delivery is checked against the delivery log (a retried job does not send twice). A member
+Delivery is checked against the delivery log (a retried job does not send twice). A member
 without a chat with the bot (the app is not installed for them) cannot be reached: that is
 recorded once as a card miss, which the plan's owner sees, and the job ends instead of retrying.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from teams_app.domain.bookings import BookedSlot, SlotState
-from teams_app.domain.calendar import CalendarEvent, MailboxSettings, TimeSpan
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan, PlanStatus
 from teams_app.domain.messages import OutboundMessage
-from teams_app.domain.occurrence_records import CollisionState, Decision, SlotRef
-from teams_app.domain.occurrences import CollisionKind, expected_occurrences
-from teams_app.domain.slots import BUSY_STATUSES, MemberCalendar, suggest_move
-from teams_app.ports import (
-    Calendar,
-    Clock,
-    Directory,
-    GraphError,
-    GraphThrottled,
-    GraphUnavailable,
-    Messenger,
-    RecipientUnreachable,
-    UnitOfWork,
-)
-
-SLOT_BOOKED_CARD = "plans.slot_booked_card"  # job kind; payload: plan_id, member_id, revision
-COLLISION_CARD = "plans.slot_collision_card"  # payload: plan_id, member_id, revision,
-# occurrence_key, collision_key (ids only; the colliding subject is read when the card is made)
-MOVE_WITHIN = timedelta(days=7)  # "Move to <a free time this week>": the session's week
+from teams_app.domain.occurrence_records import SlotRef
+from teams_app.ports import Clock, Messenger, RecipientUnreachable, UnitOfWork
 
 
 class CardOutcome(StrEnum):
@@ -52,197 +27,7 @@ class CardOutcome(StrEnum):
     STALE = "stale"  # the plan, slot or session changed since the job was queued
 
 
-@dataclass(frozen=True)
-class SendSlotBookedCard:
-    plan_id: str
-    member_id: str
-    revision: int
-
-    @property
-    def delivery_key(self) -> str:
-        return slot_booked_key(self.plan_id, self.revision, self.member_id)
-
-
-@dataclass(frozen=True)
-class SendCollisionCard:
-    slot: SlotRef
-    occurrence_key: str
-    collision_key: str
-
-    @property
-    def delivery_key(self) -> str:
-        return collision_delivery_key(self.slot, self.collision_key)
-
-
-@dataclass(frozen=True)
-class SlotBookedFacts:
-    """What the booked card says, before language and time zone."""
-
-    plan: LearningPlan
-    slot: BookedSlot
-    first: TimeSpan | None  # the first session still ahead
-    owner_name: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class CollisionFacts:
-    """What the collision card says, before language and time zone."""
-
-    slot: SlotRef
-    occurrence_key: str
-    kind: CollisionKind
-    span: TimeSpan  # where the session is now
-    time_zone: str  # the member's, for display
-    move_to: TimeSpan | None  # a free time this week, if any
-    restore: bool = False  # deleted: Keep puts it back
-    subject: str | None = field(default=None, repr=False)  # the colliding event's
-    notice: str | None = None  # a code the presenter translates (after a failed answer)
-
-
-class MemberCardRenderer(Protocol):
-    def slot_booked(self, facts: SlotBookedFacts, ref: ConversationRef) -> OutboundMessage: ...
-    def slot_collision(self, facts: CollisionFacts, ref: ConversationRef) -> OutboundMessage: ...
-
-
-def slot_booked_key(plan_id: str, revision: int, member_id: str) -> str:
-    return f"slot-booked:{plan_id}:{revision}:{member_id}"
-
-
-def collision_delivery_key(slot: SlotRef, collision_key: str) -> str:
-    """Fits the 255 characters of a job or delivery key whatever the event ids' length."""
-    digest = hashlib.sha256(collision_key.encode()).hexdigest()[:20]
-    return f"slot-collision:{slot.plan_id}:{slot.revision}:{slot.member_id}:{digest}"
-
-
-async def send_slot_booked_card(
-    cmd: SendSlotBookedCard,
-    *,
-    uow: Callable[[], UnitOfWork],
-    messenger: Messenger,
-    renderer: MemberCardRenderer,
-    directory: Directory | None,
-    clock: Clock,
-) -> CardOutcome:
-    async with uow() as tx:
-        plan = await tx.plans.get(cmd.plan_id)
-        slot = await tx.plans.slot(cmd.plan_id, cmd.member_id, cmd.revision)
-    if not _current(plan, slot, cmd.revision) or plan is None or slot is None:
-        return CardOutcome.STALE
-    at = clock.now()
-    upcoming = [o.span for o in expected_occurrences(plan.spec, slot.slot_time) if o.span.end > at]
-    owner = None
-    if directory is not None:
-        try:
-            owner = (await directory.user(plan.owner_id)).display_name
-        except GraphError:
-            owner = None  # the card says the same without the name
-    facts = SlotBookedFacts(plan, slot, upcoming[0] if upcoming else None, owner)
-    ref = SlotRef(cmd.plan_id, cmd.member_id, cmd.revision)
-    return await _deliver(
-        ref, cmd.delivery_key, lambda chat: renderer.slot_booked(facts, chat),
-        uow=uow, messenger=messenger, clock=clock,
-    )
-
-
-async def send_collision_card(
-    cmd: SendCollisionCard,
-    *,
-    uow: Callable[[], UnitOfWork],
-    messenger: Messenger,
-    renderer: MemberCardRenderer,
-    calendar: Calendar,
-    clock: Clock,
-) -> CardOutcome:
-    """GraphThrottled and GraphUnavailable propagate (the job retries); any other Graph
-    failure still sends the card, without the subject or a time to move to."""
-    async with uow() as tx:
-        plan = await tx.plans.get(cmd.slot.plan_id)
-        slot = await tx.plans.slot(cmd.slot.plan_id, cmd.slot.member_id, cmd.slot.revision)
-        occurrence = await tx.occurrences.occurrence(cmd.slot, cmd.occurrence_key)
-        carded = {c.key: c for c in await tx.occurrences.collisions(cmd.slot)}
-    collision = carded.get(cmd.collision_key)
-    at = clock.now()
-    if (
-        not _current(plan, slot, cmd.slot.revision)
-        or plan is None
-        or slot is None
-        or occurrence is None
-        or collision is None
-        or collision.state is CollisionState.ANSWERED
-        or occurrence.decision is Decision.SKIPPED
-        or occurrence.span.start <= at
-    ):
-        return CardOutcome.STALE
-    colliding_id = cmd.collision_key.rsplit("|", 1)[-1] or None
-    facts = CollisionFacts(
-        cmd.slot, cmd.occurrence_key, collision.kind, occurrence.span, slot.time_zone, None,
-        restore=collision.kind in (CollisionKind.DELETED, CollisionKind.DECLINED),
-    )
-    try:
-        facts = await collision_details(
-            facts, plan, calendar, at=at, instance_id=occurrence.event_id, colliding_id=colliding_id
-        )
-    except (GraphThrottled, GraphUnavailable):
-        raise
-    except GraphError:
-        pass  # the card still helps without the subject or a suggestion
-    return await _deliver(
-        cmd.slot, cmd.delivery_key, lambda chat: renderer.slot_collision(facts, chat),
-        uow=uow, messenger=messenger, clock=clock,
-    )
-
-
-async def collision_details(
-    facts: CollisionFacts,
-    plan: LearningPlan,
-    calendar: Calendar,
-    *,
-    at: datetime,
-    instance_id: str | None,
-    colliding_id: str | None,
-    settings: MailboxSettings | None = None,
-) -> CollisionFacts:
-    """The colliding subject, where the session is now, the member's zone and a free time this
-    week, from the member's calendar."""
-    member = facts.slot.member_id
-    settings = settings or await calendar.mailbox_settings(member)
-    week = move_from(facts.span, settings.time_zone, at=at)
-    window = TimeSpan(min(week, facts.span.start), max(week + MOVE_WITHIN, facts.span.end))
-    events = await calendar.calendar_view(member, window)
-    by_id = {e.id: e for e in events}
-    now_at = by_id[instance_id].span if instance_id in by_id else facts.span
-    subject = by_id[colliding_id].subject if colliding_id in by_id else None
-    move_to = suggest_move(
-        plan.spec,
-        MemberCalendar(member, settings.time_zone, settings.working_hours, busy_spans(events)),
-        occurrence=now_at,
-        at=week,
-        days=MOVE_WITHIN.days,
-    )
-    return CollisionFacts(
-        facts.slot, facts.occurrence_key, facts.kind, now_at, settings.time_zone, move_to,
-        facts.restore, subject, facts.notice,
-    )
-
-
-def move_from(session: TimeSpan, zone: str, *, at: datetime) -> datetime:
-    """Where "this week" starts for a session: its local Monday, or now if that is later."""
-    tz = ZoneInfo(zone)
-    local = session.start.astimezone(tz).date()
-    monday = datetime.combine(local - timedelta(days=local.weekday()), time(0), tzinfo=tz)
-    return max(at, monday.astimezone(UTC))
-
-
-def busy_spans(events: list[CalendarEvent], *, besides: str | None = None) -> tuple[TimeSpan, ...]:
-    return tuple(
-        e.span
-        for e in events
-        if e.show_as in BUSY_STATUSES and not e.is_cancelled and not e.is_all_day
-        and e.id != besides
-    )
-
-
-def _current(plan: LearningPlan | None, slot: BookedSlot | None, revision: int) -> bool:
+def slot_is_current(plan: LearningPlan | None, slot: BookedSlot | None, revision: int) -> bool:
     return (
         plan is not None
         and slot is not None
@@ -252,7 +37,7 @@ def _current(plan: LearningPlan | None, slot: BookedSlot | None, revision: int) 
     )
 
 
-async def _deliver(
+async def deliver_member_card(
     slot: SlotRef,
     key: str,
     render: Callable[[ConversationRef], OutboundMessage],

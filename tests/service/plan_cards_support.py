@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graph import demo_org
-from teams_app.bot.plans.progress import start_booking_job
+from teams_app.jobs.plans.progress import start_booking_job
 from teams_app.ports import JobState
 from teams_app.use_cases.plans.progress import START_BOOKING
 from tests.builders import an_execute

@@ -14,7 +14,7 @@ from teams_app.domain.learning_plans import (
     PlanNotOwned,
 )
 from teams_app.ports import JobState
-from teams_app.use_cases.member_cards import SLOT_BOOKED_CARD
+from teams_app.use_cases.plans.booked_cards import SLOT_BOOKED_CARD
 from teams_app.use_cases.plans.planning import cancel_plan, preview_plan
 from teams_app.use_cases.plans.slot_booking import (
     BOOK_MEMBER_SLOTS,

@@ -13,7 +13,7 @@ from teams_app.domain.bookings import MemberFailure, MemberState, RunState, Slot
 from teams_app.domain.learning_plans import CancelPlan, MemberSource
 from teams_app.domain.slot_events import slot_event_draft
 from teams_app.ports import JobState
-from teams_app.use_cases.member_cards import SLOT_BOOKED_CARD
+from teams_app.use_cases.plans.booked_cards import SLOT_BOOKED_CARD
 from teams_app.use_cases.plans.planning import cancel_plan
 from teams_app.use_cases.plans.slot_booking import (
     BOOK_MEMBER_SLOTS,

@@ -9,8 +9,8 @@ from datetime import timedelta
 from teams_app.domain.occurrence_records import ScanState
 from teams_app.domain.occurrences import Outcome
 from teams_app.ports import JobState
+from teams_app.use_cases.defend.collision_cards import COLLISION_CARD
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
-from teams_app.use_cases.member_cards import COLLISION_CARD
 from tests.card_texts import actions, texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from teams_app.adapters.sql.tables import deliveries, jobs
 from teams_app.bootstrap import Runtime
-from teams_app.jobs.handlers import PURGE
+from teams_app.jobs.maintenance import PURGE
 from teams_app.ports import JobState
 from tests.builders import an_install
 from tests.connector import FakeConnector

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from teams_app.domain.learning_plans import PlanStatus
 from teams_app.ports import JobState
-from teams_app.use_cases.member_cards import SLOT_BOOKED_CARD, slot_booked_key
+from teams_app.use_cases.plans.booked_cards import SLOT_BOOKED_CARD, slot_booked_key
 from tests.card_texts import texts
 from tests.connector import FakeConnector, Fault
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401

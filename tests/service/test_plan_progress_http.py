@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from teams_app.bot.plans.progress import progress_card_job
 from teams_app.domain.bookings import MemberState
+from teams_app.jobs.plans.progress import progress_card_job
 from teams_app.ports import Job, JobState
 from teams_app.use_cases.plans.progress import PROGRESS_CARD, START_BOOKING
 from tests.card_schema import assert_valid_card

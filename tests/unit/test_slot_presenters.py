@@ -16,14 +16,16 @@ from cards import (
     verbs,
 )
 from teams_app.bot.defend import presenters as present
+from teams_app.bot.plans.booked_card import booked_view
 from teams_app.domain.bookings import BookedSlot, SlotState
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
 from teams_app.domain.calendar import TimeSpan, Weekday, WeekIndex
 from teams_app.domain.learning_plans import LearningPlan, MemberSource, PlanSpec
 from teams_app.domain.occurrence_records import Decision, SlotRef
 from teams_app.domain.occurrences import CollisionKind
+from teams_app.use_cases.defend.collision_cards import CollisionFacts
 from teams_app.use_cases.defend.decisions import OccurrenceDecided
-from teams_app.use_cases.member_cards import CollisionFacts, SlotBookedFacts
+from teams_app.use_cases.plans.booked_cards import SlotBookedFacts
 from tests.card_schema import assert_valid_card
 from tests.card_texts import texts
 
@@ -61,9 +63,9 @@ def test_every_member_card_is_valid_in_every_language(language: str) -> None:
     booked = BookedSlot("p-7", "aad-3", 2, "tx", (Weekday.TUESDAY,), time(10), "Europe/Stockholm",
                         SlotState.BOOKED, "series-1")
     cards = [
-        slot_booked_card(present.booked_view(t, SlotBookedFacts(a_plan(), booked, SESSION,
+        slot_booked_card(booked_view(t, SlotBookedFacts(a_plan(), booked, SESSION,
                                                                 "Berg, Anna"))),
-        slot_booked_card(present.booked_view(t, SlotBookedFacts(
+        slot_booked_card(booked_view(t, SlotBookedFacts(
             a_plan(Cadence.monthly_on(WeekIndex.FIRST, Weekday.TUESDAY), None), booked, None))),
         *(slot_collision_card(present.collision_view(t, collision(kind)))
           for kind in CollisionKind),
@@ -106,7 +108,7 @@ def test_the_collision_card_speaks_the_members_zone_and_carries_the_ids() -> Non
 def test_the_booked_card_names_the_owner_and_the_first_session() -> None:
     t = translator_for("sv")
     booked = BookedSlot("p-7", "aad-3", 2, "tx", (Weekday.TUESDAY,), time(10), "Europe/Stockholm")
-    view = present.booked_view(t, SlotBookedFacts(a_plan(), booked, SESSION, "Berg, Anna"))
+    view = booked_view(t, SlotBookedFacts(a_plan(), booked, SESSION, "Berg, Anna"))
     assert view.intro == "Anna har avsatt skyddad tid för ditt lärande."
     assert [f.value for f in view.facts] == [
         "tisdag 10:00–11:00 (CET)", "Varje vecka", "tisdag 10 mars kl. 10:00"
@@ -118,5 +120,5 @@ def test_the_booked_card_does_not_thank_the_member_for_their_own_plan() -> None:
     plan = a_plan()
     own = BookedSlot(plan.id, plan.owner_id, 2, "tx", (Weekday.TUESDAY,), time(10),
                      "Europe/Stockholm")
-    view = present.booked_view(t, SlotBookedFacts(plan, own, SESSION, "Berg, Anna"))
+    view = booked_view(t, SlotBookedFacts(plan, own, SESSION, "Berg, Anna"))
     assert view.intro == t("slot.booked.intro.anonymous")

@@ -10,10 +10,7 @@ from datetime import date, datetime, timedelta
 from cards import (
     MAX_PLANS,
     MAX_ROWS,
-    BookingProgressView,
-    BookingSummaryView,
     Choice,
-    Fact,
     FieldError,
     NoticeView,
     PlanFormValues,
@@ -41,7 +38,7 @@ from teams_app.domain.learning_plans import (
 )
 from teams_app.domain.slots import SlotTime
 from teams_app.use_cases.plans.planning import PlanPreview
-from teams_app.use_cases.plans.reports import BookingStatus, PlanPeople, PlanReport
+from teams_app.use_cases.plans.reports import PlanPeople, PlanReport
 
 _DAY_VALUES = dict(zip(Weekday, f.WEEKDAYS, strict=True))
 _MODE_VALUES = {PlanMode.PERSONAL: "personal", PlanMode.TEAM_SESSION: "team"}
@@ -220,66 +217,6 @@ def more(t: Translator, count: int, shown: int = MAX_ROWS) -> str | None:
 
 
 # --- booking progress and summary ------------------------------------------------------------
-
-
-def progress_view(t: Translator, status: BookingStatus) -> BookingProgressView:
-    done, failed, total = _counts(status)
-    return BookingProgressView(
-        plan_id=status.plan.id,
-        title=t("plan.booking.title"),
-        progress=t("plan.booking.progress", done=done + failed, total=total),
-        booked=done,
-        failed=failed,
-        total=total,
-        counts=(Fact(t("plan.booking.booked"), str(done)),
-                Fact(t("plan.booking.failed"), str(failed))),
-        note=t("plan.booking.note"),
-    )
-
-
-def preparing_view(t: Translator, plan_id: str) -> BookingProgressView:
-    """The booking card before the job has read the calendars: no counts yet."""
-    return BookingProgressView(
-        plan_id=plan_id,
-        title=t("plan.booking.title"),
-        progress=t("plan.booking.preparing"),
-        booked=0,
-        failed=0,
-        total=0,
-        counts=(),
-        note=t("plan.booking.note"),
-    )
-
-
-def summary_view(
-    t: Translator, status: BookingStatus, already_booked: int, names: Mapping[str, str]
-) -> BookingSummaryView:
-    done, failed, total = _counts(status)
-    failures = status.failures
-    return BookingSummaryView(
-        plan_id=status.plan.id,
-        title=t("plan.summary.title"),
-        summary=t("plan.summary.line", booked=done, total=total),
-        counts=(
-            Fact(t("plan.summary.booked"), str(max(done - already_booked, 0))),
-            Fact(t("plan.summary.already"), str(min(already_booked, done))),
-            Fact(t("plan.summary.failed"), str(failed)),
-        ),
-        failures_heading=t("plan.summary.failures_heading"),
-        failures=unbookable(t, [(m.member_id, m.failure) for m in failures], names),
-        plans_hint=t("plan.summary.plans_hint"),
-        plans_button=t("plan.summary.plans_button"),
-        failures_more=more(t, len(failures)),
-    )
-
-
-def _counts(status: BookingStatus) -> tuple[int, int, int]:
-    progress = status.progress
-    return (progress.done, progress.failed, progress.total) if progress else (0, 0, 0)
-
-
-def is_finished(status: BookingStatus) -> bool:
-    return status.progress is None or status.progress.state is RunState.FINISHED
 
 
 # --- the plans list ----------------------------------------------------------------------------

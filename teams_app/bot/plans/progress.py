@@ -1,31 +1,89 @@
-"""The jobs that start booking and keep the manager's booking card up to date (see
-use_cases/plan_progress.py), and the cards they show, in the language of the manager's chat."""
+"""The cards that follow a plan's booking (progress, summary, why it could not start), in the
+language of the manager's chat; the jobs in jobs/plans/progress.py send them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
-import structlog
-
-from cards import booking_progress_card, booking_summary_card, notice_card, verbs
+from cards import (
+    BookingProgressView,
+    BookingSummaryView,
+    Fact,
+    Translator,
+    booking_progress_card,
+    booking_summary_card,
+    notice_card,
+    verbs,
+)
 from teams_app.bot.plans import presenters as present
 from teams_app.bot.plans.failures import failure_key
-from teams_app.bot.presenters import CardRenderer
+from teams_app.bot.plans.presenters import more, unbookable
+from teams_app.domain.bookings import RunState
 from teams_app.domain.conversations import ConversationRef
-from teams_app.domain.errors import DomainError
 from teams_app.domain.messages import OutboundMessage
-from teams_app.jobs.worker import PermanentJobError
-from teams_app.ports import GraphError, Job, RecipientUnreachable
-from teams_app.ports.services import Services
-from teams_app.use_cases.plans.progress import (
-    StartBooking,
-    WatchBooking,
-    refresh_progress_card,
-    start_booking,
-)
+from teams_app.ports import GraphError
+from teams_app.ports.services import CardRenderer
 from teams_app.use_cases.plans.reports import BookingStatus
 
-log = structlog.get_logger()
+
+def progress_view(t: Translator, status: BookingStatus) -> BookingProgressView:
+    done, failed, total = _counts(status)
+    return BookingProgressView(
+        plan_id=status.plan.id,
+        title=t("plan.booking.title"),
+        progress=t("plan.booking.progress", done=done + failed, total=total),
+        booked=done,
+        failed=failed,
+        total=total,
+        counts=(Fact(t("plan.booking.booked"), str(done)),
+                Fact(t("plan.booking.failed"), str(failed))),
+        note=t("plan.booking.note"),
+    )
+
+
+def preparing_view(t: Translator, plan_id: str) -> BookingProgressView:
+    """The booking card before the job has read the calendars: no counts yet."""
+    return BookingProgressView(
+        plan_id=plan_id,
+        title=t("plan.booking.title"),
+        progress=t("plan.booking.preparing"),
+        booked=0,
+        failed=0,
+        total=0,
+        counts=(),
+        note=t("plan.booking.note"),
+    )
+
+
+def summary_view(
+    t: Translator, status: BookingStatus, already_booked: int, names: Mapping[str, str]
+) -> BookingSummaryView:
+    done, failed, total = _counts(status)
+    failures = status.failures
+    return BookingSummaryView(
+        plan_id=status.plan.id,
+        title=t("plan.summary.title"),
+        summary=t("plan.summary.line", booked=done, total=total),
+        counts=(
+            Fact(t("plan.summary.booked"), str(max(done - already_booked, 0))),
+            Fact(t("plan.summary.already"), str(min(already_booked, done))),
+            Fact(t("plan.summary.failed"), str(failed)),
+        ),
+        failures_heading=t("plan.summary.failures_heading"),
+        failures=unbookable(t, [(m.member_id, m.failure) for m in failures], names),
+        plans_hint=t("plan.summary.plans_hint"),
+        plans_button=t("plan.summary.plans_button"),
+        failures_more=more(t, len(failures)),
+    )
+
+
+def _counts(status: BookingStatus) -> tuple[int, int, int]:
+    progress = status.progress
+    return (progress.done, progress.failed, progress.total) if progress else (0, 0, 0)
+
+
+def is_finished(status: BookingStatus) -> bool:
+    return status.progress is None or status.progress.state is RunState.FINISHED
 
 
 class BookingCardRenderer:
@@ -33,7 +91,7 @@ class BookingCardRenderer:
         self._cards = cards
 
     def progress(self, status: BookingStatus, ref: ConversationRef) -> OutboundMessage:
-        view = present.progress_view(self._cards.translator(ref.locale), status)
+        view = progress_view(self._cards.translator(ref.locale), status)
         return OutboundMessage(card=booking_progress_card(view), summary=view.progress)
 
     def summary(
@@ -44,7 +102,7 @@ class BookingCardRenderer:
         ref: ConversationRef,
     ) -> OutboundMessage:
         t = self._cards.translator(ref.locale)
-        view = present.summary_view(t, status, already_booked, names)
+        view = summary_view(t, status, already_booked, names)
         return OutboundMessage(card=booking_summary_card(view), summary=view.summary)
 
     def failure(self, error: Exception, plan_id: str, ref: ConversationRef) -> OutboundMessage:
@@ -54,60 +112,3 @@ class BookingCardRenderer:
         retry = verbs.PLAN_BOOK if isinstance(error, GraphError) else None
         view = present.notice_view(t, failure_key(error), retry_verb=retry, plan_id=plan_id)
         return OutboundMessage(card=notice_card(view), summary=view.message)
-
-
-def start_booking_job(services: Services) -> Callable[[Job], Awaitable[None]]:
-    cards = BookingCardRenderer(services.renderer)
-
-    async def run(job: Job) -> None:
-        try:
-            cmd = StartBooking.parse(job.payload, last_attempt=job.attempts >= job.max_attempts)
-        except KeyError:
-            raise PermanentJobError("bad_payload") from None
-        if services.calendar is None or services.directory is None:
-            raise PermanentJobError("graph_not_configured")
-        try:
-            started = await start_booking(
-                cmd,
-                uow=services.uow,
-                calendar=services.calendar,
-                directory=services.directory,
-                messenger=services.messenger,
-                cards=cards,
-                clock=services.clock,
-            )
-        except RecipientUnreachable:
-            raise PermanentJobError("recipient_unreachable") from None
-        except DomainError as error:
-            raise PermanentJobError(error.code) from None
-        log.info("plan_booking_start_ran", job_id=job.id, plan_id=cmd.plan_id, started=started)
-
-    return run
-
-
-def progress_card_job(services: Services) -> Callable[[Job], Awaitable[None]]:
-    cards = BookingCardRenderer(services.renderer)
-
-    async def run(job: Job) -> None:
-        try:
-            cmd = WatchBooking.parse(job.payload)
-        except (KeyError, ValueError, TypeError, IndexError):
-            raise PermanentJobError("bad_payload") from None
-        try:
-            finished = await refresh_progress_card(
-                cmd,
-                uow=services.uow,
-                messenger=services.messenger,
-                cards=cards,
-                directory=services.directory,
-                clock=services.clock,
-            )
-        except RecipientUnreachable:
-            # The card or the chat is gone (deleted, app removed): nobody is left to show it to.
-            raise PermanentJobError("recipient_unreachable") from None
-        except DomainError as error:
-            raise PermanentJobError(error.code) from None
-        log.info("plan_progress_card_updated", job_id=job.id, plan_id=cmd.plan_id,
-                 round=cmd.round, finished=finished)
-
-    return run

@@ -1,5 +1,5 @@
 """`learning-loop plan create|book|cancel`: learning plans from the command line (`list` and
-`show` are in cli_plan_views.py).
+`show` are in views.py).
 
 Thin like the rest of the CLI: read options, call the use cases, print. `create`, `book` and
 `cancel` run job workers in this process while they show progress, because an admin trying a
@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from teams_app.bootstrap import Runtime
-from teams_app.cli.plans import views  # noqa: F401  (registers `plan list` and `plan show`)
+from teams_app.cli.common import DatabaseOption, console, db_settings
 from teams_app.cli.plans.input import (
     CADENCE_HELP,
     FAILURE_TEXT,
@@ -35,15 +35,11 @@ from teams_app.cli.plans.input import (
 )
 from teams_app.cli.plans.support import (
     CliStop,
-    DatabaseOption,
     NoWorkersOption,
     WorkersOption,
-    console,
     need_graph,
     person_id,
-    plan_app,
     run_command,
-    settings_for,
 )
 from teams_app.domain.bookings import BookingProgress, RunState, SlotState
 from teams_app.domain.cadences import Horizon, LearningWindow
@@ -64,10 +60,16 @@ from teams_app.use_cases.plans.booking import BookPlan, book_plan
 from teams_app.use_cases.plans.planning import PlanPreview, cancel_plan, create_plan, find_slots
 from teams_app.use_cases.plans.reports import people_names
 
+
+def register(plan: typer.Typer) -> None:
+    plan.command("create")(plan_create)
+    plan.command("book")(plan_book)
+    plan.command("cancel")(plan_cancel)
+
+
 # --- create ---------------------------------------------------------------------------------
 
 
-@plan_app.command("create")
 def plan_create(
     owner: Annotated[str | None, typer.Option(help="The plan's owner: object id or UPN.")] = None,
     member: Annotated[list[str] | None, typer.Option(
@@ -166,7 +168,7 @@ def plan_create(
                                  workers=None if no_workers else workers)
         _print_outcome(progress, receipt.plan_id)
 
-    run_command(settings_for(database_url), go)
+    run_command(db_settings(database_url), go)
 
 
 def _print_preview(preview: PlanPreview, names: dict[str, str]) -> None:
@@ -215,7 +217,6 @@ def _print_outcome(progress: BookingProgress, plan_id: str) -> None:
         console.print(f"`learning-loop plan show {plan_id}` lists who and why.")
 
 
-@plan_app.command("book")
 def plan_book(
     plan_id: Annotated[str, typer.Argument(help="The plan's id.")],
     by: Annotated[str, typer.Option(help="Who books: the plan's owner (object id).")],
@@ -236,13 +237,12 @@ def plan_book(
                                  workers=None if no_workers else workers)
         _print_outcome(progress, plan_id)
 
-    run_command(settings_for(database_url), go)
+    run_command(db_settings(database_url), go)
 
 
 # --- list, show, cancel -----------------------------------------------------------------------
 
 
-@plan_app.command("cancel")
 def plan_cancel(
     plan_id: Annotated[str, typer.Argument(help="The plan's id.")],
     by: Annotated[str, typer.Option(help="Who cancels: the plan's owner (object id).")],
@@ -275,4 +275,4 @@ def plan_cancel(
             raise CliStop(1)
         console.print("Every series is removed.")
 
-    run_command(settings_for(database_url), go)
+    run_command(db_settings(database_url), go)

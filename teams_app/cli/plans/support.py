@@ -1,5 +1,5 @@
-"""What the `learning-loop plan` commands share: the command group, running a command with the
-runtime, and the messages for domain and Graph errors (clear text, an exit code, no traceback).
+"""What the `learning-loop plan` commands share: running a command with the runtime, and the
+messages for domain and Graph errors (clear text, an exit code, no traceback).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from teams_app.bootstrap import Runtime, bootstrap
+from teams_app.cli.common import console
 from teams_app.cli.plans.input import plan_error_text
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
@@ -31,12 +31,8 @@ from teams_app.ports import (
 from teams_app.settings import Settings
 from teams_app.use_cases.plans.planning import UnknownPlan
 
-plan_app = typer.Typer(help="Learning plans: protected learning time in Outlook calendars.",
-                       no_args_is_help=True)
-console = Console()
 T = TypeVar("T")
 
-DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: settings).")]
 WorkersOption = Annotated[int, typer.Option(
     help="Booking jobs run at once in this command (each books up to 20 members).", min=1,
     max=64)]
@@ -50,12 +46,6 @@ class CliStop(Exception):
     def __init__(self, code: int) -> None:
         super().__init__(code)
         self.code = code
-
-
-def settings_for(database_url: str | None) -> Settings:
-    from teams_app.cli.main import load_settings  # the CLI's one settings reader
-
-    return load_settings(database_url=database_url, anonymous=True, host="127.0.0.1")
 
 
 def run_command(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:

@@ -9,22 +9,21 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from teams_app.bootstrap import Runtime
+from teams_app.cli.common import DatabaseOption, console, db_settings
 from teams_app.cli.plans.input import (
     FAILURE_TEXT,
 )
-from teams_app.cli.plans.support import (
-    DatabaseOption,
-    console,
-    plan_app,
-    run_command,
-    settings_for,
-)
+from teams_app.cli.plans.support import run_command
 from teams_app.domain.bookings import MemberState, RunState, SlotState
 from teams_app.use_cases.plans.planning import UnknownPlan
 from teams_app.use_cases.plans.reports import list_plans, people_names
 
 
-@plan_app.command("list")
+def register(plan: typer.Typer) -> None:
+    plan.command("list")(plan_list)
+    plan.command("show")(plan_show)
+
+
 def plan_list(
     owner: Annotated[str | None, typer.Option(help="Only this owner's plans (object id).")] = None,
     database_url: DatabaseOption = None,
@@ -47,7 +46,7 @@ def plan_list(
                               _hours(report.hours.kept), _hours(report.hours.booked))
         console.print(table)
 
-    run_command(settings_for(database_url), go)
+    run_command(db_settings(database_url), go)
 
 
 async def _owners(runtime: Runtime) -> list[str]:
@@ -61,7 +60,6 @@ def _hours(value: Any) -> str:
     return f"{value.total_seconds() / 3600:.1f}"
 
 
-@plan_app.command("show")
 def plan_show(
     plan_id: Annotated[str, typer.Argument(help="The plan's id (see `plan list`).")],
     database_url: DatabaseOption = None,
@@ -109,6 +107,6 @@ def plan_show(
                           "--by OWNER` tries again those Graph was too busy for; fix a 403 or "
                           "404 first (permission, mailbox), then make a new plan for them.")
 
-    run_command(settings_for(database_url), go)
+    run_command(db_settings(database_url), go)
 
 

@@ -1,15 +1,28 @@
-"""Job handler for booking a plan's members in chunks (thin, like jobs.py)."""
+"""Job handlers for booking a plan's members (in chunks, or one at a time from older queues),
+removing a member's series, and the member's "your learning time is booked" card."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import structlog
 
+from teams_app.bot.plans.booked_card import BookedCardRenderer
 from teams_app.domain.errors import DomainError
+from teams_app.jobs.support import JobHandler, calendar_of, slot_of
 from teams_app.jobs.worker import PermanentJobError
-from teams_app.ports import Job
+from teams_app.ports import GraphForbidden, Job
 from teams_app.ports.services import Services
+from teams_app.use_cases.plans.booked_cards import (
+    SLOT_BOOKED_CARD,
+    SendSlotBookedCard,
+    send_slot_booked_card,
+)
+from teams_app.use_cases.plans.booking import (
+    BOOK_MEMBER_SLOT,
+    BookMemberSlot,
+    book_member_slot,
+    cancel_member_slot,
+)
+from teams_app.use_cases.plans.planning import CANCEL_MEMBER_SLOT
 from teams_app.use_cases.plans.slot_booking import (
     BOOK_MEMBER_SLOTS,
     BookMemberSlots,
@@ -19,10 +32,10 @@ from teams_app.use_cases.plans.slot_booking import (
 
 log = structlog.get_logger()
 
-JobHandler = Callable[[Job], Awaitable[None]]
-
 
 def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
+    renderer = BookedCardRenderer(services.renderer)
+
     async def book_slots(job: Job) -> None:
         try:
             cmd = BookMemberSlots.parse(
@@ -61,4 +74,55 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
         given_up = await give_up_member_slots(cmd, uow=services.uow, clock=services.clock)
         log.warning("plan_slots_given_up", plan_id=cmd.plan_id, members=given_up)
 
-    return {BOOK_MEMBER_SLOTS: book_slots}
+    async def book_slot(job: Job) -> None:
+        try:
+            cmd = BookMemberSlot(
+                plan_id=str(job.payload["plan_id"]),
+                member_id=str(job.payload["member_id"]),
+                revision=int(job.payload["revision"]),
+                last_attempt=job.attempts >= job.max_attempts,
+            )
+            outcome = await book_member_slot(
+                cmd, uow=services.uow, calendar=calendar_of(services), clock=services.clock
+            )
+        except (KeyError, ValueError):
+            raise PermanentJobError("bad_payload") from None
+        except DomainError as error:
+            raise PermanentJobError(error.code) from None
+        log.info("plan_slot_booking_ran", job_id=job.id, plan_id=cmd.plan_id, outcome=outcome)
+
+    async def cancel_slot(job: Job) -> None:
+        try:
+            plan_id = str(job.payload["plan_id"])
+            removed = await cancel_member_slot(
+                plan_id,
+                str(job.payload["member_id"]),
+                int(job.payload["revision"]),
+                uow=services.uow,
+                calendar=calendar_of(services),
+                clock=services.clock,
+            )
+        except (KeyError, ValueError):
+            raise PermanentJobError("bad_payload") from None
+        except GraphForbidden:
+            raise PermanentJobError("graph_forbidden") from None
+        log.info("plan_slot_cancelled", job_id=job.id, plan_id=plan_id, removed=removed)
+
+    async def slot_booked_card(job: Job) -> None:
+        slot = slot_of(job)
+        outcome = await send_slot_booked_card(
+            SendSlotBookedCard(slot.plan_id, slot.member_id, slot.revision),
+            uow=services.uow,
+            messenger=services.messenger,
+            renderer=renderer,
+            directory=services.directory,
+            clock=services.clock,
+        )
+        log.info("slot_booked_card", job_id=job.id, plan_id=slot.plan_id, outcome=outcome.value)
+
+    return {
+        BOOK_MEMBER_SLOTS: book_slots,
+        BOOK_MEMBER_SLOT: book_slot,  # queued by versions that booked one member a job
+        CANCEL_MEMBER_SLOT: cancel_slot,
+        SLOT_BOOKED_CARD: slot_booked_card,
+    }

@@ -30,7 +30,7 @@ from teams_app.domain.occurrence_records import (
 from teams_app.domain.occurrences import CollisionKind, Outcome, collision_key
 from teams_app.domain.slot_events import slot_event_draft
 from teams_app.ports import Calendar, Clock, UnitOfWork
-from teams_app.use_cases.member_cards import (
+from teams_app.use_cases.defend.collision_cards import (
     MOVE_WITHIN,
     CollisionFacts,
     busy_spans,

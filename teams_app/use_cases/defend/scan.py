@@ -33,7 +33,7 @@ from teams_app.domain.occurrences import (
     view_series,
 )
 from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWork
-from teams_app.use_cases.member_cards import COLLISION_CARD, collision_delivery_key
+from teams_app.use_cases.defend.collision_cards import COLLISION_CARD, collision_delivery_key
 
 DEFEND_SCAN = "plans.defend_scan"  # periodic job kind: queues one DEFEND_MAILBOX per member
 DEFEND_MAILBOX = "plans.defend_mailbox"  # payload: member_id

@@ -42,7 +42,7 @@ from teams_app.ports import (
     GraphUnavailable,
     UnitOfWork,
 )
-from teams_app.use_cases.member_cards import SLOT_BOOKED_CARD
+from teams_app.use_cases.plans.booked_cards import SLOT_BOOKED_CARD
 from teams_app.use_cases.plans.event_texts import slot_texts
 from teams_app.use_cases.plans.planning import UnknownPlan
 

@@ -1,0 +1,74 @@
+"""How a capability's card verbs reach its handlers, and the shapes of a card answer.
+
+A card handler is a module-level function of (context, services, data) that returns the card
+as it should look now. `route` registers it twice: for Action.Execute (Universal Actions: the
+card is replaced in place by the invoke's answer) and for the Action.Submit fallback of clients
+without them (the same answer arrives as a message; the card follows as a new message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from typing import Any
+
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    Attachment,
+)
+from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
+
+from cards import Translator
+from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
+from teams_app.domain.conversations import ConversationKind
+from teams_app.ports.services import Services
+
+CardHandler = Callable[[TurnContext, Services, Any], Awaitable[dict[str, Any]]]
+
+
+def route(
+    app: AgentApplication[TurnState], verb: str, handler: CardHandler, services: Services
+) -> None:
+    @app.adaptive_card.action_execute(verb)
+    async def on_execute(
+        context: TurnContext, _state: TurnState, data: Any
+    ) -> AdaptiveCardInvokeResponse:
+        return invoke_answer(await handler(context, services, data))
+
+    @app.adaptive_card.action_submit(verb)
+    async def on_submit(context: TurnContext, _state: TurnState, data: Any) -> None:
+        await context.send_activity(card_message(await handler(context, services, data)))
+
+
+def invoke_answer(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=card)
+
+
+def card_message(card: dict[str, Any], summary: str | None = None) -> Activity:
+    activity = Activity(
+        type=ActivityTypes.message,
+        attachments=[Attachment(content_type=ADAPTIVE_CARD, content=card)],
+    )
+    if summary is not None:  # the SDK refuses an explicit None
+        activity.summary = summary
+    return activity
+
+
+def translator_of(context: TurnContext, services: Services) -> Translator:
+    """The person's language, from the locale of what they sent."""
+    return services.renderer.translator(context.activity.locale)
+
+
+def sender_of(context: TurnContext) -> str:
+    sender = context.activity.from_property
+    if sender is None:
+        return ""
+    return sender.aad_object_id or sender.id or ""
+
+
+def is_personal(context: TurnContext) -> bool:
+    conversation = context.activity.conversation
+    kind = conversation.conversation_type if conversation is not None else None
+    return ConversationKind.parse(kind) is ConversationKind.PERSONAL

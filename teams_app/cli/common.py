@@ -1,0 +1,48 @@
+"""What the `learning-loop` commands share: the console, reading settings, running a coroutine
+with the runtime, and the `--database-url` option."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from teams_app.bootstrap import Runtime, bootstrap
+from teams_app.settings import Settings
+
+console = Console()
+T = TypeVar("T")
+
+DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: settings).")]
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The CLI's one settings reader: a configuration problem is a message and exit code 2."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(map(str, problem["loc"])) or "settings"
+            console.print(f"[red]Configuration problem[/red] ({where}): {problem['msg']}")
+        raise typer.Exit(2) from None
+
+
+def run(coro: Awaitable[T]) -> T:
+    return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+async def with_runtime(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
+    runtime = await bootstrap(settings)
+    try:
+        return await action(runtime)
+    finally:
+        await runtime.close()
+
+
+# Commands that only touch the database need no bot identity; local settings satisfy validation.
+def db_settings(database_url: str | None) -> Settings:
+    return load_settings(database_url=database_url, anonymous=True, host="127.0.0.1")

@@ -1,0 +1,30 @@
+"""What every job handler module shares: the handler type and reading a job's common ids."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from teams_app.domain.occurrence_records import SlotRef
+from teams_app.jobs.worker import PermanentJobError
+from teams_app.ports import Calendar, Job
+from teams_app.ports.services import Services
+
+JobHandler = Callable[[Job], Awaitable[None]]
+
+
+def calendar_of(services: Services) -> Calendar:
+    """Graph's calendar, or the end of the job: without Graph no retry can help."""
+    if services.calendar is None:
+        raise PermanentJobError("graph_not_configured")
+    return services.calendar
+
+
+def slot_of(job: Job) -> SlotRef:
+    try:
+        return SlotRef(
+            str(job.payload["plan_id"]),
+            str(job.payload["member_id"]),
+            int(job.payload["revision"]),
+        )
+    except (KeyError, ValueError, TypeError):
+        raise PermanentJobError("bad_payload") from None

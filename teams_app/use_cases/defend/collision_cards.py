@@ -1,0 +1,168 @@
+"""The "your learning time collides with ..." card: the defend scan enqueues COLLISION_CARD in
+the transaction that records the collision, so each card goes out once. The card offers Move to
+a free time this week, Keep, or Skip this week."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from teams_app.domain.calendar import CalendarEvent, MailboxSettings, TimeSpan
+from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.learning_plans import LearningPlan
+from teams_app.domain.messages import OutboundMessage
+from teams_app.domain.occurrence_records import CollisionState, Decision, SlotRef
+from teams_app.domain.occurrences import CollisionKind
+from teams_app.domain.slots import BUSY_STATUSES, MemberCalendar, suggest_move
+from teams_app.ports import (
+    Calendar,
+    Clock,
+    GraphError,
+    GraphThrottled,
+    GraphUnavailable,
+    Messenger,
+    UnitOfWork,
+)
+from teams_app.use_cases.member_cards import CardOutcome, deliver_member_card, slot_is_current
+
+COLLISION_CARD = "plans.slot_collision_card"  # job kind; payload: plan_id, member_id, revision,
+# occurrence_key, collision_key (ids only; the colliding subject is read when the card is made)
+MOVE_WITHIN = timedelta(days=7)  # "Move to <a free time this week>": the session's week
+
+
+@dataclass(frozen=True)
+class SendCollisionCard:
+    slot: SlotRef
+    occurrence_key: str
+    collision_key: str
+
+    @property
+    def delivery_key(self) -> str:
+        return collision_delivery_key(self.slot, self.collision_key)
+
+
+@dataclass(frozen=True)
+class CollisionFacts:
+    """What the collision card says, before language and time zone."""
+
+    slot: SlotRef
+    occurrence_key: str
+    kind: CollisionKind
+    span: TimeSpan  # where the session is now
+    time_zone: str  # the member's, for display
+    move_to: TimeSpan | None  # a free time this week, if any
+    restore: bool = False  # deleted: Keep puts it back
+    subject: str | None = field(default=None, repr=False)  # the colliding event's
+    notice: str | None = None  # a code the presenter translates (after a failed answer)
+
+
+class CollisionRenderer(Protocol):
+    def slot_collision(self, facts: CollisionFacts, ref: ConversationRef) -> OutboundMessage: ...
+
+
+def collision_delivery_key(slot: SlotRef, collision_key: str) -> str:
+    """Fits the 255 characters of a job or delivery key whatever the event ids' length."""
+    digest = hashlib.sha256(collision_key.encode()).hexdigest()[:20]
+    return f"slot-collision:{slot.plan_id}:{slot.revision}:{slot.member_id}:{digest}"
+
+
+async def send_collision_card(
+    cmd: SendCollisionCard,
+    *,
+    uow: Callable[[], UnitOfWork],
+    messenger: Messenger,
+    renderer: CollisionRenderer,
+    calendar: Calendar,
+    clock: Clock,
+) -> CardOutcome:
+    """GraphThrottled and GraphUnavailable propagate (the job retries); any other Graph
+    failure still sends the card, without the subject or a time to move to."""
+    async with uow() as tx:
+        plan = await tx.plans.get(cmd.slot.plan_id)
+        slot = await tx.plans.slot(cmd.slot.plan_id, cmd.slot.member_id, cmd.slot.revision)
+        occurrence = await tx.occurrences.occurrence(cmd.slot, cmd.occurrence_key)
+        carded = {c.key: c for c in await tx.occurrences.collisions(cmd.slot)}
+    collision = carded.get(cmd.collision_key)
+    at = clock.now()
+    if (
+        not slot_is_current(plan, slot, cmd.slot.revision)
+        or plan is None
+        or slot is None
+        or occurrence is None
+        or collision is None
+        or collision.state is CollisionState.ANSWERED
+        or occurrence.decision is Decision.SKIPPED
+        or occurrence.span.start <= at
+    ):
+        return CardOutcome.STALE
+    colliding_id = cmd.collision_key.rsplit("|", 1)[-1] or None
+    facts = CollisionFacts(
+        cmd.slot, cmd.occurrence_key, collision.kind, occurrence.span, slot.time_zone, None,
+        restore=collision.kind in (CollisionKind.DELETED, CollisionKind.DECLINED),
+    )
+    try:
+        facts = await collision_details(
+            facts, plan, calendar, at=at, instance_id=occurrence.event_id, colliding_id=colliding_id
+        )
+    except (GraphThrottled, GraphUnavailable):
+        raise
+    except GraphError:
+        pass  # the card still helps without the subject or a suggestion
+    return await deliver_member_card(
+        cmd.slot, cmd.delivery_key, lambda chat: renderer.slot_collision(facts, chat),
+        uow=uow, messenger=messenger, clock=clock,
+    )
+
+
+async def collision_details(
+    facts: CollisionFacts,
+    plan: LearningPlan,
+    calendar: Calendar,
+    *,
+    at: datetime,
+    instance_id: str | None,
+    colliding_id: str | None,
+    settings: MailboxSettings | None = None,
+) -> CollisionFacts:
+    """The colliding subject, where the session is now, the member's zone and a free time this
+    week, from the member's calendar."""
+    member = facts.slot.member_id
+    settings = settings or await calendar.mailbox_settings(member)
+    week = move_from(facts.span, settings.time_zone, at=at)
+    window = TimeSpan(min(week, facts.span.start), max(week + MOVE_WITHIN, facts.span.end))
+    events = await calendar.calendar_view(member, window)
+    by_id = {e.id: e for e in events}
+    now_at = by_id[instance_id].span if instance_id in by_id else facts.span
+    subject = by_id[colliding_id].subject if colliding_id in by_id else None
+    move_to = suggest_move(
+        plan.spec,
+        MemberCalendar(member, settings.time_zone, settings.working_hours, busy_spans(events)),
+        occurrence=now_at,
+        at=week,
+        days=MOVE_WITHIN.days,
+    )
+    return CollisionFacts(
+        facts.slot, facts.occurrence_key, facts.kind, now_at, settings.time_zone, move_to,
+        facts.restore, subject, facts.notice,
+    )
+
+
+def move_from(session: TimeSpan, zone: str, *, at: datetime) -> datetime:
+    """Where "this week" starts for a session: its local Monday, or now if that is later."""
+    tz = ZoneInfo(zone)
+    local = session.start.astimezone(tz).date()
+    monday = datetime.combine(local - timedelta(days=local.weekday()), time(0), tzinfo=tz)
+    return max(at, monday.astimezone(UTC))
+
+
+def busy_spans(events: list[CalendarEvent], *, besides: str | None = None) -> tuple[TimeSpan, ...]:
+    return tuple(
+        e.span
+        for e in events
+        if e.show_as in BUSY_STATUSES and not e.is_cancelled and not e.is_all_day
+        and e.id != besides
+    )
