@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from teams_app.adapters.clock import SystemClock  # noqa: E402
-from teams_app.adapters.job_queue import SqlJobQueue, SqlJobStore  # noqa: E402
 from teams_app.adapters.sql.engine import create_engine, upgrade  # noqa: E402
+from teams_app.adapters.sql.job_queue import SqlJobQueue, SqlJobStore  # noqa: E402
 from teams_app.ports import JobState  # noqa: E402
 from tests.pg import PostgresServer  # noqa: E402
 

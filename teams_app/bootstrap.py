@@ -19,9 +19,9 @@ from graph.lists import GraphLists
 from graph.subscriptions import GraphSubscriptions, handle_notification_request
 from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.connector_pool import PooledClientFactory
-from teams_app.adapters.job_queue import SqlJobStore
 from teams_app.adapters.messenger import SendLimits, TeamsMessenger
 from teams_app.adapters.sql.engine import create_engine, current_revision, head_revision, upgrade
+from teams_app.adapters.sql.job_queue import SqlJobStore
 from teams_app.adapters.sql.maintenance import purge
 from teams_app.adapters.sql.uow import SqlUnitOfWork
 from teams_app.bot.app import create_agent_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from teams_app.adapters.job_queue import SqlJobStore
+from teams_app.adapters.sql.job_queue import SqlJobStore
 from tests.fakes import FakeClock
 from tests.integration.jobs_support import START
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from teams_app.adapters.job_queue import SqlJobQueue, SqlJobStore
+from teams_app.adapters.sql.job_queue import SqlJobQueue, SqlJobStore
 from teams_app.jobs.worker import JobHandler, JobWorker
 from teams_app.ports import Job
 from tests.fakes import FakeClock

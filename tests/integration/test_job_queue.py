@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from teams_app.adapters.job_queue import SqlJobQueue, SqlJobStore
+from teams_app.adapters.sql.job_queue import SqlJobQueue, SqlJobStore
 from teams_app.adapters.sql.tables import jobs
 from teams_app.ports import JobState
 from tests.fakes import FakeClock

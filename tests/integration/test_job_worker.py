@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 from structlog.testing import capture_logs
 
-from teams_app.adapters.job_queue import SqlJobStore
+from teams_app.adapters.sql.job_queue import SqlJobStore
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Job, JobState
 from tests.fakes import FakeClock

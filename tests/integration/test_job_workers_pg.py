@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from teams_app.adapters.clock import SystemClock
-from teams_app.adapters.job_queue import SqlJobQueue, SqlJobStore
 from teams_app.adapters.sql.engine import create_engine, upgrade
+from teams_app.adapters.sql.job_queue import SqlJobQueue, SqlJobStore
 from teams_app.adapters.sql.tables import jobs
 from teams_app.ports import JobState
 from tests.integration.worker_process import FINISHED, STARTED, job_runs, runs_metadata

@@ -21,8 +21,8 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from teams_app.adapters.clock import SystemClock
-from teams_app.adapters.job_queue import SqlJobStore
 from teams_app.adapters.sql.engine import create_engine
+from teams_app.adapters.sql.job_queue import SqlJobStore
 from teams_app.jobs.worker import JobHandler, JobWorker
 from teams_app.ports import Job
 
