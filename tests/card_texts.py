@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards.elements import CONTENT_TYPE as CARD
+
 
 def texts(card: dict[str, Any]) -> str:
     """Every TextBlock's text, one per line, in card order."""
@@ -26,3 +28,29 @@ def texts(card: dict[str, Any]) -> str:
 def actions(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The card's Action.Execute buttons by verb."""
     return {a["data"]["verb"]: a for a in card.get("actions", []) if "data" in a}
+
+
+def card_of(activity: dict) -> dict:
+    """The one Adaptive Card an activity carries."""
+    (attachment,) = activity["attachments"]
+    assert attachment["contentType"] == CARD
+    return attachment["content"]
+
+
+def all_texts(card: dict) -> str:
+    """Every text, title and value anywhere in the card (buttons and inputs too), one per line."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key in ("text", "title", "value"):
+                if isinstance(node.get(key), str):
+                    found.append(node[key])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return "\n".join(found)

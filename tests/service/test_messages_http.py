@@ -8,34 +8,11 @@ from sqlalchemy import select
 
 from teams_app.adapters.sql.tables import conversations
 from tests.builders import USER_AAD, an_activity, an_execute, an_install, members_added
+from tests.card_texts import all_texts, card_of
 from tests.connector import FakeConnector
 from tests.service.conftest import ServiceFactory
 
 CARD = "application/vnd.microsoft.card.adaptive"
-
-
-def card_of(activity: dict) -> dict:
-    (attachment,) = activity["attachments"]
-    assert attachment["contentType"] == CARD
-    return attachment["content"]
-
-
-def texts(card: dict) -> str:
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "value"):
-                if isinstance(node.get(key), str):
-                    found.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return "\n".join(found)
 
 
 async def test_install_sends_one_welcome_and_remembers_the_conversation(
@@ -51,8 +28,8 @@ async def test_install_sends_one_welcome_and_remembers_the_conversation(
     (conversation_id, welcome), = await connector.wait_for(1)
     assert conversation_id == "a:personal-1"
     card = card_of(welcome)
-    assert "Welcome to Learning Loop" in texts(card)
-    assert "Hi Astrid!" in texts(card)
+    assert "Welcome to Learning Loop" in all_texts(card)
+    assert "Hi Astrid!" in all_texts(card)
     assert "id" not in welcome or welcome["id"] is not None
 
     async with service.runtime.engine.connect() as connection:
@@ -70,7 +47,7 @@ async def test_bot_added_to_a_team_greets_the_group(
     await service.post(members_added(connector.service_url, conversation_id="19:team@thread",
                                      conversation_type="channel", locale="de-DE"))
     (_, welcome), = await connector.wait_for(1)
-    assert "Hallo zusammen!" in texts(card_of(welcome))
+    assert "Hallo zusammen!" in all_texts(card_of(welcome))
 
 
 async def test_help_answers_with_the_help_card_in_the_person_s_language(
@@ -81,7 +58,7 @@ async def test_help_answers_with_the_help_card_in_the_person_s_language(
     await service.post(an_activity(connector.service_url, text="Hjälp", locale="sv-SE"))
     await service.post(an_activity(connector.service_url, text="hulp", locale="nl-NL"))
     activities = await connector.wait_for(3)
-    english, swedish, dutch = (texts(card_of(a)) for _, a in activities)
+    english, swedish, dutch = (all_texts(card_of(a)) for _, a in activities)
     assert "How it works" in english and "Sorry" not in english
     assert "Så fungerar det" in swedish
     assert "Zo werkt het" in dutch
@@ -95,7 +72,7 @@ async def test_unknown_text_gets_the_help_card_with_a_notice(
         an_activity(connector.service_url, text="what is the weather", locale="fr-FR")
     )
     (_, answer), = await connector.wait_for(1)
-    content = texts(card_of(answer))
+    content = all_texts(card_of(answer))
     assert "did not understand" in content  # French is not offered: English, never silence
     assert "How it works" in content
 
@@ -109,7 +86,7 @@ async def test_help_button_action_execute_returns_the_help_card(
     assert status == 200
     assert body["statusCode"] == 200
     assert body["type"] == CARD
-    assert "Zo werkt het" in texts(body["value"])
+    assert "Zo werkt het" in all_texts(body["value"])
 
 
 async def test_help_button_action_submit_fallback_sends_the_help_card(
@@ -118,7 +95,7 @@ async def test_help_button_action_submit_fallback_sends_the_help_card(
     service = await start_service()
     await service.post(an_activity(connector.service_url, value={"verb": "help.show"}))
     (_, answer), = await connector.wait_for(1)
-    content = texts(card_of(answer))
+    content = all_texts(card_of(answer))
     assert "How it works" in content and "did not understand" not in content
 
 
@@ -228,7 +205,7 @@ async def test_an_unknown_card_action_gets_the_help_card_not_an_error(
     service = await start_service()
     status, body = await service.post(an_execute(connector.service_url, "plan.book.v0"))
     assert status == 200 and body["type"] == CARD
-    assert "did not understand" in texts(body["value"])
+    assert "did not understand" in all_texts(body["value"])
     await service.post(an_activity(connector.service_url, value={"verb": "plan.book.v0"}))
     (_, answer), = await connector.wait_for(1)
-    assert "did not understand" in texts(card_of(answer))
+    assert "did not understand" in all_texts(card_of(answer))

@@ -22,7 +22,7 @@ from tests.card_texts import actions, texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.defend_support import Booked, booked_plan, iso, run_jobs, start_of, utc
+from tests.service.defend.support import Booked, booked_plan, iso, run_jobs, start_of, utc
 
 
 async def collide(plan: Booked, session: int, subject: str = "Sprint review") -> dict[str, Any]:

@@ -17,7 +17,7 @@ from teams_app.use_cases.plans.planning import cancel_plan, create_plan, preview
 from teams_app.use_cases.plans.team_sessions import OrganiserWithoutMailbox
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.plan_support import (
+from tests.service.plans.support import (
     LEAD,
     REPORTS,
     a_spec,

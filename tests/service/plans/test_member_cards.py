@@ -14,7 +14,7 @@ from tests.card_texts import texts
 from tests.connector import FakeConnector, Fault
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.defend_support import Booked, booked_plan, run_jobs
+from tests.service.defend.support import Booked, booked_plan, run_jobs
 
 
 async def queue_card(plan: Booked, member: str, key: str | None = None) -> str:

@@ -23,7 +23,7 @@ from teams_app.use_cases.plans.slot_booking import (
 )
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.plan_support import (
+from tests.service.plans.support import (
     LEAD,
     REPORTS,
     a_spec,

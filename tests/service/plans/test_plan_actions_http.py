@@ -14,10 +14,11 @@ from teams_app.domain.occurrence_records import SlotRef, StoredOccurrence
 from teams_app.domain.occurrences import Outcome, occurrence_key
 from tests.builders import an_activity
 from tests.card_schema import assert_valid_card
+from tests.card_texts import all_texts, card_of
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.plan_cards_support import (
+from tests.service.plans.cards_support import (
     GOAL,
     LEAD,
     REPORTS,
@@ -30,7 +31,6 @@ from tests.service.plan_cards_support import (
     run_jobs,
     start,
 )
-from tests.service.test_messages_http import card_of, texts
 
 
 async def test_book_straight_from_the_plan_card_stores_and_books(
@@ -39,7 +39,7 @@ async def test_book_straight_from_the_plan_card_stores_and_books(
 ) -> None:
     service = await start(start_service, graph_emulator)
     card = await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
-    assert "Booking learning time" in texts(card)
+    assert "Booking learning time" in all_texts(card)
     (plan,) = await plans_of(service)
     assert await run_jobs(service) >= 1
     async with service.runtime.services.uow() as tx:
@@ -55,11 +55,11 @@ async def test_book_pressed_again_while_booking_runs_follows_the_same_run(
     preview = await execute(service, connector, "plan.preview", plan_data())
     book = action_data(preview, "plan.book")
     first = await execute(service, connector, "plan.book", book, reply_to="card-1")
-    assert "Finding the best times" in texts(first)
+    assert "Finding the best times" in all_texts(first)
     await run_book_jobs(service)
     queued = await service.runtime.jobs.list()
     again = await execute(service, connector, "plan.book", book, reply_to="card-1")
-    assert f"Booking 0 of {len(REPORTS)}" in texts(again)
+    assert f"Booking 0 of {len(REPORTS)}" in all_texts(again)
     assert len(await service.runtime.jobs.list()) == len(queued)  # nothing started twice
     await run_jobs(service)
     (plan,) = await plans_of(service)
@@ -80,7 +80,7 @@ async def test_book_after_an_edit_that_moves_time_follows_the_rebooking(
                            plan_data(plan_id=plan.id, window_start="13:00", window_end="16:00"))
     card = await execute(service, connector, "plan.book", action_data(edited, "plan.book"))
     # The edit queued the rebooking; Book shows it running rather than "all booked" already.
-    assert f"Booking 0 of {len(REPORTS)}" in texts(card)
+    assert f"Booking 0 of {len(REPORTS)}" in all_texts(card)
     await run_jobs(service)
     async with service.runtime.services.uow() as tx:
         progress = await tx.plans.progress(plan.id, 2)
@@ -102,7 +102,7 @@ async def test_edit_fills_the_card_and_preview_saves_a_new_revision(
 
     card = await execute(service, connector, "plan.edit", {"plan_id": plan_id})
     shown = inputs(card)
-    assert "Edit learning plan" in texts(card)
+    assert "Edit learning plan" in all_texts(card)
     assert (shown["duration"], shown["goal"], shown["members"]) == (45, GOAL, "reports")
     assert shown["days"] == "mon,tue,wed,thu"
     assert action_data(card, "plan.preview")["plan_id"] == plan_id
@@ -123,10 +123,10 @@ async def test_someone_else_s_plan_is_not_theirs_to_change(
     other = demo_org.MAARTEN_DE_VRIES  # a manager too, but not of this plan
     for verb in ("plan.edit", "plan.book", "plan.cancel"):
         card = await execute(service, connector, verb, {"plan_id": plan_id}, user=other)
-        assert "Only the person who created this plan can change it" in texts(card), verb
+        assert "Only the person who created this plan can change it" in all_texts(card), verb
     card = await execute(service, connector, "plan.preview",
                          plan_data(plan_id=plan_id, goal="Hijacked"), user=other)
-    assert "Only the person who created this plan can change it" in texts(card)
+    assert "Only the person who created this plan can change it" in all_texts(card)
     assert inputs(card)["goal"] == "Hijacked"  # the answers stay on the card
     (plan,) = await plans_of(service)
     assert (plan.revision, plan.spec.goal) == (1, GOAL)
@@ -139,9 +139,9 @@ async def test_an_unknown_plan_gets_a_clear_notice(
     service = await start(start_service, graph_emulator)
     for verb in ("plan.edit", "plan.book", "plan.cancel"):
         card = await execute(service, connector, verb, {"plan_id": "no-such-plan"})
-        assert "I cannot find this plan any more" in texts(card), verb
+        assert "I cannot find this plan any more" in all_texts(card), verb
     card = await execute(service, connector, "plan.book", {})
-    assert "I cannot find this plan any more" in texts(card)
+    assert "I cannot find this plan any more" in all_texts(card)
 
 
 async def test_graph_down_when_booking_from_the_preview_offers_to_try_again(
@@ -155,7 +155,7 @@ async def test_graph_down_when_booking_from_the_preview_offers_to_try_again(
         {"match": "getSchedule", "status": 503, "retry_after": 0.01, "count": 10},
     ])
     card = await execute(service, connector, "plan.book", {"plan_id": plan_id})
-    assert "Outlook or the directory did not answer" in texts(card)
+    assert "Outlook or the directory did not answer" in all_texts(card)
     assert action_data(card, "plan.book") == {"verb": "plan.book", "plan_id": plan_id}
 
 
@@ -172,15 +172,15 @@ async def test_plans_lists_the_manager_s_plans_and_cancel_removes_one(
     (_, answer), = await connector.wait_for(1)
     listed = card_of(answer)
     assert_valid_card(listed)
-    content = texts(listed)
+    content = all_texts(listed)
     assert "Your learning plans" in content
     assert GOAL in content and "Read the Kafka book" in content
     assert "Not booked yet" in content and "Your direct reports" in content
 
     after = await execute(service, connector, "plan.cancel", {"plan_id": plan_id})
-    assert GOAL not in texts(after) and "Read the Kafka book" in texts(after)
+    assert GOAL not in all_texts(after) and "Read the Kafka book" in all_texts(after)
     again = await execute(service, connector, "plan.cancel", {"plan_id": plan_id})
-    assert "Read the Kafka book" in texts(again)  # a second press changes nothing
+    assert "Read the Kafka book" in all_texts(again)  # a second press changes nothing
     assert len(await plans_of(service)) == 1
 
 
@@ -192,12 +192,12 @@ async def test_plans_shows_booked_members_and_the_list_button(
     await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
     await run_jobs(service)
     listed = await execute(service, connector, "plans.list")
-    content = texts(listed)
+    content = all_texts(listed)
     assert f"{len(REPORTS)} people" in content
     assert "No sessions have taken place yet" in content
     assert action_data(listed, "plan.new") == {"verb": "plan.new"}
     new = await execute(service, connector, "plan.new", {}, locale="de-DE")
-    assert "Lernzeit planen" in texts(new)
+    assert "Lernzeit planen" in all_texts(new)
 
 
 async def test_plans_show_kept_of_booked_hours_of_the_sessions_held_so_far(
@@ -226,7 +226,7 @@ async def test_plans_show_kept_of_booked_hours_of_the_sessions_held_so_far(
         await tx.commit()
     for locale, line in (("en-US", "2.5 of 3.5 hours kept"), ("de-DE", "2,5 von 3,5")):
         listed = await execute(service, connector, "plans.list", locale=locale)
-        assert line in texts(listed), texts(listed)
+        assert line in all_texts(listed), all_texts(listed)
 
 
 async def test_clients_without_universal_actions_get_the_card_as_a_message(
@@ -240,6 +240,6 @@ async def test_clients_without_universal_actions_get_the_card_as_a_message(
     await service.post(an_activity(connector.service_url, user_aad=LEAD,
                                    value={"verb": "plans.list"}))
     (_, form), (_, listed) = await connector.wait_for(2)
-    assert "Längden måste vara mellan 15 och 240 minuter" in texts(card_of(form))
+    assert "Längden måste vara mellan 15 och 240 minuter" in all_texts(card_of(form))
     assert inputs(card_of(form))["duration"] == 300
-    assert "Your learning plans" in texts(card_of(listed))
+    assert "Your learning plans" in all_texts(card_of(listed))

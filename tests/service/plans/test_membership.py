@@ -19,7 +19,7 @@ from teams_app.use_cases.plans.membership import (
 )
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.plan_support import (
+from tests.service.plans.support import (
     LEAD,
     REPORTS,
     a_spec,

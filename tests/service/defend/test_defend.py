@@ -15,7 +15,7 @@ from tests.card_texts import actions, texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.defend_support import booked_plan, iso, run_jobs, start_of
+from tests.service.defend.support import booked_plan, iso, run_jobs, start_of
 
 
 async def test_a_scan_counts_sessions_and_cards_each_new_collision_once(

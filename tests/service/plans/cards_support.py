@@ -16,7 +16,7 @@ from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
-from tests.service.plan_support import start as start_plan_service
+from tests.service.plans.support import start as start_plan_service
 
 LEAD = demo_org.LEARNING_LEAD_ID
 LEAD_NAME = demo_org.person(LEAD).display_name

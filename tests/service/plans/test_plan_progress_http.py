@@ -15,10 +15,11 @@ from teams_app.jobs.plans.progress import progress_card_job
 from teams_app.ports import Job, JobState
 from teams_app.use_cases.plans.progress import PROGRESS_CARD, START_BOOKING
 from tests.card_schema import assert_valid_card
+from tests.card_texts import all_texts, card_of
 from tests.connector import FakeConnector, Fault
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import RunningService, ServiceFactory
-from tests.service.plan_cards_support import (
+from tests.service.plans.cards_support import (
     GOAL,
     LEAD,
     REPORTS,
@@ -29,7 +30,6 @@ from tests.service.plan_cards_support import (
     run_jobs,
     start,
 )
-from tests.service.test_messages_http import card_of, texts
 
 
 async def test_book_answers_with_progress_and_the_same_card_ends_with_a_summary(
@@ -42,11 +42,11 @@ async def test_book_answers_with_progress_and_the_same_card_ends_with_a_summary(
     # The reports and one more person: one plan for all of them.
     data = plan_data(members=f"reports,user:{mailless['id']}")
     preview = await execute(service, connector, "plan.preview", data)
-    assert "Nora Mailless" in texts(preview) and "Has no Outlook mailbox" in texts(preview)
+    assert "Nora Mailless" in all_texts(preview) and "Has no Outlook mailbox" in all_texts(preview)
     progress = await execute(service, connector, "plan.book",
                              action_data(preview, "plan.book"), reply_to="card-7")
-    assert "Booking learning time" in texts(progress)
-    assert "This card updates by itself" in texts(progress)
+    assert "Booking learning time" in all_texts(progress)
+    assert "This card updates by itself" in all_texts(progress)
 
     assert await run_jobs(service) >= 1  # the booking jobs; the card's job waits its turn
     connector.faults.append(Fault(429, retry_after=0.01))  # Teams throttles the first update
@@ -57,7 +57,7 @@ async def test_book_answers_with_progress_and_the_same_card_ends_with_a_summary(
     assert (conversation_id, activity_id) == ("a:personal-1", "card-7")
     summary = card_of(activity)
     assert_valid_card(summary)
-    content = texts(summary)
+    content = all_texts(summary)
     assert "Learning time booked" in content
     assert f"{len(REPORTS)} of {len(REPORTS) + 1} people have their learning time" in content
     assert "Nora Mailless" in content and "Has no Outlook mailbox" in content
@@ -84,7 +84,7 @@ async def test_while_booking_runs_the_card_shows_how_far_it_got(
     card = await execute(service, connector, "plan.book", action_data(preview, "plan.book"),
                          reply_to="card-9", locale="sv-SE")
     # Book answers at once; a job reads the calendars (longer than Teams waits for an answer).
-    assert "Letar upp de bästa tiderna" in texts(card)
+    assert "Letar upp de bästa tiderna" in all_texts(card)
     assert_valid_card(card)
     assert await progress_jobs(service) == []
     assert await run_book_jobs(service) == 1
@@ -99,7 +99,7 @@ async def test_while_booking_runs_the_card_shows_how_far_it_got(
     assert activity_id == "card-9"
     card = card_of(activity)
     assert_valid_card(card)
-    assert f"Bokar 0 av {len(REPORTS)}" in texts(card)  # in the manager's language
+    assert f"Bokar 0 av {len(REPORTS)}" in all_texts(card)  # in the manager's language
     # (The round was run here by hand, so its own job is still queued beside the next.)
     (next_round,) = [j for j in await progress_jobs(service) if j.id != job.id]
     assert next_round.payload["round"] == 1 and next_round.run_at > job.run_at
@@ -157,7 +157,7 @@ async def test_graph_refusing_the_start_of_booking_shows_why_on_the_card(
     card = card_of(activity)
     assert_valid_card(card)
     assert activity_id == "card-5"
-    assert "permission" in texts(card).lower()
+    assert "permission" in all_texts(card).lower()
     retry = action_data(card, "plan.book")
     assert retry["plan_id"] == preview_plan_id(preview)
     assert await progress_jobs(service) == []
@@ -165,12 +165,12 @@ async def test_graph_refusing_the_start_of_booking_shows_why_on_the_card(
     # Pressing Try again once Graph lets us books the plan and follows it on the same card.
     await graph_emulator.control.set_limits()
     again = await execute(service, connector, "plan.book", retry, reply_to="card-5")
-    assert "Finding the best times" in texts(again)
+    assert "Finding the best times" in all_texts(again)
     await run_jobs(service)
     await service.runtime.advance_clock(timedelta(seconds=3))
     await run_jobs(service)
     summary = card_of((await connector.wait_for_updates(2))[-1][2])
-    assert f"{len(REPORTS)} of {len(REPORTS)} people have their learning time" in texts(summary)
+    assert f"{len(REPORTS)} of {len(REPORTS)} people have their learning time" in all_texts(summary)
 
 
 async def test_a_plan_cancelled_before_booking_started_says_so_without_a_retry(
@@ -186,7 +186,7 @@ async def test_a_plan_cancelled_before_booking_started_says_so_without_a_retry(
     (_, _, activity), = await connector.wait_for_updates(1)
     card = card_of(activity)
     assert_valid_card(card)
-    assert "cancelled" in texts(card)
+    assert "cancelled" in all_texts(card)
     assert "plan.book" not in str(card)  # pressing again cannot help
 
 
@@ -206,7 +206,7 @@ async def test_throttling_that_outlasts_the_start_jobs_retries_shows_try_again(
     assert (job.state, job.attempts) == (JobState.DONE, job.max_attempts)
     (_, _, activity), = await connector.wait_for_updates(1)
     card = card_of(activity)
-    assert "Outlook is busy" in texts(card) and action_data(card, "plan.book")
+    assert "Outlook is busy" in all_texts(card) and action_data(card, "plan.book")
 
 
 def preview_plan_id(preview: dict[str, Any]) -> str:

@@ -33,7 +33,7 @@ from cards import (
 from cards import plan_fields as f
 from cards.plans_list import shorten
 from tests.card_schema import MAX_CARD_BYTES, assert_valid_card, known_types
-from tests.unit.plan_card_views import (
+from tests.unit.plans.plan_card_views import (
     GOAL,
     MATERIAL,
     all_plan_cards,

@@ -17,7 +17,7 @@ from tests.card_texts import texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory, start_site
-from tests.service.defend_support import Booked, booked_plan, iso, run_jobs, start_of
+from tests.service.defend.support import Booked, booked_plan, iso, run_jobs, start_of
 
 SECRET = "a-client-state-secret-of-some-length"
 

@@ -21,7 +21,7 @@ from tests.builders import an_execute, an_install
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
-from tests.service.plan_support import on_emulator
+from tests.service.plans.support import on_emulator
 
 ZONE = "Europe/Stockholm"
 HOURS = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],

@@ -28,7 +28,7 @@ from teams_app.use_cases.plans.planning import cancel_plan
 from teams_app.use_cases.plans.rebooking import rebook_plan
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import RunningService, ServiceFactory
-from tests.service.plan_support import (
+from tests.service.plans.support import (
     LEAD,
     REPORTS,
     a_spec,

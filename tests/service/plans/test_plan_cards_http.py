@@ -14,10 +14,11 @@ from graph.emulator.seeds import NO_MAILBOX_USER_ID
 from teams_app.domain.learning_plans import MemberSourceKind
 from tests.builders import an_activity
 from tests.card_schema import assert_valid_card
+from tests.card_texts import all_texts, card_of
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.plan_cards_support import (
+from tests.service.plans.cards_support import (
     GOAL,
     LEAD,
     LEAD_NAME,
@@ -33,7 +34,6 @@ from tests.service.plan_cards_support import (
     walk,
     walk_list,
 )
-from tests.service.test_messages_http import card_of, texts
 
 LEARNING_CIRCLE = demo_org.LEARNING_CIRCLE_GROUP_ID  # Ingrid is in it
 
@@ -56,7 +56,7 @@ async def test_typing_plan_sends_the_plan_card_with_the_sender_s_reports_and_gro
     (_, answer), = await connector.wait_for(1)
     card = card_of(answer)
     assert_valid_card(card)
-    assert title in texts(card)
+    assert title in all_texts(card)
     members = next(n for n in walk(card) if n.get("id") == "members")
     values = [c["value"] for c in members["choices"]]
     reports = [f"user:{p.object_id}" for p in REPORTS]
@@ -152,7 +152,7 @@ async def test_without_graph_plan_says_what_is_missing(
     service = await start_service()
     await service.post(an_activity(connector.service_url, text="plan"))
     (_, answer), = await connector.wait_for(1)
-    assert "Microsoft Graph, which is not set up" in texts(card_of(answer))
+    assert "Microsoft Graph, which is not set up" in all_texts(card_of(answer))
 
 
 # --- preview ----------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ async def test_preview_stores_the_plan_and_shows_each_report_s_time_in_their_zon
 ) -> None:
     service = await start(start_service, graph_emulator)
     card = await execute(service, connector, "plan.preview", plan_data())
-    content = texts(card)
+    content = all_texts(card)
     assert "Proposed learning time" in content
     lines = content.split("\n")
     for person in REPORTS:
@@ -191,7 +191,7 @@ async def test_a_group_the_manager_owns_previews_and_books_its_members(
     circle = [LEAD, *(p.object_id for p in REPORTS)]  # Ingrid and her team
     preview = await execute(service, connector, "plan.preview",
                             plan_data(members=f"group:{LEARNING_CIRCLE}"))
-    lines = texts(preview).split("\n")
+    lines = all_texts(preview).split("\n")
     for name in (LEAD_NAME, *(p.display_name for p in REPORTS)):
         assert name in lines, name
     (plan,) = await plans_of(service)
@@ -220,7 +220,7 @@ async def test_a_team_session_preview_names_the_one_meeting_time(
     service = await start(start_service, graph_emulator)
     card = await execute(service, connector, "plan.preview",
                          plan_data(mode="team", days="tue", duration="45"), locale="nl-NL")
-    content = texts(card)
+    content = all_texts(card)
     assert "Voorgestelde leertijd" in content
     meeting = re.search(r"Eén Teams-vergadering voor iedereen: dinsdag (\d\d:\d\d)–", content)
     assert meeting is not None, content
@@ -265,7 +265,7 @@ async def test_bad_answers_come_back_under_their_input_with_every_answer_kept(
     service = await start(start_service, graph_emulator)
     sent = plan_data(**changes)
     card = await execute(service, connector, "plan.preview", sent)
-    assert message in texts(card)
+    assert message in all_texts(card)
     body = walk_list(card)
     position = next(i for i, n in enumerate(body) if n.get("id") == field)
     assert message in body[position + 1].get("text", ""), "the message sits under its input"
@@ -284,7 +284,7 @@ async def test_a_window_outside_everyone_s_working_hours_is_an_inline_error(
     service = await start(start_service, graph_emulator)
     card = await execute(service, connector, "plan.preview",
                          plan_data(window_start="20:00", window_end="23:00"))
-    assert "outside everyone's working hours" in texts(card)
+    assert "outside everyone's working hours" in all_texts(card)
     assert inputs(card)["window_start"] == "20:00"
     assert await plans_of(service) == []
 
@@ -296,7 +296,7 @@ async def test_a_manager_without_reports_learns_that_nobody_is_chosen(
     service = await start(start_service, graph_emulator)
     loner = REPORTS[0].object_id  # has no reports of their own
     card = await execute(service, connector, "plan.preview", plan_data(), user=loner)
-    assert "Choose at least one person" in texts(card)
+    assert "Choose at least one person" in all_texts(card)
     assert await plans_of(service, loner) == []
 
 
@@ -316,8 +316,8 @@ async def test_graph_faults_during_preview_keep_the_card_and_say_what_happened(
          **({"code": "ErrorAccessDenied"} if status == 403 else {})},
     ])
     card = await execute(service, connector, "plan.preview", plan_data())
-    assert message in texts(card)
-    assert "Traceback" not in texts(card)
+    assert message in all_texts(card)
+    assert "Traceback" not in all_texts(card)
     assert inputs(card)["goal"] == GOAL
     assert await plans_of(service) == []
 
@@ -332,5 +332,5 @@ async def test_graph_fault_reading_the_reports_still_answers_with_a_card(
          "count": 10},
     ])
     card = await execute(service, connector, "plan.preview", plan_data())
-    assert "I am not allowed to read the directory" in texts(card)
+    assert "I am not allowed to read the directory" in all_texts(card)
     assert inputs(card)["goal"] == GOAL
