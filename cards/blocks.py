@@ -4,39 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards import models as ac
 from cards.elements import text
 from cards.views import Fact
 
 
-def section(title: str) -> dict[str, Any]:
+def section(title: str) -> ac.TextBlock:
     """A bold heading with a line above it, to start a part of a long card."""
-    return {**text(title, weight="Bolder"), "separator": True, "spacing": "Large"}
+    return text(title, weight="Bolder", separator=True, spacing="Large")
 
 
-def small(value: str) -> dict[str, Any]:
+def small(value: str, **props: Any) -> ac.TextBlock:
     """Small print: hints and notes."""
-    return {**text(value, subtle=True), "size": "Small"}
+    return text(value, subtle=True, size="Small", **props)
 
 
-def more_line(more: str | None) -> list[dict[str, Any]]:
+def more_line(more: str | None) -> list[ac.Element]:
     """"…and 12 more" under a cut list, when there is more."""
     return [small(more)] if more else []
 
 
-def facts(items: tuple[Fact, ...]) -> dict[str, Any]:
-    return {"type": "FactSet", "facts": [{"title": i.title, "value": i.value} for i in items]}
+def facts(items: tuple[Fact, ...]) -> ac.FactSet:
+    return ac.FactSet(facts=[ac.Fact(title=i.title, value=i.value) for i in items])
 
 
 def columns(
-    *cells: list[dict[str, Any]], weights: tuple[int, ...] = (), centered: bool = False
-) -> dict[str, Any]:
+    *cells: list[ac.Element], weights: tuple[int, ...] = (), centered: bool = False
+) -> ac.ColumnSet:
     """Columns side by side, equally wide or as wide as their `weights`; `centered` centres each
     column's content vertically (for a hint beside an input)."""
-    result: list[dict[str, Any]] = []
-    for i, items in enumerate(cells):
-        width: int | str = weights[i] if weights else "stretch"
-        column: dict[str, Any] = {"type": "Column", "width": width, "items": items}
-        if centered:
-            column["verticalContentAlignment"] = "Center"
-        result.append(column)
-    return {"type": "ColumnSet", "columns": result}
+    return ac.ColumnSet(columns=[
+        ac.Column(width=weights[i] if weights else "stretch", items=items,
+                  vertical_content_alignment="Center" if centered else None)
+        for i, items in enumerate(cells)
+    ])

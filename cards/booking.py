@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards import models as ac
 from cards import verbs
 from cards.blocks import facts, small
 from cards.charts import progress_bar
@@ -25,8 +26,8 @@ def booking_progress_card(view: BookingProgressView) -> dict[str, Any]:
 
 
 def booking_summary_card(view: BookingSummaryView) -> dict[str, Any]:
-    body: list[dict[str, Any]] = [heading(view.title), text(view.summary), facts(view.counts)]
+    body: list[ac.Element] = [heading(view.title), text(view.summary), facts(view.counts)]
     if view.failures:
         body.append(unbookable_block(view.failures_heading, view.failures, view.failures_more))
-    body.append({**text(view.plans_hint, subtle=True), "spacing": "Medium"})
+    body.append(text(view.plans_hint, subtle=True, spacing="Medium"))
     return card(body, [execute(view.plans_button, verbs.PLANS_LIST)])

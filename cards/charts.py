@@ -4,12 +4,12 @@ a bar as its fallback, which older clients draw instead."""
 
 from __future__ import annotations
 
-from typing import Any
+from cards import models as ac
 
 BAR_HEIGHT = "8px"
 
 
-def progress_bar(booked: int, failed: int, total: int) -> dict[str, Any]:
+def progress_bar(booked: int, failed: int, total: int) -> ac.ColumnSet:
     """How far booking has come: booked (green), failed (red), still to do (grey).
     Put its words ("Booking 12 of 30…") beside it."""
     booked, failed = max(booked, 0), max(failed, 0)
@@ -21,36 +21,34 @@ def progress_bar(booked: int, failed: int, total: int) -> dict[str, Any]:
 
 def kept_hours_chart(
     title: str, kept: float, lost: float, *, kept_legend: str, lost_legend: str
-) -> dict[str, Any]:
+) -> ac.StackedHorizontalBarChart:
     """One stacked bar: hours kept (green) and not kept (red) of the hours booked so far.
     Needs kept + lost > 0; put the numbers in words ("12 of 16 hours kept") beside it."""
-    return {
-        "type": "Chart.HorizontalBar.Stacked",
-        "title": title,
-        "data": [
-            {
-                "title": title,
-                "data": [
-                    {"legend": kept_legend, "value": _hours(kept), "color": "good"},
-                    {"legend": lost_legend, "value": _hours(lost), "color": "attention"},
+    return ac.StackedHorizontalBarChart(
+        title=title,
+        data=[
+            ac.StackedBarData(
+                title=title,
+                data=[
+                    ac.StackedBarPoint(legend=kept_legend, value=_hours(kept), color="good"),
+                    ac.StackedBarPoint(legend=lost_legend, value=_hours(lost),
+                                       color="attention"),
                 ],
-            }
+            )
         ],
-        "fallback": simple_bar(((kept, "good"), (lost, "attention"))),
-    }
+        fallback=simple_bar(((kept, "good"), (lost, "attention"))),
+    )
 
 
-def simple_bar(parts: tuple[tuple[float, str], ...]) -> dict[str, Any]:
+def simple_bar(parts: tuple[tuple[float, ac.ContainerStyle], ...]) -> ac.ColumnSet:
     """Adaptive Cards 1.5 only: coloured columns as wide as their share of the whole."""
-    columns: list[dict[str, Any]] = [
-        {"type": "Column", "width": _weight(size), "style": style, "minHeight": BAR_HEIGHT,
-         "items": []}
-        for size, style in parts
-        if size > 0
+    shown = [(size, style) for size, style in parts if size > 0]
+    columns = [
+        ac.Column(width=_weight(size), style=style, min_height=BAR_HEIGHT, items=[],
+                  spacing="None" if i else None)  # one bar, not separate blocks
+        for i, (size, style) in enumerate(shown)
     ]
-    for column in columns[1:]:
-        column["spacing"] = "None"  # one bar, not separate blocks
-    return {"type": "ColumnSet", "columns": columns, "spacing": "Small"}
+    return ac.ColumnSet(columns=columns, spacing="Small")
 
 
 def _weight(size: float) -> int:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
+from cards import models as ac
 from cards.views import Choice, FieldError
 
 
@@ -19,41 +19,29 @@ def choice_set(
     placeholder: str | None = None,
     required: bool = False,
     error: str | None = None,
-) -> dict[str, Any]:
+) -> ac.ChoiceSetInput:
     selected = value if isinstance(value, str) else ",".join(value)
-    element: dict[str, Any] = {
-        "type": "Input.ChoiceSet",
-        "id": input_id,
-        "label": label,
-        "choices": [{"title": c.title, "value": c.value} for c in choices],
-        "style": "expanded" if expanded else "compact",
-        "wrap": True,
-    }
-    if multi:
-        element["isMultiSelect"] = True
-    if selected:
-        element["value"] = selected
-    if placeholder:
-        element["placeholder"] = placeholder
-    return _checked(element, required, error)
+    return ac.ChoiceSetInput(
+        id=input_id,
+        label=label,
+        choices=[ac.Choice(title=c.title, value=c.value) for c in choices],
+        style="expanded" if expanded else "compact",
+        wrap=True,
+        is_multi_select=multi or None,
+        value=selected or None,
+        placeholder=placeholder or None,
+        **_checks(required, error),
+    )
 
 
-def time_input(
-    input_id: str, label: str, value: str, *, error: str | None = None
-) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "Input.Time", "id": input_id, "label": label}
-    if value:
-        element["value"] = value
-    return _checked(element, True, error)
+def time_input(input_id: str, label: str, value: str, *, error: str | None = None) -> ac.TimeInput:
+    return ac.TimeInput(id=input_id, label=label, value=value or None, **_checks(True, error))
 
 
 def date_input(
     input_id: str, label: str, value: str, *, required: bool = False, error: str | None = None
-) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "Input.Date", "id": input_id, "label": label}
-    if value:
-        element["value"] = value
-    return _checked(element, required, error)
+) -> ac.DateInput:
+    return ac.DateInput(id=input_id, label=label, value=value or None, **_checks(required, error))
 
 
 def number_input(
@@ -65,17 +53,9 @@ def number_input(
     high: int,
     required: bool = False,
     error: str | None = None,
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "Input.Number",
-        "id": input_id,
-        "label": label,
-        "min": low,
-        "max": high,
-    }
-    if value is not None:
-        element["value"] = value
-    return _checked(element, required, error)
+) -> ac.NumberInput:
+    return ac.NumberInput(id=input_id, label=label, min=low, max=high, value=value,
+                          **_checks(required, error))
 
 
 def text_input(
@@ -90,37 +70,29 @@ def text_input(
     pattern: str | None = None,
     required: bool = False,
     error: str | None = None,
-) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "Input.Text", "id": input_id, "label": label}
-    if value:
-        element["value"] = value
-    if placeholder:
-        element["placeholder"] = placeholder
-    if multiline:
-        element["isMultiline"] = True
-    if max_length:
-        element["maxLength"] = max_length
-    if url:
-        element["style"] = "url"
-    if pattern:
-        element["regex"] = pattern
-    return _checked(element, required, error)
+) -> ac.TextInput:
+    return ac.TextInput(
+        id=input_id,
+        label=label,
+        value=value or None,
+        placeholder=placeholder or None,
+        is_multiline=multiline or None,
+        max_length=max_length or None,
+        style="url" if url else None,
+        regex=pattern or None,
+        **_checks(required, error),
+    )
 
 
-def _checked(element: dict[str, Any], required: bool, error: str | None) -> dict[str, Any]:
+def _checks(required: bool, error: str | None) -> dict[str, bool | str | None]:
     # Clients that validate (Teams does) show errorMessage when the check fails on submit.
-    if required:
-        element["isRequired"] = True
-    if error:
-        element["errorMessage"] = error
-    return element
+    return {"is_required": required or None, "error_message": error or None}
 
 
-def errors_for(errors: Iterable[FieldError], field: str) -> list[dict[str, Any]]:
+def errors_for(errors: Iterable[FieldError], field: str) -> list[ac.Element]:
     """The server's messages for one input, as red text to put right under it."""
     return [field_error(e.message) for e in errors if e.field == field]
 
 
-def field_error(message: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": message, "color": "attention", "wrap": True,
-            "size": "Small", "spacing": "Small"}
+def field_error(message: str) -> ac.TextBlock:
+    return ac.TextBlock(text=message, color="attention", wrap=True, size="Small", spacing="Small")

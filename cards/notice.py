@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards import models as ac
 from cards.elements import card, execute, heading, text
 from cards.views import NoticeView
 
@@ -13,8 +14,7 @@ def notice_card(view: NoticeView) -> dict[str, Any]:
     return card(
         [
             heading(view.title),
-            {"type": "Container", "style": "attention",
-             "items": [text(view.message, weight="Bolder")]},
+            ac.Container(style="attention", items=[text(view.message, weight="Bolder")]),
         ],
         [execute(view.button, view.verb, **ids)],
     )

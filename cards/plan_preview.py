@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards import models as ac
 from cards import verbs
 from cards.blocks import more_line, small
 from cards.elements import card, execute, heading, text
@@ -16,12 +17,12 @@ MAX_ROWS = 50
 
 
 def plan_preview_card(view: PlanPreviewView) -> dict[str, Any]:
-    body: list[dict[str, Any]] = [heading(view.title), text(view.summary)]
+    body: list[ac.Element] = [heading(view.title), text(view.summary)]
     if view.goal:
         body.append(text(view.goal, subtle=True))
     if view.slots:
         body += [
-            {**text(view.slots_heading, weight="Bolder"), "separator": True, "spacing": "Medium"},
+            text(view.slots_heading, weight="Bolder", separator=True, spacing="Medium"),
             slot_table(view),
         ]
         body += more_line(view.slots_more)
@@ -30,48 +31,40 @@ def plan_preview_card(view: PlanPreviewView) -> dict[str, Any]:
     if view.unbookable:
         body.append(unbookable_block(view.unbookable_heading, view.unbookable,
                                      view.unbookable_more))
-    actions = [
-        {**execute(view.book_button, verbs.PLAN_BOOK, plan_id=view.plan_id), "style": "positive"},
+    actions: list[ac.Action] = [
+        execute(view.book_button, verbs.PLAN_BOOK, style="positive", plan_id=view.plan_id),
         execute(view.edit_button, verbs.PLAN_EDIT, plan_id=view.plan_id),
     ]
     return card(body, actions)
 
 
-def slot_table(view: PlanPreviewView) -> dict[str, Any]:
-    header = _row((view.member_header, view.time_header, view.conflicts_header), bold=True)
-    return {
-        "type": "Table",
-        "columns": [{"width": 3}, {"width": 4}, {"width": 2}],
-        "firstRowAsHeader": True,
-        "showGridLines": False,
-        "rows": [header, *(_slot_row(slot) for slot in view.slots[:MAX_ROWS])],
-    }
+def slot_table(view: PlanPreviewView) -> ac.Table:
+    headers = (view.member_header, view.time_header, view.conflicts_header)
+    return ac.Table(
+        columns=[ac.ColumnDefinition(width=w) for w in (3, 4, 2)],
+        first_row_as_header=True,
+        show_grid_lines=False,
+        rows=[_row(*(text(h, weight="Bolder") for h in headers)),
+              *(_slot_row(slot) for slot in view.slots[:MAX_ROWS])],
+    )
 
 
-def _slot_row(slot: ProposedSlot) -> dict[str, Any]:
-    row = _row((slot.member, slot.when, slot.conflicts))
-    if slot.has_conflicts:
-        row["cells"][2]["items"][0]["color"] = "attention"
-    return row
+def _slot_row(slot: ProposedSlot) -> ac.TableRow:
+    conflicts = text(slot.conflicts, color="attention" if slot.has_conflicts else None)
+    return _row(text(slot.member), text(slot.when), conflicts)
 
 
-def _row(values: tuple[str, ...], *, bold: bool = False) -> dict[str, Any]:
-    cells = [
-        {"type": "TableCell", "items": [text(v, weight="Bolder" if bold else None)]}
-        for v in values
-    ]
-    return {"type": "TableRow", "cells": cells}
+def _row(*cells: ac.Element) -> ac.TableRow:
+    return ac.TableRow(cells=[ac.TableCell(items=[cell]) for cell in cells])
 
 
 def unbookable_block(
     title: str, people: tuple[Unbookable, ...], more: str | None = None
-) -> dict[str, Any]:
+) -> ac.Container:
     """Who could not be booked and why; also used by the booking summary."""
-    facts = [{"title": p.member, "value": p.reason} for p in people[:MAX_ROWS]]
-    return {
-        "type": "Container",
-        "style": "warning",
-        "spacing": "Medium",
-        "items": [text(title, weight="Bolder"), {"type": "FactSet", "facts": facts},
-                  *more_line(more)],
-    }
+    facts = [ac.Fact(title=p.member, value=p.reason) for p in people[:MAX_ROWS]]
+    return ac.Container(
+        style="warning",
+        spacing="Medium",
+        items=[text(title, weight="Bolder"), ac.FactSet(facts=facts), *more_line(more)],
+    )

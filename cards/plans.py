@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards import models as ac
 from cards import plan_fields as f
 from cards import verbs
 from cards.blocks import columns, section, small
@@ -23,15 +24,15 @@ from cards.views import Choice, FieldError, PlanFormLabels, PlanFormView
 def plan_form_card(view: PlanFormView) -> dict[str, Any]:
     labels, values, errors = view.labels, view.values, view.errors
 
-    def field(element: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    def field(element: ac.Input, name: str) -> list[ac.Element]:
         shown = errors_for(errors, name)
         if shown:
             # Our message is already under the input; if the client's own check fails again,
             # its red border is enough (with its errorMessage the text would show twice).
-            element = {k: v for k, v in element.items() if k != "errorMessage"}
+            element = element.model_copy(update={"error_message": None})
         return [element, *shown]
 
-    body: list[dict[str, Any]] = [heading(view.title), text(view.intro, subtle=True)]
+    body: list[ac.Element] = [heading(view.title), text(view.intro, subtle=True)]
     body += _problems(view.notice, labels.errors_heading, errors)
     body += [
         section(labels.who_heading),
@@ -59,7 +60,7 @@ def plan_form_card(view: PlanFormView) -> dict[str, Any]:
                        required=True, error=labels.days_error),
             f.DAYS,
         ),
-        {**small(labels.days_hint), "spacing": "Small"},
+        small(labels.days_hint, spacing="Small"),
         columns(
             field(time_input(f.WINDOW_START, labels.window_start, values.window_start),
                   f.WINDOW_START),
@@ -78,7 +79,7 @@ def plan_form_card(view: PlanFormView) -> dict[str, Any]:
             field(number_input(f.OCCURRENCES, labels.occurrences, values.occurrences,
                                low=1, high=f.OCCURRENCES_MAX,
                                error=labels.occurrences_error), f.OCCURRENCES),
-            [{**small(labels.horizon_hint), "spacing": "None"}],
+            [small(labels.horizon_hint, spacing="None")],
             centered=True,
         ),
         section(labels.what_heading),
@@ -100,22 +101,20 @@ def plan_form_card(view: PlanFormView) -> dict[str, Any]:
     return card(
         body,
         [execute(labels.preview_button, verbs.PLAN_PREVIEW, **ids),
-         {**execute(labels.book_button, verbs.PLAN_BOOK, **ids), "style": "positive"}],
+         execute(labels.book_button, verbs.PLAN_BOOK, style="positive", **ids)],
     )
-
-
 
 
 def _problems(
     notice: str | None, errors_heading: str, errors: tuple[FieldError, ...]
-) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
+) -> list[ac.Element]:
+    items: list[ac.Element] = []
     if notice:
         items.append(text(notice, weight="Bolder"))
     if errors:
         items.append(text(errors_heading, weight="Bolder"))
         items.append(text("\n".join(f"- {e.message}" for e in errors)))
-    return [{"type": "Container", "style": "attention", "items": items}] if items else []
+    return [ac.Container(style="attention", items=items)] if items else []
 
 
 def plan_form_labels(t: Translator) -> PlanFormLabels:

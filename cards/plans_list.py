@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards import models as ac
 from cards import verbs
 from cards.blocks import more_line
 from cards.charts import kept_hours_chart
@@ -15,7 +16,7 @@ MAX_PLANS = 20  # the presenter sends at most this many and says how many more t
 
 
 def plans_list_card(view: PlansListView) -> dict[str, Any]:
-    body: list[dict[str, Any]] = [heading(view.title)]
+    body: list[ac.Element] = [heading(view.title)]
     if view.intro and view.plans:
         body.append(text(view.intro, subtle=True))
     if not view.plans:
@@ -25,32 +26,29 @@ def plans_list_card(view: PlansListView) -> dict[str, Any]:
     return card(body, [execute(view.new_plan_button, verbs.PLAN_NEW)])
 
 
-def _plan(view: PlansListView, plan: PlanSummary) -> dict[str, Any]:
+def _plan(view: PlansListView, plan: PlanSummary) -> ac.Container:
     details = " · ".join(p for p in (plan.cadence, plan.members, plan.status) if p)
-    items: list[dict[str, Any]] = [
-        {**text(shorten(plan.title, TITLE_MAX_CHARS), weight="Bolder"), "maxLines": 2},
-        {**text(details, subtle=True), "spacing": "Small"},
+    items: list[ac.Element] = [
+        text(shorten(plan.title, TITLE_MAX_CHARS), weight="Bolder", max_lines=2),
+        text(details, subtle=True, spacing="Small"),
     ]
     lost = max(plan.booked_hours - plan.kept_hours, 0.0)
     if plan.kept_hours + lost > 0:
         items.append(kept_hours_chart(view.hours_title, plan.kept_hours, lost,
                                       kept_legend=view.kept_legend,
                                       lost_legend=view.lost_legend))
-    items.append({**text(plan.hours), "spacing": "Small"})
-    items.append({"type": "ActionSet", "actions": [
+    items.append(text(plan.hours, spacing="Small"))
+    confirm = ac.AdaptiveCard(
+        version=None,  # the model's default; a ShowCard's card has none
+        body=[text(plan.cancel_question)],
+        actions=[execute(view.confirm_cancel_button, verbs.PLAN_CANCEL, style="destructive",
+                         plan_id=plan.plan_id)],
+    )
+    items.append(ac.ActionSet(actions=[
         execute(view.edit_button, verbs.PLAN_EDIT, plan_id=plan.plan_id),
-        {
-            "type": "Action.ShowCard",
-            "title": view.cancel_button,
-            "card": {
-                "type": "AdaptiveCard",
-                "body": [text(plan.cancel_question)],
-                "actions": [{**execute(view.confirm_cancel_button, verbs.PLAN_CANCEL,
-                                       plan_id=plan.plan_id), "style": "destructive"}],
-            },
-        },
-    ]})
-    return {"type": "Container", "separator": True, "spacing": "Large", "items": items}
+        ac.ShowCardAction(title=view.cancel_button, card=confirm),
+    ]))
+    return ac.Container(separator=True, spacing="Large", items=items)
 
 
 def shorten(value: str, limit: int) -> str:

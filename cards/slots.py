@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards import models as ac
 from cards import verbs
 from cards.blocks import facts
 from cards.elements import card, execute, heading, text
@@ -11,39 +12,28 @@ from cards.views import SlotBookedView, SlotCollisionView, SlotDecisionView
 
 
 def slot_booked_card(view: SlotBookedView) -> dict[str, Any]:
-    body: list[dict[str, Any]] = [heading(view.title), text(view.intro), facts(view.facts)]
+    body: list[ac.Element] = [heading(view.title), text(view.intro), facts(view.facts)]
     if view.goal:
         body += [
-            {**text(view.goal_heading, weight="Bolder"), "spacing": "Medium"},
-            {**text(view.goal), "spacing": "Small"},
+            text(view.goal_heading, weight="Bolder", spacing="Medium"),
+            text(view.goal, spacing="Small"),
         ]
-    body.append(
-        {
-            "type": "Container",
-            "style": "good",
-            "spacing": "Medium",
-            "items": [text(view.protected_note)],
-        }
-    )
-    actions: list[dict[str, Any]] = []
+    body.append(ac.Container(style="good", spacing="Medium", items=[text(view.protected_note)]))
+    actions: list[ac.Action] = []
     if view.material_url and view.material_button:
-        actions.append(
-            {"type": "Action.OpenUrl", "title": view.material_button, "url": view.material_url}
-        )
+        actions.append(ac.OpenUrlAction(title=view.material_button, url=view.material_url))
     return card(body, actions)
 
 
 def slot_collision_card(view: SlotCollisionView) -> dict[str, Any]:
     ids = {"plan_id": view.plan_id, "slot_id": view.slot_id, "occurrence_id": view.occurrence_id}
-    body: list[dict[str, Any]] = [{**heading(view.title), "size": "Medium"}]
+    body: list[ac.Element] = [heading(view.title, size="Medium")]
     if view.notice:
-        body.append({**text(view.notice, weight="Bolder"), "color": "Attention"})
-    actions: list[dict[str, Any]] = []
+        body.append(text(view.notice, weight="Bolder", color="Attention"))
+    actions: list[ac.Action] = []
     if view.move_button and view.move_to:
-        actions.append(
-            {**execute(view.move_button, verbs.SLOT_MOVE, **ids, move_to=view.move_to),
-             "style": "positive"}
-        )
+        actions.append(execute(view.move_button, verbs.SLOT_MOVE, style="positive", **ids,
+                               move_to=view.move_to))
     elif view.no_move_note:
         body.append(text(view.no_move_note))
     if view.detail:
@@ -58,11 +48,7 @@ def slot_collision_card(view: SlotCollisionView) -> dict[str, Any]:
 def slot_decision_card(view: SlotDecisionView) -> dict[str, Any]:
     return card(
         [
-            {**heading(view.title), "size": "Medium"},
-            {
-                "type": "Container",
-                "style": "good" if view.good else "warning",
-                "items": [text(view.detail)],
-            },
+            heading(view.title, size="Medium"),
+            ac.Container(style="good" if view.good else "warning", items=[text(view.detail)]),
         ]
     )
