@@ -49,7 +49,7 @@ from cards import (  # noqa: E402
 )
 from teams_app.bot.presenters import help_view, welcome_view  # noqa: E402
 from teams_app.domain.conversations import ConversationKind  # noqa: E402
-from tests.unit.plan_card_views import (  # noqa: E402
+from tests.unit.plans.plan_card_views import (  # noqa: E402
     booked_view,
     collision_view,
     edit_plan_view,
