@@ -1,9 +1,9 @@
 """Time to build each card, from its view to the JSON-ready dict (microseconds per card).
 
 Cards are built on the answer path of an `adaptiveCard/action` invoke, which Teams waits only a
-few seconds for (we aim well under 100 ms), so this is the cost the cards add to an answer. Views
-are built once beforehand (as tests/unit/plan_card_views.py builds them, in English); each figure
-is the median over `--repeat` timings of `--number` builds.
+few seconds for (we aim well under 100 ms), so this is the cost the cards add to an answer.
+Views are built once beforehand (as tests/unit/plans/plan_card_views.py builds them, in
+English); each figure is the median over `--repeat` timings of `--number` builds.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_cards.py
     PYTHONPATH=. .venv/bin/python benchmarks/bench_cards.py --json after.json --against before.json

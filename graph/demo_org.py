@@ -1,8 +1,9 @@
 """The demo organisation: the one source of people, groups and the site used in local mode.
 
-The Agents Playground config (teams_app/playground.py) and the local Graph emulator both read
-this module, so a person chatting in the Playground is the same person whose calendar the
-emulator serves. Pure data and lookups: no I/O, no clock, nothing built at run time.
+The Agents Playground config (teams_app/local/playground_config.py) and the local Graph
+emulator both read this module, so a person chatting in the Playground is the same
+person whose calendar the emulator serves. Pure data and lookups: no I/O, no clock, nothing
+built at run time.
 
 All names, addresses and ids are fictional. Addresses use `contoso-learning.example`, a domain
 reserved by RFC 2606 that can never reach a real mailbox or tenant.

@@ -13,7 +13,7 @@ from cards import models as ac
 from cards import plans_list_card, translator_for
 from cards.elements import card, execute, text
 from tests.card_schema import assert_valid_card
-from tests.unit.plan_card_views import plans_view
+from tests.unit.plans.plan_card_views import plans_view
 
 MISTAKES: dict[str, Callable[[], Any]] = {
     "misspelt property": lambda: ac.TextBlock(text="Hi", wrp=True),
