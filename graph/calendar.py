@@ -39,6 +39,7 @@ from msgraph.generated.users.item.mailbox_settings.mailbox_settings_request_buil
 from graph.batch import BatchRequest, BatchSender
 from graph.calendar_bulk import mailbox_settings_batched, schedules_batched
 from graph.calendar_mapping import (
+    SLOT_PROPERTY,
     availability_from_graph,
     changes_to_graph,
     event_from_json,
@@ -50,6 +51,7 @@ from graph.calendar_mapping import (
 from graph.client import GraphConnection
 from graph.errors import Operation
 from graph.event_json import create_event_request
+from graph.lists import odata_string
 from teams_app.domain.calendar import (
     Availability,
     CalendarChanges,
@@ -205,6 +207,23 @@ class GraphCalendar:
         events = [event_from_json(e) for e in await self._paged(first, mailbox)]
         # Graph does not promise an order for instances.
         return sorted(events, key=lambda e: e.start)
+
+    async def marked_series(self, mailbox: str, marker: str) -> list[CalendarEvent]:
+        """Every event (series master or single) in the mailbox that carries `marker` in the
+        product's extended property, whoever recorded it: Graph's filter on
+        singleValueExtendedProperties, all pages."""
+        events = self._graph.client.users.by_user_id(mailbox).events
+        condition = (
+            f"singleValueExtendedProperties/any(ep: ep/id eq {odata_string(SLOT_PROPERTY)} "
+            f"and ep/value eq {odata_string(marker)})"
+        )
+        first = events.to_get_request_information(
+            _utc_config(
+                self._page_size,
+                EventsRequestBuilder.EventsRequestBuilderGetQueryParameters(filter=condition),
+            )
+        )
+        return [event_from_json(e) for e in await self._paged(first, mailbox)]
 
     async def _paged(self, first: RequestInformation, mailbox: str) -> list[dict[str, Any]]:
         """Every page, following @odata.nextLink; each page is its own request inside the

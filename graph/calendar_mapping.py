@@ -28,6 +28,9 @@ from msgraph.generated.models.recurrence_pattern_type import RecurrencePatternTy
 from msgraph.generated.models.recurrence_range import RecurrenceRange
 from msgraph.generated.models.recurrence_range_type import RecurrenceRangeType
 from msgraph.generated.models.schedule_information import ScheduleInformation
+from msgraph.generated.models.single_value_legacy_extended_property import (
+    SingleValueLegacyExtendedProperty,
+)
 from msgraph.generated.models.week_index import WeekIndex as GraphWeekIndex
 from msgraph.generated.models.working_hours import WorkingHours as GraphWorkingHours
 from tzlocal.windows_tz import tz_win, win_tz
@@ -50,6 +53,12 @@ from teams_app.domain.calendar import (
 )
 
 # --- time zones -----------------------------------------------------------------------------
+
+
+# The single-value extended property every event the product books carries (a named String
+# property in our own property set): Graph can filter a mailbox's events on it, which is how the
+# calendar, not our bookkeeping, says what a plan made there. The GUID is fixed forever.
+SLOT_PROPERTY = "String {7d4b2f0e-6a1c-4f53-9a0e-2c8b51d0e6a4} Name LearningLoopSlot"
 
 
 def iana_zone(name: str | None, *, fallback: str = "UTC") -> str:
@@ -151,6 +160,10 @@ def event_to_graph(draft: EventDraft) -> Event:
         event.online_meeting_provider = OnlineMeetingProviderType.TeamsForBusiness
     if draft.recurrence is not None:
         event.recurrence = recurrence_to_graph(draft.recurrence, zone)
+    if draft.marker is not None:
+        event.single_value_extended_properties = [
+            SingleValueLegacyExtendedProperty(id=SLOT_PROPERTY, value=draft.marker)
+        ]
     return event
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from graph.calendar_mapping import windows_zone
+from graph.calendar_mapping import SLOT_PROPERTY, windows_zone
 from teams_app.domain.calendar import EventDraft, Recurrence
 
 UTC_PREFERENCE = 'outlook.timezone="UTC"'
@@ -68,6 +68,8 @@ def event_create_json(draft: EventDraft) -> dict[str, Any]:
     }
     if draft.reminder_minutes is not None:
         body["reminderMinutesBeforeStart"] = draft.reminder_minutes
+    if draft.marker is not None:
+        body["singleValueExtendedProperties"] = [{"id": SLOT_PROPERTY, "value": draft.marker}]
     if draft.online_meeting:
         body["isOnlineMeeting"] = True
         body["onlineMeetingProvider"] = "teamsForBusiness"

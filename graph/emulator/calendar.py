@@ -18,6 +18,7 @@ from graph.emulator.errors import GraphError, outlook_item_not_found
 from graph.emulator.events import (
     Instance,
     apply,
+    extended_properties,
     occurrence_id,
     parse_occurrence_id,
     render,
@@ -117,6 +118,34 @@ def _filtered(call: Call, rendered: list[dict[str, Any]]) -> list[dict[str, Any]
     return [r for r in rendered if evaluate(node, lambda p, r=r: _resolve(r, p))]
 
 
+def _event_resolver(record: EventRecord, rendered: dict[str, Any]) -> Any:
+    # Extended properties are not part of the event's JSON unless expanded, but Graph filters
+    # on them (`singleValueExtendedProperties/any(ep: ep/id eq '...' and ep/value eq '...')`).
+    def resolve(path: str) -> Any:
+        if path.lower() == "singlevalueextendedproperties":
+            return extended_properties(record)
+        return _resolve(rendered, path)
+
+    return resolve
+
+
+def _expanded_properties(call: Call) -> Any:
+    """`$expand=singleValueExtendedProperties($filter=id eq '...')`: which stored properties
+    the answer shows (None when not expanded)."""
+    raw = call.option("expand") or ""
+    head, _, rest = raw.partition("(")
+    if head.strip().lower() != "singlevalueextendedproperties":
+        return None
+    inner = rest.rstrip(")").strip()
+    if not inner:
+        return lambda _prop: True
+    option, _, text = inner.partition("=")
+    if option.strip().lstrip("$").lower() != "filter":
+        raise GraphError(400, "BadRequest", f"Unsupported expand option: '{inner}'.")
+    node = parse_filter(text)
+    return lambda prop: bool(evaluate(node, lambda path: prop.get(path)))
+
+
 def _resolve(resource: dict[str, Any], path: str) -> Any:
     value: Any = resource
     for part in path.split("/"):
@@ -154,8 +183,20 @@ async def list_events(call: Call, emu: Emulator) -> Reply:
     records = sorted((r for r in mailbox.events.values() if r.type != "exception"),
                      key=lambda r: (r.start, r.id))
     props = selection(call)
-    rendered = _filtered(call, [render(single(r), zone_name=zone_name) for r in records])
-    items = [select(r, props, keep=("id",)) for r in rendered]
+    text = call.option("filter")
+    node = parse_filter(text) if text else None
+    expand = _expanded_properties(call)
+    items = []
+    for record in records:
+        rendered = render(single(record), zone_name=zone_name)
+        if node is not None and not evaluate(node, _event_resolver(record, rendered)):
+            continue
+        item = select(rendered, props, keep=("id",))
+        if expand is not None:
+            item["singleValueExtendedProperties"] = [
+                p for p in extended_properties(record) if expand(p)
+            ]
+        items.append(item)
     size = page_size(call, emu.prefer(call), default=DEFAULT_PAGE, maximum=MAX_PAGE)
     context = emu.context(call, f"users('{call.params['user']}')/events")
     return collection(call, items, context=context, size=size, headers=headers)

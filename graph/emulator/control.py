@@ -30,7 +30,7 @@ from graph.emulator import seeds
 from graph.emulator.calendar import changed
 from graph.emulator.core import EMULATOR, Emulator
 from graph.emulator.errors import GraphError
-from graph.emulator.events import apply, render, single
+from graph.emulator.events import apply, extended_properties, render, single
 from graph.emulator.faults import Limits
 from graph.emulator.listitems import fields_json
 from graph.emulator.schedule import working_hours_json
@@ -246,7 +246,8 @@ def _objects(emu: Emulator, kind: str, query: Any) -> Any:
         wanted = query.get("mailbox")
         owner = state.find_user(wanted) if wanted else None
         return {m.user_id: [{**render(single(r), zone_name=None),
-                             "cancelledOccurrences": sorted(stamp(s) for s in r.cancelled_starts)}
+                             "cancelledOccurrences": sorted(stamp(s) for s in r.cancelled_starts),
+                             "singleValueExtendedProperties": extended_properties(r)}
                             for r in m.events.values()]
                 for m in state.mailboxes.values() if owner is None or m.user_id == owner.id}
     if kind == "sites":

@@ -116,6 +116,26 @@ def _attendees(value: Any) -> list[dict[str, Any]]:
     return attendees
 
 
+def _extended(current: dict[str, dict[str, str]] | None, value: Any) -> dict[str, dict[str, str]]:
+    """Single-value extended properties by id (ids compare case-insensitively, as Exchange's
+    do); a create or PATCH sets the values it names and keeps the others."""
+    if not isinstance(value, list):
+        raise GraphError(400, "RequestBodyRead",
+                         "singleValueExtendedProperties must be a collection.")
+    found = dict(current or {})
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) \
+                or not isinstance(item.get("value"), str) or not item["id"].strip():
+            raise GraphError(400, "ErrorInvalidExtendedProperty",
+                             "An extended property needs a string id and a string value.")
+        found[item["id"].lower()] = {"id": item["id"], "value": item["value"]}
+    return found
+
+
+def extended_properties(record: EventRecord) -> list[dict[str, str]]:
+    return [dict(v) for v in (record.props.get("extended") or {}).values()]
+
+
 def _location(value: Any) -> dict[str, Any]:
     name = value.get("displayName", "") if isinstance(value, dict) else ""
     if not name:
@@ -199,6 +219,8 @@ def apply(state: EmulatorState, owner: User, body: dict[str, Any], *, now: datet
                 v["displayName"] for v in props["locations"])})
     if "attendees" in body:
         props["attendees"] = _attendees(body["attendees"])
+    if "singleValueExtendedProperties" in body:
+        props["extended"] = _extended(props.get("extended"), body["singleValueExtendedProperties"])
     if "organizer" in body and isinstance(body["organizer"], dict):
         props["organizer"] = {"emailAddress": _email(body["organizer"])}
     if "isOnlineMeeting" in body or "onlineMeetingProvider" in body:

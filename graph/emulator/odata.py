@@ -175,7 +175,7 @@ class _Parser:
         if token and token[0] == "word" and token[1].lower() in _COMPARISONS:
             self.at += 1
             return ("cmp", token[1].lower(), left, self.operand())
-        if left[0] != "func" and left[0] != "group":
+        if left[0] not in ("func", "group", "lambda"):
             raise self.fail()
         return left
 
@@ -198,6 +198,8 @@ class _Parser:
             return ("lit", lowered == "true")
         if lowered == "null":
             return ("lit", None)
+        if self.peek() == ("punct", "(") and lowered.endswith(("/any", "/all")):
+            return self.lambda_expr(value)
         if self.peek() == ("punct", "("):
             if lowered not in _FUNCTIONS:
                 raise bad_request(f"Invalid filter clause: unsupported function '{value}'.")
@@ -209,6 +211,19 @@ class _Parser:
             self.expect(")")
             return ("func", lowered, args)
         return ("path", value)
+
+
+    def lambda_expr(self, word: str) -> Node:
+        """`collection/any(x: <expression on x/...>)`, as Graph filters a collection property
+        (e.g. singleValueExtendedProperties); `all` likewise."""
+        collection, _, operator = word.rpartition("/")
+        self.take()  # "("
+        kind, variable = self.take()
+        if kind != "word" or not variable.endswith(":") or len(variable) < 2:
+            raise self.fail()
+        node = self.or_expr()
+        self.expect(")")
+        return ("lambda", operator.lower(), collection, variable[:-1], node)
 
 
 def parse_filter(text: str) -> Node:
@@ -225,6 +240,8 @@ def filter_paths(node: Node) -> list[str]:
         return [p for arg in node[2] for p in filter_paths(arg)]
     if kind == "cmp":
         return filter_paths(node[2]) + filter_paths(node[3])
+    if kind == "lambda":
+        return [node[2]]
     return [p for child in node[1:] for p in filter_paths(child)]
 
 
@@ -258,6 +275,13 @@ def evaluate(node: Node, resolve: Callable[[str], Any]) -> Any:
         return bool(evaluate(node[1], resolve)) and bool(evaluate(node[2], resolve))
     if kind == "or":
         return bool(evaluate(node[1], resolve)) or bool(evaluate(node[2], resolve))
+    if kind == "lambda":
+        _, operator, collection, variable, body = node
+        items = resolve(collection)
+        if not isinstance(items, list):
+            return False
+        results = (evaluate(body, _item_resolver(item, variable, resolve)) for item in items)
+        return any(results) if operator == "any" else all(results)
     if kind == "func":
         args = [evaluate(arg, resolve) for arg in node[2]]
         if len(args) != 2 or not all(isinstance(a, str) for a in args):
@@ -281,6 +305,20 @@ def evaluate(node: Node, resolve: Callable[[str], Any]) -> Any:
                 "le": left <= right}[op]
     except TypeError:
         return False
+
+
+def _item_resolver(
+    item: Any, variable: str, outer: Callable[[str], Any]
+) -> Callable[[str], Any]:
+    def resolve(path: str) -> Any:
+        if path == variable:
+            return item
+        if path.startswith(variable + "/"):
+            return resolve_path(item, path[len(variable) + 1:]) if isinstance(item, dict) \
+                else None
+        return outer(path)
+
+    return resolve
 
 
 def resolve_path(resource: dict[str, Any], path: str) -> Any:

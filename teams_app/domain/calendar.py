@@ -263,6 +263,10 @@ class EventDraft:
     attendees: tuple[Attendee, ...] = ()
     online_meeting: bool = False
     allow_new_time_proposals: bool = False  # protected time: nobody proposes to move it
+    # What the event was booked for (plan and member), kept on the event itself, so the
+    # calendar can answer "which series did this plan make here?" even when a create's answer
+    # was lost or a job recorded nothing; None for events that are not the product's.
+    marker: str | None = None
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is not None or self.end.tzinfo is not None:

@@ -42,11 +42,18 @@ def slot_transaction_id(plan_id: str, member_id: str, revision: int) -> str:
     return str(uuid.uuid5(_TRANSACTIONS, f"{plan_id}/{member_id}/{revision}"))
 
 
+def slot_marker(plan_id: str, member_id: str) -> str:
+    """The mark every series a plan books carries, whatever the revision: the calendar's own
+    record of what the plan made in a member's mailbox (see EventDraft.marker)."""
+    return f"{plan_id}/{member_id}"
+
+
 def slot_event_draft(
     plan: LearningPlan, member_id: str, slot: SlotTime, *, texts: SlotTexts | None = None
 ) -> EventDraft:
     """The member's own recurring series at the slot's local time, in their zone."""
-    return _draft(plan, slot, slot_transaction_id(plan.id, member_id, plan.revision), texts)
+    draft = _draft(plan, slot, slot_transaction_id(plan.id, member_id, plan.revision), texts)
+    return replace(draft, marker=slot_marker(plan.id, member_id))
 
 
 def team_session_draft(
@@ -65,7 +72,12 @@ def team_session_draft(
         for p in attendees
         if p.object_id != plan.owner_id  # the organiser is not their own attendee
     )
-    return replace(draft, attendees=invited, online_meeting=True)
+    return replace(
+        draft,
+        attendees=invited,
+        online_meeting=True,
+        marker=slot_marker(plan.id, TEAM_SESSION_MEMBER),
+    )
 
 
 def slot_recurrence(plan: LearningPlan, slot: SlotTime, first: date) -> Recurrence:

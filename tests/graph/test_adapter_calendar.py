@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -248,3 +249,33 @@ async def test_monthly_rules_book_the_right_days(
         expected = {"round:ann": [date(2026, 3, 10), date(2026, 4, 14), date(2026, 5, 12)],
                     "follow-up:ann": [date(2026, 3, 15), date(2026, 4, 15), date(2026, 5, 15)]}
         assert days == expected[draft.transaction_id]
+
+
+async def test_marked_series_are_found_by_the_calendar_not_by_bookkeeping(
+    graph_emulator: GraphEmulator, graph: GraphConnection
+) -> None:
+    """Every series the product books carries its mark (an extended property); Graph's filter
+    on it finds them, through either create path, whatever was recorded about them."""
+    ann = await graph_emulator.control.add_user("Ann", time_zone="W. Europe Standard Time")
+    calendar = GraphCalendar(graph, page_size=2)  # several pages
+    marked = [
+        await calendar.create_event(
+            ann["id"], replace(weekly_draft(f"t-{n}"), marker="plan-1/ann")
+        )
+        for n in range(2)
+    ]
+    batched = await calendar.create_events_batched(
+        {ann["id"]: [replace(weekly_draft("t-9"), marker="plan-1/ann"),
+                     replace(weekly_draft("t-8"), marker="plan-2/ann")]}
+    )
+    await calendar.create_event(ann["id"], weekly_draft("unmarked"))
+
+    found = await calendar.marked_series(ann["id"], "plan-1/ann")
+
+    expected = {e.id for e in marked} | {batched[ann["id"]][0].id}  # type: ignore[union-attr]
+    assert {e.id for e in found} == expected
+    assert {e.type for e in found} == {EventType.SERIES_MASTER}
+    assert await calendar.marked_series(ann["id"], "plan-3/ann") == []
+    # The mark is stored, not echoed: a plain read does not show it, an expand does.
+    stored = await events_of(graph_emulator, ann["id"])
+    assert len(stored) == 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.graph.conftest import TOKEN, GraphEmulator
 
@@ -318,3 +319,38 @@ async def test_online_all_day_and_availability_digits(graph_emulator: GraphEmula
     # 4-hour slots from 08:00 UTC: working elsewhere, busy, free, then out of office from
     # midnight in Stockholm (23:00 UTC) to the end of the window
     assert schedule.body["value"][0]["availabilityView"] == "4203333"
+
+
+async def test_extended_properties_are_stored_filtered_on_and_expanded(
+        graph_emulator: GraphEmulator) -> None:
+    """Graph's documented shapes: create with singleValueExtendedProperties, list events with
+    `$filter=singleValueExtendedProperties/Any(ep: ...)`, read them back only when expanded."""
+    user = await _person(graph_emulator)
+    prop = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color"
+    marked = _event("Marked", "2025-03-25T09:00:00", "2025-03-25T10:00:00",
+                    singleValueExtendedProperties=[{"id": prop, "value": "Green"}])
+    other = _event("Other", "2025-03-25T11:00:00", "2025-03-25T12:00:00",
+                   singleValueExtendedProperties=[{"id": prop, "value": "Red"}])
+    plain = _event("Plain", "2025-03-25T13:00:00", "2025-03-25T14:00:00")
+    created = [await graph_emulator.request("POST", f"/users/{user}/events", json=body)
+               for body in (marked, other, plain)]
+    assert [c.status for c in created] == [201, 201, 201]
+    assert "singleValueExtendedProperties" not in created[0].body
+
+    condition = f"singleValueExtendedProperties/Any(ep: ep/id eq '{prop}' and ep/value eq 'Green')"
+    found = await graph_emulator.request(
+        "GET", f"/users/{user}/events?{urlencode({'$filter': condition})}")
+    assert found.status == 200
+    assert [e["subject"] for e in found.body["value"]] == ["Marked"]
+    assert "singleValueExtendedProperties" not in found.body["value"][0]
+
+    expand = f"singleValueExtendedProperties($filter=id eq '{prop}')"
+    expanded = await graph_emulator.request(
+        "GET", f"/users/{user}/events?{urlencode({'$filter': condition, '$expand': expand})}")
+    assert expanded.body["value"][0]["singleValueExtendedProperties"] == [
+        {"id": prop, "value": "Green"}]
+
+    bad = await graph_emulator.request(
+        "POST", f"/users/{user}/events",
+        json={**plain, "singleValueExtendedProperties": [{"id": prop}]})
+    assert bad.status == 400 and bad.body["error"]["code"] == "ErrorInvalidExtendedProperty"

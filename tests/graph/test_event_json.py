@@ -37,7 +37,7 @@ DRAFTS = [
                time_zone="Europe/Stockholm", transaction_id="p:m:1",
                recurrence=Recurrence.weekly((Weekday.TUESDAY,), starting=date(2026, 3, 3),
                                             count=10),
-               categories=("Learning time",)),
+               categories=("Learning time",), marker="plan-1/member-1"),
     EventDraft(subject="Monthly", start=START, end=END, time_zone="America/New_York",
                transaction_id="p:m:2", reminder_minutes=None, show_as=ShowAs.TENTATIVE,
                recurrence=Recurrence(RecurrenceKind.MONTHLY_RELATIVE, date(2026, 3, 3),

@@ -9,7 +9,7 @@ from teams_app.bot.plans.booked_card import BookedCardRenderer
 from teams_app.domain.errors import DomainError
 from teams_app.jobs.support import JobHandler, calendar_of, slot_of
 from teams_app.jobs.worker import PermanentJobError
-from teams_app.ports import GraphForbidden, Job
+from teams_app.ports import GraphForbidden, GraphNotFound, Job
 from teams_app.ports.services import Services
 from teams_app.use_cases.plans.booked_cards import (
     SLOT_BOOKED_CARD,
@@ -21,8 +21,9 @@ from teams_app.use_cases.plans.booking import (
     BookMemberSlot,
     book_member_slot,
     cancel_member_slot,
+    sweep_member_series,
 )
-from teams_app.use_cases.plans.planning import CANCEL_MEMBER_SLOT
+from teams_app.use_cases.plans.planning import CANCEL_MEMBER_SLOT, SWEEP_MEMBER_SERIES
 from teams_app.use_cases.plans.slot_booking import (
     BOOK_MEMBER_SLOTS,
     BookMemberSlots,
@@ -108,6 +109,21 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
             raise PermanentJobError("graph_forbidden") from None
         log.info("plan_slot_cancelled", job_id=job.id, plan_id=plan_id, removed=removed)
 
+    async def sweep_series(job: Job) -> None:
+        try:
+            plan_id, member_id = str(job.payload["plan_id"]), str(job.payload["member_id"])
+        except KeyError:
+            raise PermanentJobError("bad_payload") from None
+        try:
+            deleted = await sweep_member_series(
+                plan_id, member_id, uow=services.uow, calendar=calendar_of(services)
+            )
+        except GraphForbidden:
+            raise PermanentJobError("graph_forbidden") from None
+        except GraphNotFound:
+            raise PermanentJobError("no_mailbox") from None
+        log.info("plan_series_swept", job_id=job.id, plan_id=plan_id, deleted=deleted)
+
     async def slot_booked_card(job: Job) -> None:
         slot = slot_of(job)
         outcome = await send_slot_booked_card(
@@ -124,5 +140,6 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
         BOOK_MEMBER_SLOTS: book_slots,
         BOOK_MEMBER_SLOT: book_slot,  # queued by versions that booked one member a job
         CANCEL_MEMBER_SLOT: cancel_slot,
+        SWEEP_MEMBER_SERIES: sweep_series,  # after a cancel: what landed late goes too
         SLOT_BOOKED_CARD: slot_booked_card,
     }

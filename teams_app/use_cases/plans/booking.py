@@ -28,7 +28,7 @@ from teams_app.domain.learning_plans import (
     PlanNotOwned,
     PlanStatus,
 )
-from teams_app.domain.slot_events import slot_event_draft, slot_transaction_id
+from teams_app.domain.slot_events import slot_event_draft, slot_marker, slot_transaction_id
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -237,6 +237,9 @@ async def cancel_member_slot(
         # The member organises their own series and nobody is invited: deleting it is the
         # cancellation (cancelEvent is for meetings with attendees).
         removed = await _delete_series(calendar, member_id, slot.event_id)
+    # A series whose create answer was lost was never recorded as booked: the calendar knows.
+    removed = await sweep_member_series(plan_id, member_id, uow=uow, calendar=calendar) > 0 \
+        or removed
     at = clock.now()
     async with uow() as tx:
         await tx.plans.mark_slot(slot, SlotState.CANCELLED, at=at)
@@ -245,6 +248,23 @@ async def cancel_member_slot(
         )
         await tx.commit()
     return removed
+
+
+async def sweep_member_series(
+    plan_id: str, member_id: str, *, uow: Callable[[], UnitOfWork], calendar: Calendar
+) -> int:
+    """Deletes every series a cancelled plan made in the member's calendar, of any revision,
+    recorded or not, found by the product's mark on it. Nothing while the plan is live: its
+    series are the member's booked time. Returns how many were deleted."""
+    async with uow() as tx:
+        plan = await tx.plans.get(plan_id)
+    if plan is not None and plan.status is not PlanStatus.CANCELLED:
+        return 0
+    marked = await calendar.marked_series(member_id, slot_marker(plan_id, member_id))
+    deleted = 0
+    for event in marked:
+        deleted += await _delete_series(calendar, member_id, event.id)
+    return deleted
 
 
 async def _delete_series(calendar: Calendar, mailbox: str, event_id: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from teams_app.domain.bookings import MemberFailure, MemberState, SlotState
 from teams_app.domain.learning_plans import (
@@ -34,6 +35,8 @@ from teams_app.use_cases.plans.team_sessions import cancel_team_session, find_te
 
 __all__ = [
     "CANCEL_MEMBER_SLOT",
+    "SWEEP_AFTER",
+    "SWEEP_MEMBER_SERIES",
     "CancelReceipt",
     "MemberPreview",
     "PlanPreview",
@@ -46,6 +49,10 @@ __all__ = [
 ]
 
 CANCEL_MEMBER_SLOT = "plans.cancel_member_slot"  # job kind
+SWEEP_MEMBER_SERIES = "plans.sweep_member_series"  # job kind; payload: plan_id, member_id
+# A create still in flight when the plan is cancelled (a slow Graph answer, a job retrying)
+# can land after the cancel's jobs ran; a second sweep this much later takes it out again.
+SWEEP_AFTER = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,13 @@ async def cancel_plan(cmd: CancelPlan, *, uow: UnitOfWork, clock: Clock) -> Canc
         for member in await uow.plans.members(plan.id):
             if member.state is MemberState.PENDING:  # its booking job will find the plan gone
                 await uow.plans.set_member(plan.id, member.member_id, MemberState.RELEASED, at=at)
+            # Whatever was recorded: every series the plan made for anyone who was ever in it.
+            await uow.jobs.enqueue(
+                SWEEP_MEMBER_SERIES,
+                {"plan_id": plan.id, "member_id": member.member_id},
+                run_at=at + SWEEP_AFTER,
+                idempotency_key=f"sweep:{plan.id}:{member.member_id}",
+            )
         await uow.commit()
     return CancelReceipt(event.plan_id, queued)
 

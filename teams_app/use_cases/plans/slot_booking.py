@@ -30,7 +30,7 @@ from typing import Any
 from teams_app.domain.bookings import BookedSlot, MemberFailure, MemberState, SlotState
 from teams_app.domain.calendar import CalendarEvent, EventDraft
 from teams_app.domain.learning_plans import LearningPlan, PlanStatus
-from teams_app.domain.slot_events import slot_event_draft
+from teams_app.domain.slot_events import slot_event_draft, slot_marker, slot_transaction_id
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -145,6 +145,18 @@ async def book_member_slots(
             retry.append(result if isinstance(result, GraphError) else GraphUnavailable())
         else:
             failures.setdefault(failure, []).append(slot.member_id)
+    # Given up as unavailable: the create may have landed while its answer was lost (a timeout,
+    # a dropped connection). The calendar, not the missing answer, says whether it did.
+    unsure = failures.pop(MemberFailure.UNAVAILABLE, [])
+    for member, found in zip(
+        unsure,
+        await asyncio.gather(*(_series_made(calendar, plan, m) for m in unsure)),
+        strict=True,
+    ):
+        if found is not None:
+            created[member] = found
+        else:
+            failures.setdefault(MemberFailure.UNAVAILABLE, []).append(member)
     at = clock.now()
     booked: list[str] = []
     failed = 0
@@ -239,6 +251,19 @@ def _failure(result: object, *, last_attempt: bool) -> MemberFailure | None:
         if isinstance(result, kind):
             return failure
     return MemberFailure.UNAVAILABLE if last_attempt else None
+
+
+async def _series_made(calendar: Calendar, plan: LearningPlan, member_id: str) -> str | None:
+    """The id of the member's series of this revision if the calendar has it, else None (also
+    when Graph cannot be asked either: then the member stays failed, to be booked again)."""
+    wanted = slot_transaction_id(plan.id, member_id, plan.revision)
+    try:
+        marked = await calendar.marked_series(member_id, slot_marker(plan.id, member_id))
+    except GraphError:
+        return None
+    return next(
+        (e.id for e in marked if e.transaction_id == wanted and not e.is_cancelled), None
+    )
 
 
 async def _delete_series(calendar: Calendar, mailbox: str, event_id: str) -> bool:
