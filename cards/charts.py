@@ -57,4 +57,4 @@ def _weight(size: float) -> int:
 
 
 def _hours(value: float) -> float:
-    return round(value, 1)
+    return round(value, 2)  # a quarter hour stays 0.25, as the words beside the chart say

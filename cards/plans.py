@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cards import models as ac
@@ -117,7 +118,9 @@ def _problems(
     return [ac.Container(style="attention", items=items)] if items else []
 
 
-def plan_form_labels(t: Translator) -> PlanFormLabels:
+def plan_form_labels(t: Translator, *, day_names: Sequence[str]) -> PlanFormLabels:
+    """`day_names` are Monday to Sunday in the person's language: the presenter has them from
+    CLDR, which a pure card module does not read."""
     return PlanFormLabels(
         who_heading=t("plan.form.who"),
         members=t("plan.form.members"),
@@ -132,7 +135,8 @@ def plan_form_labels(t: Translator) -> PlanFormLabels:
               for week in f.MONTH_WEEKS),
         ),
         days=t("plan.form.days"),
-        day_choices=tuple(Choice(day, t(f"plan.day.{day}")) for day in f.WEEKDAYS),
+        day_choices=tuple(Choice(day, name) for day, name in zip(f.WEEKDAYS, day_names,
+                                                                 strict=True)),
         days_hint=t("plan.form.days.hint"),
         days_error=t("plan.error.no_days"),
         window_start=t("plan.form.window_start"),

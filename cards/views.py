@@ -69,7 +69,7 @@ class Unbookable:
 
 @dataclass(frozen=True)
 class PlanFormLabels:
-    """The plan card's fixed texts; `cards.plan_form_labels(t)` builds them for a language."""
+    """The plan card's fixed texts; `cards.plan_form_labels(t, day_names=...)` builds them."""
 
     who_heading: str
     members: str
@@ -154,7 +154,7 @@ class ProposedSlot:
 class PlanPreviewView:
     plan_id: str  # the draft that Book books and Edit reopens
     title: str
-    summary: str  # plan.describe + plan.horizon.* (+ plan.preview.team for a team session)
+    summary: str  # the plan described, plan.horizon.* (+ plan.preview.team for a team session)
     goal: str | None
     slots_heading: str
     member_header: str
@@ -206,7 +206,7 @@ class BookingSummaryView:
 class PlanSummary:
     plan_id: str
     title: str  # the plan's goal (the card shortens it)
-    cadence: str  # plan.describe: "Every week · Tuesday · 10:00–11:00 · 60 minutes"
+    cadence: str  # "Every week · Tuesday · 10:00 – 11:00 AM · 60 minutes"
     members: str  # plan.people.one / .other: "6 people"
     hours: str  # plans.hours ("12 of 16 hours kept") or plans.hours.none
     kept_hours: float  # of sessions held so far

@@ -54,3 +54,21 @@ def all_texts(card: dict) -> str:
 
     walk(card)
     return "\n".join(found)
+
+
+def elements(card: dict[str, Any], type_prefix: str) -> list[dict[str, Any]]:
+    """Every element whose type starts with the prefix ("Chart." finds the charts)."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith(type_prefix):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found

@@ -7,37 +7,31 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from cards import Translator
+from teams_app.bot.formatting import day_and_month, time_of_day, time_range, weekday
 from teams_app.bot.zones import zone_label
 from teams_app.domain.cadences import CadenceKind
 from teams_app.domain.calendar import TimeSpan, Weekday
 from teams_app.domain.learning_plans import PlanSpec
 
-DAY_KEYS = {
-    Weekday.MONDAY: "plan.day.mon",
-    Weekday.TUESDAY: "plan.day.tue",
-    Weekday.WEDNESDAY: "plan.day.wed",
-    Weekday.THURSDAY: "plan.day.thu",
-    Weekday.FRIDAY: "plan.day.fri",
-    Weekday.SATURDAY: "plan.day.sat",
-    Weekday.SUNDAY: "plan.day.sun",
-}
+
 def when(t: Translator, instant: datetime, zone: str) -> str:
-    """"Tuesday 10 March, 10:00" in the member's zone and language."""
+    """"Tuesday, March 10 at 2:30 PM", "tisdag 10 mars kl. 14:30": in the member's zone."""
     local = instant.astimezone(ZoneInfo(zone))
     return t(
         "slot.when",
-        weekday=t(DAY_KEYS[Weekday.of(local.date())]),
-        date=t(f"slot.month.{local.month}", day=local.day),
-        time=local.strftime("%H:%M"),
+        weekday=weekday(t, Weekday.of(local.date())),
+        date=day_and_month(t, local.date()),
+        time=time_of_day(t, local.time()),
     )
 
 
 def weekly_when(t: Translator, span: TimeSpan, zone: str) -> str:
-    """"Tuesday 10:00–11:00 (CET)": when a slot recurs, for the booked card (bot/zones.py)."""
+    """"Tuesday 10:00 – 11:00 AM (EST)": when a slot recurs, for the booked card (bot/zones.py)."""
     tz = ZoneInfo(zone)
     start, end = span.start.astimezone(tz), span.end.astimezone(tz)
-    weekday = t(DAY_KEYS[Weekday.of(start.date())])
-    return f"{weekday} {start:%H:%M}–{end:%H:%M} ({zone_label(zone, span.start)})"
+    day = weekday(t, Weekday.of(start.date()))
+    hours = time_range(t, start.time(), end.time())
+    return f"{day} {hours} ({zone_label(zone, span.start)})"
 
 
 def cadence_label(t: Translator, spec: PlanSpec) -> str:

@@ -25,6 +25,15 @@ from cards import (
     verbs,
 )
 from cards import plan_fields as f
+from teams_app.bot.formatting import (
+    decimal,
+    hours_of,
+    long_date,
+    minutes,
+    time_range,
+    weekday,
+    weekdays,
+)
 from teams_app.bot.plans.card_data import CardProblem
 from teams_app.bot.zones import zone_label_on
 from teams_app.domain.bookings import MemberFailure, RunState
@@ -111,7 +120,7 @@ def plan_form_view(
     return PlanFormView(
         title=t("plan.form.title.edit" if plan_id else "plan.form.title.new"),
         intro=t("plan.form.intro"),
-        labels=plan_form_labels(t),
+        labels=plan_form_labels(t, day_names=tuple(weekday(t, d) for d in Weekday)),
         people=people,
         values=values,
         errors=tuple(FieldError(p.field, t(p.key, **p.values)) for p in problems),
@@ -241,7 +250,7 @@ def plans_view(t: Translator, reports: Sequence[PlanReport]) -> PlansListView:
 
 def _plan_summary(t: Translator, report: PlanReport) -> PlanSummary:
     spec = report.plan.spec
-    kept, due = _hours(report.hours.kept), _hours(report.hours.due)
+    kept, due = hours_of(report.hours.kept), hours_of(report.hours.due)
     status: list[str] = []
     if report.progress is None:
         status.append(t("plans.status.draft"))
@@ -254,7 +263,7 @@ def _plan_summary(t: Translator, report: PlanReport) -> PlanSummary:
         title=spec.goal or t("plans.untitled"),
         cadence=describe(t, spec),
         members=_members_text(t, report),
-        hours=(t("plans.hours", kept=number(t, kept), booked=number(t, due)) if due
+        hours=(t("plans.hours", kept=decimal(t, kept), booked=decimal(t, due)) if due
                else t("plans.hours.none")),
         kept_hours=kept,
         booked_hours=due,
@@ -275,28 +284,17 @@ def _members_text(t: Translator, report: PlanReport) -> str:
     return t("plan.people.one") if count == 1 else t("plan.people.other", count=count)
 
 
-def _hours(value: timedelta) -> float:
-    return round(value.total_seconds() / 3600, 1)
-
-
-def number(t: Translator, value: float) -> str:
-    text = f"{value:g}"
-    return text if t.language == "en" else text.replace(".", ",")
-
-
 # --- words for times and dates ------------------------------------------------------------------
 
 
 def describe(t: Translator, spec: PlanSpec) -> str:
-    """"Every week · Tuesday, Thursday · 09:00–12:00 · 60 minutes"."""
-    return t(
-        "plan.describe",
-        cadence=cadence_label(t, spec),
-        days=", ".join(t(f"plan.day.{_DAY_VALUES[d]}") for d in spec.window.days),
-        start=spec.window.start.strftime("%H:%M"),
-        end=spec.window.end.strftime("%H:%M"),
-        minutes=spec.duration_minutes,
-    )
+    """"Every week · Tuesday and Thursday · 9:00 AM – 12:00 PM · 60 minutes"."""
+    return " · ".join((
+        cadence_label(t, spec),
+        weekdays(t, spec.window.days),
+        time_range(t, spec.window.start, spec.window.end),
+        minutes(t, spec.duration_minutes),
+    ))
 
 
 def cadence_label(t: Translator, spec: PlanSpec) -> str:
@@ -318,18 +316,14 @@ def horizon_text(t: Translator, spec: PlanSpec) -> str:
              count=horizon.occurrences or 0)
 
 
-def long_date(t: Translator, day: date) -> str:
-    return f"{t(f'plan.month.{day.month}', day=day.day)} {day.year}"  # "3 March 2026"
-
-
-def slot_when(t: Translator, slot: SlotTime, minutes: int, first_day: date) -> str:
-    """"Tuesday 10:00–11:00 (CET)": wall-clock time in the slot's own zone, named as it is
+def slot_when(t: Translator, slot: SlotTime, length: int, first_day: date) -> str:
+    """"Tuesday 10:00 – 11:00 AM (EST)": wall-clock time in the slot's own zone, named as it is
     around the plan's start (see bot/zones.py)."""
-    start = datetime.combine(date(2000, 1, 3), slot.start)
-    days = ", ".join(t(f"plan.day.{_DAY_VALUES[d]}") for d in slot.days)
-    end = start + timedelta(minutes=minutes)
+    start = datetime.combine(first_day, slot.start)
+    end = start + timedelta(minutes=length)
+    hours = time_range(t, start.time(), end.time())
     zone = zone_label_on(slot.time_zone, first_day, slot.start)
-    return f"{days} {start:%H:%M}–{end:%H:%M} ({zone})".strip()
+    return f"{weekdays(t, slot.days)} {hours} ({zone})".strip()
 
 
 # --- notices -------------------------------------------------------------------------------------

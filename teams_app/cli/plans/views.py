@@ -57,7 +57,7 @@ async def _owners(runtime: Runtime) -> list[str]:
 
 
 def _hours(value: Any) -> str:
-    return f"{value.total_seconds() / 3600:.1f}"
+    return f"{value.total_seconds() / 3600:.2f}"  # sessions are whole minutes: 0.25 h is real
 
 
 def plan_show(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,13 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from graph import demo_org
+from teams_app.bootstrap import bootstrap
 from teams_app.cli.main import app
+from teams_app.domain.calendar import TimeSpan
+from teams_app.domain.occurrence_records import SlotRef, StoredOccurrence
+from teams_app.domain.occurrences import Outcome, occurrence_key
 from teams_app.domain.slot_events import slot_transaction_id
+from teams_app.settings import Settings
 from tests.graph.conftest import TOKEN, GraphEmulator, graph_emulator  # noqa: F401
 
 LEAD = demo_org.LEARNING_LEAD_ID
@@ -211,3 +217,26 @@ async def test_without_graph_settings_the_command_says_what_to_set(
     bare = {k: v for k, v in env.items() if not k.startswith("LEARNING_LOOP_GRAPH")}
     result = await cli(bare, *create_args("--yes"))
     assert result.exit_code == 2 and "Microsoft Graph is not configured" in result.output
+
+
+async def test_list_shows_a_quarter_hour_to_the_minute(
+    env: dict[str, str], graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    await graph_emulator.control.reset("demo")
+    created = await cli(env, *create_args(), answer="y\n")
+    plan_id = plan_id_in(created.output)
+    runtime = await bootstrap(Settings(database_url=env["LEARNING_LOOP_DATABASE_URL"],
+                                       anonymous=True, host="127.0.0.1"))
+    try:
+        now = runtime.services.clock.now()
+        span = TimeSpan(now - timedelta(days=7), now - timedelta(days=7, minutes=-135))
+        async with runtime.services.uow() as tx:
+            await tx.occurrences.save_occurrences([StoredOccurrence(
+                SlotRef(plan_id, REPORTS[0], 1), occurrence_key(span.start), span, Outcome.KEPT,
+            )], at=now)
+            await tx.commit()
+    finally:
+        await runtime.close()
+
+    listed = await cli(env, "plan", "list")
+    assert "2.25" in listed.output and "2.2 " not in listed.output, listed.output

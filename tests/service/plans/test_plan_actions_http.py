@@ -14,7 +14,7 @@ from teams_app.domain.occurrence_records import SlotRef, StoredOccurrence
 from teams_app.domain.occurrences import Outcome, occurrence_key
 from tests.builders import an_activity
 from tests.card_schema import assert_valid_card
-from tests.card_texts import all_texts, card_of
+from tests.card_texts import all_texts, card_of, elements
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
@@ -218,15 +218,18 @@ async def test_plans_show_kept_of_booked_hours_of_the_sessions_held_so_far(
     first, second = REPORTS[0].object_id, REPORTS[1].object_id
     async with service.runtime.services.uow() as tx:
         await tx.occurrences.save_occurrences([
-            session(first, 14, Outcome.KEPT, 1.5),
-            session(first, 7, Outcome.LOST),
-            session(second, 7, Outcome.KEPT),
+            session(first, 14, Outcome.KEPT),
+            session(first, 7, Outcome.LOST, 0.75),  # a quarter hour: 2.25, not 2.2
+            session(second, 7, Outcome.KEPT, 0.5),
             session(second, -7, Outcome.BOOKED),  # still ahead: not counted yet
         ], at=now)
         await tx.commit()
-    for locale, line in (("en-US", "2.5 of 3.5 hours kept"), ("de-DE", "2,5 von 3,5")):
+    for locale, line in (("en-US", "1.5 of 2.25 hours kept"), ("de-DE", "1,5 von 2,25"),
+                         ("sv-SE", "1,5 av 2,25"), ("nl-NL", "1,5 van 2,25")):
         listed = await execute(service, connector, "plans.list", locale=locale)
         assert line in all_texts(listed), all_texts(listed)
+    (chart,) = elements(listed, "Chart.")
+    assert [p["value"] for p in chart["data"][0]["data"]] == [1.5, 0.75]
 
 
 async def test_clients_without_universal_actions_get_the_card_as_a_message(

@@ -169,13 +169,15 @@ async def test_preview_stores_the_plan_and_shows_each_report_s_time_in_their_zon
     lines = content.split("\n")
     for person in REPORTS:
         when = lines[lines.index(person.display_name) + 1]
-        assert re.fullmatch(r"(Monday|Tuesday|Wednesday|Thursday) \d\d:\d\d–\d\d:\d\d \(.+\)",
-                            when), when
+        # en-US: CLDR's "10:00 – 11:00 AM", with thin and narrow no-break spaces.
+        assert re.fullmatch(r"(Monday|Tuesday|Wednesday|Thursday) \d{1,2}:\d\d(\u202f[AP]M)?"
+                            r"\u2009–\u2009\d{1,2}:\d\d\u202f[AP]M \(.+\)", when), when
     # Mailboxes give Windows zones, which stand for many cities: the zone is named by its
     # abbreviation, true for Stockholm and Berlin alike (no "Berlin" for a Stockholm person).
     assert "(EST)" in content and "(GMT)" in content and "(CET)" in content
     assert "Berlin" not in content
-    assert "Every week · Monday, Tuesday, Wednesday, Thursday · 09:00–16:00 · 60 minutes" in content
+    assert ("Every week · Monday, Tuesday, Wednesday, and Thursday · 9:00\u202fAM\u2009–\u2009"
+            "4:00\u202fPM · 60 minutes") in content
     assert "4 sessions" in content
     (plan,) = await plans_of(service)
     assert plan.owner_id == LEAD and plan.spec.goal == GOAL

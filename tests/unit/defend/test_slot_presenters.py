@@ -85,13 +85,16 @@ def test_every_member_card_is_valid_in_every_language(language: str) -> None:
 
 
 def test_the_collision_card_speaks_the_members_zone_and_carries_the_ids() -> None:
-    t = translator_for("en")
+    t = translator_for("en-US")
     card = slot_collision_card(present.collision_view(t, collision()))
     shown = texts(card)
-    # 09:00 UTC is 10:00 in Stockholm in March (CET).
-    assert "Your learning time on Tuesday 10 March at 10:00 collides with “Sprint review”" in shown
+    # 09:00 UTC is 10:00 in Stockholm in March (CET); CLDR puts a narrow space before AM.
+    assert ("Your learning time on Tuesday, March 10 at 10:00\u202fAM collides with “Sprint review”"
+            in shown)
     move, keep, skip = card["actions"]
-    assert move["title"] == "Move to Thursday 12 March at 14:00"
+    assert move["title"] == "Move to Thursday, March 12 at 2:00\u202fPM"
+    british = slot_collision_card(present.collision_view(translator_for("en-GB"), collision()))
+    assert "Your learning time on Tuesday, 10 March at 10:00 collides" in texts(british)
     assert move["data"] == {"verb": verbs.SLOT_MOVE, "plan_id": "p-7", "slot_id": "2:aad-3",
                             "occurrence_id": "20260310T0900Z", "move_to": "2026-03-12T13:00:00Z"}
     assert (keep["verb"], skip["verb"]) == (verbs.SLOT_KEEP, verbs.SLOT_SKIP)

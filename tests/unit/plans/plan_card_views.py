@@ -4,6 +4,7 @@ with sample people and plans. Used by test_plan_cards.py and for rendering the c
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 from cards import (
@@ -32,18 +33,24 @@ from cards import (
     slot_collision_card,
 )
 from cards import plan_fields as f
+from teams_app.bot.formatting import decimal, long_date, minutes, time_of_day, time_range, weekday
+from teams_app.domain.calendar import Weekday
 
 PEOPLE = ("Astrid Lindqvist", "Bram de Vries", "Chiara Rossi", "Dmitri Ivanov", "Emma Schulz",
           "Farah Haddad")
 GOAL = "Finish the cloud security course and try one new control in our own subscription"
 MATERIAL = "https://learn.example.com/paths/cloud-security"
-# Dates as a presenter would format them in each language (fixed here).
-FIRST_SESSION = {"en": "3 March 2026", "sv": "3 mars 2026", "nl": "3 maart 2026",
-                 "de": "3. März 2026"}
+FIRST_SESSION = date(2026, 3, 3)
 
 
-def number(t: Translator, value: float) -> str:
-    return f"{value:g}" if t.language == "en" else f"{value:g}".replace(".", ",")
+def day_names(t: Translator) -> tuple[str, ...]:
+    return tuple(weekday(t, d) for d in Weekday)
+
+
+def described(t: Translator, cadence: str, day: Weekday, start: int, end: int) -> str:
+    """A plan's line as the presenter writes it: cadence · days · window · length."""
+    return " · ".join((cadence, weekday(t, day), time_range(t, time(start), time(end)),
+                       minutes(t, 60)))
 
 
 def people_choices(t: Translator) -> tuple[Choice, ...]:
@@ -59,7 +66,7 @@ def new_plan_view(t: Translator) -> PlanFormView:
     return PlanFormView(
         title=t("plan.form.title.new"),
         intro=t("plan.form.intro"),
-        labels=plan_form_labels(t),
+        labels=plan_form_labels(t, day_names=day_names(t)),
         people=people_choices(t),
         values=PlanFormValues(starts_on="2026-03-02"),
     )
@@ -70,7 +77,7 @@ def edit_plan_view(t: Translator) -> PlanFormView:
     return PlanFormView(
         title=t("plan.form.title.edit"),
         intro=t("plan.form.intro"),
-        labels=plan_form_labels(t),
+        labels=plan_form_labels(t, day_names=day_names(t)),
         people=people_choices(t),
         values=PlanFormValues(
             members=(f.MEMBERS_DIRECT_REPORTS, "user:u-2"), cadence="monthly:first",
@@ -93,7 +100,8 @@ def preview_view(t: Translator, rows: int = 6) -> PlanPreviewView:
     slots = tuple(
         ProposedSlot(
             member=name,
-            when=f"{t('plan.day.tue')} {9 + i % 3:02d}:00–{10 + i % 3:02d}:00 ({zones[i % 4]})",
+            when=(f"{weekday(t, Weekday.TUESDAY)} "
+                  f"{time_range(t, time(9 + i % 3), time(10 + i % 3))} ({zones[i % 4]})"),
             conflicts=(t("plan.preview.conflicts.some", count=2, total=13) if i % 3 == 1
                        else t("plan.preview.conflicts.none")),
             has_conflicts=i % 3 == 1,
@@ -104,9 +112,8 @@ def preview_view(t: Translator, rows: int = 6) -> PlanPreviewView:
     return PlanPreviewView(
         plan_id="p-7",
         title=t("plan.preview.title"),
-        summary=t("plan.describe", cadence=cadence, days=t("plan.day.tue"), start="09:00",
-                  end="12:00", minutes=60)
-        + ". " + t("plan.horizon.sessions", start=FIRST_SESSION[t.language], count=13) + ".",
+        summary=described(t, cadence, Weekday.TUESDAY, 9, 12) + ". "
+        + t("plan.horizon.sessions", start=long_date(t, FIRST_SESSION), count=13) + ".",
         goal=GOAL,
         slots_heading=t("plan.preview.slots_heading"),
         member_header=t("plan.preview.member"),
@@ -162,10 +169,10 @@ def summary_view(t: Translator) -> BookingSummaryView:
 
 def plans_view(t: Translator, plans: int = 3) -> PlansListView:
     samples = (
-        (GOAL + ". " + GOAL, t("plan.cadence.weekly"), t("plan.day.tue"), 6, 12.5, 16.0, None),
+        (GOAL + ". " + GOAL, t("plan.cadence.weekly"), Weekday.TUESDAY, 6, 12.5, 16.0, None),
         ("Flipped classroom: read before Thursday's discussion", t("plan.cadence.weeks", count=2),
-         t("plan.day.thu"), 8, 0.0, 0.0, t("plans.status.booking")),
-        ("Python for analysts", t("plan.cadence.monthly.first"), t("plan.day.mon"), 1, 3.5, 4.0,
+         Weekday.THURSDAY, 8, 0.0, 0.0, t("plans.status.booking")),
+        ("Python for analysts", t("plan.cadence.monthly.first"), Weekday.MONDAY, 1, 2.25, 4.0,
          None),
     )
     summaries = []
@@ -174,11 +181,10 @@ def plans_view(t: Translator, plans: int = 3) -> PlansListView:
         summaries.append(PlanSummary(
             plan_id=f"p-{i}",
             title=title,
-            cadence=t("plan.describe", cadence=cadence, days=day, start="10:00", end="11:00",
-                      minutes=60),
+            cadence=described(t, cadence, day, 10, 11),
             members=(t("plan.people.one") if members == 1
                      else t("plan.people.other", count=members)),
-            hours=(t("plans.hours", kept=number(t, kept), booked=number(t, booked)) if booked
+            hours=(t("plans.hours", kept=decimal(t, kept), booked=decimal(t, booked)) if booked
                    else t("plans.hours.none")),
             kept_hours=kept,
             booked_hours=booked,
@@ -205,9 +211,10 @@ def booked_view(t: Translator, *, material: bool = True) -> SlotBookedView:
         title=t("slot.booked.title"),
         intro=t("slot.booked.intro", name="Anna Berg"),
         facts=(
-            Fact(t("slot.booked.when"), f"{t('plan.day.tue')} 10:00–11:00 (Stockholm)"),
+            Fact(t("slot.booked.when"),
+                 f"{weekday(t, Weekday.TUESDAY)} {time_range(t, time(10), time(11))} (CET)"),
             Fact(t("slot.booked.how_often"), t("plan.cadence.weekly")),
-            Fact(t("slot.booked.first"), FIRST_SESSION[t.language]),
+            Fact(t("slot.booked.first"), long_date(t, FIRST_SESSION)),
         ),
         goal_heading=t("slot.booked.goal"),
         goal=GOAL,
@@ -218,7 +225,7 @@ def booked_view(t: Translator, *, material: bool = True) -> SlotBookedView:
 
 
 def collision_view(t: Translator, *, free_time: bool = True) -> SlotCollisionView:
-    when = f"{t('plan.day.tue')} 10:00"
+    when = f"{weekday(t, Weekday.TUESDAY)} {time_of_day(t, time(10))}"
     return SlotCollisionView(
         plan_id="p-7",
         slot_id="s-3",
@@ -226,7 +233,7 @@ def collision_view(t: Translator, *, free_time: bool = True) -> SlotCollisionVie
         title=(t("slot.collision.overlap", when=when, subject="Sprint review") if free_time
                else t("slot.collision.deleted", when=when)),
         detail=t("slot.collision.detail" if free_time else "slot.collision.detail.no_move"),
-        move_button=t("slot.collision.move", when=f"{t('plan.day.thu')} 14:00")
+        move_button=t("slot.collision.move", when=moved_to(t))
         if free_time else None,
         move_to="2026-03-12T13:00:00Z" if free_time else None,
         no_move_note=t("slot.collision.no_free_time"),
@@ -249,3 +256,7 @@ def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
         "collision": slot_collision_card(collision_view(t)),
         "collision-no-time": slot_collision_card(collision_view(t, free_time=False)),
     }
+
+
+def moved_to(t: Translator) -> str:
+    return f"{weekday(t, Weekday.THURSDAY)} {time_of_day(t, time(14))}"

@@ -40,6 +40,7 @@ from tests.unit.plans.plan_card_views import (
     booked_view,
     collision_view,
     edit_plan_view,
+    moved_to,
     new_plan_view,
     plans_view,
     preview_view,
@@ -289,6 +290,8 @@ def test_plans_list_shows_each_plan_with_hours_edit_and_a_confirmed_cancel(langu
     # no chart for a plan with nothing booked yet; the words are always there
     charts = [n for n in walk(card) if n.get("type") == "Chart.HorizontalBar.Stacked"]
     assert len(charts) == 2
+    # A quarter hour stays in the chart as in the words beside it (2.25 kept of 4 booked).
+    assert [p["value"] for p in charts[1]["data"][0]["data"]] == [2.25, 1.75]
     assert by_verb(card, verbs.PLAN_NEW)["data"] == {"verb": verbs.PLAN_NEW}
 
 
@@ -331,7 +334,7 @@ def test_collision_buttons_carry_ids_only(language: str) -> None:
                                                     verbs.SLOT_SKIP]
     move = by_verb(card, verbs.SLOT_MOVE)
     assert move["data"] == {"verb": verbs.SLOT_MOVE, **ids, "move_to": "2026-03-12T13:00:00Z"}
-    assert move["title"] == t("slot.collision.move", when=f"{t('plan.day.thu')} 14:00")
+    assert move["title"] == t("slot.collision.move", when=moved_to(t))
     for verb in (verbs.SLOT_KEEP, verbs.SLOT_SKIP):
         assert by_verb(card, verb)["data"] == {"verb": verb, **ids}
     assert "Sprint review" in card["body"][0]["text"]
