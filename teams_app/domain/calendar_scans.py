@@ -10,7 +10,8 @@ stores what these functions return. The rules:
   never read again. Open sessions up to `lookahead` ahead are read when the delta round shows a
   change, when one has no stored outcome yet, or when one's booked time has passed (so it can be
   counted kept or lost).
-- The member's decisions win over what the calendar shows: a skipped session is lost by choice;
+- The member's decisions win over what the calendar shows: a skipped session left the calendar
+  by the member's choice, so its absence is no deletion to defend;
   a session moved or put back through the card lives on in the event the card made when Graph
   left no instance for it.
 """
@@ -78,7 +79,7 @@ def needs_new_delta(state: ScanState | None, *, at: datetime, lookahead: timedel
 
 
 def settled(stored: StoredOccurrence, *, at: datetime) -> bool:
-    if stored.outcome is Outcome.KEPT:
+    if stored.outcome in (Outcome.KEPT, Outcome.SKIPPED):
         return True
     return stored.outcome is Outcome.LOST and stored.span.end <= at
 
@@ -159,13 +160,14 @@ def outcomes(
     accounted: Sequence[AccountedOccurrence],
     stored: Mapping[str, StoredOccurrence],
 ) -> list[StoredOccurrence]:
-    """What to store for each accounted session; a skip stays lost whatever the calendar says."""
+    """What to store for each accounted session; a skip stays skipped whatever the calendar
+    says."""
     out: list[StoredOccurrence] = []
     for item in accounted:
         key = item.occurrence.key
         known = stored.get(key)
         decision = known.decision if known is not None else None
-        outcome = Outcome.LOST if decision is Decision.SKIPPED else item.outcome
+        outcome = Outcome.SKIPPED if decision is Decision.SKIPPED else item.outcome
         event_id = item.view.event_id or (known.event_id if known is not None else None)
         out.append(StoredOccurrence(slot, key, item.occurrence.span, outcome, decision, event_id))
     return out

@@ -10,7 +10,9 @@ Outcomes (every session is counted once, which is what the kept-vs-booked report
 - MOVED: upcoming, moved to another time (still learning time, not lost);
 - KEPT: its time has passed and it was not lost (moved ones included);
 - LOST: deleted or declined; or passed while another busy event overlapped it and the member
-  did not choose "Keep".
+  did not choose "Keep";
+- SKIPPED: the member chose "Skip this week" and the session left their calendar: the time went
+  back to work by their own decision, so it is neither kept nor lost, and no longer booked.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Outcome(StrEnum):
     MOVED = "moved"
     KEPT = "kept"
     LOST = "lost"
+    SKIPPED = "skipped"
 
 
 class CollisionKind(StrEnum):
@@ -100,6 +103,7 @@ class Tally:
     kept: timedelta = timedelta(0)
     lost: timedelta = timedelta(0)  # past and upcoming
     upcoming: timedelta = timedelta(0)  # booked or moved, still ahead
+    skipped: timedelta = timedelta(0)  # given back to work: in none of the above
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(
@@ -108,6 +112,7 @@ class Tally:
             self.kept + other.kept,
             self.lost + other.lost,
             self.upcoming + other.upcoming,
+            self.skipped + other.skipped,
         )
 
 
@@ -229,6 +234,9 @@ def tally(accounted: Sequence[AccountedOccurrence], *, at: datetime) -> Tally:
     total = Tally()
     for item in accounted:
         hours, outcome = item.hours, item.outcome
+        if outcome is Outcome.SKIPPED:
+            total += Tally(skipped=hours)
+            continue
         passed = outcome is Outcome.KEPT or (
             outcome is Outcome.LOST and item.occurrence.span.end <= at
         )

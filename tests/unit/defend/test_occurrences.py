@@ -219,3 +219,12 @@ def test_kept_versus_booked_hours_per_person_and_team() -> None:
     assert team.members["ben"] == Tally(6 * HOUR, 3 * HOUR, 3 * HOUR, timedelta(0), 3 * HOUR)
     assert team.total == Tally(12 * HOUR, 6 * HOUR, 5 * HOUR, 2 * HOUR, 5 * HOUR)
     assert team_tally({}, at=NOW).total == Tally()
+
+
+def test_a_skipped_session_is_neither_booked_nor_kept_nor_lost() -> None:
+    accounted = account(EXPECTED, views(), at=NOW)
+    skipped = [replace(a, outcome=Outcome.SKIPPED) if n in (1, 4) else a
+               for n, a in enumerate(accounted)]
+    assert tally(skipped, at=NOW) == Tally(
+        booked=4 * HOUR, due=2 * HOUR, kept=2 * HOUR, upcoming=2 * HOUR, skipped=2 * HOUR
+    )
