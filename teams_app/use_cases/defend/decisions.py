@@ -194,9 +194,9 @@ def _facts(loaded: _Loaded, *, notice: str | None = None) -> CollisionFacts:
         kind,
         occurrence.span,
         loaded.slot.time_zone,
-        None,
         restore=kind in (CollisionKind.DELETED, CollisionKind.DECLINED),
         notice=notice,
+        goal=loaded.plan.spec.goal.strip(),
     )
 
 

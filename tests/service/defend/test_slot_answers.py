@@ -9,6 +9,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import structlog
@@ -23,7 +24,15 @@ from tests.card_texts import actions, texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.defend.support import Booked, booked_plan, iso, run_jobs, start_of, utc
+from tests.service.defend.support import (
+    ZONE,
+    Booked,
+    booked_plan,
+    iso,
+    run_jobs,
+    start_of,
+    utc,
+)
 
 
 async def collide(plan: Booked, session: int, subject: str = "Sprint review") -> dict[str, Any]:
@@ -79,6 +88,55 @@ async def test_move_changes_that_one_occurrence_and_is_not_carded_again(
     assert again.read and again.carded == 0  # our own move is no "your session was moved"
     stored = {s.key: s for s in await plan.stored()}
     assert stored[moved.key].outcome is Outcome.MOVED
+
+
+def moves_of(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every Move button, in the card's order (actions() keeps one per verb)."""
+    return [a for a in card["actions"] if a["data"]["verb"] == "slot.move"]
+
+
+async def test_the_collision_card_names_plan_and_meeting_and_offers_three_free_times(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    await plan.defend()
+    session = start_of((await plan.instances())[1])
+    card = await collide(plan, 1, "Sprint review")
+
+    # The plan by its goal, the meeting by its subject and its time (Stockholm, Swedish).
+    (facts,) = [b["facts"] for b in card["body"] if b["type"] == "FactSet"]
+    assert facts[0] == {"title": "Lärplan", "value": "Finish the cloud security course"}
+    assert facts[1]["title"] == "Krockar med"
+    local = session.astimezone(ZoneInfo(ZONE))
+    assert facts[1]["value"].startswith("”Sprint review”, ")
+    assert facts[1]["value"].endswith(
+        f"kl. {local:%H:%M} till {local + timedelta(minutes=30):%H:%M}"
+    )
+    # Three Move times, each its own, free in Outlook and apart from each other; Keep, Skip.
+    moves = moves_of(card)
+    assert [a["data"]["verb"] for a in card["actions"]] == ["slot.move"] * 3 + [
+        "slot.keep", "slot.skip"]
+    starts = [utc(m["data"]["move_to"]) for m in moves]
+    assert len(set(starts)) == 3
+    assert all(abs(a - b) >= timedelta(hours=1) for a in starts for b in starts if a != b)
+    events = (await graph_emulator.control.objects("events", mailbox=plan.member))[plan.member]
+    view = await graph_emulator.request(
+        "GET", f"/users/{plan.member}/calendarView?startDateTime={iso(min(starts))}"
+        f"&endDateTime={iso(max(starts) + timedelta(hours=1))}",
+        headers={"Prefer": 'outlook.timezone="UTC"'},
+    )
+    busy = [(utc(e["start"]["dateTime"][:19]), utc(e["end"]["dateTime"][:19]))
+            for e in view.body["value"]]
+    assert events and not any(s < end and s + timedelta(hours=1) > begin
+                              for s in starts for begin, end in busy)
+
+    # The second time is pressed: the session goes exactly there.
+    answer = await plan.press(moves[1])
+    assert texts(answer).startswith("Flyttad till ")
+    moved = [start_of(i) for i in await plan.instances() if i["type"] == "exception"]
+    assert moved == [starts[1]]
 
 
 async def test_keep_counts_an_overlapped_session_kept_and_skip_counts_it_skipped(
