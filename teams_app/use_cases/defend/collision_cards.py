@@ -17,7 +17,7 @@ from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import CollisionState, Decision, SlotRef
-from teams_app.domain.occurrences import CollisionKind
+from teams_app.domain.occurrences import CollisionKind, Outcome
 from teams_app.domain.slot_moves import suggest_moves
 from teams_app.domain.slots import BUSY_STATUSES, MemberCalendar
 from teams_app.ports import (
@@ -100,6 +100,7 @@ async def send_collision_card(
         or collision is None
         or collision.state is CollisionState.ANSWERED
         or occurrence.decision is Decision.SKIPPED
+        or occurrence.outcome is Outcome.AWAY  # out of office that day: no card
         or occurrence.span.start <= at
     ):
         return CardOutcome.STALE

@@ -119,8 +119,8 @@ async def decide_occurrence(
     at = clock.now()
     loaded = await _load(cmd.slot, cmd.occurrence_key, uow, at=at)
     occurrence, slot = loaded.occurrence, loaded.slot
-    # Not in Outlook any more: deleted by someone, or skipped (the skip removed it).
-    deleted = occurrence.outcome is Outcome.SKIPPED or (
+    # Not in Outlook any more: deleted by someone, skipped or away (we removed it).
+    deleted = occurrence.outcome in (Outcome.SKIPPED, Outcome.AWAY) or (
         occurrence.outcome is Outcome.LOST and occurrence.decision is not Decision.SKIPPED
     )
     span, event_id, restored = occurrence.span, occurrence.event_id, False
