@@ -30,11 +30,14 @@ def slot_collision_card(view: SlotCollisionView) -> dict[str, Any]:
     body: list[ac.Element] = [heading(view.title, size="Medium")]
     if view.notice:
         body.append(text(view.notice, weight="Bolder", color="Attention"))
-    actions: list[ac.Action] = []
-    if view.move_button and view.move_to:
-        actions.append(execute(view.move_button, verbs.SLOT_MOVE, style="positive", **ids,
-                               move_to=view.move_to))
-    elif view.no_move_note:
+    if view.facts:
+        body.append(facts(view.facts))
+    actions: list[ac.Action] = [
+        execute(move.button, verbs.SLOT_MOVE, style="positive" if n == 0 else None, **ids,
+                move_to=move.move_to)
+        for n, move in enumerate(view.moves)
+    ]
+    if not view.moves and view.no_move_note:
         body.append(text(view.no_move_note))
     if view.detail:
         body.append(text(view.detail))

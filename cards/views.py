@@ -259,18 +259,26 @@ class SlotBookedView:
 
 
 @dataclass(frozen=True)
+class MoveChoice:
+    """One "Move to …" button: its label and the start it sends back."""
+
+    button: str  # "Move to Thu 6 Mar 14:00"
+    move_to: str  # ISO 8601 UTC, sent back with Move
+
+
+@dataclass(frozen=True)
 class SlotCollisionView:
     plan_id: str
     slot_id: str
     occurrence_id: str
     title: str  # slot.collision.overlap / declined / moved / deleted
     detail: str | None  # what the choices do ("Move it to a free time this week, keep it…")
-    move_button: str | None  # "Move to Thu 6 Mar 14:00"; None when nothing is free this week
-    move_to: str | None  # the suggested start, ISO 8601 UTC, sent back with Move
+    moves: tuple[MoveChoice, ...]  # free times this week, best first; empty when none is free
     no_move_note: str | None  # shown when there is no free time to move to
     keep_button: str  # "Keep", or "Put it back" when the occurrence was deleted
     skip_button: str
     notice: str | None = None  # why the card came back after an answer ("no longer free")
+    facts: tuple[Fact, ...] = ()  # the plan (its goal) and the colliding meeting with its time
 
 
 @dataclass(frozen=True)

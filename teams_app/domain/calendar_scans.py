@@ -10,7 +10,10 @@ stores what these functions return. The rules:
   never read again. Open sessions up to `lookahead` ahead are read when the delta round shows a
   change, when one has no stored outcome yet, or when one's booked time has passed (so it can be
   counted kept or lost).
-- The member's decisions win over what the calendar shows: a skipped session is lost by choice;
+- The member's decisions win over what the calendar shows: a skipped session left the calendar
+  by the member's choice, so its absence is no deletion to defend;
+- A session on a day the member is out of office counts as away and leaves the calendar (the
+  scan removes it), so the time is not held for someone who is not there;
   a session moved or put back through the card lives on in the event the card made when Graph
   left no instance for it.
 """
@@ -78,7 +81,7 @@ def needs_new_delta(state: ScanState | None, *, at: datetime, lookahead: timedel
 
 
 def settled(stored: StoredOccurrence, *, at: datetime) -> bool:
-    if stored.outcome is Outcome.KEPT:
+    if stored.outcome in (Outcome.KEPT, Outcome.SKIPPED, Outcome.AWAY):
         return True
     return stored.outcome is Outcome.LOST and stored.span.end <= at
 
@@ -150,6 +153,17 @@ def with_replacements(
     return out
 
 
+def away_to_remove(accounted: Sequence[AccountedOccurrence], *, at: datetime) -> list[str]:
+    """The calendar events of upcoming sessions on a day away, to remove from the calendar."""
+    return [
+        item.view.event_id
+        for item in accounted
+        if item.outcome is Outcome.AWAY
+        and item.view.event_id
+        and (item.view.span or item.occurrence.span).start > at
+    ]
+
+
 def kept_anyway(stored: Mapping[str, StoredOccurrence]) -> set[str]:
     return {key for key, s in stored.items() if s.decision is Decision.KEPT}
 
@@ -159,13 +173,14 @@ def outcomes(
     accounted: Sequence[AccountedOccurrence],
     stored: Mapping[str, StoredOccurrence],
 ) -> list[StoredOccurrence]:
-    """What to store for each accounted session; a skip stays lost whatever the calendar says."""
+    """What to store for each accounted session; a skip stays skipped whatever the calendar
+    says."""
     out: list[StoredOccurrence] = []
     for item in accounted:
         key = item.occurrence.key
         known = stored.get(key)
         decision = known.decision if known is not None else None
-        outcome = Outcome.LOST if decision is Decision.SKIPPED else item.outcome
+        outcome = Outcome.SKIPPED if decision is Decision.SKIPPED else item.outcome
         event_id = item.view.event_id or (known.event_id if known is not None else None)
         out.append(StoredOccurrence(slot, key, item.occurrence.span, outcome, decision, event_id))
     return out
@@ -181,9 +196,14 @@ def new_collisions(
     carded: Collection[CardedCollision],
 ) -> list[Collision]:
     """Collisions to card: never one already carded or answered, none for a session the
-    member skipped, and none while a card about the same session is still unanswered."""
+    member skipped or is away for, and none while a card about the same session is still
+    unanswered."""
     waiting = {c.occurrence_key for c in carded if c.state is CollisionState.CARDED}
-    skipped = {k for k, s in stored.items() if s.decision is Decision.SKIPPED}
+    skipped = {
+        k
+        for k, s in stored.items()
+        if s.decision is Decision.SKIPPED or s.outcome is Outcome.AWAY
+    }
     found = collisions(
         expected, views, at=at, other_events=other_events, handled={c.key for c in carded}
     )

@@ -18,7 +18,7 @@ class Decision(StrEnum):
     """The member's answer on a collision card."""
 
     KEPT = "kept"  # keep it where it is (an overlapped session then counts as kept)
-    SKIPPED = "skipped"  # skip it this once: lost, by choice
+    SKIPPED = "skipped"  # skip it this once: it leaves the calendar, the time goes back to work
     MOVED = "moved"  # moved through the card to a free time
 
 

@@ -10,7 +10,12 @@ Outcomes (every session is counted once, which is what the kept-vs-booked report
 - MOVED: upcoming, moved to another time (still learning time, not lost);
 - KEPT: its time has passed and it was not lost (moved ones included);
 - LOST: deleted or declined; or passed while another busy event overlapped it and the member
-  did not choose "Keep".
+  did not choose "Keep";
+- SKIPPED: the member chose "Skip this week" and the session left their calendar: the time went
+  back to work by their own decision, so it is neither kept nor lost, and no longer booked;
+- AWAY: on a day the member is out of office (an `oof` event covers its day, or overlaps it
+  when the absence is not all-day): not lost, not kept, not booked. The defend scan removes an
+  upcoming one from their calendar; it never makes a collision card.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from teams_app.domain.calendar import CalendarEvent, EventType, TimeSpan
+from teams_app.domain.calendar import CalendarEvent, EventType, ShowAs, TimeSpan
 from teams_app.domain.learning_plans import PlanSpec
 from teams_app.domain.slots import BUSY_STATUSES, SlotTime, occurrence_spans
 
@@ -37,6 +42,8 @@ class Outcome(StrEnum):
     MOVED = "moved"
     KEPT = "kept"
     LOST = "lost"
+    SKIPPED = "skipped"
+    AWAY = "away"
 
 
 class CollisionKind(StrEnum):
@@ -100,6 +107,8 @@ class Tally:
     kept: timedelta = timedelta(0)
     lost: timedelta = timedelta(0)  # past and upcoming
     upcoming: timedelta = timedelta(0)  # booked or moved, still ahead
+    skipped: timedelta = timedelta(0)  # given back to work: in none of the above
+    away: timedelta = timedelta(0)  # out of office that day: in none of the above
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(
@@ -108,6 +117,8 @@ class Tally:
             self.kept + other.kept,
             self.lost + other.lost,
             self.upcoming + other.upcoming,
+            self.skipped + other.skipped,
+            self.away + other.away,
         )
 
 
@@ -174,12 +185,15 @@ def account(
     member answered a collision card with Keep."""
     seen = _views_by_key(expected, views)
     blockers = _blockers(views, other_events)
+    absences = _absences(blockers)
     accounted = []
     for occurrence in expected:
         view = seen[occurrence.key]
         span = view.span or occurrence.span
         if view.presence in (Presence.DELETED, Presence.DECLINED):
             outcome = Outcome.LOST
+        elif _away(occurrence, view, absences):
+            outcome = Outcome.AWAY
         elif span.end > at:
             outcome = Outcome.MOVED if view.presence is Presence.MOVED else Outcome.BOOKED
         elif occurrence.key not in kept_anyway and _first_overlap(span, blockers):
@@ -203,12 +217,13 @@ def collisions(
     collision each, the most serious first. `handled` holds `Collision.key`s already answered."""
     seen = _views_by_key(expected, views)
     blockers = _blockers(views, other_events)
+    absences = _absences(blockers)
     found: list[Collision] = []
     for occurrence in expected:
         view = seen[occurrence.key]
         span = view.span or occurrence.span
-        if span.start <= at:
-            continue
+        if span.start <= at or _away(occurrence, view, absences):
+            continue  # an absence is a day away, not a collision to defend
         for kind, blocker in _possible_collisions(view, span, blockers):
             collision = Collision(
                 occurrence.key,
@@ -229,6 +244,12 @@ def tally(accounted: Sequence[AccountedOccurrence], *, at: datetime) -> Tally:
     total = Tally()
     for item in accounted:
         hours, outcome = item.hours, item.outcome
+        if outcome is Outcome.SKIPPED:
+            total += Tally(skipped=hours)
+            continue
+        if outcome is Outcome.AWAY:
+            total += Tally(away=hours)
+            continue
         passed = outcome is Outcome.KEPT or (
             outcome is Outcome.LOST and item.occurrence.span.end <= at
         )
@@ -276,6 +297,28 @@ def _blockers(
         ),
         key=lambda e: (e.start, e.id),
     )
+
+
+def _absences(blockers: Sequence[CalendarEvent]) -> list[CalendarEvent]:
+    return [event for event in blockers if event.show_as is ShowAs.OUT_OF_OFFICE]
+
+
+def _away(
+    occurrence: ExpectedOccurrence, view: OccurrenceView, absences: Sequence[CalendarEvent]
+) -> bool:
+    """Whether the member is out of office when the session is. Graph gives an all-day event
+    as floating dates (midnight to midnight in whatever zone was asked for), so it is compared
+    by the session's local date; a timed absence by overlap."""
+    if view.presence not in (Presence.PRESENT, Presence.MOVED):
+        return False
+    span = view.span or occurrence.span
+    for event in absences:
+        if event.is_all_day and view.presence is Presence.PRESENT:
+            if event.start.date() <= occurrence.day < event.end.date():
+                return True
+        elif event.span.overlaps(span):
+            return True
+    return False
 
 
 def _first_overlap(span: TimeSpan, blockers: Sequence[CalendarEvent]) -> CalendarEvent | None:

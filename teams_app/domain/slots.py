@@ -40,7 +40,6 @@ from teams_app.domain.time_grid import (
     CELLS_PER_DAY,
     Grid,
     cell_time,
-    lowest,
     run,
     starts_of_runs,
     widen,
@@ -214,38 +213,6 @@ def find_team_session(
     return TeamSession(slot, chosen.sessions, attendance, possible, tuple(absences))
 
 
-def suggest_move(
-    plan: PlanSpec, member: MemberCalendar, *, occurrence: TimeSpan, at: datetime, days: int = 7
-) -> TimeSpan | None:
-    """The earliest free time of the session's length within the next `days` days, inside
-    the member's window and working hours and away from the occurrence itself; lunch only
-    when nothing else is free. For the collision card's "Move to …"."""
-    tz = zone(member.time_zone)
-    today = at.astimezone(tz).date()
-    dates = [today + timedelta(days=k) for k in range(days + 1)]
-    grid = Grid.around(dates)
-    length = -(-plan.duration_minutes // CELL_MINUTES)
-    first, last = _window_cells(plan)
-    if plan.cadence.kind is not CadenceKind.MONTHLY_ABSOLUTE:
-        dates = [d for d in dates if _WEEK[d.weekday()] in plan.window.days]
-    allowed = grid.local_cells(tz, dates, first, last - first)
-    hours = grid.working_hours(member.working_hours, dates)
-    if hours is not None:
-        allowed &= hours
-    starts = starts_of_runs(allowed & ~grid.busy(member.busy), length)
-    earliest, latest = grid.cell_of(at, up=True), grid.cell_of(at + timedelta(days=days))
-    starts &= run(latest - earliest) << earliest
-    own_first, own_last = grid.cell_of(occurrence.start), grid.cell_of(occurrence.end, up=True)
-    starts &= ~(run(own_last - own_first + length - 1) << max(own_first - length + 1, 0))
-    lunch_first = max(LUNCH[0] - length + 1, 0)
-    lunch = grid.local_cells(tz, dates, lunch_first, LUNCH[1] - lunch_first)
-    for pool in (starts & ~lunch, starts):
-        if pool:
-            begin = grid.instant(lowest(pool))
-            return TimeSpan(begin, begin + plan.duration)
-    return None
-
-
 # --- the search ----------------------------------------------------------------------------
 
 
@@ -277,7 +244,7 @@ class _Search:
         self.dates = all_dates
         self.grid = Grid.around(all_dates or [plan.horizon.start])
         self.length = -(-plan.duration_minutes // CELL_MINUTES)
-        self.window = _window_cells(plan)
+        self.window = window_cells(plan)
         self._free: dict[str, int] = {}  # free start cells per member, for their conflicts
         self._by_zone: dict[str, tuple[list[_Candidate], int]] = {}
         self._hours: dict[WorkingHours, int] = {}
@@ -300,7 +267,7 @@ class _Search:
             for start in range(first, last - self.length + 1):
                 end = start + self.length
                 lunch = start < LUNCH[1] and end > LUNCH[0]
-                preferred = _preferred(self.plan.preference, start, end)
+                preferred = in_preferred_part(self.plan.preference, start, end)
                 candidates.append(
                     _Candidate(
                         zone=tz.key,
@@ -370,14 +337,14 @@ class _Search:
         return MemberSlot(member_id, slot, chosen.sessions, conflicts)
 
 
-def _window_cells(plan: PlanSpec) -> tuple[int, int]:
+def window_cells(plan: PlanSpec) -> tuple[int, int]:
     """The window in whole cells: a start at 09:10 rounds up to 09:15, an end down."""
     start = -(-minute_of_day(plan.window.start) // CELL_MINUTES)
     end = minute_of_day(plan.window.end) // CELL_MINUTES
     return start, min(end, CELLS_PER_DAY)
 
 
-def _preferred(preference: DayPart, start: int, end: int) -> bool:
+def in_preferred_part(preference: DayPart, start: int, end: int) -> bool:
     if preference is DayPart.MORNING:
         return end <= LUNCH[0]
     if preference is DayPart.AFTERNOON:

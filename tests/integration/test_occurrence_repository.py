@@ -101,7 +101,7 @@ async def test_a_scan_updates_outcomes_but_never_erases_a_decision(engine: Async
         await tx.plans.add(a_plan("p-1"))
         await tx.occurrences.save_occurrences([first, second], at=AT)
         assert await tx.occurrences.decide(
-            slot, first.key, Decision.SKIPPED, outcome=Outcome.LOST, at=AT
+            slot, first.key, Decision.SKIPPED, outcome=Outcome.SKIPPED, at=AT
         )
         assert not await tx.occurrences.decide(
             slot, "20990101T0000Z", Decision.KEPT, outcome=Outcome.BOOKED, at=AT
@@ -124,8 +124,9 @@ async def test_a_scan_updates_outcomes_but_never_erases_a_decision(engine: Async
         by_plan = await tx.occurrences.plan_occurrences(["p-1", "p-unknown"])
         assert await tx.occurrences.plan_occurrences([]) == []
     assert [s.key for s in stored] == [first.key, second.key]
-    # The scan read before the skip and says "moved"; the skip keeps it lost.
-    assert one == StoredOccurrence(slot, first.key, moved, Outcome.LOST, Decision.SKIPPED, "i-1b")
+    # The scan read before the skip and says "moved"; the skip keeps it skipped.
+    assert one == StoredOccurrence(slot, first.key, moved, Outcome.SKIPPED, Decision.SKIPPED,
+                                   "i-1b")
     assert stored[1] == second
     assert by_plan == stored
 

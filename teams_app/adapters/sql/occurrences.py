@@ -121,11 +121,11 @@ class SqlOccurrenceRepository:
                 "event_id": item.event_id,
                 "updated_at": at,
             }
-            # A skip pressed while this scan was reading stays lost.
+            # A skip pressed while this scan was reading stays skipped.
             on_conflict = {
                 **values,
                 "outcome": case(
-                    (slot_occurrences.c.decision == Decision.SKIPPED.value, Outcome.LOST.value),
+                    (slot_occurrences.c.decision == Decision.SKIPPED.value, Outcome.SKIPPED.value),
                     else_=item.outcome.value,
                 ),
             }

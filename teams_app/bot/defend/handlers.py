@@ -128,10 +128,10 @@ async def _again(
         facts = await card_for(cmd.slot, cmd.occurrence_key, uow=services.uow, clock=services.clock)
     except StaleCard as stale:
         return slot_decision_card(present.stale_view(t, stale.reason))
-    move_to = None
+    moves: tuple[TimeSpan, ...] = ()
     if cmd.move_to is not None and notice != "invalid":  # Outlook failed: offer it again
-        move_to = TimeSpan(cmd.move_to, cmd.move_to + facts.span.duration)
-    return _collision(t, replace(facts, notice=notice, move_to=move_to))
+        moves = (TimeSpan(cmd.move_to, cmd.move_to + facts.span.duration),)
+    return _collision(t, replace(facts, notice=notice, moves=moves))
 
 
 def _collision(t: Translator, facts: CollisionFacts) -> dict[str, Any]:

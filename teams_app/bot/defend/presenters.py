@@ -3,7 +3,17 @@ member's language (their chat's locale) and time zone (their mailbox's)."""
 
 from __future__ import annotations
 
-from cards import SlotCollisionView, SlotDecisionView, Translator, slot_collision_card
+from zoneinfo import ZoneInfo
+
+from cards import (
+    Fact,
+    MoveChoice,
+    SlotCollisionView,
+    SlotDecisionView,
+    Translator,
+    slot_collision_card,
+)
+from teams_app.bot.formatting import time_of_day
 from teams_app.bot.slot_texts import when
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
@@ -42,24 +52,42 @@ def collision_view(t: Translator, facts: CollisionFacts) -> SlotCollisionView:
         )
     else:
         title = t(_TITLES[facts.kind], when=at)
-    move = facts.move_to
     notice = t(f"slot.problem.{facts.notice}") if facts.notice else None
     return SlotCollisionView(
         plan_id=facts.slot.plan_id,
         slot_id=slot_id(facts.slot),
         occurrence_id=facts.occurrence_key,
         title=title,
-        detail=t("slot.collision.detail" if move else "slot.collision.detail.no_move"),
-        move_button=t("slot.collision.move", when=when(t, move.start, facts.time_zone))
-        if move
-        else None,
-        move_to=move.start.strftime("%Y-%m-%dT%H:%M:%SZ") if move else None,
+        detail=t("slot.collision.detail" if facts.moves else "slot.collision.detail.no_move"),
+        moves=tuple(
+            MoveChoice(
+                t("slot.collision.move", when=when(t, move.start, facts.time_zone)),
+                move.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
+            for move in facts.moves
+        ),
         # After a failed answer the notice says why; "no free time" would be a guess.
         no_move_note=None if notice else t("slot.collision.no_free_time"),
         keep_button=t("slot.collision.restore" if facts.restore else "slot.collision.keep"),
         skip_button=t("slot.collision.skip"),
         notice=notice,
+        facts=_collision_facts(t, facts),
     )
+
+
+def _collision_facts(t: Translator, facts: CollisionFacts) -> tuple[Fact, ...]:
+    """Which plan the session belongs to, and what it collides with and when."""
+    shown: list[Fact] = []
+    if facts.goal:
+        shown.append(Fact(t("slot.collision.plan"), facts.goal))
+    if facts.colliding is not None:
+        end = time_of_day(t, facts.colliding.end.astimezone(ZoneInfo(facts.time_zone)).time())
+        span = t("slot.collision.meeting.when",
+                 when=when(t, facts.colliding.start, facts.time_zone), end=end)
+        value = (t("slot.collision.meeting.named", subject=facts.subject, when=span)
+                 if facts.subject else span)
+        shown.append(Fact(t("slot.collision.meeting"), value))
+    return tuple(shown)
 
 
 def decision_view(t: Translator, decided: OccurrenceDecided) -> SlotDecisionView:

@@ -1,12 +1,13 @@
 """The "your learning time collides with ..." card: the defend scan enqueues COLLISION_CARD in
-the transaction that records the collision, so each card goes out once. The card offers Move to
-a free time this week, Keep, or Skip this week."""
+the transaction that records the collision, so each card goes out once. The card names the plan
+and the colliding meeting with its time, and offers Move to one of up to three free times this
+week, Keep, or Skip this week."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -16,8 +17,9 @@ from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import CollisionState, Decision, SlotRef
-from teams_app.domain.occurrences import CollisionKind
-from teams_app.domain.slots import BUSY_STATUSES, MemberCalendar, suggest_move
+from teams_app.domain.occurrences import CollisionKind, Outcome
+from teams_app.domain.slot_moves import suggest_moves
+from teams_app.domain.slots import BUSY_STATUSES, MemberCalendar
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -54,10 +56,12 @@ class CollisionFacts:
     kind: CollisionKind
     span: TimeSpan  # where the session is now
     time_zone: str  # the member's, for display
-    move_to: TimeSpan | None  # a free time this week, if any
+    moves: tuple[TimeSpan, ...] = ()  # free times this week, best first
     restore: bool = False  # deleted: Keep puts it back
     subject: str | None = field(default=None, repr=False)  # the colliding event's
     notice: str | None = None  # a code the presenter translates (after a failed answer)
+    goal: str = field(default="", repr=False)  # the plan's, as the manager wrote it
+    colliding: TimeSpan | None = None  # when the colliding event is, when it could be read
 
 
 class CollisionRenderer(Protocol):
@@ -96,13 +100,15 @@ async def send_collision_card(
         or collision is None
         or collision.state is CollisionState.ANSWERED
         or occurrence.decision is Decision.SKIPPED
+        or occurrence.outcome is Outcome.AWAY  # out of office that day: no card
         or occurrence.span.start <= at
     ):
         return CardOutcome.STALE
     colliding_id = cmd.collision_key.rsplit("|", 1)[-1] or None
     facts = CollisionFacts(
-        cmd.slot, cmd.occurrence_key, collision.kind, occurrence.span, slot.time_zone, None,
+        cmd.slot, cmd.occurrence_key, collision.kind, occurrence.span, slot.time_zone,
         restore=collision.kind in (CollisionKind.DELETED, CollisionKind.DECLINED),
+        goal=plan.spec.goal.strip(),
     )
     try:
         facts = await collision_details(
@@ -128,8 +134,8 @@ async def collision_details(
     colliding_id: str | None,
     settings: MailboxSettings | None = None,
 ) -> CollisionFacts:
-    """The colliding subject, where the session is now, the member's zone and a free time this
-    week, from the member's calendar."""
+    """The colliding event (subject and time), where the session is now, the member's zone and
+    up to three free times this week, from the member's calendar."""
     member = facts.slot.member_id
     settings = settings or await calendar.mailbox_settings(member)
     week = move_from(facts.span, settings.time_zone, at=at)
@@ -137,17 +143,21 @@ async def collision_details(
     events = await calendar.calendar_view(member, window)
     by_id = {e.id: e for e in events}
     now_at = by_id[instance_id].span if instance_id in by_id else facts.span
-    subject = by_id[colliding_id].subject if colliding_id in by_id else None
-    move_to = suggest_move(
+    colliding = by_id.get(colliding_id) if colliding_id else None
+    moves = suggest_moves(
         plan.spec,
         MemberCalendar(member, settings.time_zone, settings.working_hours, busy_spans(events)),
         occurrence=now_at,
         at=week,
         days=MOVE_WITHIN.days,
     )
-    return CollisionFacts(
-        facts.slot, facts.occurrence_key, facts.kind, now_at, settings.time_zone, move_to,
-        facts.restore, subject, facts.notice,
+    return replace(
+        facts,
+        span=now_at,
+        time_zone=settings.time_zone,
+        moves=tuple(moves),
+        subject=colliding.subject if colliding is not None else None,
+        colliding=colliding.span if colliding is not None else None,
     )
 
 

@@ -3,7 +3,8 @@
 Move updates that one occurrence in Outlook (Graph makes it an exception of the series), or,
 when the occurrence was deleted, creates a single event at the new time. Keep records the
 decision (an overlapped session kept counts as kept); on a deleted session it puts the session
-back as a single event. Skip marks the session lost by choice and leaves the calendar alone.
+back as a single event. Skip removes that one session from Outlook (deleting an occurrence of a
+series cancels only that occurrence), so the time goes back to work; it counts as skipped.
 
 Nothing is recorded unless Outlook did what was asked: Graph errors propagate to the caller,
 which answers with a card that can be pressed again.
@@ -29,7 +30,7 @@ from teams_app.domain.occurrence_records import (
 )
 from teams_app.domain.occurrences import CollisionKind, Outcome, collision_key
 from teams_app.domain.slot_events import slot_event_draft
-from teams_app.ports import Calendar, Clock, UnitOfWork
+from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWork
 from teams_app.use_cases.defend.collision_cards import (
     MOVE_WITHIN,
     CollisionFacts,
@@ -118,7 +119,10 @@ async def decide_occurrence(
     at = clock.now()
     loaded = await _load(cmd.slot, cmd.occurrence_key, uow, at=at)
     occurrence, slot = loaded.occurrence, loaded.slot
-    deleted = occurrence.outcome is Outcome.LOST and occurrence.decision is not Decision.SKIPPED
+    # Not in Outlook any more: deleted by someone, skipped or away (we removed it).
+    deleted = occurrence.outcome in (Outcome.SKIPPED, Outcome.AWAY) or (
+        occurrence.outcome is Outcome.LOST and occurrence.decision is not Decision.SKIPPED
+    )
     span, event_id, restored = occurrence.span, occurrence.event_id, False
     if cmd.decision is Decision.MOVED:
         span = await _free_target(cmd, loaded, calendar, at=at)
@@ -131,7 +135,9 @@ async def decide_occurrence(
             event_id, restored = event.id, True
         outcome = occurrence.outcome if occurrence.outcome is Outcome.MOVED else Outcome.BOOKED
     else:
-        outcome = Outcome.LOST
+        if not deleted and event_id is not None:
+            await _remove(calendar, slot.member_id, event_id)
+        outcome = Outcome.SKIPPED
     async with uow() as tx:
         await tx.occurrences.decide(
             cmd.slot, cmd.occurrence_key, cmd.decision, outcome=outcome, at=at, event_id=event_id
@@ -188,9 +194,9 @@ def _facts(loaded: _Loaded, *, notice: str | None = None) -> CollisionFacts:
         kind,
         occurrence.span,
         loaded.slot.time_zone,
-        None,
         restore=kind in (CollisionKind.DELETED, CollisionKind.DECLINED),
         notice=notice,
+        goal=loaded.plan.spec.goal.strip(),
     )
 
 
@@ -241,6 +247,13 @@ async def _place(
         ),
     )
     return await calendar.create_event(loaded.slot.member_id, draft)
+
+
+async def _remove(calendar: Calendar, member_id: str, event_id: str) -> None:
+    try:
+        await calendar.delete_event(member_id, event_id)
+    except GraphNotFound:
+        pass  # already gone (a retried skip, or the member deleted it meanwhile): as asked
 
 
 def _local(instant: datetime, zone: str) -> datetime:

@@ -1,5 +1,6 @@
 """Defending booked learning time: a periodic scan, one job per mailbox, that counts every
-session as booked, kept, moved or lost and cards each new collision once.
+session as booked, kept, moved, lost or away and cards each new collision once. A session on a
+day the member is out of office is removed from their calendar, without a card.
 
 Cheap by default: one calendarView delta round per mailbox. Only when it shows a change, or a
 session needs its final count, are the series' instances and the other events read (see
@@ -178,6 +179,13 @@ async def _delta_round(
     return await calendar.delta_scan(cmd.member_id, window), True
 
 
+async def _remove(calendar: Calendar, mailbox: str, event_id: str) -> None:
+    try:
+        await calendar.delete_event(mailbox, event_id)
+    except GraphNotFound:
+        pass  # gone already: what the removal wanted
+
+
 async def _read_and_account(
     mailbox: str, slots: Sequence[_Defended], calendar: Calendar, at: datetime
 ) -> tuple[list[StoredOccurrence], list[tuple[SlotRef, Collision]]]:
@@ -209,6 +217,8 @@ async def _read_and_account(
         accounted = account(
             expected, views, at=at, other_events=others, kept_anyway=scans.kept_anyway(d.stored)
         )
+        for event_id in scans.away_to_remove(accounted, at=at):
+            await _remove(calendar, mailbox, event_id)
         found += scans.outcomes(ref, accounted, d.stored)
         cards += [
             (ref, c)

@@ -5,17 +5,19 @@ the delta when nothing changed, and restarts a delta Graph forgot."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from teams_app.domain.occurrence_records import ScanState
 from teams_app.domain.occurrences import Outcome
 from teams_app.ports import JobState
 from teams_app.use_cases.defend.collision_cards import COLLISION_CARD
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
+from teams_app.use_cases.plans.reports import list_plans
 from tests.card_texts import actions, texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.defend.support import booked_plan, iso, run_jobs, start_of
+from tests.service.defend.support import ZONE, booked_plan, iso, run_jobs, start_of
 
 
 async def test_a_scan_counts_sessions_and_cards_each_new_collision_once(
@@ -167,3 +169,44 @@ async def test_a_plan_whose_sessions_are_all_counted_costs_no_graph_call(
     after = await plan.defend()
     assert (after.slots, after.read, after.saved) == (1, False, 0)
     assert (await graph_emulator.control.stats())["total"] == 0
+
+
+async def test_a_session_on_a_day_out_of_office_counts_away_and_leaves_the_calendar(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    await plan.defend()
+    before = await plan.instances()
+    day = start_of(before[1]).astimezone(ZoneInfo(ZONE)).date()
+    await graph_emulator.control.add_event(  # a day off, as Outlook books one
+        plan.member, subject="Vacation", show_as="oof", is_all_day=True,
+        start={"dateTime": f"{day}T00:00:00", "timeZone": ZONE},
+        end={"dateTime": f"{day + timedelta(days=1)}T00:00:00", "timeZone": ZONE},
+    )
+
+    result = await plan.defend()
+    assert result.read and result.carded == 0  # a day away is no collision to defend
+    await run_jobs(plan.service)
+    assert connector.activities == []
+    stored = await plan.stored()
+    assert [s.outcome for s in stored] == [
+        Outcome.BOOKED, Outcome.AWAY, Outcome.BOOKED, Outcome.BOOKED
+    ]
+    # Outlook: that day's session is gone, the others and the day off stay.
+    after = await plan.instances()
+    assert [start_of(i) for i in after] == [start_of(i) for i in before[:1] + before[2:]]
+    events = (await graph_emulator.control.objects("events", mailbox=plan.member))[plan.member]
+    assert any(e["subject"] == "Vacation" for e in events)
+
+    # The removal is ours: scanning again cards nothing and the session stays away.
+    again = await plan.defend()
+    assert again.carded == 0
+    assert [s.outcome for s in await plan.stored()][1] is Outcome.AWAY
+    await plan.defend(plan.silent)  # in the office: all four of theirs stay booked
+    (report,) = await list_plans(plan.owner, uow=plan.services.uow(), clock=plan.services.clock)
+    hour = timedelta(hours=1)
+    assert (report.hours.away, report.hours.booked, report.hours.lost) == (
+        hour, 7 * hour, timedelta(0)
+    )

@@ -9,6 +9,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import structlog
@@ -17,12 +18,21 @@ from teams_app.domain.bookings import SlotState
 from teams_app.domain.occurrence_records import Decision
 from teams_app.domain.occurrences import Outcome
 from teams_app.logs import configure_logging
+from teams_app.use_cases.plans.reports import list_plans
 from tests.builders import an_activity
 from tests.card_texts import actions, texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
-from tests.service.defend.support import Booked, booked_plan, iso, run_jobs, start_of, utc
+from tests.service.defend.support import (
+    ZONE,
+    Booked,
+    booked_plan,
+    iso,
+    run_jobs,
+    start_of,
+    utc,
+)
 
 
 async def collide(plan: Booked, session: int, subject: str = "Sprint review") -> dict[str, Any]:
@@ -80,7 +90,56 @@ async def test_move_changes_that_one_occurrence_and_is_not_carded_again(
     assert stored[moved.key].outcome is Outcome.MOVED
 
 
-async def test_keep_counts_an_overlapped_session_kept_and_skip_counts_it_lost(
+def moves_of(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every Move button, in the card's order (actions() keeps one per verb)."""
+    return [a for a in card["actions"] if a["data"]["verb"] == "slot.move"]
+
+
+async def test_the_collision_card_names_plan_and_meeting_and_offers_three_free_times(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    await plan.defend()
+    session = start_of((await plan.instances())[1])
+    card = await collide(plan, 1, "Sprint review")
+
+    # The plan by its goal, the meeting by its subject and its time (Stockholm, Swedish).
+    (facts,) = [b["facts"] for b in card["body"] if b["type"] == "FactSet"]
+    assert facts[0] == {"title": "Lärplan", "value": "Finish the cloud security course"}
+    assert facts[1]["title"] == "Krockar med"
+    local = session.astimezone(ZoneInfo(ZONE))
+    assert facts[1]["value"].startswith("”Sprint review”, ")
+    assert facts[1]["value"].endswith(
+        f"kl. {local:%H:%M} till {local + timedelta(minutes=30):%H:%M}"
+    )
+    # Three Move times, each its own, free in Outlook and apart from each other; Keep, Skip.
+    moves = moves_of(card)
+    assert [a["data"]["verb"] for a in card["actions"]] == ["slot.move"] * 3 + [
+        "slot.keep", "slot.skip"]
+    starts = [utc(m["data"]["move_to"]) for m in moves]
+    assert len(set(starts)) == 3
+    assert all(abs(a - b) >= timedelta(hours=1) for a in starts for b in starts if a != b)
+    events = (await graph_emulator.control.objects("events", mailbox=plan.member))[plan.member]
+    view = await graph_emulator.request(
+        "GET", f"/users/{plan.member}/calendarView?startDateTime={iso(min(starts))}"
+        f"&endDateTime={iso(max(starts) + timedelta(hours=1))}",
+        headers={"Prefer": 'outlook.timezone="UTC"'},
+    )
+    busy = [(utc(e["start"]["dateTime"][:19]), utc(e["end"]["dateTime"][:19]))
+            for e in view.body["value"]]
+    assert events and not any(s < end and s + timedelta(hours=1) > begin
+                              for s in starts for begin, end in busy)
+
+    # The second time is pressed: the session goes exactly there.
+    answer = await plan.press(moves[1])
+    assert texts(answer).startswith("Flyttad till ")
+    moved = [start_of(i) for i in await plan.instances() if i["type"] == "exception"]
+    assert moved == [starts[1]]
+
+
+async def test_keep_counts_an_overlapped_session_kept_and_skip_counts_it_skipped(
     start_service: ServiceFactory,
     graph_emulator: GraphEmulator,  # noqa: F811
     connector: FakeConnector,
@@ -89,6 +148,7 @@ async def test_keep_counts_an_overlapped_session_kept_and_skip_counts_it_lost(
     await plan.defend()
     first = await collide(plan, 0, "Budget review")
     second = await collide(plan, 1, "Customer call")
+    sessions = await plan.instances()
 
     kept = await plan.press(actions(first)["slot.keep"])
     assert texts(kept).startswith("Behållen: ")
@@ -97,15 +157,60 @@ async def test_keep_counts_an_overlapped_session_kept_and_skip_counts_it_lost(
     assert await decision_of(plan, first) is Decision.KEPT
     assert await decision_of(plan, second) is Decision.SKIPPED
     assert [s.outcome for s in await plan.stored()] == [
-        Outcome.BOOKED, Outcome.LOST, Outcome.BOOKED, Outcome.BOOKED
+        Outcome.BOOKED, Outcome.SKIPPED, Outcome.BOOKED, Outcome.BOOKED
     ]
 
-    sessions = await plan.instances()
     await plan.advance(start_of(sessions[1]) + timedelta(hours=2) - plan.services.clock.now())
     await plan.defend()
     assert [s.outcome for s in await plan.stored()] == [
-        Outcome.KEPT, Outcome.LOST, Outcome.BOOKED, Outcome.BOOKED
+        Outcome.KEPT, Outcome.SKIPPED, Outcome.BOOKED, Outcome.BOOKED
     ]
+
+
+async def test_skip_gives_that_one_session_back_to_work_and_is_no_deletion_to_defend(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    plan = await booked_plan(start_service, graph_emulator, connector)
+    await plan.defend()
+    before = await plan.instances()
+    card = await collide(plan, 1, "Customer call")
+
+    answer = await plan.press(actions(card)["slot.skip"])
+    assert texts(answer).startswith("Överhoppad: ")
+    assert "borttaget ur din Outlook-kalender" in texts(answer)
+    # Outlook: that one occurrence is gone, the series and its other sessions stay.
+    after = await plan.instances()
+    assert [start_of(i) for i in after] == [start_of(i) for i in before[:1] + before[2:]]
+    assert {i["type"] for i in after} == {"occurrence"}
+    view = await graph_emulator.request(
+        "GET", f"/users/{plan.member}/calendarView?startDateTime={iso(start_of(before[1]))}"
+        f"&endDateTime={iso(start_of(before[1]) + timedelta(hours=1))}",
+    )
+    assert [e["subject"] for e in view.body["value"]] == ["Customer call"]  # only work is left
+
+    # The scan reads the removal as the member's decision: no "deleted" card, still skipped.
+    connector.activities.clear()
+    again = await plan.defend()
+    assert again.read and again.carded == 0
+    await run_jobs(plan.service)
+    assert connector.sent_to(f"a:personal-{plan.member}") == []
+    stored = await plan.stored()
+    assert [s.outcome for s in stored] == [
+        Outcome.BOOKED, Outcome.SKIPPED, Outcome.BOOKED, Outcome.BOOKED
+    ]
+    assert stored[1].decision is Decision.SKIPPED
+    # Once its time has passed the owner's report counts it skipped: not kept, not lost, not
+    # due, and no longer booked (the other member's first two sessions are kept meanwhile).
+    await plan.advance(start_of(before[1]) + timedelta(hours=2) - plan.services.clock.now())
+    for member in (plan.member, plan.silent):
+        await plan.defend(member)
+    (report,) = await list_plans(plan.owner, uow=plan.services.uow(), clock=plan.services.clock)
+    hour = timedelta(hours=1)
+    assert (report.hours.kept, report.hours.due, report.hours.lost) == (3 * hour, 3 * hour,
+                                                                        timedelta(0))
+    assert (report.hours.skipped, report.hours.booked) == (hour, 7 * hour)
 
 
 async def test_a_deleted_session_is_put_back_with_keep(

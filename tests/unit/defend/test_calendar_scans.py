@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from teams_app.domain import calendar_scans as scans
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
-from teams_app.domain.calendar import CalendarChanges, CalendarEvent, EventType, TimeSpan, Weekday
+from teams_app.domain.calendar import (
+    CalendarChanges,
+    CalendarEvent,
+    EventType,
+    ShowAs,
+    TimeSpan,
+    Weekday,
+)
 from teams_app.domain.learning_plans import MemberSource, PlanSpec
 from teams_app.domain.occurrence_records import (
     CardedCollision,
@@ -70,11 +77,13 @@ def test_settled_sessions_are_not_read_again_and_far_ones_are_stored_once() -> N
         EXPECTED[0].key: stored(0, Outcome.KEPT),
         EXPECTED[1].key: stored(1, Outcome.LOST),
         EXPECTED[2].key: stored(2, Outcome.LOST),  # deleted, still ahead: may come back
+        EXPECTED[4].key: stored(4, Outcome.SKIPPED, Decision.SKIPPED),  # ahead, but decided
+        EXPECTED[6].key: stored(6, Outcome.AWAY),  # beyond the lookahead, a day off: removed
         EXPECTED[7].key: stored(7, Outcome.BOOKED),
     }
     scan = scans.slot_scan(SLOT, EXPECTED, known, at=NOW, lookahead=LOOKAHEAD)
-    assert [o.key for o in scan.open] == [o.key for o in EXPECTED[2:6]]
-    assert [o.key for o in scan.unstored] == [EXPECTED[6].key]  # 7 is stored already
+    assert [o.key for o in scan.open] == [o.key for o in (*EXPECTED[2:4], EXPECTED[5])]
+    assert [o.key for o in scan.unstored] == []  # 6 and 7 are stored already
     assert scan.window == TimeSpan(EXPECTED[2].span.start - scans.MOVED_REACH,
                                    EXPECTED[5].span.end + scans.MOVED_REACH)
 
@@ -92,13 +101,13 @@ def test_a_quiet_delta_still_reads_a_slot_whose_session_has_just_passed() -> Non
     assert not scans.is_quiet(CalendarChanges((), ("gone",), "l"))
 
 
-def test_a_skip_stays_lost_and_a_card_made_event_stands_in_for_a_deleted_instance() -> None:
+def test_a_skip_stays_skipped_and_a_card_made_event_stands_in_for_a_deleted_instance() -> None:
     expected = EXPECTED[2:5]
     moved_to = expected[1].span.start + timedelta(days=1)
     replacement = CalendarEvent("single-9", "Learning time", moved_to,
                                 moved_to + timedelta(hours=1), EventType.SINGLE)
     known = {
-        expected[0].key: stored(2, Outcome.LOST, Decision.SKIPPED),
+        expected[0].key: stored(2, Outcome.SKIPPED, Decision.SKIPPED),
         expected[1].key: stored(3, Outcome.MOVED, Decision.MOVED, event_id="single-9"),
         expected[2].key: stored(4, Outcome.BOOKED, Decision.KEPT),
     }
@@ -111,7 +120,7 @@ def test_a_skip_stays_lost_and_a_card_made_event_stands_in_for_a_deleted_instanc
                         kept_anyway=scans.kept_anyway(known))
     out = scans.outcomes(SLOT, accounted, known)
     assert [(o.outcome, o.decision) for o in out] == [
-        (Outcome.LOST, Decision.SKIPPED),
+        (Outcome.SKIPPED, Decision.SKIPPED),
         (Outcome.MOVED, Decision.MOVED),
         (Outcome.BOOKED, Decision.KEPT),
     ]
@@ -125,7 +134,23 @@ def test_no_card_for_a_skipped_session_nor_while_one_is_unanswered() -> None:
                             expected[1].span.end, EventType.SINGLE)
     carded = [CardedCollision(SLOT, f"{expected[1].key}|overlapped|ev-1", expected[1].key,
                               CollisionKind.OVERLAPPED, CollisionState.CARDED)]
-    known = {expected[0].key: stored(2, Outcome.LOST, Decision.SKIPPED)}
+    known = {expected[0].key: stored(2, Outcome.SKIPPED, Decision.SKIPPED)}
     found = scans.new_collisions(expected, views, at=NOW, other_events=[meeting], stored=known,
                                  carded=carded)
     assert [(c.occurrence_key, c.kind) for c in found] == [(expected[2].key, CollisionKind.MOVED)]
+
+
+def test_upcoming_sessions_on_a_day_off_are_removed_and_never_carded_later() -> None:
+    expected = EXPECTED[1:4]  # one past, two ahead
+    day_off = CalendarEvent("oof-1", "Vacation", expected[0].span.start - timedelta(hours=2),
+                            expected[2].span.end + timedelta(hours=2), EventType.SINGLE,
+                            show_as=ShowAs.OUT_OF_OFFICE)
+    views = view_series(expected, [instance(1), instance(2), instance(3)])
+    accounted = account(expected, views, at=NOW, other_events=[day_off])
+    assert [a.outcome for a in accounted] == [Outcome.AWAY] * 3
+    assert scans.away_to_remove(accounted, at=NOW) == [views[1].event_id, views[2].event_id]
+    # Once removed, the next scan sees them deleted: still no card for a day away.
+    known = {o.key: o for o in scans.outcomes(SLOT, accounted, {})}
+    gone = view_series(expected, [])
+    assert scans.new_collisions(expected, gone, at=NOW, other_events=[], stored=known,
+                                carded=[]) == []

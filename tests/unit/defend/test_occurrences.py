@@ -219,3 +219,38 @@ def test_kept_versus_booked_hours_per_person_and_team() -> None:
     assert team.members["ben"] == Tally(6 * HOUR, 3 * HOUR, 3 * HOUR, timedelta(0), 3 * HOUR)
     assert team.total == Tally(12 * HOUR, 6 * HOUR, 5 * HOUR, 2 * HOUR, 5 * HOUR)
     assert team_tally({}, at=NOW).total == Tally()
+
+
+def test_a_skipped_session_is_neither_booked_nor_kept_nor_lost() -> None:
+    accounted = account(EXPECTED, views(), at=NOW)
+    skipped = [replace(a, outcome=Outcome.SKIPPED) if n in (1, 4) else a
+               for n, a in enumerate(accounted)]
+    assert tally(skipped, at=NOW) == Tally(
+        booked=4 * HOUR, due=2 * HOUR, kept=2 * HOUR, upcoming=2 * HOUR, skipped=2 * HOUR
+    )
+
+
+def a_day_off(day: date) -> CalendarEvent:
+    """An all-day absence as Graph gives it: floating midnights, read here as UTC."""
+    return CalendarEvent(
+        "oof-1", "Vacation", datetime.combine(day, time(0), tzinfo=UTC),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC), EventType.SINGLE,
+        show_as=ShowAs.OUT_OF_OFFICE, is_all_day=True,
+    )
+
+
+def test_a_session_on_a_day_out_of_office_is_away_and_no_collision() -> None:
+    off = [a_day_off(EXPECTED[1].day), a_day_off(EXPECTED[4].day),
+           meeting("oof-2", EXPECTED[5].span, show_as=ShowAs.OUT_OF_OFFICE),  # a timed absence
+           a_day_off(EXPECTED[3].day + timedelta(days=1))]  # the day after: no matter
+    accounted = account(EXPECTED, views(), at=NOW, other_events=off)
+    assert [a.outcome for a in accounted] == [
+        Outcome.KEPT, Outcome.AWAY, Outcome.KEPT, Outcome.BOOKED, Outcome.AWAY, Outcome.AWAY
+    ]
+    assert collisions(EXPECTED, views(), at=NOW, other_events=off) == []
+    assert tally(accounted, at=NOW) == Tally(
+        booked=3 * HOUR, due=2 * HOUR, kept=2 * HOUR, upcoming=HOUR, away=3 * HOUR
+    )
+    # Deleted stays lost, a day off or not: it was gone before the absence mattered.
+    deleted = account(EXPECTED, views(o4=Presence.DELETED), at=NOW, other_events=off)
+    assert deleted[4].outcome is Outcome.LOST

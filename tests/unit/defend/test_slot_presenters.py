@@ -32,6 +32,7 @@ from tests.card_texts import texts
 AT = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 SESSION = TimeSpan(datetime(2026, 3, 10, 9, tzinfo=UTC), datetime(2026, 3, 10, 10, tzinfo=UTC))
 SLOT = SlotRef("p-7", "aad-3", 2)
+MEETING = TimeSpan(SESSION.start - timedelta(minutes=30), SESSION.start + timedelta(minutes=30))
 
 
 def a_plan(cadence: Cadence | None = None, material: str | None = "https://learn.example.com/x"
@@ -51,10 +52,14 @@ def a_plan(cadence: Cadence | None = None, material: str | None = "https://learn
 def collision(kind: CollisionKind = CollisionKind.OVERLAPPED, *, move: bool = True,
               subject: str | None = "Sprint review", notice: str | None = None
               ) -> CollisionFacts:
-    move_to = TimeSpan(SESSION.start + timedelta(days=2, hours=4),
-                       SESSION.end + timedelta(days=2, hours=4)) if move else None
-    return CollisionFacts(SLOT, "20260310T0900Z", kind, SESSION, "Europe/Stockholm", move_to,
-                          restore=kind is CollisionKind.DELETED, subject=subject, notice=notice)
+    moves = tuple(TimeSpan(SESSION.start + timedelta(days=2, hours=h),
+                           SESSION.end + timedelta(days=2, hours=h)) for h in (4, 2, 6)) \
+        if move else ()
+    overlapped = kind is CollisionKind.OVERLAPPED
+    return CollisionFacts(SLOT, "20260310T0900Z", kind, SESSION, "Europe/Stockholm", moves,
+                          restore=kind is CollisionKind.DELETED, subject=subject, notice=notice,
+                          goal="Finish the cloud security course",
+                          colliding=MEETING if overlapped else None)
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LOCALES)
@@ -91,14 +96,24 @@ def test_the_collision_card_speaks_the_members_zone_and_carries_the_ids() -> Non
     # 09:00 UTC is 10:00 in Stockholm in March (CET); CLDR puts a narrow space before AM.
     assert ("Your learning time on Tuesday, March 10 at 10:00\u202fAM collides with “Sprint review”"
             in shown)
-    move, keep, skip = card["actions"]
-    assert move["title"] == "Move to Thursday, March 12 at 2:00\u202fPM"
+    (plan, meeting), = [b["facts"] for b in card["body"] if b["type"] == "FactSet"]
+    assert plan == {"title": "Learning plan", "value": "Finish the cloud security course"}
+    assert meeting == {"title": "Collides with",
+                       "value": "“Sprint review”, Tuesday, March 10 at 9:30\u202fAM until "
+                                "10:30\u202fAM"}
+    *moves, keep, skip = card["actions"]
+    assert [m["title"] for m in moves] == ["Move to Thursday, March 12 at 2:00\u202fPM",
+                                           "Move to Thursday, March 12 at 12:00\u202fPM",
+                                           "Move to Thursday, March 12 at 4:00\u202fPM"]
     british = slot_collision_card(present.collision_view(translator_for("en-GB"), collision()))
     assert "Your learning time on Tuesday, 10 March at 10:00 collides" in texts(british)
-    assert move["data"] == {"verb": verbs.SLOT_MOVE, "plan_id": "p-7", "slot_id": "2:aad-3",
-                            "occurrence_id": "20260310T0900Z", "move_to": "2026-03-12T13:00:00Z"}
+    assert moves[0]["data"] == {"verb": verbs.SLOT_MOVE, "plan_id": "p-7", "slot_id": "2:aad-3",
+                                "occurrence_id": "20260310T0900Z",
+                                "move_to": "2026-03-12T13:00:00Z"}
+    assert [m["data"]["move_to"] for m in moves[1:]] == ["2026-03-12T11:00:00Z",
+                                                         "2026-03-12T15:00:00Z"]
     assert (keep["verb"], skip["verb"]) == (verbs.SLOT_KEEP, verbs.SLOT_SKIP)
-    assert present.parse_slot_id("p-7", move["data"]["slot_id"]) == SLOT
+    assert present.parse_slot_id("p-7", moves[0]["data"]["slot_id"]) == SLOT
     with pytest.raises(ValueError):
         present.parse_slot_id("p-7", "x:aad-3")
 

@@ -13,6 +13,7 @@ from cards import (
     Choice,
     Fact,
     FieldError,
+    MoveChoice,
     PlanFormValues,
     PlanFormView,
     PlanPreviewView,
@@ -233,9 +234,8 @@ def collision_view(t: Translator, *, free_time: bool = True) -> SlotCollisionVie
         title=(t("slot.collision.overlap", when=when, subject="Sprint review") if free_time
                else t("slot.collision.deleted", when=when)),
         detail=t("slot.collision.detail" if free_time else "slot.collision.detail.no_move"),
-        move_button=t("slot.collision.move", when=moved_to(t))
-        if free_time else None,
-        move_to="2026-03-12T13:00:00Z" if free_time else None,
+        moves=(MoveChoice(t("slot.collision.move", when=moved_to(t)), "2026-03-12T13:00:00Z"),)
+        if free_time else (),
         no_move_note=t("slot.collision.no_free_time"),
         keep_button=t("slot.collision.keep" if free_time else "slot.collision.restore"),
         skip_button=t("slot.collision.skip"),

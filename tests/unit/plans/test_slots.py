@@ -21,6 +21,7 @@ from teams_app.domain.calendar import (
     WorkingHours,
 )
 from teams_app.domain.learning_plans import DayPart, MemberSource, PlanMode, PlanSpec
+from teams_app.domain.slot_moves import suggest_moves
 from teams_app.domain.slots import (
     MemberCalendar,
     SlotProblem,
@@ -30,7 +31,6 @@ from teams_app.domain.slots import (
     find_team_session,
     occurrence_spans,
     search_windows,
-    suggest_move,
 )
 
 MON, TUE, WED, THU, FRI = (
@@ -404,7 +404,7 @@ def test_a_team_session_outside_everyones_hours_is_a_problem() -> None:
 # --- moving one occurrence -------------------------------------------------------------------
 
 
-def test_a_move_goes_to_the_earliest_free_time_this_week() -> None:
+def test_moves_are_ranked_like_the_finder_and_never_overlap_busy_time_or_each_other() -> None:
     plan = a_plan(window=LearningWindow((MON, TUE, WED), time(9), time(16)))
     monday = date(2026, 3, 9)
     occurrence = local(STOCKHOLM, monday, time(10))
@@ -414,9 +414,22 @@ def test_a_move_goes_to_the_earliest_free_time_this_week() -> None:
         local(STOCKHOLM, monday, time(9)),  # before it
         local(STOCKHOLM, monday, time(10)),  # the colliding meeting
         local(STOCKHOLM, monday, time(11, 30), 30),
+        local(STOCKHOLM, monday + timedelta(days=2), time(9, 30)),
     )
-    moved = suggest_move(plan, member("m", STOCKHOLM, busy), occurrence=occurrence, at=at)
-    assert moved == local(STOCKHOLM, monday, time(13))  # 11:00 is too short, 12–13 is lunch
+    moves = suggest_moves(plan, member("m", STOCKHOLM, busy), occurrence=occurrence, at=at)
+    # Earliest start time first, then earliest day; Tuesday 09:15 would overlap 09:00.
+    assert moves == [
+        local(STOCKHOLM, monday + timedelta(days=1), time(9)),
+        local(STOCKHOLM, monday + timedelta(days=1), time(10)),
+        local(STOCKHOLM, monday + timedelta(days=2), time(10, 30)),
+    ]
+    assert not any(m.overlaps(b) for m in moves for b in busy)
+    afternoon = replace(plan, preference=DayPart.AFTERNOON)
+    moves = suggest_moves(afternoon, member("m", STOCKHOLM, busy), occurrence=occurrence, at=at)
+    assert moves[:2] == [local(STOCKHOLM, monday, time(13)),
+                         local(STOCKHOLM, monday + timedelta(days=1), time(13))]
+    assert len(suggest_moves(plan, member("m", STOCKHOLM, busy), occurrence=occurrence, at=at,
+                             count=1)) == 1
 
 
 def test_a_move_never_lands_on_the_occurrence_or_in_the_past() -> None:
@@ -424,12 +437,14 @@ def test_a_move_never_lands_on_the_occurrence_or_in_the_past() -> None:
     monday = date(2026, 3, 9)
     occurrence = local(LONDON, monday, time(9))  # deleted, so nothing blocks it
     at = local(LONDON, monday, time(8, 50)).start
-    moved = suggest_move(plan, member("m", LONDON), occurrence=occurrence, at=at)
-    assert moved == local(LONDON, monday, time(10))
+    moves = suggest_moves(plan, member("m", LONDON), occurrence=occurrence, at=at)
+    assert moves == [local(LONDON, monday + timedelta(days=1), time(9)),
+                     local(LONDON, monday, time(10)),
+                     local(LONDON, monday + timedelta(days=1), time(10))]
     later = local(LONDON, monday, time(10, 5)).start
-    assert suggest_move(plan, member("m", LONDON), occurrence=occurrence, at=later) == local(
-        LONDON, monday, time(10, 15)
-    )
+    moves = suggest_moves(plan, member("m", LONDON), occurrence=occurrence, at=later)
+    assert local(LONDON, monday, time(10)) not in moves
+    assert len(moves) == 3 and all(m.start >= later for m in moves)
 
 
 def test_a_move_uses_lunch_only_when_nothing_else_is_free_and_may_find_nothing() -> None:
@@ -438,10 +453,14 @@ def test_a_move_uses_lunch_only_when_nothing_else_is_free_and_may_find_nothing()
     occurrence = local(NEW_YORK, monday, time(11))
     at = local(NEW_YORK, monday, time(7)).start
     only_lunch = busy_except(NEW_YORK, [monday, monday + timedelta(days=7)], [(time(12), time(13))])
-    moved = suggest_move(plan, member("m", NEW_YORK, only_lunch), occurrence=occurrence, at=at)
-    assert moved == local(NEW_YORK, monday, time(12))
+    moves = suggest_moves(plan, member("m", NEW_YORK, only_lunch), occurrence=occurrence, at=at)
+    assert moves == [local(NEW_YORK, monday, time(12))]
+    some = busy_except(NEW_YORK, [monday, monday + timedelta(days=7)],
+                       [(time(12), time(14))])
+    moves = suggest_moves(plan, member("m", NEW_YORK, some), occurrence=occurrence, at=at)
+    assert moves == [local(NEW_YORK, monday, time(13)), local(NEW_YORK, monday, time(12))]
     full = busy_except(NEW_YORK, [monday, monday + timedelta(days=7)], [])
-    assert suggest_move(plan, member("m", NEW_YORK, full), occurrence=occurrence, at=at) is None
+    assert suggest_moves(plan, member("m", NEW_YORK, full), occurrence=occurrence, at=at) == []
 
 
 def test_free_busy_is_asked_for_the_days_that_matter() -> None:
