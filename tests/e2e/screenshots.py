@@ -101,3 +101,13 @@ async def screenshot(
         message = (stderr or stdout).decode(errors="replace").strip()
         raise ScreenshotFailed(f"screenshot of {url} failed (exit {process.returncode}): {message}")
     return out
+
+
+async def wait_for_file(path: Path, task: asyncio.Task[Path]) -> None:
+    """Waits until the screenshot script has the page open (it writes `path`), so a test can
+    make the bot send what the picture should show; the script's failure is raised at once."""
+    async with asyncio.timeout(60):
+        while not await asyncio.to_thread(path.exists):
+            if task.done():
+                await task  # raises the script's reason
+            await asyncio.sleep(0.2)

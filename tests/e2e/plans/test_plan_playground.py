@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from teams_app.use_cases.defend.scan import DEFEND_SCAN
 from tests.card_schema import assert_valid_card
 from tests.e2e.conftest import ARTIFACTS, World, require_browser, utc
 from tests.e2e.playground_client import PlaygroundClient, adaptive_cards, card_contains
-from tests.e2e.screenshots import browser_available, screenshot
+from tests.e2e.screenshots import browser_available, screenshot, wait_for_file
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -189,14 +188,6 @@ async def test_the_plan_cards_as_a_person_sees_them(world: World) -> None:
                      clicks=("Edit", "Preview"), timeout=90)
     await screenshot(world.url, ARTIFACTS / "booking-card.png", "plans",
                      clicks=("Edit", "Preview", "Book"), timeout=90)
-
-
-async def wait_for_file(path: Path, task: asyncio.Task[Path]) -> None:
-    async with asyncio.timeout(60):
-        while not await asyncio.to_thread(path.exists):
-            if task.done():
-                await task  # raises the script's reason
-            await asyncio.sleep(0.2)
 
 
 async def run_defend_scan(world: World) -> None:
