@@ -17,6 +17,8 @@ MAX_PLANS = 20  # the presenter sends at most this many and says how many more t
 
 def plans_list_card(view: PlansListView) -> dict[str, Any]:
     body: list[ac.Element] = [heading(view.title)]
+    if view.notice:
+        body.append(ac.Container(style="attention", items=[text(view.notice, weight="Bolder")]))
     if view.intro and view.plans:
         body.append(text(view.intro, subtle=True))
     if not view.plans:
@@ -42,10 +44,10 @@ def _plan(view: PlansListView, plan: PlanSummary) -> ac.Container:
         version=None,  # the model's default; a ShowCard's card has none
         body=[text(plan.cancel_question)],
         actions=[execute(view.confirm_cancel_button, verbs.PLAN_CANCEL, style="destructive",
-                         plan_id=plan.plan_id)],
+                         plan_id=plan.plan_id, revision=plan.revision)],
     )
     items.append(ac.ActionSet(actions=[
-        execute(view.edit_button, verbs.PLAN_EDIT, plan_id=plan.plan_id),
+        execute(view.edit_button, verbs.PLAN_EDIT, plan_id=plan.plan_id, revision=plan.revision),
         ac.ShowCardAction(title=view.cancel_button, card=confirm),
     ]))
     return ac.Container(separator=True, spacing="Large", items=items)

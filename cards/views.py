@@ -105,6 +105,7 @@ class PlanFormLabels:
     errors_heading: str
     preview_button: str
     book_button: str
+    save_button: str  # instead of Book when editing: the edit is applied, not booked anew
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class PlanFormView:
     errors: tuple[FieldError, ...] = ()  # inline, under their inputs
     notice: str | None = None  # a problem that belongs to no input, e.g. "not your plan"
     plan_id: str | None = None  # set when editing
+    revision: int | None = None  # the stored revision being edited
 
 
 # --- preview card ------------------------------------------------------------------------------
@@ -153,6 +155,7 @@ class ProposedSlot:
 @dataclass(frozen=True)
 class PlanPreviewView:
     plan_id: str  # the draft that Book books and Edit reopens
+    revision: int  # the stored revision the card was made from (the one an edit starts from)
     title: str
     summary: str  # plan.describe + plan.horizon.* (+ plan.preview.team for a team session)
     goal: str | None
@@ -169,6 +172,9 @@ class PlanPreviewView:
     # At most cards.MAX_ROWS people per list; the presenter says how many more there are.
     slots_more: str | None = None  # plan.more: "…and 124 more"
     unbookable_more: str | None = None
+    # The preview of an edit: nothing is stored yet, so Save (in `book_button`'s place) and
+    # Edit carry the edited answers back.
+    edit_answers: PlanFormValues | None = None
 
 
 # --- booking progress and summary --------------------------------------------------------------
@@ -205,6 +211,7 @@ class BookingSummaryView:
 @dataclass(frozen=True)
 class PlanSummary:
     plan_id: str
+    revision: int  # Edit and Cancel carry it
     title: str  # the plan's goal (the card shortens it)
     cadence: str  # plan.describe: "Every week · Tuesday · 10:00–11:00 · 60 minutes"
     members: str  # plan.people.one / .other: "6 people"
@@ -229,6 +236,7 @@ class PlansListView:
     confirm_cancel_button: str
     new_plan_button: str
     more: str | None = None  # plan.more
+    notice: str | None = None  # on top: why this list answers, e.g. the card was out of date
 
 
 @dataclass(frozen=True)
@@ -241,6 +249,7 @@ class NoticeView:
     button: str
     verb: str  # a cards.verbs constant
     plan_id: str | None = None
+    revision: int | None = None  # rides along with plan_id
 
 
 # --- member cards ------------------------------------------------------------------------------

@@ -96,6 +96,18 @@ class PlanAlreadyCancelled(PlanError):
     code = "plan_cancelled"
 
 
+class PlanChanged(PlanError):
+    """The action was made from an older revision: it changes nothing (DESIGN.md section 7)."""
+
+    code = "plan_changed"
+
+
+class RevisionInvalid(PlanError):
+    """A revision the plan never had: not from one of our cards."""
+
+    code = "plan_revision_invalid"
+
+
 # --- values --------------------------------------------------------------------------------
 
 
@@ -222,12 +234,14 @@ class EditPlan:
     plan_id: str
     editor_id: str
     spec: PlanSpec
+    base_revision: int | None = None  # the revision the edit was made from; None: the current
 
 
 @dataclass(frozen=True)
 class CancelPlan:
     plan_id: str
     by: str
+    revision: int | None = None  # the revision the cancel was asked on; None: the current
 
 
 @dataclass(frozen=True)
@@ -274,6 +288,7 @@ class LearningPlan:
 
     def edit(self, cmd: EditPlan, *, at: datetime) -> tuple[LearningPlan, PlanEdited]:
         self._require_changeable_by(cmd.editor_id)
+        self.require_revision(cmd.base_revision)
         moved_start = cmd.spec.horizon.start != self.spec.horizon.start
         _raise_first(check(cmd.spec, today=_earliest_today(at) if moved_start else None))
         texts_only = replace(
@@ -288,6 +303,7 @@ class LearningPlan:
 
     def cancel(self, cmd: CancelPlan, *, at: datetime) -> tuple[LearningPlan, PlanCancelled]:
         self._require_changeable_by(cmd.by)
+        self.require_revision(cmd.revision)
         plan = replace(self, status=PlanStatus.CANCELLED, updated_at=at)
         return plan, PlanCancelled(self.id, self.revision, at)
 
@@ -298,6 +314,16 @@ class LearningPlan:
         if not members:
             raise NoMembers()
         return members
+
+    def require_revision(self, revision: int | None) -> None:
+        """PlanChanged when an action was made from an older revision; RevisionInvalid for one
+        the plan never had. None: the caller (the command line) acts on the current one."""
+        if revision is None:
+            return
+        if revision > self.revision or revision < 1:
+            raise RevisionInvalid()
+        if revision != self.revision:
+            raise PlanChanged()
 
     def _require_changeable_by(self, person_id: str) -> None:
         if person_id != self.owner_id:

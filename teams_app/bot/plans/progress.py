@@ -105,10 +105,13 @@ class BookingCardRenderer:
         view = summary_view(t, status, already_booked, names)
         return OutboundMessage(card=booking_summary_card(view), summary=view.summary)
 
-    def failure(self, error: Exception, plan_id: str, ref: ConversationRef) -> OutboundMessage:
+    def failure(
+        self, error: Exception, plan_id: str, revision: int | None, ref: ConversationRef
+    ) -> OutboundMessage:
         t = self._cards.translator(ref.locale)
         # Graph trouble may pass: offer Book again. A plan gone, cancelled or without members
         # will not change by pressing again.
         retry = verbs.PLAN_BOOK if isinstance(error, GraphError) else None
-        view = present.notice_view(t, failure_key(error), retry_verb=retry, plan_id=plan_id)
+        view = present.notice_view(t, failure_key(error), retry_verb=retry, plan_id=plan_id,
+                                   revision=revision)
         return OutboundMessage(card=notice_card(view), summary=view.message)

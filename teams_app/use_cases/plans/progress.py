@@ -88,6 +88,7 @@ class StartBooking:
     by: str  # the owner who pressed Book
     conversation_id: str
     activity_id: str  # the card to update: the invoke's replyToId
+    revision: int | None = None  # the revision Book was pressed on
     last_attempt: bool = False
 
     def payload(self) -> dict[str, Any]:
@@ -96,16 +97,19 @@ class StartBooking:
             "by": self.by,
             "conversation_id": self.conversation_id,
             "activity_id": self.activity_id,
+            "revision": self.revision,
         }
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any], *, last_attempt: bool) -> StartBooking:
-        """KeyError when the payload is not one of ours."""
+        """KeyError (or ValueError) when the payload is not one of ours."""
         return cls(
             plan_id=str(payload["plan_id"]),
             by=str(payload["by"]),
             conversation_id=str(payload["conversation_id"]),
             activity_id=str(payload["activity_id"]),
+            # Jobs queued before revisions rode along book the current revision.
+            revision=int(payload["revision"]) if payload.get("revision") is not None else None,
             last_attempt=last_attempt,
         )
 
@@ -120,7 +124,7 @@ class BookingCards(Protocol):
         ref: ConversationRef,
     ) -> OutboundMessage: ...
     def failure(
-        self, error: Exception, plan_id: str, ref: ConversationRef
+        self, error: Exception, plan_id: str, revision: int | None, ref: ConversationRef
     ) -> OutboundMessage: ...  # why booking could not start (retry where that can help)
 
 
@@ -153,7 +157,7 @@ async def start_booking(
     attempt; then, and for anything that retrying cannot mend, the card says why."""
     try:
         started = await book_plan(
-            BookPlan(cmd.plan_id, cmd.by),
+            BookPlan(cmd.plan_id, cmd.by, cmd.revision),
             uow=uow, calendar=calendar, directory=directory, clock=clock,
         )
     except (GraphThrottled, GraphUnavailable) as error:
@@ -190,7 +194,9 @@ async def _show_failure(
         ref = await tx.conversations.get(cmd.conversation_id)
     if ref is None:
         raise UnknownConversation(cmd.conversation_id)
-    await messenger.update(ref, cmd.activity_id, cards.failure(error, cmd.plan_id, ref))
+    await messenger.update(
+        ref, cmd.activity_id, cards.failure(error, cmd.plan_id, cmd.revision, ref)
+    )
 
 
 async def watch_booking(

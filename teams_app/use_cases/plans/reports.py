@@ -135,9 +135,12 @@ async def _groups_of(owner_id: str, directory: Directory) -> tuple[Group, ...]:
         return ()
 
 
-async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingStatus | None:
+async def running_booking(
+    plan_id: str, by: str, *, uow: UnitOfWork, revision: int | None = None
+) -> BookingStatus | None:
     """The owner's run of the plan's current revision while it is still running (an edit that
-    rebooks starts one), else None. Unknown, not the owner's or cancelled: the plan errors."""
+    rebooks starts one), else None. Unknown, not the owner's or cancelled: the plan errors;
+    `revision` older than the plan's: PlanChanged."""
     async with uow:
         plan = await uow.plans.get(plan_id)
         progress = await uow.plans.progress(plan_id, plan.revision) if plan else None
@@ -147,6 +150,7 @@ async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingS
         raise PlanNotOwned()
     if plan.status is PlanStatus.CANCELLED:
         raise PlanAlreadyCancelled()
+    plan.require_revision(revision)
     if progress is None or progress.state is not RunState.RUNNING:
         return None
     return BookingStatus(plan, progress, ())

@@ -4,6 +4,7 @@ with sample people and plans. Used by test_plan_cards.py and for rendering the c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from cards import (
@@ -84,6 +85,7 @@ def edit_plan_view(t: Translator) -> PlanFormView:
         ),
         notice=t("plan.error.not_owner"),
         plan_id="p-7",
+        revision=3,
     )
 
 
@@ -103,6 +105,7 @@ def preview_view(t: Translator, rows: int = 6) -> PlanPreviewView:
     cadence = t("plan.cadence.weekly")
     return PlanPreviewView(
         plan_id="p-7",
+        revision=1,
         title=t("plan.preview.title"),
         summary=t("plan.describe", cadence=cadence, days=t("plan.day.tue"), start="09:00",
                   end="12:00", minutes=60)
@@ -123,6 +126,16 @@ def preview_view(t: Translator, rows: int = 6) -> PlanPreviewView:
         ),
         book_button=t("plan.preview.book"),
         edit_button=t("plan.preview.edit"),
+    )
+
+
+def edit_preview_view(t: Translator) -> PlanPreviewView:
+    """The preview of an edit of plan p-7 (revision 3): nothing stored, Save carries it."""
+    return replace(
+        preview_view(t),
+        revision=3,
+        book_button=t("plan.preview.save"),
+        edit_answers=edit_plan_view(t).values,
     )
 
 
@@ -173,6 +186,7 @@ def plans_view(t: Translator, plans: int = 3) -> PlansListView:
         title, cadence, day, members, kept, booked, status = samples[i % len(samples)]
         summaries.append(PlanSummary(
             plan_id=f"p-{i}",
+            revision=i + 1,
             title=title,
             cadence=t("plan.describe", cadence=cadence, days=day, start="10:00", end="11:00",
                       minutes=60),
@@ -240,10 +254,13 @@ def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
         "plan": plan_form_card(new_plan_view(t)),
         "plan-edit": plan_form_card(edit_plan_view(t)),
         "preview": plan_preview_card(preview_view(t)),
+        "preview-edit": plan_preview_card(edit_preview_view(t)),
         "progress": booking_progress_card(progress_view(t)),
         "summary": booking_summary_card(summary_view(t)),
         "plans": plans_list_card(plans_view(t)),
         "plans-empty": plans_list_card(plans_view(t, plans=0)),
+        "plans-stale": plans_list_card(replace(plans_view(t, plans=1),
+                                               notice=t("plan.error.stale"))),
         "booked": slot_booked_card(booked_view(t)),
         "booked-no-material": slot_booked_card(booked_view(t, material=False)),
         "collision": slot_collision_card(collision_view(t)),
