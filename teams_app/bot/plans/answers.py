@@ -34,12 +34,14 @@ from teams_app.bot.plans.card_data import (
 )
 from teams_app.bot.plans.failures import GraphNotConfigured, failure_key, notice_key
 from teams_app.bot.plans.progress import (
+    edit_summary_view,
     is_finished,
     preparing_view,
     progress_view,
     summary_view,
 )
 from teams_app.bot.routing import sender_of, translator_of
+from teams_app.domain.bookings import EditKind
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
     CreatePlan,
@@ -66,6 +68,7 @@ from teams_app.use_cases.plans.progress import (
 from teams_app.use_cases.plans.reports import (
     PlanPeople,
     booking_status,
+    edit_report,
     list_plans,
     people_names,
     plan_people,
@@ -260,8 +263,9 @@ async def booking_card(
 async def edit_card(
     context: TurnContext, services: Services, receipt: EditReceipt
 ) -> dict[str, Any]:
-    """The answer to Save: the card follows the jobs that carry the edit to the booked series.
-    A plan never booked has nothing to follow: its preview comes back, to book it."""
+    """The answer to Save: the card follows the jobs that carry the edit to the booked series
+    and ends with what moved, was updated or stayed as it was. A plan never booked has nothing
+    to follow: its preview comes back, to book it."""
     status = await booking_status(receipt.plan_id, receipt.revision, uow=services.uow())
     translate = translator_of(context, services)
     if status.progress is None:
@@ -272,18 +276,21 @@ async def edit_card(
         names = await people_names(ids, directory=services.directory)
         return plan_preview_card(present.preview_view(
             translate, preview, status.plan.spec, names, revision=receipt.revision))
+    edit = EditKind.MOVE if receipt.rebook else EditKind.UPDATE
     if is_finished(status):
-        names = await people_names([m.member_id for m in status.failures],
+        report = await edit_report(receipt.plan_id, receipt.revision, edit, uow=services.uow())
+        names = await people_names([m.member_id for m in report.failures],
                                    directory=services.directory)
-        return booking_summary_card(summary_view(translate, status, 0, names))
+        return booking_summary_card(edit_summary_view(translate, report, names))
     conversation = context.activity.conversation
     card_id = context.activity.reply_to_id
     if conversation is not None and card_id:
         await watch_booking(
-            WatchBooking(receipt.plan_id, receipt.revision, conversation.id, card_id, 0),
+            WatchBooking(receipt.plan_id, receipt.revision, conversation.id, card_id, 0,
+                         edit=edit),
             uow=services.uow, clock=services.clock,
         )
-    return booking_progress_card(progress_view(translate, status))
+    return booking_progress_card(progress_view(translate, status, edit))
 
 
 async def plans_card(context: TurnContext, services: Services) -> dict[str, Any]:

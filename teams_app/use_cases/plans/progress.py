@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
-from teams_app.domain.bookings import RunState
+from teams_app.domain.bookings import EditKind, RunState
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import PlanStatus
@@ -32,7 +32,13 @@ from teams_app.ports import (
     UnitOfWork,
 )
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
-from teams_app.use_cases.plans.reports import BookingStatus, booking_status, people_names
+from teams_app.use_cases.plans.reports import (
+    BookingStatus,
+    EditReport,
+    booking_status,
+    edit_report,
+    people_names,
+)
 
 PROGRESS_CARD = "plans.progress_card"  # job kind
 START_BOOKING = "plans.start_booking"  # job kind
@@ -55,9 +61,11 @@ class WatchBooking:
     already_booked: int  # members booked before this run started
     round: int = 0
     shown: tuple[int, int] | None = None  # (done, failed) the card shows now
+    edit: EditKind | None = None  # the run carries a saved edit, not a booking
 
     def payload(self) -> dict[str, Any]:
         return {
+            "edit": self.edit.value if self.edit else None,
             "plan_id": self.plan_id,
             "revision": self.revision,
             "conversation_id": self.conversation_id,
@@ -79,6 +87,7 @@ class WatchBooking:
             already_booked=int(payload["already_booked"]),
             round=int(payload.get("round", 0)),
             shown=(int(shown[0]), int(shown[1])) if isinstance(shown, list) else None,
+            edit=EditKind(payload["edit"]) if payload.get("edit") else None,
         )
 
 
@@ -115,7 +124,12 @@ class StartBooking:
 
 
 class BookingCards(Protocol):
-    def progress(self, status: BookingStatus, ref: ConversationRef) -> OutboundMessage: ...
+    def progress(
+        self, status: BookingStatus, ref: ConversationRef, edit: EditKind | None = None
+    ) -> OutboundMessage: ...
+    def edit_summary(
+        self, report: EditReport, names: Mapping[str, str], ref: ConversationRef
+    ) -> OutboundMessage: ...
     def summary(
         self,
         status: BookingStatus,
@@ -234,6 +248,11 @@ async def refresh_progress_card(
         or cmd.round + 1 >= MAX_ROUNDS
     )
     counts = (progress.done, progress.failed) if progress else (0, 0)
+    if finished and cmd.edit is not None:
+        report = await edit_report(cmd.plan_id, cmd.revision, cmd.edit, uow=uow())
+        names = await people_names([m.member_id for m in report.failures], directory=directory)
+        await messenger.update(ref, cmd.activity_id, cards.edit_summary(report, names, ref))
+        return True
     if finished:
         names = await people_names([m.member_id for m in status.failures], directory=directory)
         await messenger.update(
@@ -241,7 +260,7 @@ async def refresh_progress_card(
         )
         return True
     if counts != cmd.shown:  # an unchanged card is not sent again
-        await messenger.update(ref, cmd.activity_id, cards.progress(status, ref))
+        await messenger.update(ref, cmd.activity_id, cards.progress(status, ref, cmd.edit))
     async with uow() as tx:
         await _enqueue(tx, replace(cmd, round=cmd.round + 1, shown=counts), clock)
         await tx.commit()

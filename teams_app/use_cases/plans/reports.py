@@ -8,7 +8,15 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from teams_app.domain.bookings import BookingProgress, MemberState, PlanMember, RunState
+from teams_app.domain.bookings import (
+    BookingProgress,
+    EditCounts,
+    EditKind,
+    MemberState,
+    PlanMember,
+    RunState,
+    edit_counts,
+)
 from teams_app.domain.directory import Group, Page, PeopleQuery, Person
 from teams_app.domain.learning_plans import (
     LearningPlan,
@@ -95,6 +103,30 @@ async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> Boo
         members = await uow.plans.members(plan_id)
     failures = tuple(m for m in members if m.state is MemberState.FAILED)
     return BookingStatus(plan, progress, failures)
+
+
+@dataclass(frozen=True)
+class EditReport:
+    """What a saved edit did, for the manager's card."""
+
+    plan: LearningPlan
+    kind: EditKind
+    counts: EditCounts
+    failures: tuple[PlanMember, ...]  # members without a series now, with their code
+
+
+async def edit_report(
+    plan_id: str, revision: int, kind: EditKind, *, uow: UnitOfWork
+) -> EditReport:
+    async with uow:
+        plan = await uow.plans.get(plan_id)
+        if plan is None:
+            raise UnknownPlan(plan_id)
+        progress = await uow.plans.progress(plan_id, revision)
+        members = await uow.plans.members(plan_id)
+        slots = await uow.plans.slots(plan_id)
+    failures = tuple(m for m in members if m.state is MemberState.FAILED)
+    return EditReport(plan, kind, edit_counts(kind, revision, slots, progress), failures)
 
 
 async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:

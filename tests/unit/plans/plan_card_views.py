@@ -173,6 +173,21 @@ def summary_view(t: Translator) -> BookingSummaryView:
     )
 
 
+def edit_summary_view(t: Translator) -> BookingSummaryView:
+    """After Save of a new time: 27 moved, 1 kept its old time, 2 without a slot now."""
+    return replace(
+        summary_view(t),
+        title=t("plan.change.title"),
+        summary=t("plan.change.line", changed=27, total=28),
+        counts=(
+            Fact(t("plan.change.moved"), "27"),
+            Fact(t("plan.change.updated"), "0"),
+            Fact(t("plan.change.unchanged"), "1"),
+            Fact(t("plan.summary.failed"), "3"),
+        ),
+    )
+
+
 def plans_view(t: Translator, plans: int = 3) -> PlansListView:
     samples = (
         (GOAL + ". " + GOAL, t("plan.cadence.weekly"), t("plan.day.tue"), 6, 12.5, 16.0, None),
@@ -257,6 +272,7 @@ def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
         "preview-edit": plan_preview_card(edit_preview_view(t)),
         "progress": booking_progress_card(progress_view(t)),
         "summary": booking_summary_card(summary_view(t)),
+        "summary-edit": booking_summary_card(edit_summary_view(t)),
         "plans": plans_list_card(plans_view(t)),
         "plans-empty": plans_list_card(plans_view(t, plans=0)),
         "plans-stale": plans_list_card(replace(plans_view(t, plans=1),
