@@ -38,6 +38,9 @@ def plan_preview_card(view: PlanPreviewView) -> dict[str, Any]:
             execute(view.book_button, verbs.PLAN_BOOK, style="positive", **ids),
             execute(view.edit_button, verbs.PLAN_EDIT, **ids),
         ]
+        if view.discard_button:
+            actions.append(execute(view.discard_button, verbs.PLAN_DISCARD,
+                                   style="destructive", **ids))
     else:  # the edit is not stored until Save: both buttons carry it back
         answers = form_data(view.edit_answers)
         actions = [

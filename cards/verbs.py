@@ -11,6 +11,7 @@ PLAN_BOOK = "plan.book"  # from the plan card (inputs) or the preview (plan_id) 
 PLAN_SAVE = "plan.save"  # an edit (plan card inputs or the preview's answers) -> applied
 PLAN_EDIT = "plan.edit"  # plan_id (+ the answers of an edit preview) -> the plan card, filled in
 PLAN_CANCEL = "plan.cancel"  # plan_id, after the confirmation on the plans list
+PLAN_DISCARD = "plan.discard"  # plan_id of a draft never booked (preview, plans list)
 PLANS_LIST = "plans.list"  # -> the plans list card
 
 # Member: defending a booked occurrence. Data: plan_id, slot_id, occurrence_id (+ move_to).

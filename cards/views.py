@@ -175,6 +175,7 @@ class PlanPreviewView:
     # The preview of an edit: nothing is stored yet, so Save (in `book_button`'s place) and
     # Edit carry the edited answers back.
     edit_answers: PlanFormValues | None = None
+    discard_button: str | None = None  # a draft never booked can be thrown away
 
 
 # --- booking progress and summary --------------------------------------------------------------
@@ -219,7 +220,8 @@ class PlanSummary:
     kept_hours: float  # of sessions held so far
     booked_hours: float  # of sessions held so far; the chart shows booked − kept as not kept
     status: str | None = None  # plans.status.booking, plan.mode.team, …
-    cancel_question: str = ""  # plans.cancel.question
+    cancel_question: str = ""  # plans.cancel.question, or plans.discard.question for a draft
+    draft: bool = False  # never booked: Discard instead of Cancel
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,8 @@ class PlansListView:
     edit_button: str
     cancel_button: str
     confirm_cancel_button: str
+    discard_button: str
+    confirm_discard_button: str
     new_plan_button: str
     more: str | None = None  # plan.more
     notice: str | None = None  # on top: why this list answers, e.g. the card was out of date

@@ -96,16 +96,16 @@ class PlanAlreadyCancelled(PlanError):
     code = "plan_cancelled"
 
 
-class PlanChanged(PlanError):
-    """The action was made from an older revision: it changes nothing (DESIGN.md section 7)."""
+class PlanAlreadyBooked(PlanError):
+    code = "plan_booked"  # booking has touched it: it is cancelled (series removed), not discarded
 
-    code = "plan_changed"
+
+class PlanChanged(PlanError):
+    code = "plan_changed"  # the action was made from an older revision: it changes nothing
 
 
 class RevisionInvalid(PlanError):
-    """A revision the plan never had: not from one of our cards."""
-
-    code = "plan_revision_invalid"
+    code = "plan_revision_invalid"  # a revision the plan never had: not from one of our cards
 
 
 # --- values --------------------------------------------------------------------------------
@@ -245,6 +245,13 @@ class CancelPlan:
 
 
 @dataclass(frozen=True)
+class DiscardPlan:
+    plan_id: str
+    by: str
+    revision: int | None = None
+
+
+@dataclass(frozen=True)
 class PlanCreated:
     plan_id: str
     owner_id: str
@@ -307,6 +314,14 @@ class LearningPlan:
         plan = replace(self, status=PlanStatus.CANCELLED, updated_at=at)
         return plan, PlanCancelled(self.id, self.revision, at)
 
+    def discard(self, cmd: DiscardPlan, *, booked: bool, at: datetime) -> LearningPlan:
+        """A draft nobody booked leaves the owner's plans; `booked`: booking has started."""
+        self._require_changeable_by(cmd.by)
+        self.require_revision(cmd.revision)
+        if booked:
+            raise PlanAlreadyBooked()
+        return replace(self, status=PlanStatus.CANCELLED, updated_at=at)
+
     def resolve_members(self, found: Sequence[str]) -> tuple[str, ...]:
         """The members a booking run serves: the directory's answer for the member source,
         without repeats. Raises NoMembers when a group or the reports turned out empty."""
@@ -316,8 +331,8 @@ class LearningPlan:
         return members
 
     def require_revision(self, revision: int | None) -> None:
-        """PlanChanged when an action was made from an older revision; RevisionInvalid for one
-        the plan never had. None: the caller (the command line) acts on the current one."""
+        """PlanChanged for an older revision (DESIGN.md section 7), RevisionInvalid for one the
+        plan never had; None: the caller (the command line) acts on the current one."""
         if revision is None:
             return
         if revision > self.revision or revision < 1:

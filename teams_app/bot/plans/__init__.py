@@ -17,6 +17,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     route(app, verbs.PLAN_SAVE, handlers.on_save, services)
     route(app, verbs.PLAN_EDIT, handlers.on_edit, services)
     route(app, verbs.PLAN_CANCEL, handlers.on_cancel, services)
+    route(app, verbs.PLAN_DISCARD, handlers.on_discard, services)
     route(app, verbs.PLANS_LIST, handlers.on_list, services)
 
     @app.message(handlers.PLAN_WORDS)

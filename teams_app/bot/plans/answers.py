@@ -212,6 +212,7 @@ async def preview_card(
         translate, preview, parsed.spec, names,
         revision=parsed.revision if parsed.revision is not None else preview.revision,
         edit_answers=parsed.answers if editing else None,
+        draft=not editing,  # just stored, not booked
     ))
 
 
@@ -275,7 +276,8 @@ async def edit_card(
         ids = [m.member_id for m in preview.members]
         names = await people_names(ids, directory=services.directory)
         return plan_preview_card(present.preview_view(
-            translate, preview, status.plan.spec, names, revision=receipt.revision))
+            translate, preview, status.plan.spec, names, revision=receipt.revision,
+            draft=True))
     edit = EditKind.MOVE if receipt.rebook else EditKind.UPDATE
     if is_finished(status):
         report = await edit_report(receipt.plan_id, receipt.revision, edit, uow=services.uow())

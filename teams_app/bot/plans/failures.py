@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
+    PlanAlreadyBooked,
     PlanAlreadyCancelled,
     PlanChanged,
     PlanError,
@@ -32,6 +33,8 @@ def notice_key(error: PlanError) -> str | None:
         return "plan.error.cancelled"
     if isinstance(error, PlanChanged):
         return "plan.error.stale"
+    if isinstance(error, PlanAlreadyBooked):
+        return "plan.error.already_booked"
     if isinstance(error, RevisionInvalid):
         return "plan.error.bad_card"
     return None

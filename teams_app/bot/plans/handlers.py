@@ -44,11 +44,12 @@ from teams_app.bot.plans.card_data import (
 from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
 from teams_app.domain.learning_plans import (
     CancelPlan,
+    DiscardPlan,
     PlanAlreadyCancelled,
 )
 from teams_app.ports.services import Services
 from teams_app.use_cases.plans.drafts import plan_to_edit
-from teams_app.use_cases.plans.planning import cancel_plan
+from teams_app.use_cases.plans.planning import cancel_plan, discard_plan
 from teams_app.use_cases.plans.reports import (
     PlanPeople,
     people_names,
@@ -151,6 +152,19 @@ async def on_cancel(context: TurnContext, services: Services, data: Any) -> dict
         return await plans_card(context, services)
 
     return await by_plan_id(context, services, data, cancel, verbs.PLAN_CANCEL, changes=True)
+
+
+async def on_discard(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
+    async def discard(plan_id: str, revision: int | None) -> dict[str, Any]:
+        try:
+            await discard_plan(DiscardPlan(plan_id, sender_of(context), revision),
+                               uow=services.uow(), clock=services.clock)
+            log.info("plan_discarded", plan_id=plan_id)
+        except PlanAlreadyCancelled:
+            pass  # a second press: the list shows it gone already
+        return await plans_card(context, services)
+
+    return await by_plan_id(context, services, data, discard, verbs.PLAN_DISCARD, changes=True)
 
 
 async def on_list(context: TurnContext, services: Services, _data: Any) -> dict[str, Any]:

@@ -167,9 +167,11 @@ def preview_view(
     *,
     revision: int,
     edit_answers: PlanFormValues | None = None,
+    draft: bool = False,
 ) -> PlanPreviewView:
     """`revision`: the stored revision the preview was made from; `edit_answers`: the edited
-    answers when this previews an edit that is not saved yet."""
+    answers when this previews an edit that is not saved yet; `draft`: a stored plan never
+    booked, which may be discarded."""
     bookable = preview.bookable
     slots = tuple(
         ProposedSlot(
@@ -209,6 +211,7 @@ def preview_view(
         slots_more=more(t, len(bookable)),
         unbookable_more=more(t, len(problems)),
         edit_answers=edit_answers,
+        discard_button=t("plan.preview.discard") if draft and not edit_answers else None,
     )
 
 
@@ -248,6 +251,8 @@ def plans_view(
         edit_button=t("plans.edit"),
         cancel_button=t("plans.cancel"),
         confirm_cancel_button=t("plans.cancel.confirm"),
+        discard_button=t("plans.discard"),
+        confirm_discard_button=t("plans.discard.confirm"),
         new_plan_button=t("plans.new"),
         more=more(t, len(reports), MAX_PLANS),
         notice=t(notice) if notice else None,
@@ -275,7 +280,9 @@ def _plan_summary(t: Translator, report: PlanReport) -> PlanSummary:
         kept_hours=kept,
         booked_hours=due,
         status=" · ".join(status) or None,
-        cancel_question=t("plans.cancel.question"),
+        cancel_question=t("plans.discard.question" if report.progress is None
+                          else "plans.cancel.question"),
+        draft=report.progress is None,
     )
 
 

@@ -70,7 +70,8 @@ class BookingStatus:
 
 
 async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[PlanReport]:
-    """The owner's active plans, newest first, with what their sessions came to."""
+    """The owner's active plans, newest first and drafts last, with what their sessions came
+    to."""
     at = clock.now()
     async with uow:
         plans = await uow.plans.plans_of(owner_id)
@@ -91,7 +92,9 @@ async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[Pl
                 tally([_accounted(o) for o in by_plan[plan.id]], at=at),
             )
         )
-    return reports
+    # Drafts never booked go after the real plans: a pile of abandoned previews must not
+    # push the plans that hold people's time down the list (sort is stable: newest first).
+    return sorted(reports, key=lambda r: r.progress is None)
 
 
 async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> BookingStatus:

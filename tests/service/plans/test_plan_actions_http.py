@@ -165,7 +165,7 @@ async def test_graph_down_when_booking_from_the_preview_offers_to_try_again(
                                               "revision": 1}
 
 
-async def test_plans_lists_the_manager_s_plans_and_cancel_removes_one(
+async def test_plans_lists_the_manager_s_plans_and_discard_removes_a_draft(
     start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
     connector: FakeConnector,
 ) -> None:
@@ -183,10 +183,12 @@ async def test_plans_lists_the_manager_s_plans_and_cancel_removes_one(
     assert GOAL in content and "Read the Kafka book" in content
     assert "Not booked yet" in content and "Your direct reports" in content
 
-    cancel = action_data(listed, "plan.cancel")  # the newest plan comes first
-    assert cancel == {"verb": "plan.cancel", "plan_id": plan_id, "revision": 1}
-    after = await execute(service, connector, "plan.cancel", cancel)
+    # Neither is booked: the list offers Discard (the newest plan comes first).
+    discard = action_data(listed, "plan.discard")
+    assert discard == {"verb": "plan.discard", "plan_id": plan_id, "revision": 1}
+    after = await execute(service, connector, "plan.discard", discard)
     assert GOAL not in all_texts(after) and "Read the Kafka book" in all_texts(after)
+    cancel = {**discard, "verb": "plan.cancel"}  # Cancel works on a draft too
     again = await execute(service, connector, "plan.cancel", cancel)
     assert "Read the Kafka book" in all_texts(again)  # a second press changes nothing
     assert len(await plans_of(service)) == 1

@@ -126,6 +126,7 @@ def preview_view(t: Translator, rows: int = 6) -> PlanPreviewView:
         ),
         book_button=t("plan.preview.book"),
         edit_button=t("plan.preview.edit"),
+        discard_button=t("plan.preview.discard"),
     )
 
 
@@ -133,6 +134,7 @@ def edit_preview_view(t: Translator) -> PlanPreviewView:
     """The preview of an edit of plan p-7 (revision 3): nothing stored, Save carries it."""
     return replace(
         preview_view(t),
+        discard_button=None,
         revision=3,
         book_button=t("plan.preview.save"),
         edit_answers=edit_plan_view(t).values,
@@ -211,8 +213,10 @@ def plans_view(t: Translator, plans: int = 3) -> PlansListView:
                    else t("plans.hours.none")),
             kept_hours=kept,
             booked_hours=booked,
-            status=status,
-            cancel_question=t("plans.cancel.question"),
+            status=t("plans.status.draft") if i % 3 == 1 else status,
+            cancel_question=t("plans.discard.question" if i % 3 == 1
+                              else "plans.cancel.question"),
+            draft=i % 3 == 1,  # not booked yet: discarded, not cancelled
         ))
     return PlansListView(
         title=t("plans.title"),
@@ -225,6 +229,8 @@ def plans_view(t: Translator, plans: int = 3) -> PlansListView:
         edit_button=t("plans.edit"),
         cancel_button=t("plans.cancel"),
         confirm_cancel_button=t("plans.cancel.confirm"),
+        discard_button=t("plans.discard"),
+        confirm_discard_button=t("plans.discard.confirm"),
         new_plan_button=t("plans.new"),
     )
 

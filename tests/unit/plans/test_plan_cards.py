@@ -185,7 +185,8 @@ def test_the_preview_of_an_edit_saves_the_answers_it_carries(language: str) -> N
     card = plan_preview_card(edit_preview_view(t))
     save, edit = by_verb(card, verbs.PLAN_SAVE), by_verb(card, verbs.PLAN_EDIT)
     assert save["title"] == t("plan.preview.save") != t("plan.preview.book")
-    assert not [a for a in actions(card) if a.get("verb") == verbs.PLAN_BOOK]
+    assert not [a for a in actions(card) if a.get("verb") in (verbs.PLAN_BOOK,
+                                                              verbs.PLAN_DISCARD)]
     carried = form_data(edit_plan_view(t).values)
     assert save["data"] == {"verb": verbs.PLAN_SAVE, "plan_id": "p-7", "revision": 3, **carried}
     assert edit["data"] == {"verb": verbs.PLAN_EDIT, "plan_id": "p-7", "revision": 3, **carried}
@@ -243,8 +244,9 @@ def test_preview_lists_each_person_their_time_conflicts_and_who_cannot_be_booked
     facts = next(n for n in walk(card) if n.get("type") == "FactSet")["facts"]
     assert [(x["title"], x["value"]) for x in facts] == [(u.member, u.reason)
                                                          for u in view.unbookable]
-    for verb in (verbs.PLAN_BOOK, verbs.PLAN_EDIT):
+    for verb in (verbs.PLAN_BOOK, verbs.PLAN_EDIT, verbs.PLAN_DISCARD):
         assert by_verb(card, verb)["data"] == {"verb": verb, "plan_id": "p-7", "revision": 1}
+    assert by_verb(card, verbs.PLAN_DISCARD)["style"] == "destructive"
 
 
 @LANGUAGES
@@ -303,10 +305,13 @@ def test_plans_list_shows_each_plan_with_hours_edit_and_a_confirmed_cancel(langu
         assert len(edit) == 1
         show = [a for a in actions(card) if a["type"] == "Action.ShowCard"
                 and card_text(a).count(f'"plan_id": "{plan.plan_id}"')]
-        assert len(show) == 1 and show[0]["title"] == view.cancel_button
+        # A draft nobody booked is discarded; a booked plan is cancelled.
+        verb = verbs.PLAN_DISCARD if plan.draft else verbs.PLAN_CANCEL
+        title = view.discard_button if plan.draft else view.cancel_button
+        assert len(show) == 1 and show[0]["title"] == title
         confirm = show[0]["card"]["actions"][0]
-        assert confirm["verb"] == verbs.PLAN_CANCEL and confirm["style"] == "destructive"
-        assert confirm["data"] == {"verb": verbs.PLAN_CANCEL, "plan_id": plan.plan_id,
+        assert confirm["verb"] == verb and confirm["style"] == "destructive"
+        assert confirm["data"] == {"verb": verb, "plan_id": plan.plan_id,
                                    "revision": plan.revision}
         assert edit[0]["data"]["revision"] == plan.revision
         assert plan.cancel_question in card_text(show[0]["card"])
