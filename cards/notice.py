@@ -10,7 +10,9 @@ from cards.views import NoticeView
 
 
 def notice_card(view: NoticeView) -> dict[str, Any]:
-    ids = {"plan_id": view.plan_id} if view.plan_id else {}
+    ids: dict[str, object] = {"plan_id": view.plan_id} if view.plan_id else {}
+    if view.plan_id and view.revision is not None:
+        ids["revision"] = view.revision
     return card(
         [
             heading(view.title),

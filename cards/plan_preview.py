@@ -8,6 +8,7 @@ from cards import models as ac
 from cards import verbs
 from cards.blocks import more_line, small
 from cards.elements import card, execute, heading, text
+from cards.plans import form_data
 from cards.views import PlanPreviewView, ProposedSlot, Unbookable
 
 # People listed per table or list; the card stays far under Teams' size limit with this many
@@ -31,10 +32,21 @@ def plan_preview_card(view: PlanPreviewView) -> dict[str, Any]:
     if view.unbookable:
         body.append(unbookable_block(view.unbookable_heading, view.unbookable,
                                      view.unbookable_more))
-    actions: list[ac.Action] = [
-        execute(view.book_button, verbs.PLAN_BOOK, style="positive", plan_id=view.plan_id),
-        execute(view.edit_button, verbs.PLAN_EDIT, plan_id=view.plan_id),
-    ]
+    ids = {"plan_id": view.plan_id, "revision": view.revision}
+    if view.edit_answers is None:
+        actions: list[ac.Action] = [
+            execute(view.book_button, verbs.PLAN_BOOK, style="positive", **ids),
+            execute(view.edit_button, verbs.PLAN_EDIT, **ids),
+        ]
+        if view.discard_button:
+            actions.append(execute(view.discard_button, verbs.PLAN_DISCARD,
+                                   style="destructive", **ids))
+    else:  # the edit is not stored until Save: both buttons carry it back
+        answers = form_data(view.edit_answers)
+        actions = [
+            execute(view.book_button, verbs.PLAN_SAVE, style="positive", **ids, **answers),
+            execute(view.edit_button, verbs.PLAN_EDIT, **ids, **answers),
+        ]
     return card(body, actions)
 
 

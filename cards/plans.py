@@ -19,7 +19,7 @@ from cards.inputs import (
     text_input,
     time_input,
 )
-from cards.views import Choice, FieldError, PlanFormLabels, PlanFormView
+from cards.views import Choice, FieldError, PlanFormLabels, PlanFormValues, PlanFormView
 
 
 def plan_form_card(view: PlanFormView) -> dict[str, Any]:
@@ -98,12 +98,34 @@ def plan_form_card(view: PlanFormView) -> dict[str, Any]:
             f.MATERIAL_URL,
         ),
     ]
-    ids = {"plan_id": view.plan_id} if view.plan_id else {}
-    return card(
-        body,
-        [execute(labels.preview_button, verbs.PLAN_PREVIEW, **ids),
-         execute(labels.book_button, verbs.PLAN_BOOK, style="positive", **ids)],
-    )
+    if view.plan_id is None:
+        return card(body, [execute(labels.preview_button, verbs.PLAN_PREVIEW),
+                           execute(labels.book_button, verbs.PLAN_BOOK, style="positive")])
+    ids = {"plan_id": view.plan_id, "revision": view.revision}
+    # An edit is saved, not booked: Save applies it to the series already booked.
+    return card(body, [execute(labels.preview_button, verbs.PLAN_PREVIEW, **ids),
+                       execute(labels.save_button, verbs.PLAN_SAVE, style="positive", **ids)])
+
+
+def form_data(values: PlanFormValues) -> dict[str, str]:
+    """The answers as Teams sends the plan card's inputs (strings; a multi-select "a,b"; empty
+    optional inputs left out), so a button elsewhere can carry them to the same parser."""
+    data = {
+        f.MEMBERS: ",".join(values.members),
+        f.MODE: values.mode,
+        f.CADENCE: values.cadence,
+        f.PREFERENCE: values.preference,
+        f.DAYS: ",".join(values.days),
+        f.WINDOW_START: values.window_start,
+        f.WINDOW_END: values.window_end,
+        f.DURATION: "" if values.duration_minutes is None else str(values.duration_minutes),
+        f.STARTS_ON: values.starts_on,
+        f.ENDS_ON: values.ends_on,
+        f.OCCURRENCES: "" if values.occurrences is None else str(values.occurrences),
+        f.GOAL: values.goal,
+        f.MATERIAL_URL: values.material_url,
+    }
+    return {name: value for name, value in data.items() if value}
 
 
 def _problems(
@@ -164,4 +186,5 @@ def plan_form_labels(t: Translator, *, day_names: Sequence[str]) -> PlanFormLabe
         errors_heading=t("plan.form.errors_heading"),
         preview_button=t("plan.form.preview"),
         book_button=t("plan.form.book"),
+        save_button=t("plan.form.save"),
     )

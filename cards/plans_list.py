@@ -17,6 +17,8 @@ MAX_PLANS = 20  # the presenter sends at most this many and says how many more t
 
 def plans_list_card(view: PlansListView) -> dict[str, Any]:
     body: list[ac.Element] = [heading(view.title)]
+    if view.notice:
+        body.append(ac.Container(style="attention", items=[text(view.notice, weight="Bolder")]))
     if view.intro and view.plans:
         body.append(text(view.intro, subtle=True))
     if not view.plans:
@@ -38,15 +40,20 @@ def _plan(view: PlansListView, plan: PlanSummary) -> ac.Container:
                                       kept_legend=view.kept_legend,
                                       lost_legend=view.lost_legend))
     items.append(text(plan.hours, spacing="Small"))
+    # A draft nobody booked is discarded; a booked plan is cancelled (its series removed).
+    verb, button, confirm_button = (
+        (verbs.PLAN_DISCARD, view.discard_button, view.confirm_discard_button) if plan.draft
+        else (verbs.PLAN_CANCEL, view.cancel_button, view.confirm_cancel_button)
+    )
     confirm = ac.AdaptiveCard(
         version=None,  # the model's default; a ShowCard's card has none
         body=[text(plan.cancel_question)],
-        actions=[execute(view.confirm_cancel_button, verbs.PLAN_CANCEL, style="destructive",
-                         plan_id=plan.plan_id)],
+        actions=[execute(confirm_button, verb, style="destructive",
+                         plan_id=plan.plan_id, revision=plan.revision)],
     )
     items.append(ac.ActionSet(actions=[
-        execute(view.edit_button, verbs.PLAN_EDIT, plan_id=plan.plan_id),
-        ac.ShowCardAction(title=view.cancel_button, card=confirm),
+        execute(view.edit_button, verbs.PLAN_EDIT, plan_id=plan.plan_id, revision=plan.revision),
+        ac.ShowCardAction(title=button, card=confirm),
     ]))
     return ac.Container(separator=True, spacing="Large", items=items)
 

@@ -2,12 +2,16 @@
 
 HELP_SHOW = "help.show"
 
-# Manager: protected learning time (issue 4). Data carries ids only: plan_id.
+# Manager: protected learning time (issue 4). Data carries ids: plan_id, and revision (the
+# plan revision the card was made from: an action on an older one changes nothing). Save on the
+# preview of an edit also carries the edited answers, under the plan card's input ids.
 PLAN_NEW = "plan.new"  # open an empty plan card
 PLAN_PREVIEW = "plan.preview"  # plan card inputs (+ plan_id when editing) -> preview card
 PLAN_BOOK = "plan.book"  # from the plan card (inputs) or the preview (plan_id) -> progress card
-PLAN_EDIT = "plan.edit"  # plan_id -> the plan card, filled in
+PLAN_SAVE = "plan.save"  # an edit (plan card inputs or the preview's answers) -> applied
+PLAN_EDIT = "plan.edit"  # plan_id (+ the answers of an edit preview) -> the plan card, filled in
 PLAN_CANCEL = "plan.cancel"  # plan_id, after the confirmation on the plans list
+PLAN_DISCARD = "plan.discard"  # plan_id of a draft never booked (preview, plans list)
 PLANS_LIST = "plans.list"  # -> the plans list card
 
 # Member: defending a booked occurrence. Data: plan_id, slot_id, occurrence_id (+ move_to).

@@ -105,6 +105,7 @@ class PlanFormLabels:
     errors_heading: str
     preview_button: str
     book_button: str
+    save_button: str  # instead of Book when editing: the edit is applied, not booked anew
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class PlanFormView:
     errors: tuple[FieldError, ...] = ()  # inline, under their inputs
     notice: str | None = None  # a problem that belongs to no input, e.g. "not your plan"
     plan_id: str | None = None  # set when editing
+    revision: int | None = None  # the stored revision being edited
 
 
 # --- preview card ------------------------------------------------------------------------------
@@ -153,6 +155,7 @@ class ProposedSlot:
 @dataclass(frozen=True)
 class PlanPreviewView:
     plan_id: str  # the draft that Book books and Edit reopens
+    revision: int  # the stored revision the card was made from (the one an edit starts from)
     title: str
     summary: str  # the plan described, plan.horizon.* (+ plan.preview.team for a team session)
     goal: str | None
@@ -169,6 +172,10 @@ class PlanPreviewView:
     # At most cards.MAX_ROWS people per list; the presenter says how many more there are.
     slots_more: str | None = None  # plan.more: "…and 124 more"
     unbookable_more: str | None = None
+    # The preview of an edit: nothing is stored yet, so Save (in `book_button`'s place) and
+    # Edit carry the edited answers back.
+    edit_answers: PlanFormValues | None = None
+    discard_button: str | None = None  # a draft never booked can be thrown away
 
 
 # --- booking progress and summary --------------------------------------------------------------
@@ -205,6 +212,7 @@ class BookingSummaryView:
 @dataclass(frozen=True)
 class PlanSummary:
     plan_id: str
+    revision: int  # Edit and Cancel carry it
     title: str  # the plan's goal (the card shortens it)
     cadence: str  # "Every week · Tuesday · 10:00 – 11:00 AM · 60 minutes"
     members: str  # plan.people.one / .other: "6 people"
@@ -212,7 +220,8 @@ class PlanSummary:
     kept_hours: float  # of sessions held so far
     booked_hours: float  # of sessions held so far; the chart shows booked − kept as not kept
     status: str | None = None  # plans.status.booking, plan.mode.team, …
-    cancel_question: str = ""  # plans.cancel.question
+    cancel_question: str = ""  # plans.cancel.question, or plans.discard.question for a draft
+    draft: bool = False  # never booked: Discard instead of Cancel
 
 
 @dataclass(frozen=True)
@@ -227,8 +236,11 @@ class PlansListView:
     edit_button: str
     cancel_button: str
     confirm_cancel_button: str
+    discard_button: str
+    confirm_discard_button: str
     new_plan_button: str
     more: str | None = None  # plan.more
+    notice: str | None = None  # on top: why this list answers, e.g. the card was out of date
 
 
 @dataclass(frozen=True)
@@ -241,6 +253,7 @@ class NoticeView:
     button: str
     verb: str  # a cards.verbs constant
     plan_id: str | None = None
+    revision: int | None = None  # rides along with plan_id
 
 
 # --- member cards ------------------------------------------------------------------------------

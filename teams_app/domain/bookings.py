@@ -95,3 +95,37 @@ def progress_of(
     total = sum(m.state is not MemberState.RELEASED for m in members)
     state = RunState.FINISHED if done + failed >= total else RunState.RUNNING
     return BookingProgress(plan_id, revision, total, done, failed, state, at)
+
+
+class EditKind(StrEnum):
+    """How a saved edit reaches the booked series."""
+
+    MOVE = "move"  # times, members or mode changed: each series is replaced
+    UPDATE = "update"  # only texts changed: each series is updated in place
+
+
+@dataclass(frozen=True)
+class EditCounts:
+    """What a saved edit did to the series booked before it, counted from the slots."""
+
+    moved: int = 0  # replaced by a series at the new revision's time
+    updated: int = 0  # the same series, with the new texts
+    unchanged: int = 0  # still as before the edit (Graph refused, gone, or not reached)
+    booked: int = 0  # a series for someone who had none before the edit
+
+
+def edit_counts(
+    kind: EditKind, revision: int, slots: list[BookedSlot], progress: BookingProgress | None
+) -> EditCounts:
+    """`revision` is the edit's; an update run counts its series in `progress` (done: updated,
+    the rest unchanged), a move run is read from the slots of both revisions."""
+    live = [s for s in slots if s.revision < revision and s.state is SlotState.BOOKED]
+    if kind is EditKind.UPDATE:
+        updated = progress.done if progress else 0
+        return EditCounts(updated=updated, unchanged=max(len(live) - updated, 0))
+    before = {s.member_id for s in slots if s.revision < revision}
+    new = {s.member_id for s in slots if s.revision == revision and s.state is SlotState.BOOKED}
+    old = {s.member_id for s in live}
+    return EditCounts(
+        moved=len(new & before), unchanged=len(old - new), booked=len(new - before)
+    )

@@ -96,6 +96,18 @@ class PlanAlreadyCancelled(PlanError):
     code = "plan_cancelled"
 
 
+class PlanAlreadyBooked(PlanError):
+    code = "plan_booked"  # booking has touched it: it is cancelled (series removed), not discarded
+
+
+class PlanChanged(PlanError):
+    code = "plan_changed"  # the action was made from an older revision: it changes nothing
+
+
+class RevisionInvalid(PlanError):
+    code = "plan_revision_invalid"  # a revision the plan never had: not from one of our cards
+
+
 # --- values --------------------------------------------------------------------------------
 
 
@@ -222,12 +234,21 @@ class EditPlan:
     plan_id: str
     editor_id: str
     spec: PlanSpec
+    base_revision: int | None = None  # the revision the edit was made from; None: the current
 
 
 @dataclass(frozen=True)
 class CancelPlan:
     plan_id: str
     by: str
+    revision: int | None = None  # the revision the cancel was asked on; None: the current
+
+
+@dataclass(frozen=True)
+class DiscardPlan:
+    plan_id: str
+    by: str
+    revision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +295,7 @@ class LearningPlan:
 
     def edit(self, cmd: EditPlan, *, at: datetime) -> tuple[LearningPlan, PlanEdited]:
         self._require_changeable_by(cmd.editor_id)
+        self.require_revision(cmd.base_revision)
         moved_start = cmd.spec.horizon.start != self.spec.horizon.start
         _raise_first(check(cmd.spec, today=_earliest_today(at) if moved_start else None))
         texts_only = replace(
@@ -288,8 +310,17 @@ class LearningPlan:
 
     def cancel(self, cmd: CancelPlan, *, at: datetime) -> tuple[LearningPlan, PlanCancelled]:
         self._require_changeable_by(cmd.by)
+        self.require_revision(cmd.revision)
         plan = replace(self, status=PlanStatus.CANCELLED, updated_at=at)
         return plan, PlanCancelled(self.id, self.revision, at)
+
+    def discard(self, cmd: DiscardPlan, *, booked: bool, at: datetime) -> LearningPlan:
+        """A draft nobody booked leaves the owner's plans; `booked`: booking has started."""
+        self._require_changeable_by(cmd.by)
+        self.require_revision(cmd.revision)
+        if booked:
+            raise PlanAlreadyBooked()
+        return replace(self, status=PlanStatus.CANCELLED, updated_at=at)
 
     def resolve_members(self, found: Sequence[str]) -> tuple[str, ...]:
         """The members a booking run serves: the directory's answer for the member source,
@@ -298,6 +329,16 @@ class LearningPlan:
         if not members:
             raise NoMembers()
         return members
+
+    def require_revision(self, revision: int | None) -> None:
+        """PlanChanged for an older revision (DESIGN.md section 7), RevisionInvalid for one the
+        plan never had; None: the caller (the command line) acts on the current one."""
+        if revision is None:
+            return
+        if revision > self.revision or revision < 1:
+            raise RevisionInvalid()
+        if revision != self.revision:
+            raise PlanChanged()
 
     def _require_changeable_by(self, person_id: str) -> None:
         if person_id != self.owner_id:

@@ -69,6 +69,9 @@ class PlanRepository(Protocol):
         at: datetime,
         event_id: str | None = None,
     ) -> None: ...
+    async def touch_slot(
+        self, slot: BookedSlot, *, since: datetime, at: datetime
+    ) -> bool: ...  # False when the slot was written at or after `since` (a repeated job)
     # Many members in one statement each (booking runs and chunked booking jobs):
     async def slots_of(
         self, plan_id: str, revision: int, member_ids: Sequence[str]

@@ -210,6 +210,20 @@ class SqlPlanRepository(PlanBulkWrites):  # bulk writes: plan_bulk.py
             .values(values)
         )
 
+    async def touch_slot(self, slot: BookedSlot, *, since: datetime, at: datetime) -> bool:
+        # Conditional, so a job that runs twice after one edit counts its series once.
+        result = await self._connection.execute(
+            update(plan_slots)
+            .where(
+                plan_slots.c.plan_id == slot.plan_id,
+                plan_slots.c.member_id == slot.member_id,
+                plan_slots.c.revision == slot.revision,
+                plan_slots.c.updated_at < since,
+            )
+            .values(updated_at=at)
+        )
+        return bool(result.rowcount)
+
     # --- progress ------------------------------------------------------------------------
 
     async def progress(self, plan_id: str, revision: int) -> BookingProgress | None:

@@ -14,8 +14,10 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     route(app, verbs.PLAN_NEW, handlers.on_new, services)
     route(app, verbs.PLAN_PREVIEW, handlers.on_preview, services)
     route(app, verbs.PLAN_BOOK, handlers.on_book, services)
+    route(app, verbs.PLAN_SAVE, handlers.on_save, services)
     route(app, verbs.PLAN_EDIT, handlers.on_edit, services)
     route(app, verbs.PLAN_CANCEL, handlers.on_cancel, services)
+    route(app, verbs.PLAN_DISCARD, handlers.on_discard, services)
     route(app, verbs.PLANS_LIST, handlers.on_list, services)
 
     @app.message(handlers.PLAN_WORDS)

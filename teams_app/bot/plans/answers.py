@@ -30,19 +30,23 @@ from teams_app.bot.plans.card_data import (
     parse_plan_card,
     plan_id_of,
     problems_of,
+    revision_of,
 )
 from teams_app.bot.plans.failures import GraphNotConfigured, failure_key, notice_key
 from teams_app.bot.plans.progress import (
+    edit_summary_view,
     is_finished,
     preparing_view,
     progress_view,
     summary_view,
 )
 from teams_app.bot.routing import sender_of, translator_of
+from teams_app.domain.bookings import EditKind
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
     CreatePlan,
     EditPlan,
+    PlanChanged,
     PlanError,
 )
 from teams_app.ports import (
@@ -52,8 +56,9 @@ from teams_app.ports import (
 )
 from teams_app.ports.services import Services
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
-from teams_app.use_cases.plans.drafts import draft_plan, redraft_plan
-from teams_app.use_cases.plans.planning import PlanPreview, UnknownPlan
+from teams_app.use_cases.plans.changes import EditReceipt
+from teams_app.use_cases.plans.drafts import draft_plan, plan_to_edit, redraft_plan, save_edit
+from teams_app.use_cases.plans.planning import PlanPreview, UnknownPlan, preview_plan
 from teams_app.use_cases.plans.progress import (
     StartBooking,
     WatchBooking,
@@ -63,6 +68,7 @@ from teams_app.use_cases.plans.progress import (
 from teams_app.use_cases.plans.reports import (
     PlanPeople,
     booking_status,
+    edit_report,
     list_plans,
     people_names,
     plan_people,
@@ -117,6 +123,7 @@ async def form_again(
         problems=problems or data.problems,
         notice=translate(notice) if notice else None,
         plan_id=data.plan_id,
+        revision=data.revision,
     )
     return plan_form_card(view)
 
@@ -127,8 +134,10 @@ async def with_form(
     data: Any,
     then: Callable[[PlanCardData, str, PlanPeople], Awaitable[dict[str, Any]]],
 ) -> dict[str, Any]:
-    """Parses the plan card, stores the plan (new or edited) and runs `then`; any problem
-    comes back on the plan card with the manager's answers kept."""
+    """Parses the plan card and runs `then` (which stores, previews or saves); any problem
+    comes back on the plan card with the manager's answers kept. An edit made from an older
+    revision of the plan (or from a card without one) changes nothing: the answer is the plan
+    as it is now."""
     sender = sender_of(context)
     editing = plan_id_of(data) is not None
     today = (services.clock.now() - timedelta(days=1)).date()
@@ -141,10 +150,16 @@ async def with_form(
     parsed = parse_plan_card(
         data, reports=[p.object_id for p in people.reports], today=None if editing else today
     )
-    if not parsed.ok:
-        return await form_again(context, services, parsed, people)
     try:
+        if editing and revision_of(data) is None:  # RevisionInvalid when unreadable
+            raise PlanChanged()
+        if not parsed.ok:
+            return await form_again(context, services, parsed, people)
         return await then(parsed, sender, people)
+    except PlanChanged:
+        return await current_plan_card(context, services, parsed.plan_id or "",
+                                       on_fail=lambda key: form_again(
+                                           context, services, parsed, people, notice=key))
     except PlanError as error:
         key = notice_key(error)
         if key is not None:
@@ -155,17 +170,29 @@ async def with_form(
         return await form_again(context, services, parsed, people, notice=failure_key(error))
 
 
-async def store(services: Services, parsed: PlanCardData, sender: str) -> PlanPreview:
+async def draft(services: Services, parsed: PlanCardData, sender: str) -> PlanPreview:
+    """The preview: a new plan is stored (not booked); an edit is only previewed."""
     calendar, directory = graph_of(services)
     if parsed.plan_id is not None:
         return await redraft_plan(
-            EditPlan(parsed.plan_id, sender, parsed.spec),
+            EditPlan(parsed.plan_id, sender, parsed.spec, parsed.revision),
             uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
         )
     return await draft_plan(
         CreatePlan(sender, parsed.spec),
         uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
         new_id=lambda: str(uuid.uuid4()),
+    )
+
+
+async def save(services: Services, parsed: PlanCardData, sender: str) -> EditReceipt:
+    """Applies an edit: the booked series follow it (jobs)."""
+    calendar, directory = graph_of(services)
+    if parsed.plan_id is None:
+        raise UnknownPlan("")
+    return await save_edit(
+        EditPlan(parsed.plan_id, sender, parsed.spec, parsed.revision),
+        uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
     )
 
 
@@ -180,21 +207,30 @@ async def preview_card(
     missing = [m.member_id for m in preview.members if m.member_id not in names]
     names |= await people_names(missing, directory=services.directory)
     translate = translator_of(context, services)
-    return plan_preview_card(present.preview_view(translate, preview, parsed.spec, names))
+    editing = parsed.plan_id is not None
+    return plan_preview_card(present.preview_view(
+        translate, preview, parsed.spec, names,
+        revision=parsed.revision if parsed.revision is not None else preview.revision,
+        edit_answers=parsed.answers if editing else None,
+        draft=not editing,  # just stored, not booked
+    ))
 
 
-async def booking_card(context: TurnContext, services: Services, plan_id: str) -> dict[str, Any]:
-    """Starts booking and answers with the progress card, which a job keeps up to date."""
+async def booking_card(
+    context: TurnContext, services: Services, plan_id: str, revision: int | None
+) -> dict[str, Any]:
+    """Starts booking `revision` and answers with the progress card, which a job keeps up to
+    date (PlanChanged when the plan has a newer revision)."""
     calendar, directory = graph_of(services)
     sender = sender_of(context)
-    running = await running_booking(plan_id, sender, uow=services.uow())
+    running = await running_booking(plan_id, sender, uow=services.uow(), revision=revision)
     conversation = context.activity.conversation
     card_id = context.activity.reply_to_id
     if running is None and conversation is not None and card_id:
         # Reading every member's calendar can take longer than Teams waits for this
         # answer: a job books, and the card follows it from "finding times" on.
         await queue_booking(
-            StartBooking(plan_id, sender, conversation.id, card_id), uow=services.uow
+            StartBooking(plan_id, sender, conversation.id, card_id, revision), uow=services.uow
         )
         log.info("plan_booking_queued", plan_id=plan_id)
         translate = translator_of(context, services)
@@ -205,7 +241,7 @@ async def booking_card(context: TurnContext, services: Services, plan_id: str) -
         revision, already, queued = running.plan.revision, 0, 0
     else:  # no card to update later (an old client's Action.Submit): book while answering
         started = await book_plan(
-            BookPlan(plan_id, sender),
+            BookPlan(plan_id, sender, revision),
             uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
         )
         revision, already, queued = started.revision, started.progress.done, started.queued
@@ -225,28 +261,97 @@ async def booking_card(context: TurnContext, services: Services, plan_id: str) -
     return booking_progress_card(progress_view(translate, status))
 
 
+async def edit_card(
+    context: TurnContext, services: Services, receipt: EditReceipt
+) -> dict[str, Any]:
+    """The answer to Save: the card follows the jobs that carry the edit to the booked series
+    and ends with what moved, was updated or stayed as it was. A plan never booked has nothing
+    to follow: its preview comes back, to book it."""
+    status = await booking_status(receipt.plan_id, receipt.revision, uow=services.uow())
+    translate = translator_of(context, services)
+    if status.progress is None:
+        calendar, directory = graph_of(services)
+        preview = await preview_plan(receipt.plan_id, uow=services.uow(), calendar=calendar,
+                                     directory=directory)
+        ids = [m.member_id for m in preview.members]
+        names = await people_names(ids, directory=services.directory)
+        return plan_preview_card(present.preview_view(
+            translate, preview, status.plan.spec, names, revision=receipt.revision,
+            draft=True))
+    edit = EditKind.MOVE if receipt.rebook else EditKind.UPDATE
+    if is_finished(status):
+        report = await edit_report(receipt.plan_id, receipt.revision, edit, uow=services.uow())
+        names = await people_names([m.member_id for m in report.failures],
+                                   directory=services.directory)
+        return booking_summary_card(edit_summary_view(translate, report, names))
+    conversation = context.activity.conversation
+    card_id = context.activity.reply_to_id
+    if conversation is not None and card_id:
+        await watch_booking(
+            WatchBooking(receipt.plan_id, receipt.revision, conversation.id, card_id, 0,
+                         edit=edit),
+            uow=services.uow, clock=services.clock,
+        )
+    return booking_progress_card(progress_view(translate, status, edit))
+
+
 async def plans_card(context: TurnContext, services: Services) -> dict[str, Any]:
     reports = await list_plans(sender_of(context), uow=services.uow(), clock=services.clock)
     return plans_list_card(present.plans_view(translator_of(context, services), reports))
+
+
+async def current_plan_card(
+    context: TurnContext,
+    services: Services,
+    plan_id: str,
+    *,
+    on_fail: Callable[[str], Awaitable[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """The answer to a card made from an older revision: the plan as it is now (its entry of
+    the plans list, with buttons of the current revision) under a notice that nothing was
+    changed. A plan gone, cancelled or not the sender's gets that notice instead."""
+    translate = translator_of(context, services)
+    sender = sender_of(context)
+    try:
+        await plan_to_edit(plan_id, sender, uow=services.uow())
+    except (DomainError, UnknownPlan) as error:
+        key = failure_key(error)
+        if on_fail is not None:
+            return await on_fail(key)
+        return notice_card(present.notice_view(translate, key))
+    reports = await list_plans(sender, uow=services.uow(), clock=services.clock)
+    now = [r for r in reports if r.plan.id == plan_id]
+    return plans_list_card(present.plans_view(translate, now, notice="plan.error.stale"))
 
 
 async def by_plan_id(
     context: TurnContext,
     services: Services,
     data: Any,
-    action: Callable[[str], Awaitable[dict[str, Any]]],
+    action: Callable[[str, int | None], Awaitable[dict[str, Any]]],
     retry_verb: str,
+    *,
+    changes: bool,
 ) -> dict[str, Any]:
-    """Runs `action` for the card's plan id; problems come back as a notice card."""
+    """Runs `action` for the card's plan id and revision; problems come back as a notice card.
+    An action that `changes` the plan on a card without a revision, or one made from an
+    older revision, changes nothing and answers with the plan as it is now."""
     plan_id = plan_id_of(data)
     translate = translator_of(context, services)
     if plan_id is None:
         return notice_card(present.notice_view(translate, "plan.error.unknown_plan"))
+    revision: int | None = None
     try:
-        return await action(plan_id)
+        revision = revision_of(data)  # RevisionInvalid
+        if revision is None and changes:
+            raise PlanChanged()
+        return await action(plan_id, revision)
+    except PlanChanged:
+        return await current_plan_card(context, services, plan_id)
     except (GraphNotConfigured, GraphError) as error:
         return notice_card(present.notice_view(translate, failure_key(error),
-                                               retry_verb=retry_verb, plan_id=plan_id))
+                                               retry_verb=retry_verb, plan_id=plan_id,
+                                               revision=revision))
     except (DomainError, UnknownPlan) as error:
         return notice_card(present.notice_view(translate, failure_key(error)))
 

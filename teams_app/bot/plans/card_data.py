@@ -35,6 +35,7 @@ from teams_app.domain.learning_plans import (
     PlanError,
     PlanMode,
     PlanSpec,
+    RevisionInvalid,
     WindowInvalid,
     check,
 )
@@ -84,6 +85,7 @@ class PlanCardData:
     spec: PlanSpec  # complete, with stand-ins where an answer could not be read
     problems: tuple[CardProblem, ...]
     plan_id: str | None = None  # set when the card edits a plan
+    revision: int | None = None  # the revision the edit started from (see `revision_of`)
 
     @property
     def ok(self) -> bool:
@@ -100,6 +102,18 @@ def plan_id_of(data: object) -> str | None:
         return None
     value = data.get("plan_id")
     return value.strip() or None if isinstance(value, str) else None
+
+
+def revision_of(data: object) -> int | None:
+    """The plan revision the card was made from. None when the card carries none (cards sent
+    before revisions rode along): too old to change anything. RevisionInvalid when it is
+    there but no revision (our cards send a positive integer, never a string or a flag)."""
+    if not isinstance(data, Mapping) or data.get("revision") is None:
+        return None
+    value = data["revision"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RevisionInvalid()
+    return value
 
 
 def parse_plan_card(
@@ -161,8 +175,13 @@ def parse_plan_card(
         goal=goal_raw,
         material_url=material_raw,
     )
+    try:
+        revision = revision_of(raw)
+    except RevisionInvalid:
+        revision = None  # the handler refuses the card; the answers still come back
     return PlanCardData(
-        answers, members, spec, _in_card_order([*reader.problems, *shown]), plan_id_of(raw)
+        answers, members, spec, _in_card_order([*reader.problems, *shown]), plan_id_of(raw),
+        revision,
     )
 
 

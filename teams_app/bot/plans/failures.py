@@ -4,7 +4,14 @@ catalog keys for plan errors, Graph faults and a missing Graph configuration."""
 from __future__ import annotations
 
 from teams_app.domain.errors import DomainError
-from teams_app.domain.learning_plans import PlanAlreadyCancelled, PlanError, PlanNotOwned
+from teams_app.domain.learning_plans import (
+    PlanAlreadyBooked,
+    PlanAlreadyCancelled,
+    PlanChanged,
+    PlanError,
+    PlanNotOwned,
+    RevisionInvalid,
+)
 from teams_app.ports import GraphError, GraphForbidden, GraphNotFound, GraphThrottled
 from teams_app.use_cases.plans.planning import UnknownPlan
 
@@ -24,6 +31,12 @@ def notice_key(error: PlanError) -> str | None:
         return "plan.error.not_owner"
     if isinstance(error, PlanAlreadyCancelled):
         return "plan.error.cancelled"
+    if isinstance(error, PlanChanged):
+        return "plan.error.stale"
+    if isinstance(error, PlanAlreadyBooked):
+        return "plan.error.already_booked"
+    if isinstance(error, RevisionInvalid):
+        return "plan.error.bad_card"
     return None
 
 

@@ -17,6 +17,7 @@ import structlog
 from microsoft_agents.hosting.core import TurnContext
 
 from cards import (
+    notice_card,
     plan_form_card,
     verbs,
 )
@@ -24,26 +25,31 @@ from teams_app.bot.plans import presenters as present
 from teams_app.bot.plans.answers import (
     booking_card,
     by_plan_id,
+    draft,
+    edit_card,
     ids_of,
     new_plan_card,
     people_of,
     plans_card,
     preview_card,
-    store,
+    save,
     with_form,
 )
 from teams_app.bot.plans.card_data import (
     PlanCardData,
     has_form,
+    parse_plan_card,
+    plan_id_of,
 )
 from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
 from teams_app.domain.learning_plans import (
     CancelPlan,
+    DiscardPlan,
     PlanAlreadyCancelled,
 )
 from teams_app.ports.services import Services
 from teams_app.use_cases.plans.drafts import plan_to_edit
-from teams_app.use_cases.plans.planning import cancel_plan
+from teams_app.use_cases.plans.planning import cancel_plan, discard_plan
 from teams_app.use_cases.plans.reports import (
     PlanPeople,
     people_names,
@@ -74,56 +80,91 @@ async def on_preview(context: TurnContext, services: Services, data: Any) -> dic
     async def preview(
         parsed: PlanCardData, sender: str, people: PlanPeople
     ) -> dict[str, Any]:
-        stored = await store(services, parsed, sender)
-        return await preview_card(context, services, stored, parsed, people)
+        drafted = await draft(services, parsed, sender)
+        return await preview_card(context, services, drafted, parsed, people)
 
     return await with_form(context, services, data, preview)
 
 
 async def on_book(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
+    if has_form(data) and plan_id_of(data) is not None:
+        # An edit card's inputs: an edit is saved, not booked anew (cards from before Save
+        # carry no revision, so this answers with the plan as it is now).
+        return await on_save(context, services, data)
     if has_form(data):  # Book straight from the plan card: store it, then book it
         async def book(parsed: PlanCardData, sender: str, _: PlanPeople) -> dict[str, Any]:
-            plan_id = (await store(services, parsed, sender)).plan_id
+            stored = await draft(services, parsed, sender)
             # Stored now: a failure from here on offers Book again for this plan, so
             # trying again does not make a second plan.
-            return await by_plan_id(context, services, {"plan_id": plan_id},
-                                    lambda plan_id: booking_card(context, services, plan_id),
-                                    verbs.PLAN_BOOK)
+            return await by_plan_id(
+                context, services, {"plan_id": stored.plan_id, "revision": stored.revision},
+                lambda plan_id, revision: booking_card(context, services, plan_id, revision),
+                verbs.PLAN_BOOK, changes=True,
+            )
 
         return await with_form(context, services, data, book)
     return await by_plan_id(context, services, data,
-                            lambda plan_id: booking_card(context, services, plan_id),
-                            verbs.PLAN_BOOK)
+                            lambda plan_id, revision: booking_card(context, services, plan_id,
+                                                                   revision),
+                            verbs.PLAN_BOOK, changes=True)
+
+
+async def on_save(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
+    async def apply(parsed: PlanCardData, sender: str, _: PlanPeople) -> dict[str, Any]:
+        receipt = await save(services, parsed, sender)
+        log.info("plan_edit_saved", plan_id=receipt.plan_id, revision=receipt.revision,
+                 rebook=receipt.rebook, queued=receipt.queued)
+        return await edit_card(context, services, receipt)
+
+    if plan_id_of(data) is None:
+        return notice_card(present.notice_view(translator_of(context, services),
+                                               "plan.error.unknown_plan"))
+    return await with_form(context, services, data, apply)
 
 
 async def on_edit(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
-    async def edit(plan_id: str) -> dict[str, Any]:
+    async def edit(plan_id: str, revision: int | None) -> dict[str, Any]:
         sender = sender_of(context)
-        plan = await plan_to_edit(plan_id, sender, uow=services.uow())
-        values = present.form_values(plan.spec)
+        plan = await plan_to_edit(plan_id, sender, uow=services.uow(), revision=revision)
+        # From the preview of an edit: the answers it carries, not yet stored.
+        values = (parse_plan_card(data).answers if has_form(data)
+                  else present.form_values(plan.spec))
         people = await people_of(services, sender)
         names = await people_names(ids_of(values.members, people),
                                    directory=services.directory)
         translate = translator_of(context, services)
         choices = present.people_choices(translate, people, selected=values.members,
                                          names=names)
-        return plan_form_card(
-            present.plan_form_view(translate, choices, values=values, plan_id=plan_id))
+        return plan_form_card(present.plan_form_view(
+            translate, choices, values=values, plan_id=plan_id, revision=plan.revision))
 
-    return await by_plan_id(context, services, data, edit, verbs.PLAN_EDIT)
+    return await by_plan_id(context, services, data, edit, verbs.PLAN_EDIT, changes=False)
 
 
 async def on_cancel(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
-    async def cancel(plan_id: str) -> dict[str, Any]:
+    async def cancel(plan_id: str, revision: int | None) -> dict[str, Any]:
         try:
-            receipt = await cancel_plan(CancelPlan(plan_id, sender_of(context)),
+            receipt = await cancel_plan(CancelPlan(plan_id, sender_of(context), revision),
                                         uow=services.uow(), clock=services.clock)
             log.info("plan_cancelled", plan_id=plan_id, series=receipt.series_to_cancel)
         except PlanAlreadyCancelled:
             pass  # a second press of the same button: the list shows it gone already
         return await plans_card(context, services)
 
-    return await by_plan_id(context, services, data, cancel, verbs.PLAN_CANCEL)
+    return await by_plan_id(context, services, data, cancel, verbs.PLAN_CANCEL, changes=True)
+
+
+async def on_discard(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
+    async def discard(plan_id: str, revision: int | None) -> dict[str, Any]:
+        try:
+            await discard_plan(DiscardPlan(plan_id, sender_of(context), revision),
+                               uow=services.uow(), clock=services.clock)
+            log.info("plan_discarded", plan_id=plan_id)
+        except PlanAlreadyCancelled:
+            pass  # a second press: the list shows it gone already
+        return await plans_card(context, services)
+
+    return await by_plan_id(context, services, data, discard, verbs.PLAN_DISCARD, changes=True)
 
 
 async def on_list(context: TurnContext, services: Services, _data: Any) -> dict[str, Any]:

@@ -116,6 +116,7 @@ def plan_form_view(
     problems: Sequence[CardProblem] = (),
     notice: str | None = None,
     plan_id: str | None = None,
+    revision: int | None = None,
 ) -> PlanFormView:
     return PlanFormView(
         title=t("plan.form.title.edit" if plan_id else "plan.form.title.new"),
@@ -126,6 +127,7 @@ def plan_form_view(
         errors=tuple(FieldError(p.field, t(p.key, **p.values)) for p in problems),
         notice=notice,
         plan_id=plan_id,
+        revision=revision,
     )
 
 
@@ -167,8 +169,18 @@ def form_values(spec: PlanSpec) -> PlanFormValues:
 
 
 def preview_view(
-    t: Translator, preview: PlanPreview, spec: PlanSpec, names: Mapping[str, str]
+    t: Translator,
+    preview: PlanPreview,
+    spec: PlanSpec,
+    names: Mapping[str, str],
+    *,
+    revision: int,
+    edit_answers: PlanFormValues | None = None,
+    draft: bool = False,
 ) -> PlanPreviewView:
+    """`revision`: the stored revision the preview was made from; `edit_answers`: the edited
+    answers when this previews an edit that is not saved yet; `draft`: a stored plan never
+    booked, which may be discarded."""
     bookable = preview.bookable
     slots = tuple(
         ProposedSlot(
@@ -190,6 +202,7 @@ def preview_view(
                                           spec.horizon.start))
     return PlanPreviewView(
         plan_id=preview.plan_id,
+        revision=revision,
         title=t("plan.preview.title"),
         summary=summary,
         goal=spec.goal or None,
@@ -202,10 +215,12 @@ def preview_view(
         else None,
         unbookable_heading=t("plan.preview.unbookable_heading"),
         unbookable=unbookable(t, [(m.member_id, m.problem) for m in problems], names),
-        book_button=t("plan.preview.book"),
+        book_button=t("plan.preview.save" if edit_answers else "plan.preview.book"),
         edit_button=t("plan.preview.edit"),
         slots_more=more(t, len(bookable)),
         unbookable_more=more(t, len(problems)),
+        edit_answers=edit_answers,
+        discard_button=t("plan.preview.discard") if draft and not edit_answers else None,
     )
 
 
@@ -231,7 +246,9 @@ def more(t: Translator, count: int, shown: int = MAX_ROWS) -> str | None:
 # --- the plans list ----------------------------------------------------------------------------
 
 
-def plans_view(t: Translator, reports: Sequence[PlanReport]) -> PlansListView:
+def plans_view(
+    t: Translator, reports: Sequence[PlanReport], *, notice: str | None = None
+) -> PlansListView:
     return PlansListView(
         title=t("plans.title"),
         intro=t("plans.intro"),
@@ -243,8 +260,11 @@ def plans_view(t: Translator, reports: Sequence[PlanReport]) -> PlansListView:
         edit_button=t("plans.edit"),
         cancel_button=t("plans.cancel"),
         confirm_cancel_button=t("plans.cancel.confirm"),
+        discard_button=t("plans.discard"),
+        confirm_discard_button=t("plans.discard.confirm"),
         new_plan_button=t("plans.new"),
         more=more(t, len(reports), MAX_PLANS),
+        notice=t(notice) if notice else None,
     )
 
 
@@ -260,6 +280,7 @@ def _plan_summary(t: Translator, report: PlanReport) -> PlanSummary:
         status.append(t("plan.mode.team"))
     return PlanSummary(
         plan_id=report.plan.id,
+        revision=report.plan.revision,
         title=spec.goal or t("plans.untitled"),
         cadence=describe(t, spec),
         members=_members_text(t, report),
@@ -268,7 +289,9 @@ def _plan_summary(t: Translator, report: PlanReport) -> PlanSummary:
         kept_hours=kept,
         booked_hours=due,
         status=" · ".join(status) or None,
-        cancel_question=t("plans.cancel.question"),
+        cancel_question=t("plans.discard.question" if report.progress is None
+                          else "plans.cancel.question"),
+        draft=report.progress is None,
     )
 
 
@@ -330,7 +353,12 @@ def slot_when(t: Translator, slot: SlotTime, length: int, first_day: date) -> st
 
 
 def notice_view(
-    t: Translator, message_key: str, *, retry_verb: str | None = None, plan_id: str | None = None
+    t: Translator,
+    message_key: str,
+    *,
+    retry_verb: str | None = None,
+    plan_id: str | None = None,
+    revision: int | None = None,
 ) -> NoticeView:
     """A short card for an answer that is not a plan card: a plan that is gone or not yours,
     or a service that did not answer (with a button to try again)."""
@@ -340,4 +368,5 @@ def notice_view(
         button=t("plan.notice.retry") if retry_verb else t("plan.summary.plans_button"),
         verb=retry_verb or verbs.PLANS_LIST,
         plan_id=plan_id,
+        revision=revision,
     )

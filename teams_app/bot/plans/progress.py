@@ -18,16 +18,31 @@ from cards import (
 from teams_app.bot.plans import presenters as present
 from teams_app.bot.plans.failures import failure_key
 from teams_app.bot.plans.presenters import more, unbookable
-from teams_app.domain.bookings import RunState
+from teams_app.domain.bookings import EditKind, RunState
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
 from teams_app.ports import GraphError
 from teams_app.ports.services import CardRenderer
-from teams_app.use_cases.plans.reports import BookingStatus
+from teams_app.use_cases.plans.reports import BookingStatus, EditReport
 
 
-def progress_view(t: Translator, status: BookingStatus) -> BookingProgressView:
+def progress_view(
+    t: Translator, status: BookingStatus, edit: EditKind | None = None
+) -> BookingProgressView:
+    """A booking's progress, or a saved edit's (`edit`): series changed so far."""
     done, failed, total = _counts(status)
+    if edit is not None:
+        return BookingProgressView(
+            plan_id=status.plan.id,
+            title=t("plan.change.progress_title"),
+            progress=t("plan.change.progress", done=done + failed, total=total),
+            booked=done,
+            failed=failed,
+            total=total,
+            counts=(Fact(t("plan.change.changed"), str(done)),
+                    Fact(t("plan.change.unchanged"), str(failed))),
+            note=t("plan.change.note"),
+        )
     return BookingProgressView(
         plan_id=status.plan.id,
         title=t("plan.booking.title"),
@@ -77,6 +92,35 @@ def summary_view(
     )
 
 
+def edit_summary_view(
+    t: Translator, report: EditReport, names: Mapping[str, str]
+) -> BookingSummaryView:
+    """What a saved edit did: series moved, updated in place, or left as they were."""
+    counts = report.counts
+    changed = counts.moved + counts.updated + counts.booked
+    facts = [
+        Fact(t("plan.change.moved"), str(counts.moved)),
+        Fact(t("plan.change.updated"), str(counts.updated)),
+        Fact(t("plan.change.unchanged"), str(counts.unchanged)),
+    ]
+    if counts.booked:  # people who had no series before the edit
+        facts.append(Fact(t("plan.summary.booked"), str(counts.booked)))
+    failures = report.failures
+    if failures:
+        facts.append(Fact(t("plan.summary.failed"), str(len(failures))))
+    return BookingSummaryView(
+        plan_id=report.plan.id,
+        title=t("plan.change.title"),
+        summary=t("plan.change.line", changed=changed, total=changed + counts.unchanged),
+        counts=tuple(facts),
+        failures_heading=t("plan.summary.failures_heading"),
+        failures=unbookable(t, [(m.member_id, m.failure) for m in failures], names),
+        plans_hint=t("plan.summary.plans_hint"),
+        plans_button=t("plan.summary.plans_button"),
+        failures_more=more(t, len(failures)),
+    )
+
+
 def _counts(status: BookingStatus) -> tuple[int, int, int]:
     progress = status.progress
     return (progress.done, progress.failed, progress.total) if progress else (0, 0, 0)
@@ -90,9 +134,17 @@ class BookingCardRenderer:
     def __init__(self, cards: CardRenderer) -> None:
         self._cards = cards
 
-    def progress(self, status: BookingStatus, ref: ConversationRef) -> OutboundMessage:
-        view = progress_view(self._cards.translator(ref.locale), status)
+    def progress(
+        self, status: BookingStatus, ref: ConversationRef, edit: EditKind | None = None
+    ) -> OutboundMessage:
+        view = progress_view(self._cards.translator(ref.locale), status, edit)
         return OutboundMessage(card=booking_progress_card(view), summary=view.progress)
+
+    def edit_summary(
+        self, report: EditReport, names: Mapping[str, str], ref: ConversationRef
+    ) -> OutboundMessage:
+        view = edit_summary_view(self._cards.translator(ref.locale), report, names)
+        return OutboundMessage(card=booking_summary_card(view), summary=view.summary)
 
     def summary(
         self,
@@ -105,10 +157,13 @@ class BookingCardRenderer:
         view = summary_view(t, status, already_booked, names)
         return OutboundMessage(card=booking_summary_card(view), summary=view.summary)
 
-    def failure(self, error: Exception, plan_id: str, ref: ConversationRef) -> OutboundMessage:
+    def failure(
+        self, error: Exception, plan_id: str, revision: int | None, ref: ConversationRef
+    ) -> OutboundMessage:
         t = self._cards.translator(ref.locale)
         # Graph trouble may pass: offer Book again. A plan gone, cancelled or without members
         # will not change by pressing again.
         retry = verbs.PLAN_BOOK if isinstance(error, GraphError) else None
-        view = present.notice_view(t, failure_key(error), retry_verb=retry, plan_id=plan_id)
+        view = present.notice_view(t, failure_key(error), retry_verb=retry, plan_id=plan_id,
+                                   revision=revision)
         return OutboundMessage(card=notice_card(view), summary=view.message)

@@ -103,7 +103,7 @@ def lifecycle_job_handlers(
         return await update_slot_texts(
             str(job.payload["plan_id"]), str(job.payload["member_id"]),
             int(job.payload["slot_revision"]), int(job.payload["revision"]),
-            uow=services.uow, calendar=calendar(),
+            uow=services.uow, calendar=calendar(), clock=services.clock,
         )
 
     async def reconcile(job: Job) -> object:

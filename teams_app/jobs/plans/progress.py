@@ -36,7 +36,7 @@ def start_booking_job(services: Services) -> JobHandler:
     async def run(job: Job) -> None:
         try:
             cmd = StartBooking.parse(job.payload, last_attempt=job.attempts >= job.max_attempts)
-        except KeyError:
+        except (KeyError, ValueError, TypeError):
             raise PermanentJobError("bad_payload") from None
         if services.calendar is None or services.directory is None:
             raise PermanentJobError("graph_not_configured")

@@ -60,6 +60,7 @@ _PERMANENT: dict[type[GraphError], MemberFailure] = {
 class BookPlan:
     plan_id: str
     by: str  # only the owner books
+    revision: int | None = None  # the revision Book was pressed on; None: the current
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ async def book_plan(
         raise UnknownPlan(cmd.plan_id)
     if plan.owner_id != cmd.by:
         raise PlanNotOwned()
+    plan.require_revision(cmd.revision)  # PlanChanged: Book on an older card books nothing
     if plan.spec.mode is PlanMode.TEAM_SESSION:  # one meeting, not a series per member
         team = await book_team_session(
             plan, uow=uow, calendar=calendar, directory=directory, clock=clock

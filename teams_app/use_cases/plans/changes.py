@@ -14,12 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from teams_app.domain.bookings import BookingProgress, MemberState, SlotState, progress_of
+from teams_app.domain.bookings import BookingProgress, MemberState, RunState, SlotState
 from teams_app.domain.calendar import EventChanges
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import EditPlan, PlanMode, PlanStatus
 from teams_app.domain.slot_events import slot_event_draft, team_session_draft
-from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWork
+from teams_app.ports import (
+    Calendar,
+    Clock,
+    GraphForbidden,
+    GraphNotFound,
+    GraphRejected,
+    UnitOfWork,
+)
 from teams_app.use_cases.plans.event_texts import slot_texts
 from teams_app.use_cases.plans.membership import RECONCILE_MEMBERS
 from teams_app.use_cases.plans.reads import UnknownPlan
@@ -77,7 +84,12 @@ async def edit_plan(cmd: EditPlan, *, uow: UnitOfWork, clock: Clock) -> EditRece
                     },
                     f"texts:{plan.id}:{edited.revision}:{slot.member_id}:{slot.revision}",
                 )
-            await uow.plans.save_progress(progress_of(plan.id, edited.revision, members, at=at))
+            # This run counts series updated in place (update_slot_texts), so the card can say
+            # how many follow the edit; members and their states do not change.
+            await uow.plans.save_progress(BookingProgress(
+                plan.id, edited.revision, len(booked), updated_at=at,
+                state=RunState.RUNNING if booked else RunState.FINISHED,
+            ))
             # The member source may have changed since the last run (on demand after an edit).
             queued += await _queued(
                 uow, RECONCILE_MEMBERS, {"plan_id": plan.id},
@@ -98,9 +110,11 @@ async def update_slot_texts(
     *,
     uow: Callable[[], UnitOfWork],
     calendar: Calendar,
+    clock: Clock,
 ) -> ChangeOutcome:
     """The job after a texts-only edit: subject, body, category and show-as of one booked
-    series (the series master, so every occurrence follows), in the member's language."""
+    series (the series master, so every occurrence follows), in the member's language. The
+    edit's run counts it: done when updated, failed when Graph no longer has it or refuses."""
     async with uow() as tx:
         plan = await tx.plans.get(plan_id)
         slot = await tx.plans.slot(plan_id, member_id, slot_revision)
@@ -110,6 +124,7 @@ async def update_slot_texts(
         return ChangeOutcome.SKIPPED  # a newer edit queued its own updates
     if slot is None or slot.state is not SlotState.BOOKED or not slot.event_id:
         return ChangeOutcome.SKIPPED
+    outcome = ChangeOutcome.UPDATED
     try:
         texts = slot_texts((await calendar.mailbox_settings(member_id)).language)
         if plan.spec.mode is PlanMode.TEAM_SESSION:
@@ -127,8 +142,17 @@ async def update_slot_texts(
             ),
         )
     except GraphNotFound:
-        return ChangeOutcome.MISSING  # the member deleted it; the defend scan reports that
-    return ChangeOutcome.UPDATED
+        outcome = ChangeOutcome.MISSING  # the member deleted it; the defend scan reports that
+    except (GraphForbidden, GraphRejected):
+        outcome = ChangeOutcome.FAILED  # the series stays as it was
+    at = clock.now()
+    async with uow() as tx:
+        if await tx.plans.touch_slot(slot, since=plan.updated_at, at=at):
+            updated = outcome is ChangeOutcome.UPDATED
+            await tx.plans.count_progress(plan_id, revision, done=int(updated),
+                                          failed=int(not updated), at=at)
+        await tx.commit()
+    return outcome
 
 
 # --- internals -------------------------------------------------------------------------------

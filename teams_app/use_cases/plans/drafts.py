@@ -19,7 +19,7 @@ from teams_app.domain.learning_plans import (
     PlanStatus,
 )
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
-from teams_app.use_cases.plans.changes import edit_plan
+from teams_app.use_cases.plans.changes import EditReceipt, edit_plan
 from teams_app.use_cases.plans.planning import PlanPreview, UnknownPlan, create_plan, find_slots
 
 # Problems that say nothing about the window: the person has no calendar to compare it with.
@@ -57,21 +57,47 @@ async def redraft_plan(
     directory: Directory,
     clock: Clock,
 ) -> PlanPreview:
-    """Edits the plan when someone can be booked in its new window; returns the preview of
-    the new revision. Booked series follow the edit (see `plan_changes.edit_plan`)."""
+    """The preview of an edit: the slots the edited plan would get. Stores nothing and books
+    nothing; the edit is applied by `save_edit` when the manager presses Save."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.plan_id)
     if plan is None:
         raise UnknownPlan(cmd.plan_id)
-    edited, _ = plan.edit(cmd, at=clock.now())  # PlanNotOwned, PlanAlreadyCancelled, PlanError
+    # PlanNotOwned, PlanAlreadyCancelled, PlanChanged (the card's revision is old), PlanError
+    edited, _ = plan.edit(cmd, at=clock.now())
     preview = await find_slots(edited, calendar=calendar, directory=directory)  # Graph: no tx
     require_working_hours(preview)
-    await edit_plan(cmd, uow=uow(), clock=clock)  # PlanBookingInProgress while jobs run
     return preview
 
 
-async def plan_to_edit(plan_id: str, by: str, *, uow: UnitOfWork) -> LearningPlan:
-    """The plan as its owner may change it (PlanNotOwned for anyone else)."""
+async def save_edit(
+    cmd: EditPlan,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    directory: Directory,
+    clock: Clock,
+) -> EditReceipt:
+    """Applies an edit made from `cmd.base_revision`: texts are updated in place, a new time
+    rebooks (see `plan_changes.edit_plan`). A new window is checked against the calendars
+    first, as a preview would."""
+    async with uow() as tx:
+        plan = await tx.plans.get(cmd.plan_id)
+    if plan is None:
+        raise UnknownPlan(cmd.plan_id)
+    edited, event = plan.edit(cmd, at=clock.now())  # as in redraft_plan
+    if event.rebook:
+        require_working_hours(await find_slots(edited, calendar=calendar, directory=directory))
+    # edit_plan checks the revision again inside its transaction: an edit saved meanwhile
+    # makes this one PlanChanged rather than silently replacing it.
+    return await edit_plan(cmd, uow=uow(), clock=clock)  # PlanBookingInProgress while jobs run
+
+
+async def plan_to_edit(
+    plan_id: str, by: str, *, uow: UnitOfWork, revision: int | None = None
+) -> LearningPlan:
+    """The plan as its owner may change it (PlanNotOwned for anyone else; PlanChanged when
+    `revision` is older than the plan's)."""
     async with uow:
         plan = await uow.plans.get(plan_id)
     if plan is None:
@@ -80,6 +106,7 @@ async def plan_to_edit(plan_id: str, by: str, *, uow: UnitOfWork) -> LearningPla
         raise PlanNotOwned()
     if plan.status is PlanStatus.CANCELLED:
         raise PlanAlreadyCancelled()
+    plan.require_revision(revision)
     return plan
 
 

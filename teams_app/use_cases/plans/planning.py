@@ -15,6 +15,7 @@ from teams_app.domain.bookings import MemberFailure, MemberState, SlotState
 from teams_app.domain.learning_plans import (
     CancelPlan,
     CreatePlan,
+    DiscardPlan,
     LearningPlan,
     PlanAlreadyCancelled,
     PlanMode,
@@ -44,6 +45,7 @@ __all__ = [
     "UnknownPlan",
     "cancel_plan",
     "create_plan",
+    "discard_plan",
     "find_slots",
     "preview_plan",
 ]
@@ -115,6 +117,22 @@ async def cancel_plan(cmd: CancelPlan, *, uow: UnitOfWork, clock: Clock) -> Canc
             )
         await uow.commit()
     return CancelReceipt(event.plan_id, queued)
+
+
+async def discard_plan(cmd: DiscardPlan, *, uow: UnitOfWork, clock: Clock) -> None:
+    """Takes a draft that was never booked out of the owner's plans (PlanAlreadyBooked once
+    booking has touched it: then it is cancelled). Nothing was booked, so no job follows."""
+    async with uow:
+        plan = await uow.plans.get(cmd.plan_id)
+        if plan is None:
+            raise UnknownPlan(cmd.plan_id)
+        booked = (
+            bool(await uow.plans.members(plan.id))
+            or bool(await uow.plans.slots(plan.id))
+            or await uow.plans.progress(plan.id, plan.revision) is not None
+        )
+        await uow.plans.save(plan.discard(cmd, booked=booked, at=clock.now()))
+        await uow.commit()
 
 
 # --- finding slots (shared with booking) ------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
-from teams_app.domain.bookings import RunState
+from teams_app.domain.bookings import EditKind, RunState
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import PlanStatus
@@ -32,7 +32,13 @@ from teams_app.ports import (
     UnitOfWork,
 )
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
-from teams_app.use_cases.plans.reports import BookingStatus, booking_status, people_names
+from teams_app.use_cases.plans.reports import (
+    BookingStatus,
+    EditReport,
+    booking_status,
+    edit_report,
+    people_names,
+)
 
 PROGRESS_CARD = "plans.progress_card"  # job kind
 START_BOOKING = "plans.start_booking"  # job kind
@@ -55,9 +61,11 @@ class WatchBooking:
     already_booked: int  # members booked before this run started
     round: int = 0
     shown: tuple[int, int] | None = None  # (done, failed) the card shows now
+    edit: EditKind | None = None  # the run carries a saved edit, not a booking
 
     def payload(self) -> dict[str, Any]:
         return {
+            "edit": self.edit.value if self.edit else None,
             "plan_id": self.plan_id,
             "revision": self.revision,
             "conversation_id": self.conversation_id,
@@ -79,6 +87,7 @@ class WatchBooking:
             already_booked=int(payload["already_booked"]),
             round=int(payload.get("round", 0)),
             shown=(int(shown[0]), int(shown[1])) if isinstance(shown, list) else None,
+            edit=EditKind(payload["edit"]) if payload.get("edit") else None,
         )
 
 
@@ -88,6 +97,7 @@ class StartBooking:
     by: str  # the owner who pressed Book
     conversation_id: str
     activity_id: str  # the card to update: the invoke's replyToId
+    revision: int | None = None  # the revision Book was pressed on
     last_attempt: bool = False
 
     def payload(self) -> dict[str, Any]:
@@ -96,22 +106,30 @@ class StartBooking:
             "by": self.by,
             "conversation_id": self.conversation_id,
             "activity_id": self.activity_id,
+            "revision": self.revision,
         }
 
     @classmethod
     def parse(cls, payload: Mapping[str, Any], *, last_attempt: bool) -> StartBooking:
-        """KeyError when the payload is not one of ours."""
+        """KeyError (or ValueError) when the payload is not one of ours."""
         return cls(
             plan_id=str(payload["plan_id"]),
             by=str(payload["by"]),
             conversation_id=str(payload["conversation_id"]),
             activity_id=str(payload["activity_id"]),
+            # Jobs queued before revisions rode along book the current revision.
+            revision=int(payload["revision"]) if payload.get("revision") is not None else None,
             last_attempt=last_attempt,
         )
 
 
 class BookingCards(Protocol):
-    def progress(self, status: BookingStatus, ref: ConversationRef) -> OutboundMessage: ...
+    def progress(
+        self, status: BookingStatus, ref: ConversationRef, edit: EditKind | None = None
+    ) -> OutboundMessage: ...
+    def edit_summary(
+        self, report: EditReport, names: Mapping[str, str], ref: ConversationRef
+    ) -> OutboundMessage: ...
     def summary(
         self,
         status: BookingStatus,
@@ -120,7 +138,7 @@ class BookingCards(Protocol):
         ref: ConversationRef,
     ) -> OutboundMessage: ...
     def failure(
-        self, error: Exception, plan_id: str, ref: ConversationRef
+        self, error: Exception, plan_id: str, revision: int | None, ref: ConversationRef
     ) -> OutboundMessage: ...  # why booking could not start (retry where that can help)
 
 
@@ -153,7 +171,7 @@ async def start_booking(
     attempt; then, and for anything that retrying cannot mend, the card says why."""
     try:
         started = await book_plan(
-            BookPlan(cmd.plan_id, cmd.by),
+            BookPlan(cmd.plan_id, cmd.by, cmd.revision),
             uow=uow, calendar=calendar, directory=directory, clock=clock,
         )
     except (GraphThrottled, GraphUnavailable) as error:
@@ -190,7 +208,9 @@ async def _show_failure(
         ref = await tx.conversations.get(cmd.conversation_id)
     if ref is None:
         raise UnknownConversation(cmd.conversation_id)
-    await messenger.update(ref, cmd.activity_id, cards.failure(error, cmd.plan_id, ref))
+    await messenger.update(
+        ref, cmd.activity_id, cards.failure(error, cmd.plan_id, cmd.revision, ref)
+    )
 
 
 async def watch_booking(
@@ -228,6 +248,11 @@ async def refresh_progress_card(
         or cmd.round + 1 >= MAX_ROUNDS
     )
     counts = (progress.done, progress.failed) if progress else (0, 0)
+    if finished and cmd.edit is not None:
+        report = await edit_report(cmd.plan_id, cmd.revision, cmd.edit, uow=uow())
+        names = await people_names([m.member_id for m in report.failures], directory=directory)
+        await messenger.update(ref, cmd.activity_id, cards.edit_summary(report, names, ref))
+        return True
     if finished:
         names = await people_names([m.member_id for m in status.failures], directory=directory)
         await messenger.update(
@@ -235,7 +260,7 @@ async def refresh_progress_card(
         )
         return True
     if counts != cmd.shown:  # an unchanged card is not sent again
-        await messenger.update(ref, cmd.activity_id, cards.progress(status, ref))
+        await messenger.update(ref, cmd.activity_id, cards.progress(status, ref, cmd.edit))
     async with uow() as tx:
         await _enqueue(tx, replace(cmd, round=cmd.round + 1, shown=counts), clock)
         await tx.commit()

@@ -8,7 +8,15 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from teams_app.domain.bookings import BookingProgress, MemberState, PlanMember, RunState
+from teams_app.domain.bookings import (
+    BookingProgress,
+    EditCounts,
+    EditKind,
+    MemberState,
+    PlanMember,
+    RunState,
+    edit_counts,
+)
 from teams_app.domain.directory import Group, Page, PeopleQuery, Person
 from teams_app.domain.learning_plans import (
     LearningPlan,
@@ -62,7 +70,8 @@ class BookingStatus:
 
 
 async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[PlanReport]:
-    """The owner's active plans, newest first, with what their sessions came to."""
+    """The owner's active plans, newest first and drafts last, with what their sessions came
+    to."""
     at = clock.now()
     async with uow:
         plans = await uow.plans.plans_of(owner_id)
@@ -83,7 +92,9 @@ async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[Pl
                 tally([_accounted(o) for o in by_plan[plan.id]], at=at),
             )
         )
-    return reports
+    # Drafts never booked go after the real plans: a pile of abandoned previews must not
+    # push the plans that hold people's time down the list (sort is stable: newest first).
+    return sorted(reports, key=lambda r: r.progress is None)
 
 
 async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> BookingStatus:
@@ -95,6 +106,30 @@ async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> Boo
         members = await uow.plans.members(plan_id)
     failures = tuple(m for m in members if m.state is MemberState.FAILED)
     return BookingStatus(plan, progress, failures)
+
+
+@dataclass(frozen=True)
+class EditReport:
+    """What a saved edit did, for the manager's card."""
+
+    plan: LearningPlan
+    kind: EditKind
+    counts: EditCounts
+    failures: tuple[PlanMember, ...]  # members without a series now, with their code
+
+
+async def edit_report(
+    plan_id: str, revision: int, kind: EditKind, *, uow: UnitOfWork
+) -> EditReport:
+    async with uow:
+        plan = await uow.plans.get(plan_id)
+        if plan is None:
+            raise UnknownPlan(plan_id)
+        progress = await uow.plans.progress(plan_id, revision)
+        members = await uow.plans.members(plan_id)
+        slots = await uow.plans.slots(plan_id)
+    failures = tuple(m for m in members if m.state is MemberState.FAILED)
+    return EditReport(plan, kind, edit_counts(kind, revision, slots, progress), failures)
 
 
 async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
@@ -135,9 +170,12 @@ async def _groups_of(owner_id: str, directory: Directory) -> tuple[Group, ...]:
         return ()
 
 
-async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingStatus | None:
+async def running_booking(
+    plan_id: str, by: str, *, uow: UnitOfWork, revision: int | None = None
+) -> BookingStatus | None:
     """The owner's run of the plan's current revision while it is still running (an edit that
-    rebooks starts one), else None. Unknown, not the owner's or cancelled: the plan errors."""
+    rebooks starts one), else None. Unknown, not the owner's or cancelled: the plan errors;
+    `revision` older than the plan's: PlanChanged."""
     async with uow:
         plan = await uow.plans.get(plan_id)
         progress = await uow.plans.progress(plan_id, plan.revision) if plan else None
@@ -147,6 +185,7 @@ async def running_booking(plan_id: str, by: str, *, uow: UnitOfWork) -> BookingS
         raise PlanNotOwned()
     if plan.status is PlanStatus.CANCELLED:
         raise PlanAlreadyCancelled()
+    plan.require_revision(revision)
     if progress is None or progress.state is not RunState.RUNNING:
         return None
     return BookingStatus(plan, progress, ())

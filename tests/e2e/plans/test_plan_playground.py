@@ -178,8 +178,8 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
 
 async def test_the_plan_cards_as_a_person_sees_them(world: World) -> None:
     """In the browser: the plan card; Preview without people shows what is missing on the card
-    itself; the plans list; Edit fills the plan card; Preview there shows the proposed times;
-    Book answers at once and the card follows the booking."""
+    itself; the plans list; Edit fills the plan card; Preview there shows the proposed times
+    (and books nothing); Save answers at once and the card follows the change."""
     require_browser()
     await screenshot(world.url, ARTIFACTS / "plan-card.png", "plan")
     await screenshot(world.url, ARTIFACTS / "plan-card-errors.png", "plan", clicks=("Preview",))
@@ -187,7 +187,7 @@ async def test_the_plan_cards_as_a_person_sees_them(world: World) -> None:
     await screenshot(world.url, ARTIFACTS / "plan-preview.png", "plans",
                      clicks=("Edit", "Preview"), timeout=90)
     await screenshot(world.url, ARTIFACTS / "booking-card.png", "plans",
-                     clicks=("Edit", "Preview", "Book"), timeout=90)
+                     clicks=("Edit", "Preview", "Save"), timeout=90)
 
 
 async def run_defend_scan(world: World) -> None:

@@ -30,7 +30,7 @@ def next_monday() -> str:
     return (today + timedelta(days=7 - today.weekday())).isoformat()
 
 
-def plan_data(**changes: str | None) -> dict[str, Any]:
+def plan_data(**changes: str | int | None) -> dict[str, Any]:
     """The plan card's data as the Playground sends it; None leaves an input out."""
     data: dict[str, Any] = {
         "verb": "plan.preview",

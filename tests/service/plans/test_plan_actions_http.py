@@ -68,7 +68,7 @@ async def test_book_pressed_again_while_booking_runs_follows_the_same_run(
     assert progress is not None and (progress.total, progress.done) == (len(REPORTS),) * 2
 
 
-async def test_book_after_an_edit_that_moves_time_follows_the_rebooking(
+async def test_save_after_an_edit_that_moves_time_follows_the_rebooking(
     start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
     connector: FakeConnector,
 ) -> None:
@@ -76,11 +76,11 @@ async def test_book_after_an_edit_that_moves_time_follows_the_rebooking(
     await execute(service, connector, "plan.book", plan_data(verb="plan.book"))
     await run_jobs(service)
     (plan,) = await plans_of(service)
-    edited = await execute(service, connector, "plan.preview",
-                           plan_data(plan_id=plan.id, window_start="13:00", window_end="16:00"))
-    card = await execute(service, connector, "plan.book", action_data(edited, "plan.book"))
-    # The edit queued the rebooking; Book shows it running rather than "all booked" already.
-    assert f"Booking 0 of {len(REPORTS)}" in all_texts(card)
+    edited = await execute(service, connector, "plan.preview", plan_data(
+        plan_id=plan.id, revision=1, window_start="13:00", window_end="16:00"))
+    card = await execute(service, connector, "plan.save", action_data(edited, "plan.save"))
+    # Save queued the rebooking; its card shows it running rather than "all booked" already.
+    assert f"0 of {len(REPORTS)}" in all_texts(card)
     await run_jobs(service)
     async with service.runtime.services.uow() as tx:
         progress = await tx.plans.progress(plan.id, 2)
@@ -92,7 +92,7 @@ async def test_book_after_an_edit_that_moves_time_follows_the_rebooking(
 # --- edit, cancel, not yours, gone --------------------------------------------------------------
 
 
-async def test_edit_fills_the_card_and_preview_saves_a_new_revision(
+async def test_edit_fills_the_card_preview_stores_nothing_and_save_makes_a_new_revision(
     start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
     connector: FakeConnector,
 ) -> None:
@@ -106,9 +106,13 @@ async def test_edit_fills_the_card_and_preview_saves_a_new_revision(
     assert (shown["duration"], shown["goal"], shown["members"]) == (45, GOAL, "reports")
     assert shown["days"] == "mon,tue,wed,thu"
     assert action_data(card, "plan.preview")["plan_id"] == plan_id
+    assert action_data(card, "plan.save")["revision"] == 1
 
-    await execute(service, connector, "plan.preview",
-                  plan_data(duration="30", plan_id=plan_id))
+    edited = await execute(service, connector, "plan.preview",
+                           plan_data(duration="30", plan_id=plan_id, revision=1))
+    (plan,) = await plans_of(service)
+    assert (plan.revision, plan.spec.duration_minutes) == (1, 45)  # a preview stores nothing
+    await execute(service, connector, "plan.save", action_data(edited, "plan.save"))
     (plan,) = await plans_of(service)
     assert (plan.id, plan.revision, plan.spec.duration_minutes) == (plan_id, 2, 30)
 
@@ -122,10 +126,11 @@ async def test_someone_else_s_plan_is_not_theirs_to_change(
     plan_id = action_data(preview, "plan.book")["plan_id"]
     other = demo_org.MAARTEN_DE_VRIES  # a manager too, but not of this plan
     for verb in ("plan.edit", "plan.book", "plan.cancel"):
-        card = await execute(service, connector, verb, {"plan_id": plan_id}, user=other)
+        card = await execute(service, connector, verb, {"plan_id": plan_id, "revision": 1},
+                             user=other)
         assert "Only the person who created this plan can change it" in all_texts(card), verb
     card = await execute(service, connector, "plan.preview",
-                         plan_data(plan_id=plan_id, goal="Hijacked"), user=other)
+                         plan_data(plan_id=plan_id, revision=1, goal="Hijacked"), user=other)
     assert "Only the person who created this plan can change it" in all_texts(card)
     assert inputs(card)["goal"] == "Hijacked"  # the answers stay on the card
     (plan,) = await plans_of(service)
@@ -138,7 +143,7 @@ async def test_an_unknown_plan_gets_a_clear_notice(
 ) -> None:
     service = await start(start_service, graph_emulator)
     for verb in ("plan.edit", "plan.book", "plan.cancel"):
-        card = await execute(service, connector, verb, {"plan_id": "no-such-plan"})
+        card = await execute(service, connector, verb, {"plan_id": "no-such-plan", "revision": 1})
         assert "I cannot find this plan any more" in all_texts(card), verb
     card = await execute(service, connector, "plan.book", {})
     assert "I cannot find this plan any more" in all_texts(card)
@@ -154,12 +159,13 @@ async def test_graph_down_when_booking_from_the_preview_offers_to_try_again(
     await graph_emulator.control.set_limits(fail_next=[
         {"match": "getSchedule", "status": 503, "retry_after": 0.01, "count": 10},
     ])
-    card = await execute(service, connector, "plan.book", {"plan_id": plan_id})
+    card = await execute(service, connector, "plan.book", {"plan_id": plan_id, "revision": 1})
     assert "Outlook or the directory did not answer" in all_texts(card)
-    assert action_data(card, "plan.book") == {"verb": "plan.book", "plan_id": plan_id}
+    assert action_data(card, "plan.book") == {"verb": "plan.book", "plan_id": plan_id,
+                                              "revision": 1}
 
 
-async def test_plans_lists_the_manager_s_plans_and_cancel_removes_one(
+async def test_plans_lists_the_manager_s_plans_and_discard_removes_a_draft(
     start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
     connector: FakeConnector,
 ) -> None:
@@ -177,9 +183,13 @@ async def test_plans_lists_the_manager_s_plans_and_cancel_removes_one(
     assert GOAL in content and "Read the Kafka book" in content
     assert "Not booked yet" in content and "Your direct reports" in content
 
-    after = await execute(service, connector, "plan.cancel", {"plan_id": plan_id})
+    # Neither is booked: the list offers Discard (the newest plan comes first).
+    discard = action_data(listed, "plan.discard")
+    assert discard == {"verb": "plan.discard", "plan_id": plan_id, "revision": 1}
+    after = await execute(service, connector, "plan.discard", discard)
     assert GOAL not in all_texts(after) and "Read the Kafka book" in all_texts(after)
-    again = await execute(service, connector, "plan.cancel", {"plan_id": plan_id})
+    cancel = {**discard, "verb": "plan.cancel"}  # Cancel works on a draft too
+    again = await execute(service, connector, "plan.cancel", cancel)
     assert "Read the Kafka book" in all_texts(again)  # a second press changes nothing
     assert len(await plans_of(service)) == 1
 

@@ -181,7 +181,8 @@ async def test_preview_stores_the_plan_and_shows_each_report_s_time_in_their_zon
     assert "4 sessions" in content
     (plan,) = await plans_of(service)
     assert plan.owner_id == LEAD and plan.spec.goal == GOAL
-    assert action_data(card, "plan.book") == {"verb": "plan.book", "plan_id": plan.id}
+    assert action_data(card, "plan.book") == {"verb": "plan.book", "plan_id": plan.id,
+                                              "revision": 1}
     assert action_data(card, "plan.edit")["plan_id"] == plan.id
 
 

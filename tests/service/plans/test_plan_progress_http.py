@@ -181,7 +181,7 @@ async def test_a_plan_cancelled_before_booking_started_says_so_without_a_retry(
     preview = await execute(service, connector, "plan.preview", plan_data())
     book = action_data(preview, "plan.book")
     await execute(service, connector, "plan.book", book, reply_to="card-6")
-    await execute(service, connector, "plan.cancel", {"plan_id": book["plan_id"]})
+    await execute(service, connector, "plan.cancel", {"plan_id": book["plan_id"], "revision": 1})
     await run_book_jobs(service)
     (_, _, activity), = await connector.wait_for_updates(1)
     card = card_of(activity)

@@ -4,6 +4,7 @@ with sample people and plans. Used by test_plan_cards.py and for rendering the c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 from typing import Any
 
@@ -92,6 +93,7 @@ def edit_plan_view(t: Translator) -> PlanFormView:
         ),
         notice=t("plan.error.not_owner"),
         plan_id="p-7",
+        revision=3,
     )
 
 
@@ -112,6 +114,7 @@ def preview_view(t: Translator, rows: int = 6) -> PlanPreviewView:
     cadence = t("plan.cadence.weekly")
     return PlanPreviewView(
         plan_id="p-7",
+        revision=1,
         title=t("plan.preview.title"),
         summary=described(t, cadence, Weekday.TUESDAY, 9, 12) + ". "
         + t("plan.horizon.sessions", start=long_date(t, FIRST_SESSION), count=13) + ".",
@@ -131,6 +134,18 @@ def preview_view(t: Translator, rows: int = 6) -> PlanPreviewView:
         ),
         book_button=t("plan.preview.book"),
         edit_button=t("plan.preview.edit"),
+        discard_button=t("plan.preview.discard"),
+    )
+
+
+def edit_preview_view(t: Translator) -> PlanPreviewView:
+    """The preview of an edit of plan p-7 (revision 3): nothing stored, Save carries it."""
+    return replace(
+        preview_view(t),
+        discard_button=None,
+        revision=3,
+        book_button=t("plan.preview.save"),
+        edit_answers=edit_plan_view(t).values,
     )
 
 
@@ -168,6 +183,21 @@ def summary_view(t: Translator) -> BookingSummaryView:
     )
 
 
+def edit_summary_view(t: Translator) -> BookingSummaryView:
+    """After Save of a new time: 27 moved, 1 kept its old time, 2 without a slot now."""
+    return replace(
+        summary_view(t),
+        title=t("plan.change.title"),
+        summary=t("plan.change.line", changed=27, total=28),
+        counts=(
+            Fact(t("plan.change.moved"), "27"),
+            Fact(t("plan.change.updated"), "0"),
+            Fact(t("plan.change.unchanged"), "1"),
+            Fact(t("plan.summary.failed"), "3"),
+        ),
+    )
+
+
 def plans_view(t: Translator, plans: int = 3) -> PlansListView:
     samples = (
         (GOAL + ". " + GOAL, t("plan.cadence.weekly"), Weekday.TUESDAY, 6, 12.5, 16.0, None),
@@ -181,6 +211,7 @@ def plans_view(t: Translator, plans: int = 3) -> PlansListView:
         title, cadence, day, members, kept, booked, status = samples[i % len(samples)]
         summaries.append(PlanSummary(
             plan_id=f"p-{i}",
+            revision=i + 1,
             title=title,
             cadence=described(t, cadence, day, 10, 11),
             members=(t("plan.people.one") if members == 1
@@ -189,8 +220,10 @@ def plans_view(t: Translator, plans: int = 3) -> PlansListView:
                    else t("plans.hours.none")),
             kept_hours=kept,
             booked_hours=booked,
-            status=status,
-            cancel_question=t("plans.cancel.question"),
+            status=t("plans.status.draft") if i % 3 == 1 else status,
+            cancel_question=t("plans.discard.question" if i % 3 == 1
+                              else "plans.cancel.question"),
+            draft=i % 3 == 1,  # not booked yet: discarded, not cancelled
         ))
     return PlansListView(
         title=t("plans.title"),
@@ -203,6 +236,8 @@ def plans_view(t: Translator, plans: int = 3) -> PlansListView:
         edit_button=t("plans.edit"),
         cancel_button=t("plans.cancel"),
         confirm_cancel_button=t("plans.cancel.confirm"),
+        discard_button=t("plans.discard"),
+        confirm_discard_button=t("plans.discard.confirm"),
         new_plan_button=t("plans.new"),
     )
 
@@ -247,10 +282,14 @@ def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
         "plan": plan_form_card(new_plan_view(t)),
         "plan-edit": plan_form_card(edit_plan_view(t)),
         "preview": plan_preview_card(preview_view(t)),
+        "preview-edit": plan_preview_card(edit_preview_view(t)),
         "progress": booking_progress_card(progress_view(t)),
         "summary": booking_summary_card(summary_view(t)),
+        "summary-edit": booking_summary_card(edit_summary_view(t)),
         "plans": plans_list_card(plans_view(t)),
         "plans-empty": plans_list_card(plans_view(t, plans=0)),
+        "plans-stale": plans_list_card(replace(plans_view(t, plans=1),
+                                               notice=t("plan.error.stale"))),
         "booked": slot_booked_card(booked_view(t)),
         "booked-no-material": slot_booked_card(booked_view(t, material=False)),
         "collision": slot_collision_card(collision_view(t)),

@@ -31,6 +31,7 @@ from cards import (
     verbs,
 )
 from cards import plan_fields as f
+from cards.plans import form_data
 from cards.plans_list import shorten
 from tests.card_schema import MAX_CARD_BYTES, assert_valid_card, known_types
 from tests.unit.plans.plan_card_views import (
@@ -40,6 +41,7 @@ from tests.unit.plans.plan_card_views import (
     booked_view,
     collision_view,
     edit_plan_view,
+    edit_preview_view,
     moved_to,
     new_plan_view,
     plans_view,
@@ -139,6 +141,8 @@ def test_plan_card_shows_every_label_and_choice(language: str) -> None:
             shown = label.title if isinstance(label, Choice) else label
             if label is labels.errors_heading:
                 continue  # only with errors
+            if label is labels.save_button:
+                continue  # only when editing
             assert json.dumps(shown, ensure_ascii=False)[1:-1] in text, shown
     assert {c.title for c in view.people} <= {
         c["title"] for c in inputs(plan_form_card(view))[f.MEMBERS]["choices"]}
@@ -163,13 +167,32 @@ def test_plan_card_has_the_inputs_the_handler_reads() -> None:
     assert found[f.DURATION]["errorMessage"] == "Duration must be between 15 and 240 minutes."
 
 
-def test_a_new_plan_sends_no_plan_id_and_an_edited_one_sends_its_id() -> None:
+def test_a_new_plan_sends_no_plan_id_and_an_edited_one_sends_its_id_and_revision() -> None:
     t = translator_for("en")
     new, edited = plan_form_card(new_plan_view(t)), plan_form_card(edit_plan_view(t))
     for verb in (verbs.PLAN_PREVIEW, verbs.PLAN_BOOK):
         assert by_verb(new, verb)["data"] == {"verb": verb}
-        assert by_verb(edited, verb)["data"] == {"verb": verb, "plan_id": "p-7"}
+    for verb in (verbs.PLAN_PREVIEW, verbs.PLAN_SAVE):
+        assert by_verb(edited, verb)["data"] == {"verb": verb, "plan_id": "p-7", "revision": 3}
     assert [a["verb"] for a in new["actions"]] == [verbs.PLAN_PREVIEW, verbs.PLAN_BOOK]
+    # An edit is saved, not booked: the edit card has Save where a new plan has Book.
+    assert [(a["verb"], a["title"]) for a in edited["actions"]] == [
+        (verbs.PLAN_PREVIEW, "Preview"), (verbs.PLAN_SAVE, "Save")]
+
+
+@LANGUAGES
+def test_the_preview_of_an_edit_saves_the_answers_it_carries(language: str) -> None:
+    t = translator_for(language)
+    card = plan_preview_card(edit_preview_view(t))
+    save, edit = by_verb(card, verbs.PLAN_SAVE), by_verb(card, verbs.PLAN_EDIT)
+    assert save["title"] == t("plan.preview.save") != t("plan.preview.book")
+    assert not [a for a in actions(card) if a.get("verb") in (verbs.PLAN_BOOK,
+                                                              verbs.PLAN_DISCARD)]
+    carried = form_data(edit_plan_view(t).values)
+    assert save["data"] == {"verb": verbs.PLAN_SAVE, "plan_id": "p-7", "revision": 3, **carried}
+    assert edit["data"] == {"verb": verbs.PLAN_EDIT, "plan_id": "p-7", "revision": 3, **carried}
+    assert carried[f.DAYS] == "tue,thu" and carried[f.DURATION] == "300"
+    assert f.ENDS_ON not in carried  # empty answers are left out, as Teams leaves them out
 
 
 def test_editing_fills_in_the_plan_and_shows_errors_under_their_inputs() -> None:
@@ -222,8 +245,9 @@ def test_preview_lists_each_person_their_time_conflicts_and_who_cannot_be_booked
     facts = next(n for n in walk(card) if n.get("type") == "FactSet")["facts"]
     assert [(x["title"], x["value"]) for x in facts] == [(u.member, u.reason)
                                                          for u in view.unbookable]
-    assert by_verb(card, verbs.PLAN_BOOK)["data"] == {"verb": verbs.PLAN_BOOK, "plan_id": "p-7"}
-    assert by_verb(card, verbs.PLAN_EDIT)["data"] == {"verb": verbs.PLAN_EDIT, "plan_id": "p-7"}
+    for verb in (verbs.PLAN_BOOK, verbs.PLAN_EDIT, verbs.PLAN_DISCARD):
+        assert by_verb(card, verb)["data"] == {"verb": verb, "plan_id": "p-7", "revision": 1}
+    assert by_verb(card, verbs.PLAN_DISCARD)["style"] == "destructive"
 
 
 @LANGUAGES
@@ -282,10 +306,15 @@ def test_plans_list_shows_each_plan_with_hours_edit_and_a_confirmed_cancel(langu
         assert len(edit) == 1
         show = [a for a in actions(card) if a["type"] == "Action.ShowCard"
                 and card_text(a).count(f'"plan_id": "{plan.plan_id}"')]
-        assert len(show) == 1 and show[0]["title"] == view.cancel_button
+        # A draft nobody booked is discarded; a booked plan is cancelled.
+        verb = verbs.PLAN_DISCARD if plan.draft else verbs.PLAN_CANCEL
+        title = view.discard_button if plan.draft else view.cancel_button
+        assert len(show) == 1 and show[0]["title"] == title
         confirm = show[0]["card"]["actions"][0]
-        assert confirm["verb"] == verbs.PLAN_CANCEL and confirm["style"] == "destructive"
-        assert confirm["data"] == {"verb": verbs.PLAN_CANCEL, "plan_id": plan.plan_id}
+        assert confirm["verb"] == verb and confirm["style"] == "destructive"
+        assert confirm["data"] == {"verb": verb, "plan_id": plan.plan_id,
+                                   "revision": plan.revision}
+        assert edit[0]["data"]["revision"] == plan.revision
         assert plan.cancel_question in card_text(show[0]["card"])
     # no chart for a plan with nothing booked yet; the words are always there
     charts = [n for n in walk(card) if n.get("type") == "Chart.HorizontalBar.Stacked"]
