@@ -115,7 +115,7 @@ async def test_book_on_a_preview_older_than_an_edit_changes_nothing_and_shows_th
     card = await execute(service, connector, "plan.book", action_data(old_preview, "plan.book"))
     text = all_texts(card)
     assert STALE in text and "Already booked" not in text
-    assert "13:00–16:00" in text  # the plan as it is now
+    assert "1:00\u2009–\u20094:00\u202fPM" in text  # the plan as it is now (en-US)
     assert action_data(card, "plan.edit") == {"verb": "plan.edit", "plan_id": plan_id,
                                               "revision": 2}
     await run_jobs(service)
