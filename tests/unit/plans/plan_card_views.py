@@ -269,11 +269,22 @@ def collision_view(t: Translator, *, free_time: bool = True) -> SlotCollisionVie
         title=(t("slot.collision.overlap", when=when, subject="Sprint review") if free_time
                else t("slot.collision.deleted", when=when)),
         detail=t("slot.collision.detail" if free_time else "slot.collision.detail.no_move"),
-        moves=(MoveChoice(t("slot.collision.move", when=moved_to(t)), "2026-03-12T13:00:00Z"),)
-        if free_time else (),
+        moves=(
+            MoveChoice(t("slot.collision.move", when=moved_to(t)), "2026-03-12T13:00:00Z"),
+            MoveChoice(t("slot.collision.move", when=moved_to(t, hour=12)),
+                       "2026-03-12T11:00:00Z"),
+            MoveChoice(t("slot.collision.move", when=moved_to(t, hour=16)),
+                       "2026-03-12T15:00:00Z"),
+        ) if free_time else (),
         no_move_note=t("slot.collision.no_free_time"),
         keep_button=t("slot.collision.keep" if free_time else "slot.collision.restore"),
         skip_button=t("slot.collision.skip"),
+        facts=(
+            Fact(t("slot.collision.plan"), GOAL),
+            Fact(t("slot.collision.meeting"), t(
+                "slot.collision.meeting.named", subject="Sprint review",
+                when=t("slot.collision.meeting.when", when=when, end=time_of_day(t, time(11))))),
+        ) if free_time else (Fact(t("slot.collision.plan"), GOAL),),
     )
 
 
@@ -297,5 +308,5 @@ def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
     }
 
 
-def moved_to(t: Translator) -> str:
-    return f"{weekday(t, Weekday.THURSDAY)} {time_of_day(t, time(14))}"
+def moved_to(t: Translator, *, hour: int = 14) -> str:
+    return f"{weekday(t, Weekday.THURSDAY)} {time_of_day(t, time(hour))}"

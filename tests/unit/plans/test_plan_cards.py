@@ -359,11 +359,14 @@ def test_collision_buttons_carry_ids_only(language: str) -> None:
     t = translator_for(language)
     card = slot_collision_card(collision_view(t))
     ids = {"plan_id": "p-7", "slot_id": "s-3", "occurrence_id": "o-2026-03-10"}
-    assert [a["verb"] for a in card["actions"]] == [verbs.SLOT_MOVE, verbs.SLOT_KEEP,
-                                                    verbs.SLOT_SKIP]
-    move = by_verb(card, verbs.SLOT_MOVE)
-    assert move["data"] == {"verb": verbs.SLOT_MOVE, **ids, "move_to": "2026-03-12T13:00:00Z"}
-    assert move["title"] == t("slot.collision.move", when=moved_to(t))
+    assert [a["verb"] for a in card["actions"]] == [verbs.SLOT_MOVE] * 3 + [verbs.SLOT_KEEP,
+                                                                          verbs.SLOT_SKIP]
+    moves = [a for a in card["actions"] if a["verb"] == verbs.SLOT_MOVE]
+    assert [m["data"] for m in moves] == [
+        {"verb": verbs.SLOT_MOVE, **ids, "move_to": f"2026-03-12T{hour}:00:00Z"}
+        for hour in (13, 11, 15)
+    ]
+    assert moves[0]["title"] == t("slot.collision.move", when=moved_to(t))
     for verb in (verbs.SLOT_KEEP, verbs.SLOT_SKIP):
         assert by_verb(card, verb)["data"] == {"verb": verb, **ids}
     assert "Sprint review" in card["body"][0]["text"]
