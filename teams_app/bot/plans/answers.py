@@ -27,6 +27,7 @@ from teams_app.bot.plans import presenters as present
 from teams_app.bot.plans.card_data import (
     CardProblem,
     PlanCardData,
+    not_allowed_problem,
     parse_plan_card,
     plan_id_of,
     problems_of,
@@ -45,6 +46,7 @@ from teams_app.domain.learning_plans import (
     EditPlan,
     PlanError,
 )
+from teams_app.domain.planners import MembersNotAllowed
 from teams_app.ports import (
     Calendar,
     Directory,
@@ -145,6 +147,10 @@ async def with_form(
         return await form_again(context, services, parsed, people)
     try:
         return await then(parsed, sender, people)
+    except MembersNotAllowed as error:
+        names = await people_names(error.member_ids, directory=services.directory)
+        return await form_again(context, services, parsed, people,
+                                problems=[not_allowed_problem(error.member_ids, names)])
     except PlanError as error:
         key = notice_key(error)
         if key is not None:
@@ -161,11 +167,12 @@ async def store(services: Services, parsed: PlanCardData, sender: str) -> PlanPr
         return await redraft_plan(
             EditPlan(parsed.plan_id, sender, parsed.spec),
             uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
+            rights=services.rights,
         )
     return await draft_plan(
         CreatePlan(sender, parsed.spec),
         uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
-        new_id=lambda: str(uuid.uuid4()),
+        new_id=lambda: str(uuid.uuid4()), rights=services.rights,
     )
 
 
@@ -207,6 +214,7 @@ async def booking_card(context: TurnContext, services: Services, plan_id: str) -
         started = await book_plan(
             BookPlan(plan_id, sender),
             uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
+            rights=services.rights,
         )
         revision, already, queued = started.revision, started.progress.done, started.queued
     status = await booking_status(plan_id, revision, uow=services.uow())

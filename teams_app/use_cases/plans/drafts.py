@@ -18,6 +18,7 @@ from teams_app.domain.learning_plans import (
     PlanNotOwned,
     PlanStatus,
 )
+from teams_app.domain.planners import MembersNotAllowed, PlanningRights
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
 from teams_app.use_cases.plans.changes import edit_plan
 from teams_app.use_cases.plans.planning import PlanPreview, UnknownPlan, create_plan, find_slots
@@ -39,11 +40,14 @@ async def draft_plan(
     directory: Directory,
     clock: Clock,
     new_id: Callable[[], str],
+    rights: PlanningRights,
 ) -> PlanPreview:
-    """Creates the plan when someone can be booked in its window; returns its preview."""
+    """Creates the plan when the owner may plan for every member and someone can be booked
+    in its window; returns its preview."""
     plan_id = new_id()
     plan, _ = LearningPlan.create(cmd, plan_id=plan_id, at=clock.now())  # PlanError
-    preview = await find_slots(plan, calendar=calendar, directory=directory)  # Graph: no tx
+    preview = await find_slots(plan, calendar=calendar, directory=directory, rights=rights)
+    require_allowed(preview)
     require_working_hours(preview)
     await create_plan(cmd, uow=uow(), clock=clock, new_id=lambda: plan_id)
     return preview
@@ -56,15 +60,18 @@ async def redraft_plan(
     calendar: Calendar,
     directory: Directory,
     clock: Clock,
+    rights: PlanningRights,
 ) -> PlanPreview:
-    """Edits the plan when someone can be booked in its new window; returns the preview of
-    the new revision. Booked series follow the edit (see `plan_changes.edit_plan`)."""
+    """Edits the plan when the owner may plan for every member and someone can be booked in
+    its new window; returns the preview of the new revision. Booked series follow the edit
+    (see `plan_changes.edit_plan`)."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.plan_id)
     if plan is None:
         raise UnknownPlan(cmd.plan_id)
     edited, _ = plan.edit(cmd, at=clock.now())  # PlanNotOwned, PlanAlreadyCancelled, PlanError
-    preview = await find_slots(edited, calendar=calendar, directory=directory)  # Graph: no tx
+    preview = await find_slots(edited, calendar=calendar, directory=directory, rights=rights)
+    require_allowed(preview)
     require_working_hours(preview)
     await edit_plan(cmd, uow=uow(), clock=clock)  # PlanBookingInProgress while jobs run
     return preview
@@ -81,6 +88,14 @@ async def plan_to_edit(plan_id: str, by: str, *, uow: UnitOfWork) -> LearningPla
     if plan.status is PlanStatus.CANCELLED:
         raise PlanAlreadyCancelled()
     return plan
+
+
+def require_allowed(preview: PlanPreview) -> None:
+    """MembersNotAllowed naming everyone the owner may not plan for: a draft is all or
+    nothing, so the manager changes the members rather than books some of them."""
+    refused = [m.member_id for m in preview.members if m.problem is MemberFailure.NOT_ALLOWED]
+    if refused:
+        raise MembersNotAllowed(refused)
 
 
 def require_working_hours(preview: PlanPreview) -> None:

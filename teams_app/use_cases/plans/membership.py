@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from teams_app.domain.bookings import MemberFailure, MemberState, SlotState, progress_of
 from teams_app.domain.learning_plans import PlanMode, PlanStatus, member_changes
+from teams_app.domain.planners import PlanningRights
 from teams_app.ports import Calendar, Clock, Directory, GraphNotFound, UnitOfWork
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
 from teams_app.use_cases.plans.reads import UnknownPlan, resolve_members
@@ -78,6 +79,7 @@ async def reconcile_members(
     directory: Directory,
     clock: Clock,
     run_key: str,
+    rights: PlanningRights,
 ) -> Reconciled:
     async with uow() as tx:
         plan = await tx.plans.get(plan_id)
@@ -145,7 +147,7 @@ async def reconcile_members(
     if changes.to_book:
         started = await book_plan(
             BookPlan(plan_id, plan.owner_id),
-            uow=uow, calendar=calendar, directory=directory, clock=clock,
+            uow=uow, calendar=calendar, directory=directory, clock=clock, rights=rights,
         )
         queued += started.queued
     return Reconciled(changes.to_book, changes.to_release, queued, gone)

@@ -61,7 +61,8 @@ async def test_one_meeting_for_everyone_with_who_cannot_come(
     plan_id = await new_plan(service, team(MemberSource.of_people(*people)))
 
     preview = await preview_plan(
-        plan_id, uow=services.uow(), calendar=services.calendar, directory=services.directory
+        plan_id, uow=services.uow(), calendar=services.calendar, directory=services.directory,
+        rights=services.rights,
     )
     session = preview.team_session
     assert session is not None and session.slot is not None and session.problem is None
@@ -164,10 +165,12 @@ async def test_a_member_who_leaves_while_the_meeting_is_booked_is_not_invited(
     start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
 ) -> None:
     service = await start(start_service, graph_emulator)
-    group = await graph_emulator.control.add_group("Readers", REPORTS[:3])
+    group = await graph_emulator.control.add_group("Readers", REPORTS[:3], owner_ids=[LEAD])
     plan_id = await new_plan(service, team(MemberSource.of_group(str(group["id"]))))
     await book(service, plan_id)
-    await graph_emulator.control.add_group("Readers", REPORTS[1:3], id=group["id"])  # leaves
+    await graph_emulator.control.add_group(  # leaves
+        "Readers", REPORTS[1:3], id=group["id"], owner_ids=[LEAD]
+    )
     await run_jobs(service)
 
     members = await members_of(service, plan_id)
@@ -194,7 +197,7 @@ async def test_an_owner_without_a_mailbox_cannot_hold_the_meeting(
     with pytest.raises(OrganiserWithoutMailbox) as refused:
         await preview_plan(
             receipt.plan_id, uow=services.uow(), calendar=services.calendar,
-            directory=services.directory,
+            directory=services.directory, rights=services.rights,
         )
     assert refused.value.code == "plan_organiser_no_mailbox"
     with pytest.raises(OrganiserWithoutMailbox):
