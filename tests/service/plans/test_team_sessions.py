@@ -22,6 +22,7 @@ from tests.service.plans.support import (
     REPORTS,
     a_spec,
     book,
+    enqueue,
     events_of,
     members_of,
     new_plan,
@@ -203,3 +204,35 @@ async def test_an_owner_without_a_mailbox_cannot_hold_the_meeting(
     with pytest.raises(OrganiserWithoutMailbox):
         await book(service, receipt.plan_id, by=str(owner["id"]))
     assert await members_of(service, receipt.plan_id) == {}
+
+
+async def test_a_joiner_the_owner_may_not_plan_for_is_not_invited(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    manager = demo_org.MAARTEN_DE_VRIES
+    team_members = [p.object_id for p in demo_org.direct_reports(manager)][:2]
+    # Not the manager's group, but everyone in it reports to them.
+    group = await graph_emulator.control.add_group("Readers", team_members)
+    services = service.runtime.services
+    receipt = await create_plan(
+        CreatePlan(manager, team(MemberSource.of_group(str(group["id"])))),
+        uow=services.uow(), clock=services.clock, new_id=lambda: "team-of-a-manager",
+    )
+    await book(service, receipt.plan_id, by=manager)
+    await run_jobs(service)
+    outsider = REPORTS[0]  # the learning lead's report
+    await graph_emulator.control.add_group(
+        "Readers", [*team_members, outsider], id=group["id"]
+    )
+    await enqueue(service, "plans.reconcile_members", {"plan_id": receipt.plan_id})
+    await run_jobs(service)
+
+    members = await members_of(service, receipt.plan_id)
+    assert (members[outsider].state, members[outsider].failure) == (
+        MemberState.FAILED, MemberFailure.NOT_ALLOWED,
+    )
+    (meeting,) = meetings(await events_of(graph_emulator, manager), receipt.plan_id)
+    assert len(meeting["attendees"]) == 2
+    assert not [e for e in await events_of(graph_emulator, outsider)
+                if e["iCalUId"] == meeting["iCalUId"]]
