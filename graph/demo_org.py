@@ -197,6 +197,7 @@ _BY_ID: dict[str, DemoPerson] = {p.object_id: p for p in _PEOPLE}
 LEARNING_CIRCLE_GROUP_ID = "c443f57b-b38a-4e27-9560-b0ef39a92724"
 ENGINEERING_GROUP_ID = "3362ac73-ceab-42be-bed6-6f52c20888b7"
 LEARNING_LOOP_PILOT_GROUP_ID = "3b20b805-2757-4b2f-888c-526c572e3063"
+LEARNING_LEADS_GROUP_ID = "7f1d2c4e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"
 
 _GROUPS: tuple[DemoGroup, ...] = (
     DemoGroup(
@@ -228,6 +229,15 @@ _GROUPS: tuple[DemoGroup, ...] = (
         mail_nickname="learning-loop-pilot",
         member_ids=tuple(p.object_id for p in _PEOPLE),
         owner_ids=(INGRID_LINDQVIST,),
+    ),
+    DemoGroup(
+        # The demo runs with this group as its learning leads setting, so the person it signs
+        # in as may plan for anyone (DESIGN.md section 7). Its admins own it, not a person.
+        id=LEARNING_LEADS_GROUP_ID,
+        display_name="Learning leads",
+        description="Learning leads: they may plan learning time for anyone.",
+        mail_nickname="learning-leads",
+        member_ids=(INGRID_LINDQVIST,),
     ),
 )
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_abstractions.request_information import RequestInformation
+from msgraph.generated.groups.item.owners.owners_request_builder import OwnersRequestBuilder
 from msgraph.generated.groups.item.transitive_members.transitive_members_request_builder import (
     TransitiveMembersRequestBuilder,
+)
+from msgraph.generated.users.item.check_member_groups import (
+    check_member_groups_post_request_body as check_member_groups,
 )
 from msgraph.generated.users.item.direct_reports.direct_reports_request_builder import (
     DirectReportsRequestBuilder,
@@ -28,6 +32,8 @@ from teams_app.ports import GraphRejected
 # Members are read page after page (each nextLink comes with the page before), so a group of
 # 10,000 is 11 round trips at Graph's largest page instead of 100 at its default.
 LARGEST_PAGE = 999
+# checkMemberGroups answers for at most 20 groups per request (Graph's documented limit).
+MAX_GROUPS_CHECKED = 20
 # Only what the product needs; department and accountEnabled are not in Graph's default set.
 PERSON_FIELDS = [
     "id",
@@ -129,6 +135,36 @@ class GraphDirectory:
             link = page.get("@odata.nextLink")
             info = self._graph.request_for_url(link) if link else None
         return groups
+
+    async def group_owners(self, group_id: str) -> list[str]:
+        """The users who own the group (`GET /groups/{id}/owners`, app-only with
+        GroupMember.Read.All). Not a user's `ownedObjects`: Graph documents no application
+        permission for it."""
+        owners = self._graph.client.groups.by_group_id(group_id).owners
+        query = OwnersRequestBuilder.OwnersRequestBuilderGetQueryParameters(
+            select=["id"], top=LARGEST_PAGE
+        )
+        people = await self._all_users(
+            Operation.READ_GROUP_MEMBERS,
+            owners.to_get_request_information(RequestConfiguration(query_parameters=query)),
+        )
+        return [p.object_id for p in people]
+
+    async def member_groups_among(self, user_id: str, group_ids: Sequence[str]) -> set[str]:
+        """`POST /users/{id}/checkMemberGroups`: transitive, so a member of a nested group
+        counts; asked 20 groups at a time."""
+        check = self._graph.client.users.by_user_id(user_id).check_member_groups
+        wanted = list(dict.fromkeys(group_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), MAX_GROUPS_CHECKED):
+            body = check_member_groups.CheckMemberGroupsPostRequestBody(
+                group_ids=wanted[start : start + MAX_GROUPS_CHECKED]
+            )
+            answer = await self._graph.call_json(
+                Operation.READ_USERS, check.to_post_request_information(body)
+            )
+            found.update(str(g) for g in answer.get("value") or [])
+        return found
 
     async def _all_users(self, operation: Operation, first: RequestInformation) -> list[Person]:
         people: list[Person] = []

@@ -27,6 +27,7 @@ from teams_app.adapters.sql.uow import SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
 from teams_app.bot.connections import build_connections
 from teams_app.bot.presenters import TranslatedCards
+from teams_app.domain.planners import PlanningRights
 from teams_app.jobs.handlers import job_handlers
 from teams_app.jobs.maintenance import PURGE, PURGE_EVERY_SECONDS
 from teams_app.jobs.worker import JobWorker
@@ -194,6 +195,10 @@ async def bootstrap(
         )
         if graph and settings.notifications_configured
         else None,
+        rights=PlanningRights(
+            learning_leads_group=settings.learning_leads_group,
+            indirect_reports=settings.plan_for_indirect_reports,
+        ),
     )
     return Runtime(
         settings=settings,

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     defend_scan_minutes: int = Field(15, ge=1, le=1440)
     defend_lookahead_days: int = Field(28, ge=7, le=90)
 
+    # Who may plan for whom (DESIGN.md section 7): members of this Entra group (nested groups
+    # too) may plan for anyone in the tenant; managers reach their reports' reports only when
+    # the admin allows it.
+    learning_leads_group: str | None = None
+    plan_for_indirect_reports: bool = False
+
     default_locale: str = "en"
     log_json: bool | None = None
 

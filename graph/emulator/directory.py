@@ -1,5 +1,5 @@
-"""Directory endpoints: users, a user's manager, direct reports and owned groups, groups and
-members.
+"""Directory endpoints: users, a user's manager (read and set), direct reports and owned
+groups, checkMemberGroups, groups with their members and owners.
 
 GET /users returns Graph's v1.0 default property set unless `$select` asks for others;
 `$filter` supports eq/ne/startswith/and/or on the properties Graph indexes for users;
@@ -157,6 +157,49 @@ async def group_members(call: Call, emu: Emulator) -> Reply:
     return _page(call, emu, members, emu.context(call, "directoryObjects"))
 
 
+async def group_owners(call: Call, emu: Emulator) -> Reply:
+    """The group's owners; the emulator's directory holds only users as owners."""
+    group = _group(emu, call.params["group"])
+    owners = [emu.state.users[o] for o in group.owner_ids if o in emu.state.users]
+    owners.sort(key=lambda u: (u.display_name.lower(), u.id))
+    return _page(call, emu, owners, emu.context(call, "directoryObjects"))
+
+
+MAX_GROUPS_CHECKED = 20  # Graph's documented limit per checkMemberGroups request
+
+
+async def check_member_groups(call: Call, emu: Emulator) -> Reply:
+    """Those of `groupIds` the user is a member of, through nested groups too (Graph's
+    function is transitive); unknown group ids are simply not in the answer."""
+    user = _user(emu, call.params["user"])
+    body = call.body if isinstance(call.body, dict) else {}
+    ids = body.get("groupIds")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise directory_bad_request("Invalid request body: groupIds must be a list of ids.")
+    if len(ids) > MAX_GROUPS_CHECKED:
+        raise directory_bad_request(
+            f"The number of groupIds cannot exceed {MAX_GROUPS_CHECKED}.")
+    found = [i for i in ids if i in emu.state.groups and any(
+        isinstance(m, User) and m.id == user.id
+        for m in emu.state.members(emu.state.groups[i], transitive=True))]
+    return Reply(200, {"@odata.context": emu.context(call, "Collection(Edm.String)"),
+                       "value": found})
+
+
+async def set_manager(call: Call, emu: Emulator) -> Reply:
+    """`PUT /users/{id}/manager/$ref` with `{"@odata.id": ".../users/{manager id}"}`."""
+    user = _user(emu, call.params["user"])
+    body = call.body if isinstance(call.body, dict) else {}
+    ref = str(body.get("@odata.id") or "")
+    if not ref:
+        raise directory_bad_request("Invalid request body: @odata.id is required.")
+    manager = _user(emu, ref.rstrip("/").rsplit("/", 1)[-1])
+    if manager.id == user.id:
+        raise directory_bad_request("A user cannot be their own manager.")
+    user.manager_id = manager.id
+    return Reply(204)
+
+
 async def owned_objects(call: Call, emu: Emulator) -> Reply:
     """What the user owns; the emulator's directory holds no applications or service
     principals, so only groups. The cast segment (`microsoft.graph.group`, or `graph.group` as
@@ -195,6 +238,9 @@ def register(router: Router) -> None:
     router.add("GET", "/users/{user}", get_user)
     router.add("GET", "/users/{user}/directReports", direct_reports)
     router.add("GET", "/users/{user}/manager", get_manager)
+    router.add("PUT", "/users/{user}/manager/$ref", set_manager,
+               regex=r"^/users/(?P<user>[^/]+)/manager/\$ref/?$")
+    router.add("POST", "/users/{user}/checkMemberGroups", check_member_groups)
     router.add("GET", "/users/{user}/ownedObjects", owned_objects)
     router.add("GET", "/users/{user}/ownedObjects/microsoft.graph.group", owned_objects,
                regex=r"^/users/(?P<user>[^/]+)/ownedObjects/(?:microsoft\.)?graph\.group/?$")
@@ -204,4 +250,5 @@ def register(router: Router) -> None:
     router.add("GET", "/groups", list_groups)
     router.add("GET", "/groups/{group}", get_group)
     router.add("GET", "/groups/{group}/members", group_members)
+    router.add("GET", "/groups/{group}/owners", group_owners)
     router.add("GET", "/groups/{group}/transitiveMembers", group_members)

@@ -15,6 +15,7 @@ from teams_app.bootstrap import Runtime, bootstrap
 from teams_app.settings import Settings
 
 console = Console()
+errors = Console(stderr=True)  # refusals, so a script reading stdout sees only results
 T = TypeVar("T")
 
 DatabaseOption = Annotated[str | None, typer.Option(help="Database URL (default: settings).")]

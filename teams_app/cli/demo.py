@@ -49,7 +49,14 @@ async def run_demo(
     token = secrets.token_urlsafe(24)
     emulator, graph_url = await start_emulator(graph_port, seed="demo", token=token)
     settings = settings.model_copy(
-        update={"graph_base_url": graph_url, "graph_auth": "static", "graph_static_token": token}
+        update={
+            "graph_base_url": graph_url,
+            "graph_auth": "static",
+            "graph_static_token": token,
+            # The learning lead the demo signs in as plans for anyone in the demo tenant.
+            "learning_leads_group": settings.learning_leads_group
+            or demo_org.LEARNING_LEADS_GROUP_ID,
+        }
     )
     lead = demo_org.learning_lead()
     playground = PlaygroundProcess(

@@ -31,6 +31,7 @@ class MemberFailure(StrEnum):
     FORBIDDEN = "forbidden"  # Graph 403: the app may not write this calendar
     REJECTED = "rejected"  # Graph refused the event as malformed: a bug on our side
     UNAVAILABLE = "graph_unavailable"  # still throttled or down after every retry
+    NOT_ALLOWED = "not_allowed"  # the owner may not plan for them (DESIGN.md section 7)
 
 
 class SlotState(StrEnum):

@@ -68,6 +68,10 @@ class Directory(Protocol):
     async def group_members(self, group_id: str) -> list[Person]: ...  # transitive, users only
     async def direct_reports(self, user_id: str) -> list[Person]: ...
     async def groups_of(self, user_id: str) -> list[Group]: ...  # direct member; all pages
+    async def group_owners(self, group_id: str) -> list[str]: ...  # users' object ids
+    async def member_groups_among(
+        self, user_id: str, group_ids: Sequence[str]
+    ) -> set[str]: ...  # those of the groups the user is in, through nested groups too
 
 
 class Lists(Protocol):

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
+from teams_app.domain.planners import PlanningRights
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -41,3 +42,5 @@ class Services:
     lists: Lists | None = None
     # Calendar change notifications, when configured (LEARNING_LOOP_GRAPH_NOTIFICATION_*).
     subscriptions: Subscriptions | None = None
+    # Who may plan for whom beyond a manager's own people (the admin's settings).
+    rights: PlanningRights = PlanningRights()

@@ -107,3 +107,24 @@ async def test_groups_of_are_the_groups_a_person_is_in_over_every_page(
         await directory.groups_of(lead["id"])
     # Graph documents another user's memberOf app-only with Directory.Read.All only.
     assert caught.value.permission == "Directory.Read.All"
+
+
+async def test_group_owners_and_transitive_member_groups(
+    graph_emulator: GraphEmulator, graph: GraphConnection
+) -> None:
+    control = graph_emulator.control
+    lead = await control.add_user("Lead")
+    ann = await control.add_user("Ann")
+    inner = await control.add_group("Leads inner", [ann["id"]])
+    outer = await control.add_group("Leads", [inner["id"]], owner_ids=[lead["id"]])
+    others = [await control.add_group(f"Other {n}", []) for n in range(21)]
+    directory = GraphDirectory(graph)
+
+    assert await directory.group_owners(outer["id"]) == [lead["id"]]
+    assert await directory.group_owners(inner["id"]) == []
+    # Nested membership counts; more than Graph's 20 groups a request are asked in turns.
+    asked = [*(g["id"] for g in others), outer["id"], "00000000-0000-0000-0000-000000000000"]
+    assert await directory.member_groups_among(ann["id"], asked) == {outer["id"]}
+    assert await directory.member_groups_among(lead["id"], asked) == set()
+    with pytest.raises(GraphNotFound):
+        await directory.group_owners("00000000-0000-0000-0000-000000000000")

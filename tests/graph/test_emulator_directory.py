@@ -150,3 +150,33 @@ async def test_install_app_for_user_and_find_the_chat(graph_emulator: GraphEmula
     assert chat.status == 200
     assert chat.body["id"] == f"19:{APP_ID}_{LEAD}@unq.gbl.spaces"
     assert chat.body["@odata.context"].endswith("/$metadata#chats/$entity")
+
+
+async def test_owners_check_member_groups_and_a_new_manager(
+    graph_emulator: GraphEmulator,
+) -> None:
+    await _demo(graph_emulator)
+    engineer = "e55b38bd-9d91-4673-a834-8acdc7b138ba"  # demo_org.PIETER_BAKKER
+    nested = await graph_emulator.control.add_group("Pilot and friends", [PILOT_GROUP])
+
+    owners = await graph_emulator.request("GET", f"/groups/{LEARNING_CIRCLE}/owners")
+    checked = await graph_emulator.request(
+        "POST", f"/users/{engineer}/checkMemberGroups",
+        json={"groupIds": [LEARNING_CIRCLE, nested["id"], PILOT_GROUP]},
+    )
+    too_many = await graph_emulator.request(
+        "POST", f"/users/{engineer}/checkMemberGroups", json={"groupIds": [PILOT_GROUP] * 21}
+    )
+    moved = await graph_emulator.request(
+        "PUT", f"/users/{engineer}/manager/$ref",
+        json={"@odata.id": f"https://graph.microsoft.com/v1.0/users/{LEAD}"},
+    )
+    manager = await graph_emulator.request("GET", f"/users/{engineer}/manager")
+
+    assert [o["id"] for o in owners.body["value"]] == [LEAD]
+    assert owners.body["value"][0]["@odata.type"] == "#microsoft.graph.user"
+    # Transitive: the engineer is in the pilot, and so in the group that nests it.
+    assert checked.status == 200 and checked.body["value"] == [nested["id"], PILOT_GROUP]
+    assert checked.body["@odata.context"].endswith("$metadata#Collection(Edm.String)")
+    assert (too_many.status, too_many.body["error"]["code"]) == (400, "Request_BadRequest")
+    assert moved.status == 204 and manager.body["id"] == LEAD

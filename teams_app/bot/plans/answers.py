@@ -27,6 +27,7 @@ from teams_app.bot.plans import presenters as present
 from teams_app.bot.plans.card_data import (
     CardProblem,
     PlanCardData,
+    not_allowed_problem,
     parse_plan_card,
     plan_id_of,
     problems_of,
@@ -49,6 +50,7 @@ from teams_app.domain.learning_plans import (
     PlanChanged,
     PlanError,
 )
+from teams_app.domain.planners import MembersNotAllowed
 from teams_app.ports import (
     Calendar,
     Directory,
@@ -160,6 +162,10 @@ async def with_form(
         return await current_plan_card(context, services, parsed.plan_id or "",
                                        on_fail=lambda key: form_again(
                                            context, services, parsed, people, notice=key))
+    except MembersNotAllowed as error:
+        names = await people_names(error.member_ids, directory=services.directory)
+        return await form_again(context, services, parsed, people,
+                                problems=[not_allowed_problem(error.member_ids, names)])
     except PlanError as error:
         key = notice_key(error)
         if key is not None:
@@ -177,11 +183,12 @@ async def draft(services: Services, parsed: PlanCardData, sender: str) -> PlanPr
         return await redraft_plan(
             EditPlan(parsed.plan_id, sender, parsed.spec, parsed.revision),
             uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
+            rights=services.rights,
         )
     return await draft_plan(
         CreatePlan(sender, parsed.spec),
         uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
-        new_id=lambda: str(uuid.uuid4()),
+        new_id=lambda: str(uuid.uuid4()), rights=services.rights,
     )
 
 
@@ -193,6 +200,7 @@ async def save(services: Services, parsed: PlanCardData, sender: str) -> EditRec
     return await save_edit(
         EditPlan(parsed.plan_id, sender, parsed.spec, parsed.revision),
         uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
+        rights=services.rights,
     )
 
 
@@ -243,6 +251,7 @@ async def booking_card(
         started = await book_plan(
             BookPlan(plan_id, sender, revision),
             uow=services.uow, calendar=calendar, directory=directory, clock=services.clock,
+            rights=services.rights,
         )
         revision, already, queued = started.revision, started.progress.done, started.queued
     status = await booking_status(plan_id, revision, uow=services.uow())
@@ -272,7 +281,7 @@ async def edit_card(
     if status.progress is None:
         calendar, directory = graph_of(services)
         preview = await preview_plan(receipt.plan_id, uow=services.uow(), calendar=calendar,
-                                     directory=directory)
+                                     directory=directory, rights=services.rights)
         ids = [m.member_id for m in preview.members]
         names = await people_names(ids, directory=services.directory)
         return plan_preview_card(present.preview_view(

@@ -219,6 +219,13 @@ def _problem_of(error: PlanError, spec: PlanSpec) -> CardProblem:
     return CardProblem(error.field or f.MEMBERS, "plan.error.invalid")
 
 
+def not_allowed_problem(member_ids: Sequence[str], names: Mapping[str, str]) -> CardProblem:
+    """Under the members input: everyone the sender may not plan for, by name (the id when
+    the directory has no name for them)."""
+    shown = ", ".join(names.get(m, m) for m in member_ids)
+    return CardProblem(f.MEMBERS, "plan.error.members_not_allowed", {"names": shown})
+
+
 def _horizon_problem(reason: str) -> CardProblem:
     if reason == "starts_in_past":
         return CardProblem(f.STARTS_ON, "plan.error.starts_in_past")

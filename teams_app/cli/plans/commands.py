@@ -39,6 +39,7 @@ from teams_app.cli.plans.support import (
     WorkersOption,
     need_graph,
     person_id,
+    refuse_not_allowed,
     run_command,
 )
 from teams_app.domain.bookings import BookingProgress, RunState, SlotState
@@ -149,10 +150,12 @@ def plan_create(
         if member:
             ids = [await person_id(directory, m, "--member") for m in member]
             final = replace(spec, members=MemberSource.of_people(*ids))
+        draft, _ = LearningPlan.create(CreatePlan(owner_id, final), plan_id="preview",
+                                       at=services.clock.now())
+        preview = await find_slots(draft, calendar=calendar, directory=directory,
+                                   rights=services.rights)
+        await refuse_not_allowed(preview, directory)  # before anything is stored
         if not yes:
-            draft, _ = LearningPlan.create(CreatePlan(owner_id, final), plan_id="preview",
-                                           at=services.clock.now())
-            preview = await find_slots(draft, calendar=calendar, directory=directory)
             names = await people_names([m.member_id for m in preview.members],
                                        directory=directory)
             _print_preview(preview, names)
@@ -163,7 +166,8 @@ def plan_create(
                                     clock=services.clock, new_id=lambda: str(uuid.uuid4()))
         console.print(f"Plan [bold]{receipt.plan_id}[/bold] created.")
         started = await book_plan(BookPlan(receipt.plan_id, owner_id), uow=services.uow,
-                                  calendar=calendar, directory=directory, clock=services.clock)
+                                  calendar=calendar, directory=directory, clock=services.clock,
+                                  rights=services.rights)
         progress = await _follow(runtime, receipt.plan_id, receipt.revision, started.progress,
                                  workers=None if no_workers else workers)
         _print_outcome(progress, receipt.plan_id)
@@ -231,11 +235,15 @@ def plan_book(
         calendar, directory = need_graph(runtime)
         services = runtime.services
         started = await book_plan(BookPlan(plan_id, by), uow=services.uow, calendar=calendar,
-                                  directory=directory, clock=services.clock)
+                                  directory=directory, clock=services.clock,
+                                  rights=services.rights)
         console.print(f"{started.queued} members to book.")
         progress = await _follow(runtime, plan_id, started.revision, started.progress,
                                  workers=None if no_workers else workers)
         _print_outcome(progress, plan_id)
+        # The others are booked; those no longer the owner's to plan for are named, exit 2.
+        await refuse_not_allowed(
+            PlanPreview(plan_id, started.revision, started.problems), directory)
 
     run_command(db_settings(database_url), go)
 

@@ -156,4 +156,6 @@ FAILURE_TEXT = {
     MemberFailure.REJECTED: "Graph refused the event as malformed (400): please report it",
     MemberFailure.UNAVAILABLE: "Graph stayed throttled or unavailable (429/503) after every "
                                "retry: book again later",
+    MemberFailure.NOT_ALLOWED: "the owner may not plan for them (not their report, not in a "
+                               "group they own, and not a learning lead)",
 }

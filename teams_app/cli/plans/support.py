@@ -13,8 +13,9 @@ import typer
 from rich.markup import escape
 
 from teams_app.bootstrap import Runtime, bootstrap
-from teams_app.cli.common import console
+from teams_app.cli.common import console, errors
 from teams_app.cli.plans.input import plan_error_text
+from teams_app.domain.bookings import MemberFailure
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
     PlanAlreadyCancelled,
@@ -29,7 +30,8 @@ from teams_app.ports import (
     GraphThrottled,
 )
 from teams_app.settings import Settings
-from teams_app.use_cases.plans.planning import UnknownPlan
+from teams_app.use_cases.plans.planning import PlanPreview, UnknownPlan
+from teams_app.use_cases.plans.reports import people_names
 
 T = TypeVar("T")
 
@@ -105,6 +107,19 @@ def need_graph(runtime: Runtime) -> tuple[Any, Any]:
                       "local emulator.")
         raise CliStop(2)
     return services.calendar, services.directory
+
+
+async def refuse_not_allowed(preview: PlanPreview, directory: Any) -> None:
+    """Stops with exit code 2, naming on stderr everyone the owner may not plan for."""
+    refused = [m.member_id for m in preview.members if m.problem is MemberFailure.NOT_ALLOWED]
+    if not refused:
+        return
+    names = await people_names(refused, directory=directory)
+    shown = ", ".join(f"{names[m]} ({m})" if m in names else m for m in refused)
+    errors.print(f"[red]Not allowed:[/red] the owner may not plan for {escape(shown)}. A "
+                 "manager plans for themself, their reports and members of groups they own; "
+                 "learning leads for anyone. Nothing was booked for them.")
+    raise CliStop(2)
 
 
 async def person_id(directory: Any, id_or_upn: str, option: str) -> str:

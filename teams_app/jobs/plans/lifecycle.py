@@ -89,7 +89,7 @@ def lifecycle_job_handlers(
         return await rebook_plan(
             str(job.payload["plan_id"]), int(job.payload["revision"]), uow=services.uow,
             calendar=calendar(), directory=directory(), clock=services.clock,
-            run_key=job.id,
+            run_key=job.id, rights=services.rights,
         )
 
     async def replace(job: Job) -> object:
@@ -110,6 +110,7 @@ def lifecycle_job_handlers(
         return await reconcile_members(
             str(job.payload["plan_id"]), uow=services.uow, calendar=calendar(),
             directory=directory(), clock=services.clock, run_key=job.id,
+            rights=services.rights,
         )
 
     async def reconcile_every_plan(job: Job) -> object:

@@ -49,6 +49,7 @@ def start_booking_job(services: Services) -> JobHandler:
                 messenger=services.messenger,
                 cards=cards,
                 clock=services.clock,
+                rights=services.rights,
             )
         except RecipientUnreachable:
             raise PermanentJobError("recipient_unreachable") from None

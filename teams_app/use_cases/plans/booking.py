@@ -28,6 +28,7 @@ from teams_app.domain.learning_plans import (
     PlanNotOwned,
     PlanStatus,
 )
+from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_events import slot_event_draft, slot_marker, slot_transaction_id
 from teams_app.ports import (
     Calendar,
@@ -94,7 +95,10 @@ async def book_plan(
     calendar: Calendar,
     directory: Directory,
     clock: Clock,
+    rights: PlanningRights,
 ) -> BookingStarted:
+    """Members the owner may no longer plan for (moved to another manager, or left the
+    owner's group) are recorded as NOT_ALLOWED and nothing is booked for them."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.plan_id)
     if plan is None:
@@ -104,10 +108,12 @@ async def book_plan(
     plan.require_revision(cmd.revision)  # PlanChanged: Book on an older card books nothing
     if plan.spec.mode is PlanMode.TEAM_SESSION:  # one meeting, not a series per member
         team = await book_team_session(
-            plan, uow=uow, calendar=calendar, directory=directory, clock=clock
+            plan, uow=uow, calendar=calendar, directory=directory, clock=clock, rights=rights
         )
         return BookingStarted(plan.id, plan.revision, team.queued, team.problems, team.progress)
-    preview = await find_slots(plan, calendar=calendar, directory=directory)  # Graph: no tx
+    preview = await find_slots(  # Graph: no tx
+        plan, calendar=calendar, directory=directory, rights=rights
+    )
     at = clock.now()
     async with uow() as tx:
         current = await tx.plans.get(plan.id)

@@ -18,6 +18,7 @@ from teams_app.domain.learning_plans import (
     PlanNotOwned,
     PlanStatus,
 )
+from teams_app.domain.planners import MembersNotAllowed, PlanningRights
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
 from teams_app.use_cases.plans.changes import EditReceipt, edit_plan
 from teams_app.use_cases.plans.planning import PlanPreview, UnknownPlan, create_plan, find_slots
@@ -39,11 +40,14 @@ async def draft_plan(
     directory: Directory,
     clock: Clock,
     new_id: Callable[[], str],
+    rights: PlanningRights,
 ) -> PlanPreview:
-    """Creates the plan when someone can be booked in its window; returns its preview."""
+    """Creates the plan when the owner may plan for every member and someone can be booked
+    in its window; returns its preview."""
     plan_id = new_id()
     plan, _ = LearningPlan.create(cmd, plan_id=plan_id, at=clock.now())  # PlanError
-    preview = await find_slots(plan, calendar=calendar, directory=directory)  # Graph: no tx
+    preview = await find_slots(plan, calendar=calendar, directory=directory, rights=rights)
+    require_allowed(preview)
     require_working_hours(preview)
     await create_plan(cmd, uow=uow(), clock=clock, new_id=lambda: plan_id)
     return preview
@@ -56,16 +60,19 @@ async def redraft_plan(
     calendar: Calendar,
     directory: Directory,
     clock: Clock,
+    rights: PlanningRights,
 ) -> PlanPreview:
-    """The preview of an edit: the slots the edited plan would get. Stores nothing and books
-    nothing; the edit is applied by `save_edit` when the manager presses Save."""
+    """The preview of an edit, when the owner may plan for every member: the slots the edited
+    plan would get. Stores nothing and books nothing; the edit is applied by `save_edit` when
+    the manager presses Save."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.plan_id)
     if plan is None:
         raise UnknownPlan(cmd.plan_id)
     # PlanNotOwned, PlanAlreadyCancelled, PlanChanged (the card's revision is old), PlanError
     edited, _ = plan.edit(cmd, at=clock.now())
-    preview = await find_slots(edited, calendar=calendar, directory=directory)  # Graph: no tx
+    preview = await find_slots(edited, calendar=calendar, directory=directory, rights=rights)
+    require_allowed(preview)
     require_working_hours(preview)
     return preview
 
@@ -77,6 +84,7 @@ async def save_edit(
     calendar: Calendar,
     directory: Directory,
     clock: Clock,
+    rights: PlanningRights,
 ) -> EditReceipt:
     """Applies an edit made from `cmd.base_revision`: texts are updated in place, a new time
     rebooks (see `plan_changes.edit_plan`). A new window is checked against the calendars
@@ -86,8 +94,10 @@ async def save_edit(
     if plan is None:
         raise UnknownPlan(cmd.plan_id)
     edited, event = plan.edit(cmd, at=clock.now())  # as in redraft_plan
-    if event.rebook:
-        require_working_hours(await find_slots(edited, calendar=calendar, directory=directory))
+    if event.rebook:  # new members or times: the owner must still be allowed for everyone
+        preview = await find_slots(edited, calendar=calendar, directory=directory, rights=rights)
+        require_allowed(preview)
+        require_working_hours(preview)
     # edit_plan checks the revision again inside its transaction: an edit saved meanwhile
     # makes this one PlanChanged rather than silently replacing it.
     return await edit_plan(cmd, uow=uow(), clock=clock)  # PlanBookingInProgress while jobs run
@@ -108,6 +118,14 @@ async def plan_to_edit(
         raise PlanAlreadyCancelled()
     plan.require_revision(revision)
     return plan
+
+
+def require_allowed(preview: PlanPreview) -> None:
+    """MembersNotAllowed naming everyone the owner may not plan for: a draft is all or
+    nothing, so the manager changes the members rather than books some of them."""
+    refused = [m.member_id for m in preview.members if m.problem is MemberFailure.NOT_ALLOWED]
+    if refused:
+        raise MembersNotAllowed(refused)
 
 
 def require_working_hours(preview: PlanPreview) -> None:

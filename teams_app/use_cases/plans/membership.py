@@ -21,8 +21,10 @@ from enum import StrEnum
 
 from teams_app.domain.bookings import MemberFailure, MemberState, SlotState, progress_of
 from teams_app.domain.learning_plans import PlanMode, PlanStatus, member_changes
+from teams_app.domain.planners import PlanningRights
 from teams_app.ports import Calendar, Clock, Directory, GraphNotFound, UnitOfWork
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
+from teams_app.use_cases.plans.planners import not_allowed
 from teams_app.use_cases.plans.reads import UnknownPlan, resolve_members
 from teams_app.use_cases.plans.team_sessions import update_attendees
 
@@ -78,6 +80,7 @@ async def reconcile_members(
     directory: Directory,
     clock: Clock,
     run_key: str,
+    rights: PlanningRights,
 ) -> Reconciled:
     async with uow() as tx:
         plan = await tx.plans.get(plan_id)
@@ -105,12 +108,22 @@ async def reconcile_members(
         )
         if meeting is None or not meeting.event_id:
             return Reconciled((), (), 0)  # its booking job is still to run; it invites them
-        invited = [p for p in people if p.mail]
+        # A joiner the owner may not plan for is not invited (personal plans: book_plan checks).
+        refused = set(await not_allowed(
+            plan.owner_id, changes.to_book, directory=directory, rights=rights,
+            group_id=plan.spec.members.group_id,
+        ))
+        invited = [p for p in people if p.mail and p.object_id not in refused]
         await update_attendees(calendar, plan.owner_id, meeting.event_id, invited)
         with_mail = {p.object_id for p in invited}
         async with uow() as tx:
             for member_id in changes.to_book:
-                if member_id in with_mail:
+                if member_id in refused:
+                    await tx.plans.set_member(
+                        plan_id, member_id, MemberState.FAILED, at=at,
+                        failure=MemberFailure.NOT_ALLOWED,
+                    )
+                elif member_id in with_mail:
                     await tx.plans.set_member(plan_id, member_id, MemberState.BOOKED, at=at)
                 else:
                     failure = (
@@ -145,7 +158,7 @@ async def reconcile_members(
     if changes.to_book:
         started = await book_plan(
             BookPlan(plan_id, plan.owner_id),
-            uow=uow, calendar=calendar, directory=directory, clock=clock,
+            uow=uow, calendar=calendar, directory=directory, clock=clock, rights=rights,
         )
         queued += started.queued
     return Reconciled(changes.to_book, changes.to_release, queued, gone)

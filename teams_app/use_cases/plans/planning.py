@@ -21,6 +21,7 @@ from teams_app.domain.learning_plans import (
     PlanMode,
     PlanStatus,
 )
+from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slots import find_personal_slots
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
 from teams_app.use_cases.plans.reads import (
@@ -29,6 +30,7 @@ from teams_app.use_cases.plans.reads import (
     MemberPreview,
     PlanPreview,
     UnknownPlan,
+    allowed_people,
     read_calendars,
     resolve_members,
 )
@@ -74,13 +76,18 @@ async def create_plan(
 
 
 async def preview_plan(
-    plan_id: str, *, uow: UnitOfWork, calendar: Calendar, directory: Directory
+    plan_id: str,
+    *,
+    uow: UnitOfWork,
+    calendar: Calendar,
+    directory: Directory,
+    rights: PlanningRights,
 ) -> PlanPreview:
     async with uow:
         plan = await uow.plans.get(plan_id)
     if plan is None:
         raise UnknownPlan(plan_id)
-    return await find_slots(plan, calendar=calendar, directory=directory)
+    return await find_slots(plan, calendar=calendar, directory=directory, rights=rights)
 
 
 async def cancel_plan(cmd: CancelPlan, *, uow: UnitOfWork, clock: Clock) -> CancelReceipt:
@@ -139,14 +146,17 @@ async def discard_plan(cmd: DiscardPlan, *, uow: UnitOfWork, clock: Clock) -> No
 
 
 async def find_slots(
-    plan: LearningPlan, *, calendar: Calendar, directory: Directory
+    plan: LearningPlan, *, calendar: Calendar, directory: Directory, rights: PlanningRights
 ) -> PlanPreview:
+    """Members the owner may not plan for come back with NOT_ALLOWED, their calendars
+    unread; the callers refuse the plan (drafts) or book only the others (booking)."""
     if plan.status is PlanStatus.CANCELLED:
         raise PlanAlreadyCancelled()
     if plan.spec.mode is PlanMode.TEAM_SESSION:
-        return await find_team_slot(plan, calendar=calendar, directory=directory)
+        return await find_team_slot(plan, calendar=calendar, directory=directory, rights=rights)
     people, unknown = await resolve_members(plan, directory)
     plan.resolve_members([p.object_id for p in people] + unknown)  # NoMembers when empty
+    people, refused = await allowed_people(plan, people, directory=directory, rights=rights)
     read = await read_calendars(plan, people, calendar)
     found = {m.member_id: m for m in find_personal_slots(plan.spec, read.calendars).members}
     previews: list[MemberPreview] = []
@@ -168,5 +178,6 @@ async def find_slots(
                     language=language,
                 )
             )
+    previews += [MemberPreview(m, None, problem=MemberFailure.NOT_ALLOWED) for m in refused]
     previews += [MemberPreview(m, None, problem=MemberFailure.OUTSIDE_TENANT) for m in unknown]
     return PlanPreview(plan.id, plan.revision, tuple(previews))

@@ -21,6 +21,7 @@ from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import PlanStatus
 from teams_app.domain.messages import OutboundMessage
+from teams_app.domain.planners import PlanningRights
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -165,6 +166,7 @@ async def start_booking(
     messenger: Messenger,
     cards: BookingCards,
     clock: Clock,
+    rights: PlanningRights,
 ) -> bool:
     """The job behind Book: runs `book_plan`, then lets the card follow the run. True when
     booking started. Graph throttled or down propagates (the job retries) until the last
@@ -172,7 +174,7 @@ async def start_booking(
     try:
         started = await book_plan(
             BookPlan(cmd.plan_id, cmd.by, cmd.revision),
-            uow=uow, calendar=calendar, directory=directory, clock=clock,
+            uow=uow, calendar=calendar, directory=directory, clock=clock, rights=rights,
         )
     except (GraphThrottled, GraphUnavailable) as error:
         if not cmd.last_attempt:

@@ -17,8 +17,10 @@ from teams_app.domain.calendar import Availability, MailboxSettings
 from teams_app.domain.directory import Person
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import LearningPlan, MemberSourceKind
+from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slots import Absence, MemberCalendar, SlotProblem, SlotTime, search_windows
 from teams_app.ports import Calendar, Directory, GraphError, GraphNotFound
+from teams_app.use_cases.plans.planners import not_allowed
 
 SLOT_PROBLEMS = {
     SlotProblem.NO_FREE_TIME: MemberFailure.NO_FREE_TIME,
@@ -99,6 +101,17 @@ async def resolve_members(
     people = [p for p in found if p is not None]
     unknown = [pid for pid, p in zip(source.people, found, strict=True) if p is None]
     return people, unknown
+
+
+async def allowed_people(
+    plan: LearningPlan, people: Sequence[Person], *, directory: Directory, rights: PlanningRights
+) -> tuple[list[Person], list[str]]:
+    """The people the plan's owner may plan for, and the ids of those they may not."""
+    refused = await not_allowed(
+        plan.owner_id, [p.object_id for p in people], directory=directory, rights=rights,
+        group_id=plan.spec.members.group_id,
+    )
+    return [p for p in people if p.object_id not in refused], list(refused)
 
 
 async def known_person(directory: Directory, object_id: str) -> Person | None:

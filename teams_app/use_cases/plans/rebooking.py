@@ -20,6 +20,7 @@ from teams_app.domain.bookings import (
     progress_of,
 )
 from teams_app.domain.learning_plans import LearningPlan, NoMembers, PlanMode, PlanStatus
+from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_events import (
     TEAM_SESSION_MEMBER,
     slot_event_draft,
@@ -71,6 +72,7 @@ async def rebook_plan(
     directory: Directory,
     clock: Clock,
     run_key: str,
+    rights: PlanningRights,
 ) -> int:
     """The job after an edit: find slots for the new revision and queue one replacement per
     member (team plans: one for the meeting). Returns the jobs queued."""
@@ -81,7 +83,7 @@ async def rebook_plan(
     if plan.revision != revision or plan.status is PlanStatus.CANCELLED:
         return 0
     try:
-        preview = await find_slots(plan, calendar=calendar, directory=directory)
+        preview = await find_slots(plan, calendar=calendar, directory=directory, rights=rights)
     except NoMembers:
         preview = PlanPreview(plan.id, plan.revision, ())  # everyone left: release them all
     at = clock.now()

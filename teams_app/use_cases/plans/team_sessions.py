@@ -33,6 +33,7 @@ from teams_app.domain.learning_plans import (
     PlanAlreadyCancelled,
     PlanStatus,
 )
+from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_events import (
     TEAM_SESSION_MEMBER,
     slot_transaction_id,
@@ -58,6 +59,7 @@ from teams_app.use_cases.plans.reads import (
     PlanPreview,
     TeamSessionPreview,
     UnknownPlan,
+    allowed_people,
     known_person,
     read_calendars,
     resolve_members,
@@ -105,10 +107,11 @@ class SessionOutcome(StrEnum):
 
 
 async def find_team_slot(
-    plan: LearningPlan, *, calendar: Calendar, directory: Directory
+    plan: LearningPlan, *, calendar: Calendar, directory: Directory, rights: PlanningRights
 ) -> PlanPreview:
     people, unknown = await resolve_members(plan, directory)
     plan.resolve_members([p.object_id for p in people] + unknown)  # NoMembers when empty
+    people, refused = await allowed_people(plan, people, directory=directory, rights=rights)
     member_ids = {p.object_id for p in people}
     organiser = await known_person(directory, plan.owner_id)
     if organiser is None or not organiser.mail:
@@ -141,6 +144,7 @@ async def find_team_slot(
                     language=language,
                 )
             )
+    previews += [MemberPreview(m, None, problem=MemberFailure.NOT_ALLOWED) for m in refused]
     previews += [MemberPreview(m, None, problem=MemberFailure.OUTSIDE_TENANT) for m in unknown]
     session = TeamSessionPreview(
         plan.owner_id,
@@ -164,10 +168,11 @@ async def book_team_session(
     calendar: Calendar,
     directory: Directory,
     clock: Clock,
+    rights: PlanningRights,
 ) -> TeamBookingStarted:
     """Stores the chosen time as the owner's slot, marks the invited members pending and
     queues the one job that creates the meeting. Re-running queues nothing new."""
-    preview = await find_team_slot(plan, calendar=calendar, directory=directory)
+    preview = await find_team_slot(plan, calendar=calendar, directory=directory, rights=rights)
     session = preview.team_session
     assert session is not None
     at = clock.now()

@@ -43,7 +43,8 @@ async def test_a_colliding_meeting_is_carded_and_move_changes_that_occurrence(
     plan = await create_plan(CreatePlan(me, spec), uow=services.uow(), clock=services.clock,
                              new_id=lambda: str(uuid.uuid4()))
     await book_plan(BookPlan(plan.plan_id, me), uow=services.uow, calendar=services.calendar,
-                    directory=services.directory, clock=services.clock)
+                    directory=services.directory, clock=services.clock,
+                    rights=services.rights)
     await pg.wait_for_message(pg.personal_chat_id, card_contains("Your learning time is booked"),
                               timeout=30)
 

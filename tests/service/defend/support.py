@@ -171,7 +171,7 @@ async def booked_plan(
     )
     await book_plan(BookPlan(receipt.plan_id, owner), uow=services.uow,
                     calendar=services.calendar, directory=services.directory,
-                    clock=services.clock)
+                    clock=services.clock, rights=services.rights)
     for who in (member, silent):  # the series as the booking job makes them, whatever the batch
         await book_member_slot(BookMemberSlot(receipt.plan_id, who, 1), uow=services.uow,
                                calendar=services.calendar, clock=services.clock)

@@ -95,6 +95,7 @@ async def book(service: RunningService, plan_id: str, by: str = LEAD) -> Booking
         calendar=services.calendar,
         directory=services.directory,
         clock=services.clock,
+        rights=services.rights,
     )
 
 

@@ -48,7 +48,8 @@ async def test_each_report_gets_exactly_one_series_and_a_rerun_adds_none(
     plan_id = await new_plan(service)
 
     preview = await preview_plan(
-        plan_id, uow=services.uow(), calendar=services.calendar, directory=services.directory
+        plan_id, uow=services.uow(), calendar=services.calendar, directory=services.directory,
+        rights=services.rights,
     )
     assert {m.member_id for m in preview.members} == set(REPORTS)
     assert not preview.problems and all(m.slot is not None for m in preview.members)

@@ -240,3 +240,25 @@ async def test_list_shows_a_quarter_hour_to_the_minute(
 
     listed = await cli(env, "plan", "list")
     assert "2.25" in listed.output and "2.2 " not in listed.output, listed.output
+
+
+async def test_an_individual_contributor_is_refused_for_the_ceo_and_a_colleague(
+    env: dict[str, str], graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    await graph_emulator.control.reset("demo")
+    individual, ceo = demo_org.ERIK_JOHANSSON, demo_org.CHARLOTTE_EVANS
+    colleague = demo_org.PIETER_BAKKER  # in the engineering team
+    before = await graph_emulator.control.objects("events")
+
+    refused = await cli(env, "plan", "create", "--owner", individual, "--member", ceo,
+                        "--member", colleague, "--days", "mon-thu", "--sessions", "4",
+                        "--goal", "Event sourcing", "--yes")
+
+    assert refused.exit_code == 2
+    assert "Not allowed" in refused.stderr and "Traceback" not in refused.output
+    for person in (ceo, colleague):
+        assert demo_org.person(person).display_name in refused.stderr
+    assert "Plan " not in refused.stdout  # nothing stored
+    assert await graph_emulator.control.objects("events") == before
+    listed = await cli(env, "plan", "list")
+    assert listed.exit_code == 0 and "Event sourcing" not in listed.output

@@ -44,7 +44,7 @@ async def test_joiners_are_booked_leavers_released_and_problems_reported(
     start_service: ServiceFactory, graph_emulator: GraphEmulator, database_url: str  # noqa: F811
 ) -> None:
     service = await start(start_service, graph_emulator, database_url=database_url)
-    group = await graph_emulator.control.add_group("Readers", REPORTS[:3])
+    group = await graph_emulator.control.add_group("Readers", REPORTS[:3], owner_ids=[LEAD])
     plan_id = await new_plan(service, a_spec(MemberSource.of_group(str(group["id"]))))
     await book(service, plan_id)
     await run_jobs(service)
@@ -59,7 +59,7 @@ async def test_joiners_are_booked_leavers_released_and_problems_reported(
         end=f"{monday + timedelta(days=40)}T00:00:00Z",
     )
     await graph_emulator.control.add_group(
-        "Readers", [*REPORTS[1:4], mailless["id"], swamped["id"]], id=group["id"]
+        "Readers", [*REPORTS[1:4], mailless["id"], swamped["id"]], id=group["id"], owner_ids=[LEAD]
     )
     await enqueue(service, RECONCILE_ALL, {})  # the periodic schedule's job
     await run_jobs(service)
@@ -85,14 +85,16 @@ async def test_a_member_leaving_mid_booking_is_released_after_the_booking_settle
     service = await start(start_service, graph_emulator)
     services = service.runtime.services
     assert services.calendar is not None and services.directory is not None
-    group = await graph_emulator.control.add_group("Readers", REPORTS[:3])
+    group = await graph_emulator.control.add_group("Readers", REPORTS[:3], owner_ids=[LEAD])
     plan_id = await new_plan(service, a_spec(MemberSource.of_group(str(group["id"]))))
     await book(service, plan_id)  # booking jobs queued: everyone pending
-    await graph_emulator.control.add_group("Readers", REPORTS[1:3], id=group["id"])
+    await graph_emulator.control.add_group(
+        "Readers", REPORTS[1:3], id=group["id"], owner_ids=[LEAD]
+    )
 
     reconciled = await reconcile_members(
         plan_id, uow=services.uow, calendar=services.calendar, directory=services.directory,
-        clock=services.clock, run_key="now",
+        clock=services.clock, run_key="now", rights=services.rights,
     )
     assert reconciled.left == (REPORTS[0],) and reconciled.queued == 1
     with pytest.raises(MemberStillBooking):  # deleting now could race the create
@@ -112,7 +114,7 @@ async def test_a_team_meeting_invites_joiners_and_uninvites_leavers(
     start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
 ) -> None:
     service = await start(start_service, graph_emulator)
-    group = await graph_emulator.control.add_group("Readers", REPORTS[:3])
+    group = await graph_emulator.control.add_group("Readers", REPORTS[:3], owner_ids=[LEAD])
     spec = a_spec(MemberSource.of_group(str(group["id"])), mode=PlanMode.TEAM_SESSION)
     plan_id = await new_plan(service, spec)
     await book(service, plan_id)
@@ -121,7 +123,11 @@ async def test_a_team_meeting_invites_joiners_and_uninvites_leavers(
     (meeting,) = [e for e in await events_of(graph_emulator, LEAD)
                   if e.get("transactionId") == wanted]
 
-    await graph_emulator.control.add_group("Readers", REPORTS[1:4], id=group["id"])
+    await graph_emulator.control.add_group(
+
+        "Readers", REPORTS[1:4], id=group["id"], owner_ids=[LEAD]
+
+    )
     await enqueue(service, "plans.reconcile_members", {"plan_id": plan_id})
     await run_jobs(service)
 

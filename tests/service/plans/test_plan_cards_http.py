@@ -62,12 +62,13 @@ async def test_typing_plan_sends_the_plan_card_with_the_sender_s_reports_and_gro
     reports = [f"user:{p.object_id}" for p in REPORTS]
     # All reports at once, the manager, the groups the manager is in, each report, then others
     # of the manager's department.
-    assert values[:4] == ["reports", f"user:{LEAD}", f"group:{LEARNING_CIRCLE}",
+    assert values[:5] == ["reports", f"user:{LEAD}", f"group:{LEARNING_CIRCLE}",
+                          f"group:{demo_org.LEARNING_LEADS_GROUP_ID}",
                           f"group:{demo_org.LEARNING_LOOP_PILOT_GROUP_ID}"]
-    assert [c["title"] for c in members["choices"][2:4]] == [
-        f"{group}: Learning Circle", f"{group}: Learning Loop pilot"]
-    assert set(values[4:len(REPORTS) + 4]) == set(reports)
-    assert values[len(REPORTS) + 4:] == [f"user:{NO_MAILBOX_USER_ID}"]
+    assert [c["title"] for c in members["choices"][2:5]] == [
+        f"{group}: Learning Circle", f"{group}: Learning leads", f"{group}: Learning Loop pilot"]
+    assert set(values[5:len(REPORTS) + 5]) == set(reports)
+    assert values[len(REPORTS) + 5:] == [f"user:{NO_MAILBOX_USER_ID}"]
     assert {p.display_name for p in REPORTS} <= {c["title"] for c in members["choices"]}
     assert inputs(card)["starts_on"] == next_monday()
 
@@ -101,7 +102,7 @@ async def test_the_department_list_failing_still_gives_the_plan_card(
     (_, answer), = await connector.wait_for(1)
     members = next(n for n in walk(card_of(answer)) if n.get("id") == "members")
     assert [c["value"] for c in members["choices"]][:2] == ["reports", f"user:{LEAD}"]
-    assert len(members["choices"]) == len(REPORTS) + 4  # reports, self, groups; no colleagues
+    assert len(members["choices"]) == len(REPORTS) + 5  # reports, self, 3 groups; no colleagues
     assert (await graph_emulator.control.limits())["fail_next"][0]["count"] < 10
 
 

@@ -126,6 +126,7 @@ async def test_a_new_time_replaces_each_series_once(
     again = await rebook_plan(
         plan_id, 2, uow=services.uow, calendar=services.calendar,
         directory=services.directory, clock=services.clock, run_key="again",
+        rights=services.rights,
     )
     assert again == 0 and await run_jobs(service, until_idle_for=0.1) == 0
     for member in REPORTS[:4]:

@@ -22,6 +22,7 @@ from tests.service.plans.support import (
     REPORTS,
     a_spec,
     book,
+    enqueue,
     events_of,
     members_of,
     new_plan,
@@ -61,7 +62,8 @@ async def test_one_meeting_for_everyone_with_who_cannot_come(
     plan_id = await new_plan(service, team(MemberSource.of_people(*people)))
 
     preview = await preview_plan(
-        plan_id, uow=services.uow(), calendar=services.calendar, directory=services.directory
+        plan_id, uow=services.uow(), calendar=services.calendar, directory=services.directory,
+        rights=services.rights,
     )
     session = preview.team_session
     assert session is not None and session.slot is not None and session.problem is None
@@ -164,10 +166,12 @@ async def test_a_member_who_leaves_while_the_meeting_is_booked_is_not_invited(
     start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
 ) -> None:
     service = await start(start_service, graph_emulator)
-    group = await graph_emulator.control.add_group("Readers", REPORTS[:3])
+    group = await graph_emulator.control.add_group("Readers", REPORTS[:3], owner_ids=[LEAD])
     plan_id = await new_plan(service, team(MemberSource.of_group(str(group["id"]))))
     await book(service, plan_id)
-    await graph_emulator.control.add_group("Readers", REPORTS[1:3], id=group["id"])  # leaves
+    await graph_emulator.control.add_group(  # leaves
+        "Readers", REPORTS[1:3], id=group["id"], owner_ids=[LEAD]
+    )
     await run_jobs(service)
 
     members = await members_of(service, plan_id)
@@ -194,9 +198,41 @@ async def test_an_owner_without_a_mailbox_cannot_hold_the_meeting(
     with pytest.raises(OrganiserWithoutMailbox) as refused:
         await preview_plan(
             receipt.plan_id, uow=services.uow(), calendar=services.calendar,
-            directory=services.directory,
+            directory=services.directory, rights=services.rights,
         )
     assert refused.value.code == "plan_organiser_no_mailbox"
     with pytest.raises(OrganiserWithoutMailbox):
         await book(service, receipt.plan_id, by=str(owner["id"]))
     assert await members_of(service, receipt.plan_id) == {}
+
+
+async def test_a_joiner_the_owner_may_not_plan_for_is_not_invited(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    manager = demo_org.MAARTEN_DE_VRIES
+    team_members = [p.object_id for p in demo_org.direct_reports(manager)][:2]
+    # Not the manager's group, but everyone in it reports to them.
+    group = await graph_emulator.control.add_group("Readers", team_members)
+    services = service.runtime.services
+    receipt = await create_plan(
+        CreatePlan(manager, team(MemberSource.of_group(str(group["id"])))),
+        uow=services.uow(), clock=services.clock, new_id=lambda: "team-of-a-manager",
+    )
+    await book(service, receipt.plan_id, by=manager)
+    await run_jobs(service)
+    outsider = REPORTS[0]  # the learning lead's report
+    await graph_emulator.control.add_group(
+        "Readers", [*team_members, outsider], id=group["id"]
+    )
+    await enqueue(service, "plans.reconcile_members", {"plan_id": receipt.plan_id})
+    await run_jobs(service)
+
+    members = await members_of(service, receipt.plan_id)
+    assert (members[outsider].state, members[outsider].failure) == (
+        MemberState.FAILED, MemberFailure.NOT_ALLOWED,
+    )
+    (meeting,) = meetings(await events_of(graph_emulator, manager), receipt.plan_id)
+    assert len(meeting["attendees"]) == 2
+    assert not [e for e in await events_of(graph_emulator, outsider)
+                if e["iCalUId"] == meeting["iCalUId"]]
