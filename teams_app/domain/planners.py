@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from teams_app.domain.learning_plans import PlanError
+from teams_app.domain.plan_errors import PlanError
 
 
 @dataclass(frozen=True)

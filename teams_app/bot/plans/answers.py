@@ -44,12 +44,8 @@ from teams_app.bot.plans.progress import (
 from teams_app.bot.routing import sender_of, translator_of
 from teams_app.domain.bookings import EditKind
 from teams_app.domain.errors import DomainError
-from teams_app.domain.learning_plans import (
-    CreatePlan,
-    EditPlan,
-    PlanChanged,
-    PlanError,
-)
+from teams_app.domain.learning_plans import CreatePlan, EditPlan
+from teams_app.domain.plan_errors import PlanChanged, PlanError
 from teams_app.domain.planners import MembersNotAllowed
 from teams_app.ports import (
     Calendar,

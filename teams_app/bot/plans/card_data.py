@@ -23,21 +23,23 @@ from teams_app.domain.learning_plans import (
     MAX_DURATION_MINUTES,
     MAX_GOAL_LENGTH,
     MIN_DURATION_MINUTES,
-    CadenceInvalid,
     DayPart,
+    MemberSource,
+    PlanMode,
+    PlanSpec,
+    check,
+)
+from teams_app.domain.plan_errors import (
+    CadenceInvalid,
     DurationLongerThanWindow,
     DurationOutOfRange,
     GoalTooLong,
     HorizonInvalid,
     MaterialLinkNotHttps,
-    MemberSource,
     NoMembers,
     PlanError,
-    PlanMode,
-    PlanSpec,
     RevisionInvalid,
     WindowInvalid,
-    check,
 )
 from teams_app.use_cases.plans.drafts import WindowOutsideWorkingHours
 

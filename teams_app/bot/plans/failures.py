@@ -4,7 +4,7 @@ catalog keys for plan errors, Graph faults and a missing Graph configuration."""
 from __future__ import annotations
 
 from teams_app.domain.errors import DomainError
-from teams_app.domain.learning_plans import (
+from teams_app.domain.plan_errors import (
     PlanAlreadyBooked,
     PlanAlreadyCancelled,
     PlanChanged,

@@ -42,11 +42,8 @@ from teams_app.bot.plans.card_data import (
     plan_id_of,
 )
 from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
-from teams_app.domain.learning_plans import (
-    CancelPlan,
-    DiscardPlan,
-    PlanAlreadyCancelled,
-)
+from teams_app.domain.learning_plans import CancelPlan, DiscardPlan
+from teams_app.domain.plan_errors import PlanAlreadyCancelled
 from teams_app.ports.services import Services
 from teams_app.use_cases.plans.drafts import plan_to_edit
 from teams_app.use_cases.plans.planning import cancel_plan, discard_plan

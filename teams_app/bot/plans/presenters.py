@@ -40,11 +40,7 @@ from teams_app.domain.bookings import MemberFailure, RunState
 from teams_app.domain.cadences import CadenceKind
 from teams_app.domain.calendar import Weekday
 from teams_app.domain.directory import Group
-from teams_app.domain.learning_plans import (
-    MemberSourceKind,
-    PlanMode,
-    PlanSpec,
-)
+from teams_app.domain.learning_plans import MemberSourceKind, PlanMode, PlanSpec
 from teams_app.domain.slots import SlotTime
 from teams_app.use_cases.plans.planning import PlanPreview
 from teams_app.use_cases.plans.reports import PlanPeople, PlanReport

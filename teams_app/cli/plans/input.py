@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from teams_app.domain.bookings import MemberFailure
 from teams_app.domain.cadences import Cadence
 from teams_app.domain.calendar import Weekday, WeekIndex
-from teams_app.domain.learning_plans import HorizonInvalid, PlanError
+from teams_app.domain.plan_errors import HorizonInvalid, PlanError
 
 DAYS = {
     "mon": Weekday.MONDAY,

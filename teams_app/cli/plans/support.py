@@ -17,11 +17,7 @@ from teams_app.cli.common import console, errors
 from teams_app.cli.plans.input import plan_error_text
 from teams_app.domain.bookings import MemberFailure
 from teams_app.domain.errors import DomainError
-from teams_app.domain.learning_plans import (
-    PlanAlreadyCancelled,
-    PlanError,
-    PlanNotOwned,
-)
+from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanError, PlanNotOwned
 from teams_app.logs import configure_logging
 from teams_app.ports import (
     GraphError,

@@ -22,12 +22,8 @@ from teams_app.domain.bookings import (
     SlotState,
     progress_of,
 )
-from teams_app.domain.learning_plans import (
-    PlanAlreadyCancelled,
-    PlanMode,
-    PlanNotOwned,
-    PlanStatus,
-)
+from teams_app.domain.learning_plans import PlanMode, PlanStatus
+from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanNotOwned
 from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_events import slot_event_draft, slot_marker, slot_transaction_id
 from teams_app.ports import (

@@ -9,15 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from teams_app.domain.bookings import MemberFailure
-from teams_app.domain.learning_plans import (
-    CreatePlan,
-    EditPlan,
-    LearningPlan,
-    PlanAlreadyCancelled,
-    PlanError,
-    PlanNotOwned,
-    PlanStatus,
-)
+from teams_app.domain.learning_plans import CreatePlan, EditPlan, LearningPlan, PlanStatus
+from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanError, PlanNotOwned
 from teams_app.domain.planners import MembersNotAllowed, PlanningRights
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
 from teams_app.use_cases.plans.changes import EditReceipt, edit_plan

@@ -17,10 +17,10 @@ from teams_app.domain.learning_plans import (
     CreatePlan,
     DiscardPlan,
     LearningPlan,
-    PlanAlreadyCancelled,
     PlanMode,
     PlanStatus,
 )
+from teams_app.domain.plan_errors import PlanAlreadyCancelled
 from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slots import find_personal_slots
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork

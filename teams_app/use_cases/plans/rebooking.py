@@ -19,7 +19,8 @@ from teams_app.domain.bookings import (
     SlotState,
     progress_of,
 )
-from teams_app.domain.learning_plans import LearningPlan, NoMembers, PlanMode, PlanStatus
+from teams_app.domain.learning_plans import LearningPlan, PlanMode, PlanStatus
+from teams_app.domain.plan_errors import NoMembers
 from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_events import (
     TEAM_SESSION_MEMBER,

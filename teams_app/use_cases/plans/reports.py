@@ -18,12 +18,7 @@ from teams_app.domain.bookings import (
     edit_counts,
 )
 from teams_app.domain.directory import Group, Page, PeopleQuery, Person
-from teams_app.domain.learning_plans import (
-    LearningPlan,
-    PlanAlreadyCancelled,
-    PlanNotOwned,
-    PlanStatus,
-)
+from teams_app.domain.learning_plans import LearningPlan, PlanStatus
 from teams_app.domain.occurrence_records import StoredOccurrence
 from teams_app.domain.occurrences import (
     AccountedOccurrence,
@@ -33,6 +28,7 @@ from teams_app.domain.occurrences import (
     Tally,
     tally,
 )
+from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanNotOwned
 from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
 from teams_app.use_cases.plans.planning import UnknownPlan
 

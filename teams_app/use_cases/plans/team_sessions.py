@@ -27,12 +27,8 @@ from teams_app.domain.bookings import (
 from teams_app.domain.calendar import Attendee, EventChanges
 from teams_app.domain.directory import Person
 from teams_app.domain.errors import DomainError
-from teams_app.domain.learning_plans import (
-    CancelPlan,
-    LearningPlan,
-    PlanAlreadyCancelled,
-    PlanStatus,
-)
+from teams_app.domain.learning_plans import CancelPlan, LearningPlan, PlanStatus
+from teams_app.domain.plan_errors import PlanAlreadyCancelled
 from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_events import (
     TEAM_SESSION_MEMBER,

@@ -8,11 +8,8 @@ from typing import Any
 import pytest
 
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
-from teams_app.domain.learning_plans import (
-    CancelPlan,
-    MemberSource,
-    PlanNotOwned,
-)
+from teams_app.domain.learning_plans import CancelPlan, MemberSource
+from teams_app.domain.plan_errors import PlanNotOwned
 from teams_app.ports import JobState
 from teams_app.use_cases.plans.booked_cards import SLOT_BOOKED_CARD
 from teams_app.use_cases.plans.planning import cancel_plan, preview_plan

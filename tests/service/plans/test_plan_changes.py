@@ -13,15 +13,8 @@ import pytest
 
 from graph import demo_org
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
-from teams_app.domain.learning_plans import (
-    CancelPlan,
-    EditPlan,
-    MemberSource,
-    PlanAlreadyCancelled,
-    PlanMode,
-    PlanNotOwned,
-    PlanSpec,
-)
+from teams_app.domain.learning_plans import CancelPlan, EditPlan, MemberSource, PlanMode, PlanSpec
+from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanNotOwned
 from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
 from teams_app.use_cases.plans.changes import PlanBookingInProgress, edit_plan
 from teams_app.use_cases.plans.planning import cancel_plan

@@ -13,29 +13,31 @@ from teams_app.domain.calendar import RecurrenceKind, ShowAs, Weekday, WeekIndex
 from teams_app.domain.directory import Person
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import (
-    CadenceInvalid,
     CancelPlan,
     CreatePlan,
-    DurationLongerThanWindow,
-    DurationOutOfRange,
     EditPlan,
-    GoalTooLong,
-    HorizonInvalid,
     LearningPlan,
-    MaterialLinkNotHttps,
     MemberSource,
-    NoMembers,
-    PlanAlreadyCancelled,
     PlanCancelled,
     PlanCreated,
-    PlanError,
     PlanMode,
-    PlanNotOwned,
     PlanSpec,
     PlanStatus,
-    WindowInvalid,
     check,
     member_changes,
+)
+from teams_app.domain.plan_errors import (
+    CadenceInvalid,
+    DurationLongerThanWindow,
+    DurationOutOfRange,
+    GoalTooLong,
+    HorizonInvalid,
+    MaterialLinkNotHttps,
+    NoMembers,
+    PlanAlreadyCancelled,
+    PlanError,
+    PlanNotOwned,
+    WindowInvalid,
 )
 from teams_app.domain.slot_events import (
     SlotTexts,

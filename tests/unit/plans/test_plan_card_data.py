@@ -18,14 +18,8 @@ from teams_app.bot.plans.card_data import (
 )
 from teams_app.domain.cadences import Cadence, CadenceKind, Horizon
 from teams_app.domain.calendar import Weekday, WeekIndex
-from teams_app.domain.learning_plans import (
-    DayPart,
-    HorizonInvalid,
-    MemberSource,
-    MemberSourceKind,
-    PlanMode,
-    PlanNotOwned,
-)
+from teams_app.domain.learning_plans import DayPart, MemberSource, MemberSourceKind, PlanMode
+from teams_app.domain.plan_errors import HorizonInvalid, PlanNotOwned
 from teams_app.use_cases.plans.drafts import WindowOutsideWorkingHours
 
 TODAY = date(2026, 3, 1)
