@@ -111,3 +111,4 @@ async def wait_for_file(path: Path, task: asyncio.Task[Path]) -> None:
             if task.done():
                 await task  # raises the script's reason
             await asyncio.sleep(0.2)
+    await asyncio.to_thread(path.unlink, missing_ok=True)  # a signal, not an artifact
