@@ -11,6 +11,19 @@ written out already (`prepared`, graph/event_json.py, tested against the builder
 Graph throttles each inner request separately. An inner 429 (or 503/504) is retried alone,
 after its own Retry-After, together with whatever else is due at that time; requests that
 succeeded are never sent again.
+
+Graph answers a batch only when all its inner requests are done, running at most four of them
+at a time, so one slow request holds the answers of the other 19. A batch therefore gets a
+read timeout of one request's timeout per round of four (20 requests: five rounds), and a
+batch that fails as a whole (that timeout, a dropped connection, 502/503/504 from Graph's
+gateway) is not sent again as one: each of its requests goes again alone, so the fast ones
+answer at once and only the slow ones take their own (one request's) timeout. Alone rather
+than in halves: Graph counts inner requests against its limits either way, and with a fifth
+of the requests slow nearly every half would hold one and wait out its timeout again. Sending
+again is safe because a batch carries reads and creates with a transactionId (Graph returns
+the series it made instead of a second one); an answer lost for good is what the calendar
+lookup before reporting a member unavailable is for. The SDK's retry handler is off for the
+`$batch` itself, since it would resend the whole batch.
 """
 
 from __future__ import annotations
@@ -18,21 +31,28 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiota_abstractions.api_error import APIError
 from kiota_abstractions.headers_collection import HeadersCollection
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
+from kiota_http.middleware.options import RetryHandlerOption
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
-from graph.client import GraphConnection
+from graph.client import GraphConnection, ReadTimeoutOption
 from graph.errors import Operation, error_for_status, retry_after_seconds
 from teams_app.ports import GraphError
 
 MAX_BATCH = 20  # Graph's documented limit per $batch
+BATCH_PARALLEL = 4  # inner requests Graph runs at the same time
 RETRYABLE = frozenset({429, 503, 504})
+# A batch failing as a whole with these (None: a timeout or a dropped connection) may be held
+# by one slow request: its requests go again alone.
+SPLIT_ON = frozenset({None, 502, 503, 504})
 _COALESCE_SECONDS = 0.05  # retries due this close together travel in one batch
 _JSON = "application/json"
 
@@ -65,6 +85,11 @@ class BatchResult:
         return self.error is None
 
 
+# A request's result after one round trip, the delay before it goes again (None: final), and
+# whether it goes again alone.
+_Outcome = tuple[BatchRequest, BatchResult, float | None, bool]
+
+
 class BatchSender:
     def __init__(
         self,
@@ -87,13 +112,17 @@ class BatchSender:
         attempts = {r.id: 0 for r in requests}
         results: dict[str, BatchResult] = {}
         waiting: list[tuple[float, BatchRequest]] = [(now(), r) for r in requests]
-        running: set[asyncio.Task[list[tuple[BatchRequest, BatchResult, float | None]]]] = set()
+        alone: set[str] = set()  # split out of a batch that failed as a whole
+        running: set[asyncio.Task[list[_Outcome]]] = set()
         try:
             while waiting or running:
                 horizon = now() + _COALESCE_SECONDS
                 due = [r for at, r in waiting if at <= horizon]
                 waiting = [(at, r) for at, r in waiting if at > horizon]
-                for chunk in plan_batches(due, per_mailbox=self._graph.limits.per_mailbox):
+                chunks = [[r] for r in due if r.id in alone]
+                together = [r for r in due if r.id not in alone]
+                chunks += plan_batches(together, per_mailbox=self._graph.limits.per_mailbox)
+                for chunk in chunks:
                     for request in chunk:
                         attempts[request.id] += 1
                     running.add(asyncio.create_task(self._send_one(chunk, built)))
@@ -106,8 +135,10 @@ class BatchSender:
                 )
                 for task in done:
                     running.discard(task)
-                    for request, result, retry_after in task.result():
+                    for request, result, retry_after, split in task.result():
                         n = attempts[request.id]
+                        if split:
+                            alone.add(request.id)
                         if retry_after is not None and n < self._max_attempts:
                             waiting.append((now() + retry_after, request))
                         else:
@@ -119,31 +150,36 @@ class BatchSender:
 
     async def _send_one(
         self, chunk: Sequence[BatchRequest], built: dict[str, dict[str, Any]]
-    ) -> list[tuple[BatchRequest, BatchResult, float | None]]:
-        """One $batch round trip: (request, result, retry delay or None if final) each."""
+    ) -> list[_Outcome]:
+        """One $batch round trip: (request, result, retry delay or None if final, whether it
+        goes again alone) each."""
         counts: dict[str, int] = {}
         for request in chunk:
             if request.mailbox:
                 counts[request.mailbox] = counts.get(request.mailbox, 0) + 1
+        timeout = batch_timeout(len(chunk), self._graph.timeout_seconds)
+        hinted: list[float | None] = [None]  # the failed batch's own Retry-After
 
         async def post() -> dict[str, Any]:
             # Built inside the limits, so only the batches about to go out are serialised.
-            return await self._post({"requests": [self._inner(r, built) for r in chunk]})
+            body = {"requests": [self._inner(r, built) for r in chunk]}
+            try:
+                return await self._post(body, read_timeout=timeout)
+            except APIError as exc:  # the port error keeps Retry-After only for a 429
+                hinted[0] = retry_after_seconds(dict(exc.response_headers or {}))
+                raise
 
         try:
             answer = await self._graph.call_batch(Operation.BATCH, post, mailbox_requests=counts)
         except GraphError as exc:
-            # The whole batch failed after the SDK's retries; each request carries that error.
-            # Creates inside may or may not have happened: their transactionIds make a later
-            # retry safe.
-            return [(r, BatchResult(r.id, exc.status or 0, error=exc), None) for r in chunk]
+            return _failed_whole(chunk, exc, hinted[0])
         by_id = {str(item.get("id")): item for item in answer.get("responses", [])}
-        out: list[tuple[BatchRequest, BatchResult, float | None]] = []
+        out: list[_Outcome] = []
         for request in chunk:
             item = by_id.get(request.id)
             if item is None:  # Graph lost it: treat as transient and send it again
                 error = error_for_status(None, request.operation, code="missingFromBatch")
-                out.append((request, BatchResult(request.id, 0, error=error), 1.0))
+                out.append((request, BatchResult(request.id, 0, error=error), 1.0, False))
                 continue
             out.append(_result(request, item))
         return out
@@ -177,15 +213,29 @@ class BatchSender:
             inner["headers"] = headers
         return inner
 
-    async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+    async def _post(self, body: dict[str, Any], *, read_timeout: float) -> dict[str, Any]:
         info = RequestInformation(Method.POST, "{+baseurl}/$batch", {})
         info.headers = HeadersCollection()
         info.headers.try_add("Content-Type", _JSON)
         info.headers.try_add("Accept", _JSON)
         info.content = json.dumps(body).encode()
+        # No SDK retries: they would resend the whole batch, slow request included.
+        info.add_request_options(
+            [
+                RetryHandlerOption(delay=0.0, max_retries=0, should_retry=False),
+                ReadTimeoutOption(read_timeout),
+            ]
+        )
         adapter = self._graph.client.request_adapter
         raw = await adapter.send_primitive_async(info, "bytes", {"XXX": ODataError})
         return json.loads(raw or b"{}")
+
+
+def batch_timeout(size: int, per_request: float) -> float:
+    """How long a batch of `size` requests may take before it counts as failed: Graph runs
+    its requests four at a time, so one request's timeout for each round of four. A batch
+    whose requests would each have answered alone in time is never given up on."""
+    return per_request * max(1, math.ceil(size / BATCH_PARALLEL))
 
 
 def plan_batches(
@@ -210,14 +260,32 @@ def plan_batches(
     return batches
 
 
-def _result(
-    request: BatchRequest, item: dict[str, Any]
-) -> tuple[BatchRequest, BatchResult, float | None]:
+def _failed_whole(
+    chunk: Sequence[BatchRequest], exc: GraphError, hint: float | None
+) -> list[_Outcome]:
+    """The batch failed as a whole; each request carries that error. Creates inside may or
+    may not have happened: their transactionIds make sending them again safe."""
+    outcomes = [(r, BatchResult(r.id, exc.status or 0, error=exc)) for r in chunk]
+    if len(chunk) > 1 and exc.status in SPLIT_ON:
+        # Each again alone: the ones that were not slow answer at once. Right away unless
+        # Graph asked for a pause (a 503's Retry-After).
+        return [(r, result, hint or 0.0, True) for r, result in outcomes]
+    if exc.status in RETRYABLE:
+        # Throttled as a whole, or alone and still unavailable: like an inner 429/503/504.
+        delay = hint if hint is not None else 1.0
+        return [(r, result, delay, len(chunk) == 1) for r, result in outcomes]
+    # Anything else is final: a request alone that timed out (it has had a batch's time and
+    # then its own) is unavailable and its job retries it later; a refused batch (400, 403)
+    # refuses each of its requests.
+    return [(r, result, None, False) for r, result in outcomes]
+
+
+def _result(request: BatchRequest, item: dict[str, Any]) -> _Outcome:
     status = int(item.get("status") or 0)
     headers = {str(k): str(v) for k, v in (item.get("headers") or {}).items()}
     body = _body(item.get("body"))
     if 200 <= status < 300:
-        return request, BatchResult(request.id, status, body=body), None
+        return request, BatchResult(request.id, status, body=body), None, False
     code = ""
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         code = str(body["error"].get("code") or "")
@@ -226,8 +294,8 @@ def _result(
     result = BatchResult(request.id, status, body=body, error=error)
     if status in RETRYABLE:
         # Some services omit Retry-After; then a short pause, as the SDK would take.
-        return request, result, retry_after if retry_after is not None else 1.0
-    return request, result, None
+        return request, result, retry_after if retry_after is not None else 1.0, False
+    return request, result, None, False
 
 
 def _body(value: Any) -> Any:

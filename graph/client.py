@@ -31,12 +31,14 @@ from kiota_abstractions.authentication import (
 )
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
+from kiota_abstractions.request_option import RequestOption
 from kiota_abstractions.serialization import ParsableFactory
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
 from kiota_http.kiota_client_factory import KiotaClientFactory
-from kiota_http.middleware import RetryHandler
+from kiota_http.middleware import BaseMiddleware, RetryHandler
+from kiota_http.middleware.middleware import REQUEST_OPTIONS_KEY
 from kiota_http.middleware.options import RetryHandlerOption, UrlReplaceHandlerOption
 from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph._version import VERSION as SDK_VERSION
@@ -105,6 +107,38 @@ class RetryAfterHandler(RetryHandler):
         )
 
 
+class ReadTimeoutOption(RequestOption):
+    """A read timeout for one request instead of the client's (`graph_timeout_seconds`).
+
+    A `$batch` sends nothing back until all its inner requests are done, so it needs the
+    time of several requests, not of one (graph/batch.py sizes it)."""
+
+    KEY = "LearningLoopReadTimeout"
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    @staticmethod
+    def get_key() -> str:
+        return ReadTimeoutOption.KEY
+
+
+class ReadTimeoutHandler(BaseMiddleware):
+    """Applies a request's `ReadTimeoutOption`: httpx reads the timeout of each request from
+    its `timeout` extension, which the client filled with its own default."""
+
+    async def send(
+        self, request: httpx.Request, transport: httpx.AsyncBaseTransport
+    ) -> httpx.Response:
+        options = request.extensions.get(REQUEST_OPTIONS_KEY) or {}
+        option = options.get(ReadTimeoutOption.KEY)
+        if isinstance(option, ReadTimeoutOption):
+            timeout = dict(request.extensions.get("timeout") or {})
+            timeout["read"] = option.seconds
+            request.extensions["timeout"] = timeout
+        return await super().send(request, transport)
+
+
 @dataclass
 class GraphConnection:
     """The Graph client plus the limits every adapter applies around its requests."""
@@ -114,6 +148,7 @@ class GraphConnection:
     base_url: str
     http: httpx.AsyncClient = field(repr=False)
     credential: AsyncTokenCredential | None = field(default=None, repr=False)
+    timeout_seconds: float = 30.0  # one request's (`graph_timeout_seconds`)
 
     async def call(
         self,
@@ -234,6 +269,7 @@ def build_graph(settings: Settings) -> GraphConnection:
         base_url=base_url,
         http=http,
         credential=credential,
+        timeout_seconds=settings.graph_timeout_seconds,
     )
 
 
@@ -291,6 +327,7 @@ def build_http_client(settings: Settings) -> httpx.AsyncClient:
         else handler
         for handler in KiotaClientFactory.get_default_middleware(options)  # type: ignore[arg-type]
     ]
+    middleware.append(ReadTimeoutHandler())
     middleware.append(
         GraphTelemetryHandler(
             options=GraphTelemetryHandlerOption(api_version=APIVersion.v1, sdk_version=SDK_VERSION)

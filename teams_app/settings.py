@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     graph_certificate_password: str | None = Field(None, repr=False)
     graph_tenant_id: str | None = None
     graph_static_token: str | None = Field(None, repr=False)  # emulator only
-    graph_timeout_seconds: float = Field(30.0, gt=0)
+    graph_timeout_seconds: float = Field(30.0, gt=0)  # one request; a $batch: this per 4
     graph_mailbox_concurrency: int = Field(4, ge=1, le=4)  # Outlook: 4 per app per mailbox
     graph_global_concurrency: int = Field(32, ge=1, le=512)
     graph_max_retries: int = Field(5, ge=0, le=10)  # the SDK retry handler caps at 10
