@@ -194,7 +194,8 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
             started = time.perf_counter()
             booking = await book_plan(
                 BookPlan(plan_id, owner), uow=services.uow, calendar=services.calendar,
-                directory=services.directory, clock=services.clock)
+                directory=services.directory, clock=services.clock,
+                rights=services.rights)  # the members are the owner's reports: all allowed
             slots_found = time.perf_counter() - started
             print(f"book_plan: {slots_found:.1f} s, {booking.queued} jobs, "
                   f"{len(booking.problems)} problems", file=sys.stderr, flush=True)
