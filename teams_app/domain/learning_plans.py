@@ -282,6 +282,12 @@ class LearningPlan:
         if revision != self.revision:
             raise PlanChanged()
 
+    def require_action_by(self, person_id: str, revision: int | None) -> None:
+        """What every owner's action on a card checks first: PlanNotOwned, PlanAlreadyCancelled,
+        then the card's revision (see `require_revision`)."""
+        self._require_changeable_by(person_id)
+        self.require_revision(revision)
+
     def _require_changeable_by(self, person_id: str) -> None:
         if person_id != self.owner_id:
             raise PlanNotOwned()

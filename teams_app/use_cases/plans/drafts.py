@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from teams_app.domain.bookings import MemberFailure
-from teams_app.domain.learning_plans import CreatePlan, EditPlan, LearningPlan, PlanStatus
-from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanError, PlanNotOwned
+from teams_app.domain.learning_plans import CreatePlan, EditPlan, LearningPlan
+from teams_app.domain.plan_errors import PlanError
 from teams_app.domain.planners import MembersNotAllowed, PlanningRights
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
 from teams_app.use_cases.plans.changes import EditReceipt, edit_plan
@@ -105,11 +105,7 @@ async def plan_to_edit(
         plan = await uow.plans.get(plan_id)
     if plan is None:
         raise UnknownPlan(plan_id)
-    if plan.owner_id != by:
-        raise PlanNotOwned()
-    if plan.status is PlanStatus.CANCELLED:
-        raise PlanAlreadyCancelled()
-    plan.require_revision(revision)
+    plan.require_action_by(by, revision)
     return plan
 
 

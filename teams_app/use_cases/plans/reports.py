@@ -18,7 +18,7 @@ from teams_app.domain.bookings import (
     edit_counts,
 )
 from teams_app.domain.directory import Group, Page, PeopleQuery, Person
-from teams_app.domain.learning_plans import LearningPlan, PlanStatus
+from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.occurrence_records import StoredOccurrence
 from teams_app.domain.occurrences import (
     AccountedOccurrence,
@@ -28,7 +28,6 @@ from teams_app.domain.occurrences import (
     Tally,
     tally,
 )
-from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanNotOwned
 from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
 from teams_app.use_cases.plans.planning import UnknownPlan
 
@@ -177,11 +176,7 @@ async def running_booking(
         progress = await uow.plans.progress(plan_id, plan.revision) if plan else None
     if plan is None:
         raise UnknownPlan(plan_id)
-    if plan.owner_id != by:
-        raise PlanNotOwned()
-    if plan.status is PlanStatus.CANCELLED:
-        raise PlanAlreadyCancelled()
-    plan.require_revision(revision)
+    plan.require_action_by(by, revision)
     if progress is None or progress.state is not RunState.RUNNING:
         return None
     return BookingStatus(plan, progress, ())
