@@ -7,7 +7,12 @@ from cards.notice import notice_card
 from cards.plan_preview import MAX_ROWS, plan_preview_card
 from cards.plans import plan_form_card, plan_form_labels
 from cards.plans_list import MAX_PLANS, plans_list_card
-from cards.slots import slot_booked_card, slot_collision_card, slot_decision_card
+from cards.slots import (
+    member_left_card,
+    slot_booked_card,
+    slot_collision_card,
+    slot_decision_card,
+)
 from cards.views import (
     BookingProgressView,
     BookingSummaryView,
@@ -16,6 +21,10 @@ from cards.views import (
     Fact,
     FieldError,
     HelpView,
+    LeaveChoice,
+    MemberLeftView,
+    MemberPlanSummary,
+    MembershipsView,
     MoveChoice,
     NoticeView,
     PlanFormLabels,
@@ -44,6 +53,10 @@ __all__ = [
     "Fact",
     "FieldError",
     "HelpView",
+    "LeaveChoice",
+    "MemberLeftView",
+    "MemberPlanSummary",
+    "MembershipsView",
     "NoticeView",
     "PlanFormLabels",
     "PlanFormValues",
@@ -62,6 +75,7 @@ __all__ = [
     "booking_progress_card",
     "booking_summary_card",
     "help_card",
+    "member_left_card",
     "notice_card",
     "plan_form_card",
     "plan_form_labels",

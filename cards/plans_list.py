@@ -6,10 +6,11 @@ from typing import Any
 
 from cards import models as ac
 from cards import verbs
-from cards.blocks import more_line
+from cards.blocks import more_line, section
 from cards.charts import kept_hours_chart
 from cards.elements import card, execute, heading, text
-from cards.views import PlansListView, PlanSummary
+from cards.slots import leave_action
+from cards.views import MemberPlanSummary, MembershipsView, PlansListView, PlanSummary
 
 TITLE_MAX_CHARS = 120  # a goal can be 500 characters; the list shows its start
 MAX_PLANS = 20  # the presenter sends at most this many and says how many more there are
@@ -21,11 +22,36 @@ def plans_list_card(view: PlansListView) -> dict[str, Any]:
         body.append(ac.Container(style="attention", items=[text(view.notice, weight="Bolder")]))
     if view.intro and view.plans:
         body.append(text(view.intro, subtle=True))
-    if not view.plans:
+    memberships = view.memberships if view.memberships and view.memberships.plans else None
+    if not view.plans and memberships is None:
         body.append(text(view.empty))
     body += [_plan(view, plan) for plan in view.plans[:MAX_PLANS]]
     body += more_line(view.more)
+    if memberships is not None:
+        body += _memberships(memberships)
     return card(body, [execute(view.new_plan_button, verbs.PLAN_NEW)])
+
+
+def _memberships(view: MembershipsView) -> list[ac.Element]:
+    """The plans the person is in, below their own: a section of its own, so an owner who
+    is also a member reads which plans they run and which they take part in."""
+    items: list[ac.Element] = [section(view.title)]
+    items += [_membership(plan) for plan in view.plans[:MAX_PLANS]]
+    return items + more_line(view.more)
+
+
+def _membership(plan: MemberPlanSummary) -> ac.Container:
+    items: list[ac.Element] = [
+        text(shorten(plan.title, TITLE_MAX_CHARS), weight="Bolder", max_lines=2),
+        text(plan.when, subtle=True, spacing="Small"),
+    ]
+    if plan.next_session:
+        items.append(text(plan.next_session, spacing="Small"))
+    items += [
+        text(plan.hours, spacing="Small"),
+        ac.ActionSet(actions=[leave_action(plan.leave)]),
+    ]
+    return ac.Container(separator=True, spacing="Medium", items=items)
 
 
 def _plan(view: PlansListView, plan: PlanSummary) -> ac.Container:

@@ -8,7 +8,13 @@ from cards import models as ac
 from cards import verbs
 from cards.blocks import facts
 from cards.elements import card, execute, heading, text
-from cards.views import SlotBookedView, SlotCollisionView, SlotDecisionView
+from cards.views import (
+    LeaveChoice,
+    MemberLeftView,
+    SlotBookedView,
+    SlotCollisionView,
+    SlotDecisionView,
+)
 
 
 def slot_booked_card(view: SlotBookedView) -> dict[str, Any]:
@@ -22,7 +28,29 @@ def slot_booked_card(view: SlotBookedView) -> dict[str, Any]:
     actions: list[ac.Action] = []
     if view.material_url and view.material_button:
         actions.append(ac.OpenUrlAction(title=view.material_button, url=view.material_url))
+    if view.leave is not None:
+        actions.append(leave_action(view.leave))
     return card(body, actions)
+
+
+def leave_action(leave: LeaveChoice) -> ac.ShowCardAction:
+    """Leave asks first, like Cancel in the plans list: the Yes button sends the ids."""
+    confirm = ac.AdaptiveCard(
+        version=None,  # the model's default; a ShowCard's card has none
+        body=[text(leave.question)],
+        actions=[execute(leave.confirm_button, verbs.PLAN_LEAVE, style="destructive",
+                         plan_id=leave.plan_id, revision=leave.revision,
+                         member_id=leave.member_id)],
+    )
+    return ac.ShowCardAction(title=leave.button, card=confirm)
+
+
+def member_left_card(view: MemberLeftView) -> dict[str, Any]:
+    """The owner's card when a member left their plan."""
+    return card(
+        [heading(view.title, size="Medium"), text(view.detail)],
+        [execute(view.plans_button, verbs.PLANS_LIST)],
+    )
 
 
 def slot_collision_card(view: SlotCollisionView) -> dict[str, Any]:

@@ -12,7 +12,9 @@ PLAN_SAVE = "plan.save"  # an edit (plan card inputs or the preview's answers) -
 PLAN_EDIT = "plan.edit"  # plan_id (+ the answers of an edit preview) -> the plan card, filled in
 PLAN_CANCEL = "plan.cancel"  # plan_id, after the confirmation on the plans list
 PLAN_DISCARD = "plan.discard"  # plan_id of a draft never booked (preview, plans list)
-PLANS_LIST = "plans.list"  # -> the plans list card
+PLANS_LIST = "plans.list"  # -> the plans list card (and the plans the person is in)
+# Member: leave a plan. Data: plan_id, revision, member_id (only that member may).
+PLAN_LEAVE = "plan.leave"
 
 # Member: defending a booked occurrence. Data: plan_id, slot_id, occurrence_id (+ move_to).
 SLOT_MOVE = "slot.move"  # move_to: the suggested start, ISO 8601 UTC

@@ -241,6 +241,46 @@ class PlansListView:
     new_plan_button: str
     more: str | None = None  # plan.more
     notice: str | None = None  # on top: why this list answers, e.g. the card was out of date
+    memberships: MembershipsView | None = None  # plans the person is in, below their own
+
+
+@dataclass(frozen=True)
+class LeaveChoice:
+    """A member's Leave button with its confirmation; sends PLAN_LEAVE with the ids."""
+
+    plan_id: str
+    revision: int
+    member_id: str
+    button: str  # "Leave"
+    question: str  # "Leave this plan? ..."
+    confirm_button: str  # "Yes, leave"
+
+
+@dataclass(frozen=True)
+class MemberPlanSummary:
+    """One plan the person is in (not theirs): their own slot, in their zone."""
+
+    title: str  # the goal
+    when: str  # "Tuesday 10:00 – 11:00 AM (CET) · Every week"
+    next_session: str | None  # "Next session: Tuesday, March 10 at 10:00 AM"
+    hours: str  # "1.5 of 2 hours kept"
+    leave: LeaveChoice
+
+
+@dataclass(frozen=True)
+class MembershipsView:
+    title: str  # "Plans you are in"
+    plans: tuple[MemberPlanSummary, ...]  # at most cards.MAX_PLANS
+    more: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberLeftView:
+    """The owner's card: a member left their plan."""
+
+    title: str  # "Anna Berg left “Python basics”"
+    detail: str
+    plans_button: str
 
 
 @dataclass(frozen=True)
@@ -269,6 +309,7 @@ class SlotBookedView:
     protected_note: str
     material_button: str | None = None  # "Open the material"
     material_url: str | None = None
+    leave: LeaveChoice | None = None
 
 
 @dataclass(frozen=True)

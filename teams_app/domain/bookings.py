@@ -19,6 +19,13 @@ class MemberState(StrEnum):
     BOOKED = "booked"  # the series exists in the member's calendar
     RELEASED = "released"  # the plan was cancelled (or the member left): the series is gone
     FAILED = "failed"  # could not be booked; `failure` says why
+    # The member left the plan themself: released like RELEASED, and unlike a member who left
+    # the group, never booked again by a reconcile, a rebook or Book while the plan lives.
+    LEFT = "left"
+
+
+# Members no longer in the plan: not counted, nothing booked for them.
+OUT_OF_PLAN = frozenset({MemberState.RELEASED, MemberState.LEFT})
 
 
 class MemberFailure(StrEnum):
@@ -93,7 +100,7 @@ def progress_of(
     """The progress a set of member states amounts to (used when a run starts or re-runs)."""
     done = sum(m.state is MemberState.BOOKED for m in members)
     failed = sum(m.state is MemberState.FAILED for m in members)
-    total = sum(m.state is not MemberState.RELEASED for m in members)
+    total = sum(m.state not in OUT_OF_PLAN for m in members)
     state = RunState.FINISHED if done + failed >= total else RunState.RUNNING
     return BookingProgress(plan_id, revision, total, done, failed, state, at)
 

@@ -75,3 +75,15 @@ class PlanChanged(PlanError):
 
 class RevisionInvalid(PlanError):
     code = "plan_revision_invalid"  # a revision the plan never had: not from one of our cards
+
+
+class OwnerCannotLeave(PlanError):
+    code = "plan_owner_leaves"  # the owner cancels their plan instead
+
+
+class NotTheMember(PlanError):
+    code = "plan_not_member"  # only the member themself may leave (DESIGN.md section 7)
+
+
+class MemberAlreadyLeft(PlanError):
+    code = "plan_member_left"  # a second Leave, or the member is out of the plan already

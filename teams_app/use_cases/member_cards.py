@@ -45,9 +45,12 @@ async def deliver_member_card(
     uow: Callable[[], UnitOfWork],
     messenger: Messenger,
     clock: Clock,
+    recipient: str | None = None,
 ) -> CardOutcome:
+    """`recipient` is the member of `slot` unless given: the owner, for a card about a member
+    (a miss is still recorded under the member's slot, which the owner's view reads)."""
     async with uow() as tx:
-        chat = await tx.conversations.personal_chat_of(slot.member_id)
+        chat = await tx.conversations.personal_chat_of(recipient or slot.member_id)
         sent = await tx.deliveries.find(key)
         if chat is None:
             await tx.occurrences.record_card_miss(key, slot, CardOutcome.NO_CHAT, at=clock.now())

@@ -132,7 +132,7 @@ plan_members = Table(
     metadata,
     Column("plan_id", String(36), primary_key=True),
     Column("member_id", String(128), primary_key=True),
-    Column("state", String(16), nullable=False),  # pending | booked | released | failed
+    Column("state", String(16), nullable=False),  # pending | booked | released | failed | left
     Column("failure", String(32), nullable=True),  # a MemberFailure code
     Column("updated_at", UtcDateTime, nullable=False),
 )

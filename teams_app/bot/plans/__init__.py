@@ -1,4 +1,5 @@
-"""The plans capability in Teams: the manager's plan card verbs and the words `plan`/`plans`."""
+"""The plans capability in Teams: the manager's plan card verbs, a member's Leave, and the words
+`plan`, `plans` and `my learning time`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     route(app, verbs.PLAN_CANCEL, handlers.on_cancel, services)
     route(app, verbs.PLAN_DISCARD, handlers.on_discard, services)
     route(app, verbs.PLANS_LIST, handlers.on_list, services)
+    route(app, verbs.PLAN_LEAVE, handlers.on_leave, services)
 
     @app.message(handlers.PLAN_WORDS)
     async def on_plan_typed(context: TurnContext, _state: TurnState) -> None:
@@ -26,4 +28,8 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
 
     @app.message(handlers.PLANS_WORDS)
     async def on_plans_typed(context: TurnContext, _state: TurnState) -> None:
+        await handlers.on_plans_typed(context, services)
+
+    @app.message(handlers.MY_TIME_WORDS)
+    async def on_my_time_typed(context: TurnContext, _state: TurnState) -> None:
         await handlers.on_plans_typed(context, services)

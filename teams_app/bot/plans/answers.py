@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +35,7 @@ from teams_app.bot.plans.card_data import (
     revision_of,
 )
 from teams_app.bot.plans.failures import GraphNotConfigured, failure_key, notice_key
+from teams_app.bot.plans.memberships import memberships_view
 from teams_app.bot.plans.progress import (
     edit_summary_view,
     is_finished,
@@ -68,6 +70,7 @@ from teams_app.use_cases.plans.reports import (
     booking_status,
     edit_report,
     list_plans,
+    member_plans,
     people_names,
     plan_people,
     running_booking,
@@ -300,9 +303,18 @@ async def edit_card(
     return booking_progress_card(progress_view(translate, status, edit))
 
 
-async def plans_card(context: TurnContext, services: Services) -> dict[str, Any]:
-    reports = await list_plans(sender_of(context), uow=services.uow(), clock=services.clock)
-    return plans_list_card(present.plans_view(translator_of(context, services), reports))
+async def plans_card(
+    context: TurnContext, services: Services, *, notice: str | None = None
+) -> dict[str, Any]:
+    """The sender's own plans and, below them, the plans they are in; `notice` (a text) on
+    top says why the list answers."""
+    sender = sender_of(context)
+    reports = await list_plans(sender, uow=services.uow(), clock=services.clock)
+    memberships = await member_plans(sender, uow=services.uow(), clock=services.clock)
+    translate = translator_of(context, services)
+    view = present.plans_view(translate, reports)
+    return plans_list_card(replace(view, notice=notice,
+                                   memberships=memberships_view(translate, memberships)))
 
 
 async def current_plan_card(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cards import Fact, SlotBookedView, Translator, slot_booked_card
+from teams_app.bot.plans.memberships import leave_choice
 from teams_app.bot.presenters import first_name
 from teams_app.bot.slot_texts import cadence_label, weekly_when, when
 from teams_app.domain.conversations import ConversationRef
@@ -38,6 +39,7 @@ def booked_view(t: Translator, facts: SlotBookedFacts) -> SlotBookedView:
         protected_note=t("slot.booked.protected"),
         material_button=t("slot.booked.material") if material else None,
         material_url=material,
+        leave=leave_choice(t, facts.plan, facts.slot.member_id),
     )
 
 

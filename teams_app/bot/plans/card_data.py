@@ -100,9 +100,18 @@ def has_form(data: object) -> bool:
 
 
 def plan_id_of(data: object) -> str | None:
+    return _id_of(data, "plan_id")
+
+
+def member_id_of(data: object) -> str | None:
+    """The member a Leave button is about (an AAD object id; the handler checks the sender)."""
+    return _id_of(data, "member_id")
+
+
+def _id_of(data: object, name: str) -> str | None:
     if not isinstance(data, Mapping):
         return None
-    value = data.get("plan_id")
+    value = data.get(name)
     return value.strip() or None if isinstance(value, str) else None
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from teams_app.domain.errors import DomainError
 from teams_app.domain.plan_errors import (
+    MemberAlreadyLeft,
+    NotTheMember,
+    OwnerCannotLeave,
     PlanAlreadyBooked,
     PlanAlreadyCancelled,
     PlanChanged,
@@ -37,6 +40,12 @@ def notice_key(error: PlanError) -> str | None:
         return "plan.error.already_booked"
     if isinstance(error, RevisionInvalid):
         return "plan.error.bad_card"
+    if isinstance(error, OwnerCannotLeave):
+        return "plan.error.owner_leaves"
+    if isinstance(error, NotTheMember):
+        return "plan.error.not_member"
+    if isinstance(error, MemberAlreadyLeft):
+        return "plans.left.already"
     return None
 
 

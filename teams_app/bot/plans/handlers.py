@@ -21,12 +21,14 @@ from cards import (
     plan_form_card,
     verbs,
 )
+from cards.plans_list import TITLE_MAX_CHARS, shorten
 from teams_app.bot.plans import presenters as present
 from teams_app.bot.plans.answers import (
     booking_card,
     by_plan_id,
     draft,
     edit_card,
+    graph_of,
     ids_of,
     new_plan_card,
     people_of,
@@ -38,15 +40,21 @@ from teams_app.bot.plans.answers import (
 from teams_app.bot.plans.card_data import (
     PlanCardData,
     has_form,
+    member_id_of,
     parse_plan_card,
     plan_id_of,
+    revision_of,
 )
+from teams_app.bot.plans.failures import GraphNotConfigured, failure_key
 from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
+from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import CancelPlan, DiscardPlan
-from teams_app.domain.plan_errors import PlanAlreadyCancelled
+from teams_app.domain.plan_errors import MemberAlreadyLeft, PlanAlreadyCancelled, PlanChanged
+from teams_app.ports import GraphError
 from teams_app.ports.services import Services
 from teams_app.use_cases.plans.drafts import plan_to_edit
-from teams_app.use_cases.plans.planning import cancel_plan, discard_plan
+from teams_app.use_cases.plans.leaving import LeavePlan, leave_plan
+from teams_app.use_cases.plans.planning import UnknownPlan, cancel_plan, discard_plan
 from teams_app.use_cases.plans.reports import (
     PlanPeople,
     people_names,
@@ -65,6 +73,12 @@ PLAN_WORDS = re.compile(
 
 PLANS_WORDS = re.compile(
     r"\s*(plans|my plans|planer|mina planer|mijn plannen|pläne|plaene|meine pläne)\s*[.!]?\s*",
+    re.IGNORECASE,
+)
+
+# What a member types to see the plans they are in: the same list, theirs below the owner's.
+MY_TIME_WORDS = re.compile(
+    r"\s*(my learning time|min lärtid|mijn leertijd|meine lernzeit)\s*[.!]?\s*",
     re.IGNORECASE,
 )
 
@@ -162,6 +176,31 @@ async def on_discard(context: TurnContext, services: Services, data: Any) -> dic
         return await plans_card(context, services)
 
     return await by_plan_id(context, services, data, discard, verbs.PLAN_DISCARD, changes=True)
+
+
+async def on_leave(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
+    """A member leaves a plan (their booked card, or the plans they are in). Refusals change
+    nothing: someone else's ids, the owner, a plan gone; an older card or a second press
+    answers with the plans as they are now."""
+    translate = translator_of(context, services)
+    plan_id, member_id = plan_id_of(data), member_id_of(data)
+    if plan_id is None or member_id is None:
+        return notice_card(present.notice_view(translate, "plan.error.unknown_plan"))
+    try:
+        revision = revision_of(data)  # RevisionInvalid
+        if revision is None:
+            raise PlanChanged()  # a card without a revision is older than any
+        left = await leave_plan(
+            LeavePlan(plan_id, member_id, sender_of(context), revision),
+            uow=services.uow, calendar=graph_of(services)[0], clock=services.clock,
+        )
+    except (PlanChanged, MemberAlreadyLeft) as error:
+        return await plans_card(context, services, notice=translate(failure_key(error)))
+    except (GraphNotConfigured, GraphError, DomainError, UnknownPlan) as error:
+        return notice_card(present.notice_view(translate, failure_key(error)))
+    log.info("plan_left", plan_id=plan_id, removed=left.removed)
+    goal = shorten(left.plan.spec.goal, TITLE_MAX_CHARS) or translate("plans.untitled")
+    return await plans_card(context, services, notice=translate("plans.left", goal=goal))
 
 
 async def on_list(context: TurnContext, services: Services, _data: Any) -> dict[str, Any]:

@@ -1,11 +1,13 @@
 """Job handlers for booking a plan's members (in chunks, or one at a time from older queues),
-removing a member's series, and the member's "your learning time is booked" card."""
+removing a member's series, the member's "your learning time is booked" card, and the owner's
+card when a member left."""
 
 from __future__ import annotations
 
 import structlog
 
 from teams_app.bot.plans.booked_card import BookedCardRenderer
+from teams_app.bot.plans.memberships import MemberLeftCardRenderer
 from teams_app.domain.errors import DomainError
 from teams_app.jobs.support import JobHandler, calendar_of, slot_of
 from teams_app.jobs.worker import PermanentJobError
@@ -23,6 +25,7 @@ from teams_app.use_cases.plans.booking import (
     cancel_member_slot,
     sweep_member_series,
 )
+from teams_app.use_cases.plans.leaving import MEMBER_LEFT_CARD, send_member_left_card
 from teams_app.use_cases.plans.planning import CANCEL_MEMBER_SLOT, SWEEP_MEMBER_SERIES
 from teams_app.use_cases.plans.slot_booking import (
     BOOK_MEMBER_SLOTS,
@@ -36,6 +39,7 @@ log = structlog.get_logger()
 
 def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
     renderer = BookedCardRenderer(services.renderer)
+    left_renderer = MemberLeftCardRenderer(services.renderer)
 
     async def book_slots(job: Job) -> None:
         try:
@@ -136,7 +140,19 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
         )
         log.info("slot_booked_card", job_id=job.id, plan_id=slot.plan_id, outcome=outcome.value)
 
+    async def member_left_card(job: Job) -> None:
+        try:
+            plan_id, member_id = str(job.payload["plan_id"]), str(job.payload["member_id"])
+        except KeyError:
+            raise PermanentJobError("bad_payload") from None
+        outcome = await send_member_left_card(
+            plan_id, member_id, uow=services.uow, messenger=services.messenger,
+            renderer=left_renderer, directory=services.directory, clock=services.clock,
+        )
+        log.info("member_left_card", job_id=job.id, plan_id=plan_id, outcome=outcome.value)
+
     return {
+        MEMBER_LEFT_CARD: member_left_card,  # to the owner, when a member left their plan
         BOOK_MEMBER_SLOTS: book_slots,
         BOOK_MEMBER_SLOT: book_slot,  # queued by versions that booked one member a job
         CANCEL_MEMBER_SLOT: cancel_slot,

@@ -38,7 +38,12 @@ from teams_app.ports import (
     GraphUnavailable,
     UnitOfWork,
 )
-from teams_app.use_cases.plans.planning import MemberPreview, UnknownPlan, find_slots
+from teams_app.use_cases.plans.planning import (
+    MemberPreview,
+    UnknownPlan,
+    find_slots,
+    left_members,
+)
 from teams_app.use_cases.plans.slot_booking import BOOK_MEMBER_SLOTS, BookMemberSlots, chunked
 from teams_app.use_cases.plans.team_sessions import book_team_session
 
@@ -97,6 +102,7 @@ async def book_plan(
     owner's group) are recorded as NOT_ALLOWED and nothing is booked for them."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.plan_id)
+        leavers = await left_members(tx, cmd.plan_id)
     if plan is None:
         raise UnknownPlan(cmd.plan_id)
     if plan.owner_id != cmd.by:
@@ -108,7 +114,7 @@ async def book_plan(
         )
         return BookingStarted(plan.id, plan.revision, team.queued, team.problems, team.progress)
     preview = await find_slots(  # Graph: no tx
-        plan, calendar=calendar, directory=directory, rights=rights
+        plan, calendar=calendar, directory=directory, rights=rights, leavers=leavers
     )
     at = clock.now()
     async with uow() as tx:
@@ -259,10 +265,12 @@ async def sweep_member_series(
 ) -> int:
     """Deletes every series a cancelled plan made in the member's calendar, of any revision,
     recorded or not, found by the product's mark on it. Nothing while the plan is live: its
-    series are the member's booked time. Returns how many were deleted."""
+    series are the member's booked time, unless the member left the plan themself. Returns how
+    many were deleted."""
     async with uow() as tx:
         plan = await tx.plans.get(plan_id)
-    if plan is not None and plan.status is not PlanStatus.CANCELLED:
+        left = member_id in await left_members(tx, plan_id)
+    if plan is not None and plan.status is not PlanStatus.CANCELLED and not left:
         return 0
     marked = await calendar.marked_series(member_id, slot_marker(plan_id, member_id))
     deleted = 0

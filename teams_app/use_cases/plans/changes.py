@@ -14,7 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from teams_app.domain.bookings import BookingProgress, MemberState, RunState, SlotState
+from teams_app.domain.bookings import (
+    OUT_OF_PLAN,
+    BookingProgress,
+    MemberState,
+    RunState,
+    SlotState,
+)
 from teams_app.domain.calendar import EventChanges
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import EditPlan, PlanMode, PlanStatus
@@ -62,7 +68,7 @@ async def edit_plan(cmd: EditPlan, *, uow: UnitOfWork, clock: Clock) -> EditRece
             raise PlanBookingInProgress(plan.id)
         await uow.plans.save(edited)
         booked = [s for s in await uow.plans.slots(plan.id) if s.state is SlotState.BOOKED]
-        counted = [m for m in members if m.state is not MemberState.RELEASED]
+        counted = [m for m in members if m.state not in OUT_OF_PLAN]
         if event.rebook and counted:
             queued += await _queued(
                 uow, REBOOK_PLAN, {"plan_id": plan.id, "revision": edited.revision},

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from teams_app.domain.bookings import MemberFailure, MemberState, SlotState, progress_of
+from teams_app.domain.bookings import (
+    OUT_OF_PLAN,
+    MemberFailure,
+    MemberState,
+    SlotState,
+    progress_of,
+)
 from teams_app.domain.learning_plans import PlanMode, PlanStatus, member_changes
 from teams_app.domain.planners import PlanningRights
 from teams_app.ports import Calendar, Clock, Directory, GraphNotFound, UnitOfWork
@@ -90,9 +96,14 @@ async def reconcile_members(
     if plan.status is PlanStatus.CANCELLED or not known:
         return Reconciled((), (), 0)  # cancelled, or not booked yet: nothing to follow
     people, unknown = await resolve_members(plan, directory)
+    # A member who left the plan themself stays out though still in the group (or a report):
+    # neither booked again nor released a second time.
+    left = {m.member_id for m in known if m.state is MemberState.LEFT}
+    people = [p for p in people if p.object_id not in left]
+    unknown = [u for u in unknown if u not in left]
     current = [p.object_id for p in people] + unknown
     changes = member_changes(
-        [m.member_id for m in known if m.state is not MemberState.RELEASED], current
+        [m.member_id for m in known if m.state not in OUT_OF_PLAN], current
     )
     # Named people the directory no longer knows left the tenant, mailbox and all: reported.
     gone = tuple(m.member_id for m in known if m.member_id in unknown and m.state is BOOKED)
@@ -180,7 +191,7 @@ async def release_member(
         slots = [s for s in await tx.plans.slots(plan_id) if s.member_id == member_id]
     if plan is None:
         raise UnknownPlan(plan_id)
-    if member is None or member.state is MemberState.RELEASED:
+    if member is None or member.state in OUT_OF_PLAN:
         return ReleaseOutcome.ALREADY
     if member.state is MemberState.PENDING:
         raise MemberStillBooking(plan_id)

@@ -7,7 +7,7 @@ problem code: nobody is skipped silently (issue 4, "reported, not silently skipp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -146,15 +146,23 @@ async def discard_plan(cmd: DiscardPlan, *, uow: UnitOfWork, clock: Clock) -> No
 
 
 async def find_slots(
-    plan: LearningPlan, *, calendar: Calendar, directory: Directory, rights: PlanningRights
+    plan: LearningPlan,
+    *,
+    calendar: Calendar,
+    directory: Directory,
+    rights: PlanningRights,
+    leavers: Collection[str] = (),
 ) -> PlanPreview:
     """Members the owner may not plan for come back with NOT_ALLOWED, their calendars
-    unread; the callers refuse the plan (drafts) or book only the others (booking)."""
+    unread; the callers refuse the plan (drafts) or book only the others (booking). Members
+    who left the plan themselves (`leavers`) are no part of it: no slot is found for them."""
     if plan.status is PlanStatus.CANCELLED:
         raise PlanAlreadyCancelled()
     if plan.spec.mode is PlanMode.TEAM_SESSION:
         return await find_team_slot(plan, calendar=calendar, directory=directory, rights=rights)
     people, unknown = await resolve_members(plan, directory)
+    people = [p for p in people if p.object_id not in leavers]
+    unknown = [u for u in unknown if u not in leavers]
     plan.resolve_members([p.object_id for p in people] + unknown)  # NoMembers when empty
     people, refused = await allowed_people(plan, people, directory=directory, rights=rights)
     read = await read_calendars(plan, people, calendar)
@@ -181,3 +189,10 @@ async def find_slots(
     previews += [MemberPreview(m, None, problem=MemberFailure.NOT_ALLOWED) for m in refused]
     previews += [MemberPreview(m, None, problem=MemberFailure.OUTSIDE_TENANT) for m in unknown]
     return PlanPreview(plan.id, plan.revision, tuple(previews))
+
+
+async def left_members(uow: UnitOfWork, plan_id: str) -> frozenset[str]:
+    """Who left the plan themself, inside the caller's transaction: no slot is found for them."""
+    return frozenset(
+        m.member_id for m in await uow.plans.members(plan_id) if m.state is MemberState.LEFT
+    )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from teams_app.domain.bookings import (
+    OUT_OF_PLAN,
     BookedSlot,
     MemberFailure,
     MemberState,
@@ -41,7 +42,7 @@ from teams_app.ports import (
 )
 from teams_app.use_cases.plans.event_texts import slot_texts
 from teams_app.use_cases.plans.membership import RELEASE_MEMBER
-from teams_app.use_cases.plans.planning import find_slots
+from teams_app.use_cases.plans.planning import find_slots, left_members
 from teams_app.use_cases.plans.reads import PlanPreview, UnknownPlan
 from teams_app.use_cases.plans.team_sessions import (
     PERMANENT_FAILURES,
@@ -79,12 +80,14 @@ async def rebook_plan(
     member (team plans: one for the meeting). Returns the jobs queued."""
     async with uow() as tx:
         plan = await tx.plans.get(plan_id)
+        leavers = await left_members(tx, plan_id)
     if plan is None:
         raise UnknownPlan(plan_id)
     if plan.revision != revision or plan.status is PlanStatus.CANCELLED:
         return 0
     try:
-        preview = await find_slots(plan, calendar=calendar, directory=directory, rights=rights)
+        preview = await find_slots(plan, calendar=calendar, directory=directory, rights=rights,
+                                   leavers=leavers)
     except NoMembers:
         preview = PlanPreview(plan.id, plan.revision, ())  # everyone left: release them all
     at = clock.now()
@@ -95,7 +98,7 @@ async def rebook_plan(
             return 0
         present = {m.member_id for m in preview.members}
         for member in await tx.plans.members(plan_id):
-            if member.member_id not in present and member.state is not MemberState.RELEASED:
+            if member.member_id not in present and member.state not in OUT_OF_PLAN:
                 queued += await _queued(
                     tx, RELEASE_MEMBER, {"plan_id": plan_id, "member_id": member.member_id},
                     f"release:{plan_id}:{member.member_id}:{run_key}",

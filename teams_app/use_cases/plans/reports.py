@@ -7,8 +7,11 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from teams_app.domain.bookings import (
+    OUT_OF_PLAN,
+    BookedSlot,
     BookingProgress,
     EditCounts,
     EditKind,
@@ -17,6 +20,7 @@ from teams_app.domain.bookings import (
     RunState,
     edit_counts,
 )
+from teams_app.domain.calendar import TimeSpan
 from teams_app.domain.directory import Group, Page, PeopleQuery, Person
 from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.occurrence_records import StoredOccurrence
@@ -26,6 +30,7 @@ from teams_app.domain.occurrences import (
     OccurrenceView,
     Presence,
     Tally,
+    expected_occurrences,
     tally,
 )
 from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
@@ -58,6 +63,16 @@ class PlanReport:
 
 
 @dataclass(frozen=True)
+class MembershipReport:
+    """A plan the person is in and does not own: their own slot and what it came to."""
+
+    plan: LearningPlan
+    slot: BookedSlot  # of the current revision, booked
+    next_session: TimeSpan | None  # the first session still ahead
+    hours: Tally  # the person's own sessions, over every revision
+
+
+@dataclass(frozen=True)
 class BookingStatus:
     plan: LearningPlan
     progress: BookingProgress | None
@@ -78,7 +93,7 @@ async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[Pl
         by_plan[occurrence.slot.plan_id].append(occurrence)
     reports: list[PlanReport] = []
     for plan in plans:
-        current = [m for m in members[plan.id] if m.state is not MemberState.RELEASED]
+        current = [m for m in members[plan.id] if m.state not in OUT_OF_PLAN]
         reports.append(
             PlanReport(
                 plan,
@@ -90,6 +105,34 @@ async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[Pl
     # Drafts never booked go after the real plans: a pile of abandoned previews must not
     # push the plans that hold people's time down the list (sort is stable: newest first).
     return sorted(reports, key=lambda r: r.progress is None)
+
+
+async def member_plans(
+    member_id: str, *, uow: UnitOfWork, clock: Clock
+) -> list[MembershipReport]:
+    """The plans `member_id` has a booked series in and does not own (team sessions: the
+    meeting is the owner's slot, so they are not here), the next session first."""
+    at = clock.now()
+    async with uow:
+        slots = await uow.occurrences.booked_slots_of(member_id)
+        plans = {s.plan_id: await uow.plans.get(s.plan_id) for s in slots}
+        stored = await uow.occurrences.plan_occurrences(list(plans)) if plans else []
+    mine: dict[str, list[AccountedOccurrence]] = defaultdict(list)
+    for occurrence in stored:
+        if occurrence.slot.member_id == member_id:
+            mine[occurrence.slot.plan_id].append(_accounted(occurrence))
+    hours = {plan_id: tally(items, at=at) for plan_id, items in mine.items()}
+    reports = []
+    for slot in slots:
+        plan = plans[slot.plan_id]
+        if plan is None or plan.owner_id == member_id:
+            continue  # the owner sees their plan in their own list
+        ahead = (o.span for o in expected_occurrences(plan.spec, slot.slot_time) if o.span.end > at)
+        reports.append(
+            MembershipReport(plan, slot, next(ahead, None), hours.get(plan.id, Tally()))
+        )
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(reports, key=lambda r: r.next_session.start if r.next_session else far)
 
 
 async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> BookingStatus:

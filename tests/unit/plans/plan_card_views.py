@@ -14,6 +14,10 @@ from cards import (
     Choice,
     Fact,
     FieldError,
+    LeaveChoice,
+    MemberLeftView,
+    MemberPlanSummary,
+    MembershipsView,
     MoveChoice,
     PlanFormValues,
     PlanFormView,
@@ -27,6 +31,7 @@ from cards import (
     Unbookable,
     booking_progress_card,
     booking_summary_card,
+    member_left_card,
     plan_form_card,
     plan_form_labels,
     plan_preview_card,
@@ -43,6 +48,7 @@ PEOPLE = ("Astrid Lindqvist", "Bram de Vries", "Chiara Rossi", "Dmitri Ivanov", 
 GOAL = "Finish the cloud security course and try one new control in our own subscription"
 MATERIAL = "https://learn.example.com/paths/cloud-security"
 FIRST_SESSION = date(2026, 3, 3)
+MEMBER_ID = "00000000-0000-0000-0000-0000000000b2"
 
 
 def day_names(t: Translator) -> tuple[str, ...]:
@@ -257,6 +263,43 @@ def booked_view(t: Translator, *, material: bool = True) -> SlotBookedView:
         protected_note=t("slot.booked.protected"),
         material_button=t("slot.booked.material") if material else None,
         material_url=MATERIAL if material else None,
+        leave=leave_choice(t, "p-7", 3),
+    )
+
+
+def leave_choice(t: Translator, plan_id: str, revision: int) -> LeaveChoice:
+    return LeaveChoice(plan_id, revision, MEMBER_ID, t("plans.leave"),
+                       t("plans.leave.question"), t("plans.leave.confirm"))
+
+
+def memberships_view(t: Translator, plans: int = 2) -> MembershipsView:
+    samples = (
+        (GOAL, Weekday.TUESDAY, 10, 1.5, 2.0, 6.0),
+        ("Spanish for the Madrid office", Weekday.FRIDAY, 14, 0.0, 0.0, 8.0),
+    )
+    summaries = []
+    for i in range(plans):
+        title, day, hour, kept, due, ahead = samples[i % len(samples)]
+        start = f"{weekday(t, day)} {time_range(t, time(hour), time(hour + 1))} (CET)"
+        hours = (t("plans.hours", kept=decimal(t, kept), booked=decimal(t, due)) if due
+                 else t("plans.hours.none"))
+        summaries.append(MemberPlanSummary(
+            title=title,
+            when=f"{start} · {t('plan.cadence.weekly')}",
+            next_session=t("plans.member.next", when=t(
+                "slot.when", weekday=weekday(t, day), date=long_date(t, FIRST_SESSION),
+                time=time_of_day(t, time(hour)))),
+            hours=f"{hours} · {t('plans.member.ahead', hours=decimal(t, ahead))}",
+            leave=leave_choice(t, f"m-{i}", i + 1),
+        ))
+    return MembershipsView(t("plans.members.title"), tuple(summaries))
+
+
+def member_left_view(t: Translator) -> MemberLeftView:
+    return MemberLeftView(
+        title=t("member_left.title", name="Bram de Vries", goal=GOAL),
+        detail=t("member_left.detail"),
+        plans_button=t("member_left.plans"),
     )
 
 
@@ -301,6 +344,14 @@ def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
         "plans-empty": plans_list_card(plans_view(t, plans=0)),
         "plans-stale": plans_list_card(replace(plans_view(t, plans=1),
                                                notice=t("plan.error.stale"))),
+        "plans-member": plans_list_card(replace(plans_view(t, plans=1),
+                                                memberships=memberships_view(t))),
+        "plans-member-only": plans_list_card(replace(plans_view(t, plans=0),
+                                                     memberships=memberships_view(t))),
+        "plans-left": plans_list_card(replace(
+            plans_view(t, plans=0), memberships=memberships_view(t, plans=1),
+            notice=t("plans.left", goal="Spanish for the Madrid office"))),
+        "member-left": member_left_card(member_left_view(t)),
         "booked": slot_booked_card(booked_view(t)),
         "booked-no-material": slot_booked_card(booked_view(t, material=False)),
         "collision": slot_collision_card(collision_view(t)),

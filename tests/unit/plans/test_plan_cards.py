@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,11 +18,13 @@ from cards import (
     BookingProgressView,
     BookingSummaryView,
     Choice,
+    LeaveChoice,
     PlanPreviewView,
     PlansListView,
     Translator,
     booking_progress_card,
     booking_summary_card,
+    member_left_card,
     plan_form_card,
     plan_preview_card,
     plans_list_card,
@@ -42,6 +45,8 @@ from tests.unit.plans.plan_card_views import (
     collision_view,
     edit_plan_view,
     edit_preview_view,
+    member_left_view,
+    memberships_view,
     moved_to,
     new_plan_view,
     plans_view,
@@ -349,9 +354,53 @@ def test_the_booked_card_shows_the_goal_time_and_opens_the_material(language: st
     text = card_text(card)
     assert all(fact.value in text for fact in view.facts)
     assert GOAL in text and view.protected_note in text
-    assert card["actions"] == [{"type": "Action.OpenUrl", "title": view.material_button,
-                                "url": MATERIAL}]
-    assert "actions" not in slot_booked_card(booked_view(t, material=False))
+    assert card["actions"][0] == {"type": "Action.OpenUrl", "title": view.material_button,
+                                  "url": MATERIAL}
+    assert [a["type"] for a in slot_booked_card(booked_view(t, material=False))["actions"]] == [
+        "Action.ShowCard"]  # Leave, with its confirmation
+    assert_leave_asks_first(card["actions"][1], view.leave)
+
+
+def assert_leave_asks_first(action: dict[str, Any], leave: LeaveChoice | None) -> None:
+    assert leave is not None
+    assert action["type"] == "Action.ShowCard" and action["title"] == leave.button
+    assert leave.question in card_text(action["card"])
+    [confirm] = action["card"]["actions"]
+    assert confirm["verb"] == verbs.PLAN_LEAVE and confirm["style"] == "destructive"
+    assert confirm["title"] == leave.confirm_button
+    # ids only: the handler checks the sender is this member and the revision is current
+    assert confirm["data"] == {"verb": verbs.PLAN_LEAVE, "plan_id": leave.plan_id,
+                               "revision": leave.revision, "member_id": leave.member_id}
+
+
+@LANGUAGES
+def test_the_plans_a_member_is_in_come_below_their_own_with_slot_hours_and_leave(
+    language: str,
+) -> None:
+    t = translator_for(language)
+    members = memberships_view(t)
+    card = plans_list_card(replace(plans_view(t, plans=1), memberships=members))
+    text = card_text(card)
+    own = text.index(shorten(plans_view(t, plans=1).plans[0].title, 120))
+    assert own < text.index(members.title)  # the person's own plans first
+    for plan in members.plans:
+        assert plan.title in text and plan.when in text and plan.hours in text
+        assert plan.next_session is not None and plan.next_session in text
+        [leave] = [a for a in actions(card) if a["type"] == "Action.ShowCard"
+                   and card_text(a).count(f'"plan_id": "{plan.leave.plan_id}"')]
+        assert_leave_asks_first(leave, plan.leave)
+    # Someone who owns no plan sees the plans they are in, not "you have no plans yet".
+    only = card_text(plans_list_card(replace(plans_view(t, plans=0), memberships=members)))
+    assert members.title in only and t("plans.empty") not in only
+
+
+@LANGUAGES
+def test_the_owner_is_told_who_left_with_a_way_to_their_plans(language: str) -> None:
+    t = translator_for(language)
+    view = member_left_view(t)
+    card = member_left_card(view)
+    assert "Bram de Vries" in card_text(card) and GOAL in card_text(card)
+    assert by_verb(card, verbs.PLANS_LIST)["title"] == view.plans_button
 
 
 @LANGUAGES
