@@ -319,6 +319,14 @@ class GraphCalendar:
             )
         return out
 
+    async def event(self, mailbox: str, event_id: str) -> CalendarEvent:
+        """GET one event (a series master comes with its recurrence)."""
+        item = self._graph.client.users.by_user_id(mailbox).events.by_event_id(event_id)
+        info = item.to_get_request_information(_utc_config())
+        return event_from_json(
+            await self._graph.call_json(Operation.READ_EVENTS, info, mailbox=mailbox)
+        )
+
     async def update_event(
         self, mailbox: str, event_id: str, changes: EventChanges
     ) -> CalendarEvent:

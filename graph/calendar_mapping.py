@@ -187,6 +187,8 @@ def changes_to_graph(changes: EventChanges) -> Event:
         event.reminder_minutes_before_start = changes.reminder_minutes
     if changes.attendees is not None:
         event.attendees = _attendees(changes.attendees)
+    if changes.recurrence is not None and changes.time_zone:
+        event.recurrence = recurrence_to_graph(changes.recurrence, windows_zone(changes.time_zone))
     return event
 
 

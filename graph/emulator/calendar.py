@@ -238,6 +238,8 @@ async def update_event(call: Call, emu: Emulator) -> Reply:
         record = _exception_from(emu, instance)
         mailbox.events[record.id] = record
     record = apply(emu.state, user, body, now=emu.now(), current=record, tenant_id=emu.tenant_id)
+    if record.type == "seriesMaster":
+        drop_orphans(mailbox, record)
     changed(emu, record, "updated")
     meetings.sync(emu, record)
     zone_name, headers = emu.time_zone(call)
@@ -245,6 +247,16 @@ async def update_event(call: Call, emu: Emulator) -> Reply:
                       start_zone=zone_name or record.start_zone,
                       end_zone=zone_name or record.end_zone)
     return Reply(200, {"@odata.context": _entity_context(emu, call), **rendered}, headers)
+
+
+def drop_orphans(mailbox: Mailbox, master: EventRecord) -> None:
+    """Exceptions the series no longer lists (it moved, or its range no longer reaches them)
+    leave the mailbox with it."""
+    listed = set(master.exception_ids.values())
+    for record in list(mailbox.events.values()):
+        if (record.type == "exception" and record.series_master_id == master.id
+                and record.id not in listed):
+            del mailbox.events[record.id]
 
 
 def remove(emu: Emulator, mailbox: Mailbox, instance: Instance) -> None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from graph.emulator.errors import GraphError
-from graph.emulator.recurrence import normalize
+from graph.emulator.recurrence import is_occurrence, normalize, same_pattern
 from graph.emulator.store import EmulatorState, EventRecord, User
 from graph.emulator.timezones import floating_dtz, from_dtz, require_zone, stamp, to_dtz
 
@@ -256,13 +256,31 @@ def apply(state: EmulatorState, owner: User, body: dict[str, Any], *, now: datet
         schedule_changed = (start, end, recurrence) != (current.start, current.end,
                                                         current.recurrence)
         if schedule_changed and current.type == "seriesMaster":
-            current.cancelled_starts.clear()  # Outlook drops exceptions when a series moves
-            current.exception_ids.clear()
+            keep_within_range(current, start, end, recurrence)
         record.props, record.modified = props, now
         record.change_key = state.new_change_key()
     record.start, record.end, record.start_zone, record.end_zone = start, end, start_zone, end_zone
     record.is_all_day, record.recurrence, record.type = all_day, recurrence, kind
     return record
+
+
+def keep_within_range(master: EventRecord, start: datetime, end: datetime,
+                      recurrence: dict[str, Any] | None) -> None:
+    """A series that moves (new times or pattern) loses its exceptions and deleted
+    occurrences, as Outlook drops them. One whose range only ends earlier or later keeps those
+    still inside it, as Exchange does (a deleted occurrence stays deleted when a series is
+    extended); the ones past the new end go with their occurrences. Exception records no
+    longer listed are removed by the caller (`drop_orphans`), which holds the mailbox."""
+    old = master.recurrence
+    if (old is None or recurrence is None or (start, end) != (master.start, master.end)
+            or not same_pattern(old, recurrence)):
+        master.cancelled_starts.clear()
+        master.exception_ids.clear()
+        return
+    master.cancelled_starts = {s for s in master.cancelled_starts
+                               if is_occurrence(recurrence, start, s)}
+    master.exception_ids = {s: e for s, e in master.exception_ids.items()
+                            if is_occurrence(recurrence, start, s)}
 
 
 def _join_url(state: EmulatorState, tenant_id: str, user_id: str) -> str:

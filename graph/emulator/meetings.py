@@ -16,7 +16,7 @@ import copy as copying
 from datetime import datetime
 
 from graph.emulator.core import Emulator
-from graph.emulator.events import NO_TIME, Instance, occurrence_id
+from graph.emulator.events import NO_TIME, Instance, keep_within_range, occurrence_id
 from graph.emulator.store import EventRecord, Mailbox, User
 from graph.emulator.timezones import stamp
 
@@ -148,6 +148,9 @@ def _follow(emu: Emulator, target: EventRecord, source: EventRecord, mailbox: Ma
     """`target` (a copy) takes the meeting's properties and times from `source`."""
     moved = (target.start, target.end, target.recurrence) != (source.start, source.end,
                                                               source.recurrence)
+    listed = set(target.exception_ids.values())
+    if moved and target.type == "seriesMaster":  # before the copy takes the new times
+        keep_within_range(target, source.start, source.end, source.recurrence)
     for key in SHARED:
         target.props[key] = copying.deepcopy(source.props[key])
     target.start, target.end = source.start, source.end
@@ -156,14 +159,13 @@ def _follow(emu: Emulator, target: EventRecord, source: EventRecord, mailbox: Ma
     if target.type != "exception":
         target.recurrence = copying.deepcopy(source.recurrence)
     if moved:
-        # A new time needs a new answer; a series that moves loses its exceptions.
+        # A new time needs a new answer; a series that moves loses its exceptions (one whose
+        # range only ends earlier keeps those still inside it: keep_within_range).
         target.props["responseStatus"] = {"response": "notResponded", "time": NO_TIME}
         target.props["showAs"] = "tentative"
         if target.type == "seriesMaster":
-            for exception_id in target.exception_ids.values():
+            for exception_id in listed - set(target.exception_ids.values()):
                 mailbox.events.pop(exception_id, None)
-            target.exception_ids.clear()
-            target.cancelled_starts.clear()
     target.props["isCancelled"] = bool(source.props.get("isCancelled"))
     _touch(emu, target)
 

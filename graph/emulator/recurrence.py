@@ -93,6 +93,14 @@ def normalize(recurrence: Any, start_local: datetime, start_zone: str) -> dict[s
     }
 
 
+def same_pattern(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether two normalised recurrences differ at most in where their range ends."""
+    keep = ("startDate", "recurrenceTimeZone")
+    return old["pattern"] == new["pattern"] and all(
+        old["range"][k] == new["range"][k] for k in keep
+    )
+
+
 def series_zone(recurrence: dict[str, Any]) -> tzinfo:
     return zone(recurrence["range"]["recurrenceTimeZone"]) or UTC
 

@@ -73,6 +73,10 @@ class BookedSlot:
     time_zone: str
     state: SlotState = SlotState.PLANNED
     event_id: str | None = None
+    # When an edit made this revision's slot: its series starts at the first session from
+    # then on, and the sessions before stay with the older revision's series. None: the
+    # plan's first booking, from the horizon's start.
+    since: datetime | None = None
 
     @property
     def slot_time(self) -> SlotTime:

@@ -292,8 +292,13 @@ class EventChanges:
     categories: tuple[str, ...] | None = None
     reminder_minutes: int | None = None
     attendees: tuple[Attendee, ...] | None = None  # the whole new list (a meeting's organiser)
+    # A series master's whole new rule (Graph takes pattern and range together), its zone in
+    # `time_zone`: how a series is ended early (a range that ends on a date).
+    recurrence: Recurrence | None = None
 
     def __post_init__(self) -> None:
+        if self.recurrence is not None and self.time_zone is None:
+            raise ValueError("a new recurrence needs its IANA time zone")
         if (self.start is None) != (self.end is None):
             raise ValueError("moving an event needs both its new start and end")
         if self.start is not None and self.time_zone is None:

@@ -139,10 +139,14 @@ def collision_key(occurrence: str, kind: CollisionKind, colliding_event_id: str 
     return f"{occurrence}|{kind.value}|{colliding_event_id or ''}"
 
 
-def expected_occurrences(plan: PlanSpec, slot: SlotTime) -> list[ExpectedOccurrence]:
+def expected_occurrences(
+    plan: PlanSpec, slot: SlotTime, *, since: datetime | None = None
+) -> list[ExpectedOccurrence]:
+    """`since`: the slot's series starts with the first session from then on (an edit's
+    revision, `BookedSlot.since`); the sessions before are the older revision's."""
     return [
         ExpectedOccurrence(occurrence_key(span.start), day, span)
-        for day, span in occurrence_spans(plan, slot)
+        for day, span in occurrence_spans(plan, slot, since=since)
     ]
 
 

@@ -18,7 +18,7 @@ from teams_app.domain.cadences import CadenceKind
 from teams_app.domain.calendar import Attendee, EventDraft, Recurrence
 from teams_app.domain.directory import Person
 from teams_app.domain.learning_plans import LearningPlan
-from teams_app.domain.slots import SlotTime
+from teams_app.domain.slots import SlotTime, occurrence_spans
 
 # Fixed forever: changing it would give every booked slot a new transaction id.
 _TRANSACTIONS = uuid.UUID("5b0f5c9e-3d0a-4a8e-9a57-6c1e2f0b7d41")
@@ -49,10 +49,18 @@ def slot_marker(plan_id: str, member_id: str) -> str:
 
 
 def slot_event_draft(
-    plan: LearningPlan, member_id: str, slot: SlotTime, *, texts: SlotTexts | None = None
+    plan: LearningPlan,
+    member_id: str,
+    slot: SlotTime,
+    *,
+    texts: SlotTexts | None = None,
+    since: datetime | None = None,
 ) -> EventDraft:
-    """The member's own recurring series at the slot's local time, in their zone."""
-    draft = _draft(plan, slot, slot_transaction_id(plan.id, member_id, plan.revision), texts)
+    """The member's own recurring series at the slot's local time, in their zone. `since`
+    (an edit's time): the series starts with the first session from then on, so an edit never
+    books sessions in the past."""
+    transaction_id = slot_transaction_id(plan.id, member_id, plan.revision)
+    draft = _draft(plan, slot, transaction_id, texts, since)
     return replace(draft, marker=slot_marker(plan.id, member_id))
 
 
@@ -62,10 +70,12 @@ def team_session_draft(
     attendees: Sequence[Person],
     *,
     texts: SlotTexts | None = None,
+    since: datetime | None = None,
 ) -> EventDraft:
     """One recurring online meeting in the organiser's (plan owner's) calendar."""
     draft = _draft(
-        plan, slot, slot_transaction_id(plan.id, TEAM_SESSION_MEMBER, plan.revision), texts
+        plan, slot, slot_transaction_id(plan.id, TEAM_SESSION_MEMBER, plan.revision), texts,
+        since,
     )
     invited = tuple(
         Attendee(address=p.mailbox, name=p.display_name)
@@ -80,11 +90,14 @@ def team_session_draft(
     )
 
 
-def slot_recurrence(plan: LearningPlan, slot: SlotTime, first: date) -> Recurrence:
+def slot_recurrence(
+    plan: LearningPlan, slot: SlotTime, first: date, *, count: int | None = None
+) -> Recurrence:
     """The series rule. It starts on the first session's date, as Graph asks, which keeps
-    every-N-weeks and every-N-months in step because the first session is in step."""
+    every-N-weeks and every-N-months in step because the first session is in step. `count`:
+    the sessions left when the series starts later than the plan (after an edit)."""
     spec, cadence = plan.spec, plan.spec.cadence
-    until, count = spec.horizon.end, spec.horizon.occurrences
+    until, count = spec.horizon.end, count or spec.horizon.occurrences
     if cadence.kind is CadenceKind.WEEKLY:
         return Recurrence.weekly(
             slot.days, starting=first, every_weeks=cadence.every, until=until, count=count
@@ -120,13 +133,35 @@ def event_body(plan: LearningPlan, texts: SlotTexts) -> str:
     return "\n".join(parts)
 
 
+def series_since(
+    plan: LearningPlan, slot: SlotTime, edited_at: datetime, replaced: SlotTime | None
+) -> datetime | None:
+    """Where the series of an edit's slot starts: its first session after the edit that is
+    not one the replaced series already gave. Sessions are counted, so a plan of eight stays
+    eight, and a week whose session took place before the edit gets no second one at the new
+    time. None when no session is left."""
+    given = 0
+    if replaced is not None:
+        given = sum(1 for _day, span in occurrence_spans(plan.spec, replaced)
+                    if span.start < edited_at)
+    ahead = [span.start for _day, span in occurrence_spans(plan.spec, slot)[given:]
+             if span.start >= edited_at]
+    return ahead[0] if ahead else None
+
+
 def _draft(
-    plan: LearningPlan, slot: SlotTime, transaction_id: str, texts: SlotTexts | None
+    plan: LearningPlan,
+    slot: SlotTime,
+    transaction_id: str,
+    texts: SlotTexts | None,
+    since: datetime | None = None,
 ) -> EventDraft:
     texts = texts or SlotTexts()
-    dates = plan.spec.occurrence_dates(slot.days)
+    dates = [day for day, _span in occurrence_spans(plan.spec, slot, since=since)]
     if not dates:
         raise ValueError("the slot has no session within the plan's horizon")
+    # A series that starts later than the plan counts only the sessions it still has.
+    count = len(dates) if plan.spec.horizon.occurrences and since is not None else None
     start = datetime.combine(dates[0], slot.start)
     return EventDraft(
         subject=_subject(plan.spec.goal, texts),
@@ -135,7 +170,7 @@ def _draft(
         time_zone=slot.time_zone,
         transaction_id=transaction_id,
         body_html=event_body(plan, texts),
-        recurrence=slot_recurrence(plan, slot, dates[0]),
+        recurrence=slot_recurrence(plan, slot, dates[0], count=count),
         reminder_minutes=REMINDER_MINUTES,
         categories=(plan.spec.category,),
         show_as=plan.spec.show_as,

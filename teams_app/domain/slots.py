@@ -148,14 +148,27 @@ def search_windows(plan: PlanSpec) -> list[TimeSpan]:
     return spans
 
 
-def occurrence_spans(plan: PlanSpec, slot: SlotTime) -> list[tuple[date, TimeSpan]]:
-    """Each session of a slot: its local date and its UTC span."""
+def occurrence_spans(
+    plan: PlanSpec, slot: SlotTime, *, since: datetime | None = None
+) -> list[tuple[date, TimeSpan]]:
+    """Each session of a slot: its local date and its UTC span. With `since` (the time an
+    edit took effect), only the sessions starting then or later: the earlier ones belong to
+    the series of the revision before."""
     tz = zone(slot.time_zone)
     spans = []
     for day in plan.occurrence_dates(slot.days):
         start = datetime.combine(day, slot.start, tzinfo=tz).astimezone(UTC)
-        spans.append((day, TimeSpan(start, start + plan.duration)))
+        if since is None or start >= since:
+            spans.append((day, TimeSpan(start, start + plan.duration)))
     return spans
+
+
+def last_day_before(slot: SlotTime, cut: datetime) -> date:
+    """The last local date whose session of `slot` started before `cut`: where a series ends
+    when an edit at `cut` replaces it (Graph's range endDate is inclusive and by date)."""
+    local = cut.astimezone(zone(slot.time_zone))
+    started = datetime.combine(local.date(), slot.start, tzinfo=local.tzinfo) < local
+    return local.date() if started else local.date() - timedelta(days=1)
 
 
 def find_personal_slots(plan: PlanSpec, members: Sequence[MemberCalendar]) -> PersonalSlots:

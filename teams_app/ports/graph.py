@@ -50,6 +50,7 @@ class Calendar(Protocol):
     async def series_instances(
         self, mailbox: str, series_id: str, window: TimeSpan
     ) -> list[CalendarEvent]: ...
+    async def event(self, mailbox: str, event_id: str) -> CalendarEvent: ...  # GET one
     async def update_event(
         self, mailbox: str, event_id: str, changes: EventChanges
     ) -> CalendarEvent: ...  # one occurrence (becomes an exception) or a whole event

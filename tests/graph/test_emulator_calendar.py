@@ -123,6 +123,46 @@ async def test_deleting_an_occurrence_cancels_only_that_one(graph_emulator: Grap
     assert (await graph_emulator.request("GET", f"/users/{user}/events/{master}")).status == 200
 
 
+async def test_ending_a_series_early_keeps_its_past_and_moving_it_drops_exceptions(
+        graph_emulator: GraphEmulator) -> None:
+    """A PATCH of only the range's end (how an edit ends the old series) keeps the occurrences
+    up to the new end with their deletions and moves, as Exchange keeps a deleted occurrence
+    deleted when a range changes; the occurrences after it, and their exceptions, go. A new
+    pattern or time is a moved series: every exception goes, as before."""
+    user = await _person(graph_emulator)
+    master, occurrences = await _weekly(graph_emulator, user)
+    await graph_emulator.request("DELETE", f"/users/{user}/events/{occurrences[1]['id']}")
+    for day in (2, 4):  # Wednesday's and Friday's sessions moved to 11:00
+        await graph_emulator.request("PATCH", f"/users/{user}/events/{occurrences[day]['id']}",
+                                     json={"start": {"dateTime": f"2025-03-2{4 + day}T11:00:00",
+                                                     "timeZone": "UTC"},
+                                           "end": {"dateTime": f"2025-03-2{4 + day}T11:15:00",
+                                                   "timeZone": "UTC"}})
+    rule = (await graph_emulator.request("GET", f"/users/{user}/events/{master}")).body[
+        "recurrence"]
+
+    ended = await graph_emulator.request("PATCH", f"/users/{user}/events/{master}", json={
+        "recurrence": {"pattern": rule["pattern"],
+                       "range": {**rule["range"], "type": "endDate", "endDate": "2025-03-26"}}})
+
+    assert ended.status == 200
+    assert ended.body["recurrence"]["range"]["endDate"] == "2025-03-26"
+    view = await graph_emulator.request("GET", f"/users/{user}/calendarView?{WEEK}")
+    assert [(e["start"]["dateTime"][:16], e["type"]) for e in view.body["value"]] == [
+        ("2025-03-24T09:00", "occurrence"), ("2025-03-26T11:00", "exception")
+    ]  # Tuesday stays deleted; Thursday and Friday (and Friday's move) are gone
+
+    moved = await graph_emulator.request("PATCH", f"/users/{user}/events/{master}", json={
+        "start": {"dateTime": "2025-03-24T10:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2025-03-24T10:15:00", "timeZone": "UTC"}})
+    assert moved.status == 200
+    view = await graph_emulator.request("GET", f"/users/{user}/calendarView?{WEEK}")
+    assert [(e["start"]["dateTime"][:16], e["type"]) for e in view.body["value"]] == [
+        ("2025-03-24T10:00", "occurrence"), ("2025-03-25T10:00", "occurrence"),
+        ("2025-03-26T10:00", "occurrence"),
+    ]
+
+
 async def test_only_the_organizer_may_cancel(graph_emulator: GraphEmulator) -> None:
     user = await _person(graph_emulator)
     invited = await graph_emulator.control.add_event(

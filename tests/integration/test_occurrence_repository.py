@@ -142,19 +142,26 @@ async def test_a_scan_updates_outcomes_but_never_erases_a_decision(engine: Async
     )
 
 
-async def test_plan_occurrences_count_only_the_current_revision(engine: AsyncEngine) -> None:
+async def test_plan_occurrences_keep_the_past_of_every_revision(engine: AsyncEngine) -> None:
+    """An edit ends the old series and forgets its sessions from the edit on; what took place
+    before stays counted beside the new revision's sessions."""
     old, new = SlotRef("p-2", "m1", 1), SlotRef("p-2", "m1", 2)
+    later = TimeSpan(SESSION.start + timedelta(days=7), SESSION.end + timedelta(days=7))
     async with uow(engine) as tx:
         await tx.plans.add(a_plan("p-2", revision=2))
         await tx.occurrences.save_occurrences(
             [StoredOccurrence(old, "20260303T0900Z", SESSION, Outcome.KEPT),
-             StoredOccurrence(new, "20260303T0900Z", SESSION, Outcome.BOOKED)],
+             StoredOccurrence(old, "20260310T0900Z", later, Outcome.BOOKED),
+             StoredOccurrence(new, "20260311T1300Z", later, Outcome.BOOKED)],
             at=AT,
         )
+        await tx.occurrences.forget_occurrences(old, from_key="20260305T1200Z")
         await tx.commit()
     async with uow(engine) as tx:
-        (only,) = await tx.occurrences.plan_occurrences(["p-2"])
-    assert only.slot == new and only.outcome is Outcome.BOOKED
+        found = await tx.occurrences.plan_occurrences(["p-2"])
+    assert [(o.slot, o.key, o.outcome) for o in found] == [
+        (old, "20260303T0900Z", Outcome.KEPT), (new, "20260311T1300Z", Outcome.BOOKED)
+    ]
 
 
 async def test_each_collision_is_carded_once_even_when_two_scans_race(

@@ -88,17 +88,15 @@ class SqlOccurrenceRepository:
         return _occurrence(row) if row else None
 
     async def plan_occurrences(self, plan_ids: Collection[str]) -> list[StoredOccurrence]:
-        """Every stored session of the plans' current revisions (for kept-vs-booked hours)."""
+        """Every stored session of the plans, of every revision (for kept-vs-booked hours): an
+        edit ends the older series where the new one starts and forgets the older revision's
+        sessions from there (`forget_occurrences`), so each session is stored once."""
         if not plan_ids:
             return []
         rows = (
             await self._connection.execute(
                 select(slot_occurrences)
-                .join(learning_plans, learning_plans.c.id == slot_occurrences.c.plan_id)
-                .where(
-                    slot_occurrences.c.plan_id.in_(list(plan_ids)),
-                    slot_occurrences.c.revision == learning_plans.c.revision,
-                )
+                .where(slot_occurrences.c.plan_id.in_(list(plan_ids)))
                 .order_by(
                     slot_occurrences.c.plan_id,
                     slot_occurrences.c.member_id,
@@ -107,6 +105,15 @@ class SqlOccurrenceRepository:
             )
         ).mappings()
         return [_occurrence(r) for r in rows]
+
+    async def forget_occurrences(self, slot: SlotRef, *, from_key: str) -> None:
+        """Drop the slot's sessions planned at `from_key` (an occurrence key) or later: its
+        series ended before them, and the newer revision's series holds them now."""
+        await self._connection.execute(
+            delete(slot_occurrences).where(
+                *_is_slot(slot_occurrences, slot), slot_occurrences.c.occurrence_key >= from_key
+            )
+        )
 
     async def save_occurrences(
         self, found: Sequence[StoredOccurrence], *, at: datetime

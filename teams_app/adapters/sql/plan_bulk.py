@@ -89,6 +89,7 @@ class PlanBulkWrites:
                     "start_time": s.start.strftime("%H:%M"),
                     "time_zone": s.time_zone,
                     "state": s.state.value,
+                    "since": s.since,
                     "created_at": at,
                     "updated_at": at,
                 }

@@ -187,6 +187,7 @@ class SqlPlanRepository(PlanBulkWrites):  # bulk writes: plan_bulk.py
                 start_time=slot.start.strftime("%H:%M"),
                 time_zone=slot.time_zone,
                 state=slot.state.value,
+                since=slot.since,
                 created_at=at,
                 updated_at=at,
             )

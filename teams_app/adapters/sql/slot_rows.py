@@ -20,4 +20,5 @@ def slot_from_row(row: Any) -> BookedSlot:
         time_zone=row["time_zone"],
         state=SlotState(row["state"]),
         event_id=row["event_id"],
+        since=row["since"],
     )

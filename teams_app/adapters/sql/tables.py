@@ -149,6 +149,7 @@ plan_slots = Table(
     Column("start_time", String(5), nullable=False),  # HH:MM, local
     Column("time_zone", String(64), nullable=False),  # IANA
     Column("state", String(16), nullable=False),  # planned | booked | cancelled
+    Column("since", UtcDateTime, nullable=True),  # an edit's slot: its series starts then
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -157,7 +157,7 @@ async def _load(
             ):
                 continue
             ref = SlotRef(slot.plan_id, slot.member_id, slot.revision)
-            expected = expected_occurrences(plan.spec, slot.slot_time)
+            expected = expected_occurrences(plan.spec, slot.slot_time, since=slot.since)
             stored = {o.key: o for o in await tx.occurrences.occurrences(ref)}
             carded = tuple(await tx.occurrences.collisions(ref))
             scan = scans.slot_scan(ref, expected, stored, at=at, lookahead=cmd.lookahead)

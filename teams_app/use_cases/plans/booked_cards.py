@@ -64,7 +64,11 @@ async def send_slot_booked_card(
     if not slot_is_current(plan, slot, cmd.revision) or plan is None or slot is None:
         return CardOutcome.STALE
     at = clock.now()
-    upcoming = [o.span for o in expected_occurrences(plan.spec, slot.slot_time) if o.span.end > at]
+    upcoming = [
+        o.span
+        for o in expected_occurrences(plan.spec, slot.slot_time, since=slot.since)
+        if o.span.end > at
+    ]
     owner = None
     if directory is not None:
         try:

@@ -1,15 +1,25 @@
-"""Rebooking after an edit that moves time: new slots for the new revision, series replaced.
+"""Rebooking after an edit that moves time: new slots for the new revision, series replaced
+from the edit on.
 
 `rebook_plan` (one job per edit) finds the slots and queues one `replace_member_slot` per
 member, or one for a team meeting. A replacement creates the new series first, with the new
-revision's transactionId so a re-run never makes two, and only then deletes (a meeting:
-cancels) the older ones, so a 403 or 404 half-way leaves the member with their old time
-rather than none. Members who left the source get a release job (`membership.py`).
+revision's transactionId so a re-run never makes two, and only then ends the older ones, so a
+403 or 404 half-way leaves the member with their old time rather than none.
+
+An edit changes only the future: the new series starts with its first session after the edit
+that the older series did not already give (`series_since`, kept as `BookedSlot.since`), and
+an older series is ended on the last day it had a session
+before then (its range's endDate), not deleted, so the sessions that took place stay in the
+calendar and in the kept and booked hours; its stored sessions from the edit on are forgotten
+(the new series holds them). A series with no session before the edit is deleted (a meeting:
+cancelled), as before. Members who left the source get a release job (`membership.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from enum import StrEnum
 
 from teams_app.domain.bookings import (
@@ -20,15 +30,20 @@ from teams_app.domain.bookings import (
     SlotState,
     progress_of,
 )
+from teams_app.domain.cadences import MAX_HORIZON
+from teams_app.domain.calendar import CalendarEvent, EventChanges, TimeSpan
 from teams_app.domain.learning_plans import LearningPlan, PlanMode, PlanStatus
+from teams_app.domain.occurrence_records import SlotRef
+from teams_app.domain.occurrences import occurrence_key
 from teams_app.domain.plan_errors import NoMembers
 from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_events import (
     TEAM_SESSION_MEMBER,
+    series_since,
     slot_event_draft,
     slot_transaction_id,
 )
-from teams_app.domain.slots import SlotTime
+from teams_app.domain.slots import SlotTime, last_day_before
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -96,6 +111,13 @@ async def rebook_plan(
         current = await tx.plans.get(plan_id)
         if current is None or current.revision != revision:
             return 0
+        # Each member's series the edit replaces: its sessions before the edit stay, and the
+        # new series continues after them (series_since).
+        replaced = {
+            s.member_id: s.slot_time
+            for s in sorted(await tx.plans.slots(plan_id), key=lambda s: s.revision)
+            if s.revision < revision and s.state is SlotState.BOOKED
+        }
         present = {m.member_id for m in preview.members}
         for member in await tx.plans.members(plan_id):
             if member.member_id not in present and member.state not in OUT_OF_PLAN:
@@ -103,22 +125,35 @@ async def rebook_plan(
                     tx, RELEASE_MEMBER, {"plan_id": plan_id, "member_id": member.member_id},
                     f"release:{plan_id}:{member.member_id}:{run_key}",
                 )
+        team = preview.team_session
+        owner = replaced.get(plan.owner_id)
+        since = {
+            m.member_id: series_since(plan, m.slot, plan.updated_at, replaced.get(m.member_id))
+            for m in preview.members
+            if m.slot is not None
+        }
         for member in preview.members:
-            if member.slot is None:
+            if member.slot is None or (team is None and since.get(member.member_id) is None):
+                failure = member.problem or MemberFailure.NO_FREE_TIME  # none left: no time
                 await tx.plans.set_member(
-                    plan_id, member.member_id, MemberState.FAILED, at=at, failure=member.problem
+                    plan_id, member.member_id, MemberState.FAILED, at=at, failure=failure
                 )
             else:
                 await tx.plans.set_member(plan_id, member.member_id, MemberState.PENDING, at=at)
-        team = preview.team_session
         if team is not None:
+            meeting = None
             if team.slot is not None and preview.bookable:
-                await tx.plans.plan_slot(_slot(plan, plan.owner_id, team.slot, team=True), at=at)
+                meeting = series_since(plan, team.slot, plan.updated_at, owner)
+            if team.slot is not None and meeting is not None:
+                slot = _slot(plan, plan.owner_id, team.slot, meeting, team=True)
+                await tx.plans.plan_slot(slot, at=at)
             queued += await _replacement(tx, plan, plan.owner_id)  # no time: the old goes
         else:
             for member in preview.members:
-                if member.slot is not None:
-                    await tx.plans.plan_slot(_slot(plan, member.member_id, member.slot), at=at)
+                first = since.get(member.member_id)
+                if member.slot is not None and first is not None:
+                    slot = _slot(plan, member.member_id, member.slot, first)
+                    await tx.plans.plan_slot(slot, at=at)
                 # Also without a new slot: the old series must not stay at the old time.
                 queued += await _replacement(tx, plan, member.member_id)
         # Older series nobody above replaces (the mode changed, or the member has no slot
@@ -175,18 +210,62 @@ async def replace_member_slot(
         outcome = ChangeOutcome.REPLACED
     elif new is not None and new.state is SlotState.BOOKED:
         outcome = ChangeOutcome.REPLACED
+    cut = plan.updated_at  # the edit: the older series keep what they had before it
     for old in slots:
         if old.revision >= revision or old.state is SlotState.CANCELLED:
             continue
         if old.state is SlotState.BOOKED and old.event_id:
-            if _is_meeting(plan, old):  # attendees get the cancellation
-                await cancel_meeting(calendar, member_id, old.event_id)
-            else:
-                await _delete(calendar, member_id, old.event_id)
+            await _end_series(calendar, member_id, old, cut, meeting=_is_meeting(plan, old))
         async with uow() as tx:
             await tx.plans.mark_slot(old, SlotState.CANCELLED, at=clock.now())
+            await tx.occurrences.forget_occurrences(
+                SlotRef(plan_id, member_id, old.revision), from_key=occurrence_key(cut)
+            )
             await tx.commit()
     return outcome
+
+
+async def _end_series(
+    calendar: Calendar, mailbox: str, old: BookedSlot, cut: datetime, *, meeting: bool
+) -> None:
+    """End an older revision's series on its last day with a session before `cut`: a PATCH of
+    the series master's recurrence range (Graph takes pattern and range together, so the rule
+    is read first). Occurrences up to then stay, with their deletions and moves; a meeting's
+    attendees get the update. A series with no session before `cut` is removed instead."""
+    assert old.event_id is not None
+    last_day = last_day_before(old.slot_time, cut)
+    try:
+        master = await calendar.event(mailbox, old.event_id)
+    except GraphNotFound:
+        return  # gone already
+    rule = master.recurrence
+    if rule is None or last_day < rule.start_date:
+        if meeting:  # attendees get the cancellation
+            await cancel_meeting(calendar, mailbox, old.event_id)
+        else:
+            await _delete(calendar, mailbox, old.event_id)
+        return
+    if rule.end_date is not None and rule.end_date <= last_day:
+        return  # ends by then already (ended by a run before this one)
+    if rule.count is not None and not await _has_sessions_from(calendar, mailbox, master, cut):
+        return  # its count ran out before the edit: an end date would only lengthen it
+    try:
+        await calendar.update_event(
+            mailbox,
+            old.event_id,
+            EventChanges(
+                recurrence=replace(rule, end_date=last_day, count=None), time_zone=old.time_zone
+            ),
+        )
+    except GraphNotFound:
+        pass  # deleted while we read it
+
+
+async def _has_sessions_from(
+    calendar: Calendar, mailbox: str, master: CalendarEvent, cut: datetime
+) -> bool:
+    window = TimeSpan(cut, cut + MAX_HORIZON)  # a series is no longer than a plan
+    return bool(await calendar.series_instances(mailbox, master.id, window))
 
 
 async def _book_member(
@@ -200,7 +279,9 @@ async def _book_member(
     member_id = slot.member_id
     try:
         language = (await calendar.mailbox_settings(member_id)).language
-        draft = slot_event_draft(plan, member_id, slot.slot_time, texts=slot_texts(language))
+        draft = slot_event_draft(
+            plan, member_id, slot.slot_time, texts=slot_texts(language), since=slot.since
+        )
         event = await calendar.create_event(member_id, draft)
     except (GraphNotFound, GraphForbidden, GraphRejected) as error:
         await _fail(plan, member_id, PERMANENT_FAILURES[type(error)], uow, clock)
@@ -247,7 +328,9 @@ async def _fail(
 # --- internals -------------------------------------------------------------------------------
 
 
-def _slot(plan: LearningPlan, member_id: str, slot: SlotTime, *, team: bool = False) -> BookedSlot:
+def _slot(
+    plan: LearningPlan, member_id: str, slot: SlotTime, since: datetime, *, team: bool = False
+) -> BookedSlot:
     key = TEAM_SESSION_MEMBER if team else member_id
     return BookedSlot(
         plan.id,
@@ -257,6 +340,7 @@ def _slot(plan: LearningPlan, member_id: str, slot: SlotTime, *, team: bool = Fa
         slot.days,
         slot.start,
         slot.time_zone,
+        since=since,  # the sessions before stay with the replaced series
     )
 
 

@@ -243,7 +243,9 @@ async def book_team_session_job(
     attendees = await invitees(plan, wanted, directory)
     try:
         language = (await calendar.mailbox_settings(plan.owner_id)).language
-        draft = team_session_draft(plan, slot.slot_time, attendees, texts=slot_texts(language))
+        draft = team_session_draft(
+            plan, slot.slot_time, attendees, texts=slot_texts(language), since=slot.since
+        )
         event = await calendar.create_event(plan.owner_id, draft)
     except (GraphNotFound, GraphForbidden, GraphRejected) as error:
         await _fail_pending(cmd, uow, PERMANENT_FAILURES[type(error)], clock)

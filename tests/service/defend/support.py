@@ -148,6 +148,8 @@ async def booked_plan(
     start_service: ServiceFactory,
     emulator: GraphEmulator,
     connector: FakeConnector,
+    *,
+    occurrences: int = 4,
     **settings: Any,
 ) -> Booked:
     await emulator.control.reset("empty")
@@ -166,7 +168,8 @@ async def booked_plan(
     await connector.wait_for(1)
     services = service.runtime.services
     receipt = await create_plan(
-        CreatePlan(owner, a_spec(member, silent)), uow=services.uow(), clock=services.clock,
+        CreatePlan(owner, a_spec(member, silent, occurrences=occurrences)), uow=services.uow(),
+        clock=services.clock,
         new_id=lambda: str(uuid.uuid4()),
     )
     await book_plan(BookPlan(receipt.plan_id, owner), uow=services.uow,

@@ -41,11 +41,12 @@ from teams_app.domain.plan_errors import (
 )
 from teams_app.domain.slot_events import (
     SlotTexts,
+    series_since,
     slot_event_draft,
     slot_transaction_id,
     team_session_draft,
 )
-from teams_app.domain.slots import SlotTime
+from teams_app.domain.slots import SlotTime, last_day_before
 
 MON, TUE, WED, THU, FRI = (
     Weekday.MONDAY,
@@ -364,6 +365,34 @@ def test_drafts_use_translated_texts_and_count_ranges() -> None:
     assert "<a " not in draft.body_html
     assert draft.recurrence is not None and draft.recurrence.count == 6
     assert draft.start == datetime(2026, 3, 5, 14, 30)
+
+
+def test_an_edits_series_starts_after_the_sessions_already_given() -> None:
+    """Three weeks into a plan of six Tuesday sessions, an edit on Wednesday 18 March moves
+    them to Monday: the Monday of that week is not booked (its session took place on
+    Tuesday), so the new series starts on 23 March with the three sessions left."""
+    plan = a_plan(horizon=Horizon(date(2026, 3, 2), occurrences=6))
+    old = SlotTime((TUE,), time(10), "Europe/Stockholm")
+    new = SlotTime((MON,), time(14), "Europe/Stockholm")
+    edited = datetime(2026, 3, 18, 8, 0, tzinfo=UTC)
+    since = series_since(plan, new, edited, old)
+    assert since == datetime(2026, 3, 23, 13, 0, tzinfo=UTC)
+    draft = slot_event_draft(plan, "m1", new, since=since)
+    assert draft.start == datetime(2026, 3, 23, 14)
+    rule = draft.recurrence
+    assert rule is not None and (rule.start_date, rule.count) == (date(2026, 3, 23), 3)
+    # Without a series before (a member who joins with the edit): the next Monday on.
+    assert series_since(plan, new, edited, None) == datetime(2026, 3, 23, 13, 0, tzinfo=UTC)
+    # Nothing left once every session was given.
+    assert series_since(plan, new, datetime(2026, 4, 8, tzinfo=UTC), old) is None
+
+
+def test_an_older_series_ends_on_its_last_day_with_a_session_before_the_edit() -> None:
+    slot = SlotTime((TUE,), time(10), "Europe/Stockholm")  # 09:00 UTC in winter
+    before = datetime(2026, 3, 17, 8, 59, tzinfo=UTC)
+    after = datetime(2026, 3, 17, 9, 1, tzinfo=UTC)
+    assert last_day_before(slot, before) == date(2026, 3, 16)  # that day's had not started
+    assert last_day_before(slot, after) == date(2026, 3, 17)  # it had: it stays
 
 
 def test_monthly_drafts_carry_their_rule() -> None:
