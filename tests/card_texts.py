@@ -1,28 +1,27 @@
-"""Reading a card the way a person sees it: its texts and its buttons by verb."""
+"""Reading a card the way a person sees it: its texts, its buttons by verb, its elements."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from cards.elements import CONTENT_TYPE as CARD
 
 
+def nodes(card: Any) -> Iterator[dict[str, Any]]:
+    """Every object in the card, depth first in card order: elements, actions, facts."""
+    if isinstance(card, dict):
+        yield card
+        for value in card.values():
+            yield from nodes(value)
+    elif isinstance(card, list):
+        for item in card:
+            yield from nodes(item)
+
+
 def texts(card: dict[str, Any]) -> str:
     """Every TextBlock's text, one per line, in card order."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "TextBlock":
-                found.append(str(node.get("text")))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return "\n".join(found)
+    return "\n".join(str(n.get("text")) for n in nodes(card) if n.get("type") == "TextBlock")
 
 
 def actions(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -39,36 +38,10 @@ def card_of(activity: dict) -> dict:
 
 def all_texts(card: dict) -> str:
     """Every text, title and value anywhere in the card (buttons and inputs too), one per line."""
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "value"):
-                if isinstance(node.get(key), str):
-                    found.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return "\n".join(found)
+    return "\n".join(n[key] for n in nodes(card) for key in ("text", "title", "value")
+                     if isinstance(n.get(key), str))
 
 
 def elements(card: dict[str, Any], type_prefix: str) -> list[dict[str, Any]]:
     """Every element whose type starts with the prefix ("Chart." finds the charts)."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith(type_prefix):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [n for n in nodes(card) if str(n.get("type", "")).startswith(type_prefix)]

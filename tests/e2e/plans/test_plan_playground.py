@@ -17,6 +17,7 @@ from cards import plan_fields as f
 from cards import verbs
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
 from tests.card_schema import assert_valid_card
+from tests.card_texts import nodes
 from tests.e2e.conftest import ARTIFACTS, World, require_browser, utc
 from tests.e2e.playground_client import PlaygroundClient, adaptive_cards, card_contains
 from tests.e2e.screenshots import browser_available, screenshot, wait_for_file
@@ -28,19 +29,7 @@ GOAL = "Finish the data literacy course and share one finding with the team"
 
 def action(card: dict[str, Any], verb: str) -> dict[str, Any]:
     """The card's action with `verb`, wherever it sits (actions, action sets, fallbacks)."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("verb") == verb:
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
+    found = [n for n in nodes(card) if n.get("verb") == verb]
     assert found, f"no {verb} action on the card"
     return found[0]
 

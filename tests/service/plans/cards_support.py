@@ -13,6 +13,7 @@ from teams_app.ports import JobState
 from teams_app.use_cases.plans.progress import START_BOOKING
 from tests.builders import an_execute
 from tests.card_schema import assert_valid_card
+from tests.card_texts import nodes
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
@@ -85,37 +86,13 @@ async def execute(
 
 def inputs(card: dict[str, Any]) -> dict[str, Any]:
     """Input id -> its value (None when empty), for every input on the card."""
-    found: dict[str, Any] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "id" in node:
-                found[node["id"]] = node.get("value")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return {n["id"]: n.get("value") for n in nodes(card)
+            if str(n.get("type", "")).startswith("Input.") and "id" in n}
 
 
 def action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute" and node.get("verb") == verb:
-                return node["data"]
-            for value in node.values():
-                if (found := walk(value)) is not None:
-                    return found
-        elif isinstance(node, list):
-            for value in node:
-                if (found := walk(value)) is not None:
-                    return found
-        return None
-
-    found = walk(card)
+    found = next((n["data"] for n in nodes(card)
+                  if n.get("type") == "Action.Execute" and n.get("verb") == verb), None)
     assert found is not None, f"no {verb} button"
     return found
 

@@ -5,7 +5,7 @@ The views come from plan_card_views.py, built from the catalogs as a presenter d
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -37,6 +37,7 @@ from cards import plan_fields as f
 from cards.plans import form_data
 from cards.plans_list import shorten
 from tests.card_schema import MAX_CARD_BYTES, assert_valid_card, known_types
+from tests.card_texts import nodes
 from tests.unit.plans.plan_card_views import (
     GOAL,
     MATERIAL,
@@ -58,20 +59,10 @@ from tests.unit.plans.plan_card_views import (
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
-
-
 def actions(card: dict[str, Any]) -> list[dict[str, Any]]:
     """Every action, also those in ActionSets and ShowCards, but not fallbacks' copies."""
     found = []
-    for node in walk(card):
+    for node in nodes(card):
         for action in node.get("actions", []) if node.get("type") != "Action.Submit" else []:
             if isinstance(action, dict) and str(action.get("type", "")).startswith("Action."):
                 found.append(action)
@@ -89,7 +80,7 @@ def card_text(card: dict[str, Any]) -> str:
 
 
 def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {n["id"]: n for n in walk(card) if str(n.get("type", "")).startswith("Input.")}
+    return {n["id"]: n for n in nodes(card) if str(n.get("type", "")).startswith("Input.")}
 
 
 LANGUAGES = pytest.mark.parametrize("language", SUPPORTED_LOCALES)
@@ -122,7 +113,7 @@ def test_every_execute_falls_back_to_a_submit_with_the_same_data(language: str) 
 @LANGUAGES
 def test_teams_only_elements_carry_a_1_5_fallback(language: str) -> None:
     cards = all_plan_cards(translator_for(language))
-    extras = {n["type"]: n for c in cards.values() for n in walk(c)
+    extras = {n["type"]: n for c in cards.values() for n in nodes(c)
               if str(n.get("type", "")).startswith("Chart.")}
     assert set(extras) == {"Chart.HorizontalBar.Stacked"}
     for element in extras.values():
@@ -213,7 +204,7 @@ def test_editing_fills_in_the_plan_and_shows_errors_under_their_inputs() -> None
     assert f.ENDS_ON not in {k for k, v in found.items() if "value" in v}
 
     def error_after(input_id: str) -> str:
-        for node in walk(card):
+        for node in nodes(card):
             items = node.get("items", node.get("body"))
             if isinstance(items, list):
                 ids = [i.get("id") for i in items]
@@ -243,11 +234,11 @@ def test_preview_lists_each_person_their_time_conflicts_and_who_cannot_be_booked
     t = translator_for(language)
     view = preview_view(t)
     card = plan_preview_card(view)
-    table = next(n for n in walk(card) if n.get("type") == "Table")
+    table = next(n for n in nodes(card) if n.get("type") == "Table")
     rows = [[c["items"][0]["text"] for c in row["cells"]] for row in table["rows"]]
     assert rows[0] == [view.member_header, view.time_header, view.conflicts_header]
     assert rows[1:] == [[s.member, s.when, s.conflicts] for s in view.slots]
-    facts = next(n for n in walk(card) if n.get("type") == "FactSet")["facts"]
+    facts = next(n for n in nodes(card) if n.get("type") == "FactSet")["facts"]
     assert [(x["title"], x["value"]) for x in facts] == [(u.member, u.reason)
                                                          for u in view.unbookable]
     for verb in (verbs.PLAN_BOOK, verbs.PLAN_EDIT, verbs.PLAN_DISCARD):
@@ -275,7 +266,7 @@ def test_progress_and_summary_show_their_counts(language: str) -> None:
 
 def bar_parts(card: dict[str, Any]) -> list[tuple[int, str]]:
     """The (relative width, colour) of each segment of the card's first 1.5 bar."""
-    bar = next(n for n in walk(card) if n.get("type") == "ColumnSet"
+    bar = next(n for n in nodes(card) if n.get("type") == "ColumnSet"
                and all(c.get("minHeight") for c in n["columns"]))
     return [(c["width"], c["style"]) for c in bar["columns"]]
 
@@ -322,7 +313,7 @@ def test_plans_list_shows_each_plan_with_hours_edit_and_a_confirmed_cancel(langu
         assert edit[0]["data"]["revision"] == plan.revision
         assert plan.cancel_question in card_text(show[0]["card"])
     # no chart for a plan with nothing booked yet; the words are always there
-    charts = [n for n in walk(card) if n.get("type") == "Chart.HorizontalBar.Stacked"]
+    charts = [n for n in nodes(card) if n.get("type") == "Chart.HorizontalBar.Stacked"]
     assert len(charts) == 2
     # A quarter hour stays in the chart as in the words beside it (2.25 kept of 4 booked).
     assert [p["value"] for p in charts[1]["data"][0]["data"]] == [2.25, 1.75]
@@ -452,7 +443,7 @@ def test_long_lists_are_cut_and_stay_under_the_size_limit(name: str, language: s
     card = BIG[name](translator_for(language))
     assert_valid_card(card)  # includes the size check
     assert len(card_text(card).encode()) < MAX_CARD_BYTES / 2
-    tables = [n for n in walk(card) if n.get("type") == "Table"]
+    tables = [n for n in nodes(card) if n.get("type") == "Table"]
     assert all(len(table["rows"]) == MAX_ROWS + 1 for table in tables)
-    fact_sets = [n for n in walk(card) if n.get("type") == "FactSet"]
+    fact_sets = [n for n in nodes(card) if n.get("type") == "FactSet"]
     assert all(len(s["facts"]) <= MAX_ROWS for s in fact_sets)
