@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-import structlog
 from aiolimiter import AsyncLimiter
 from microsoft_agents.activity import Activity, Attachment, ConversationReference
 from microsoft_agents.hosting.core import ChannelServiceClientFactoryBase
@@ -30,8 +29,6 @@ from teams_app.domain.backoff import retry_after_seconds
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
 from teams_app.ports import ExternalServiceError, MessengerUnavailable, RecipientUnreachable
-
-log = structlog.get_logger()
 
 # Microsoft's guidance for the Bot Connector: retry these with exponential backoff.
 TRANSIENT_STATUSES = frozenset({412, 429, 502, 504})
