@@ -6,7 +6,7 @@ from typing import Any
 
 from cards import models as ac
 from cards.elements import text
-from cards.views import Fact
+from cards.views import Fact, ReachNotice
 
 
 def section(title: str) -> ac.TextBlock:
@@ -38,3 +38,17 @@ def columns(
                   vertical_content_alignment="Center" if centered else None)
         for i, items in enumerate(cells)
     ])
+
+
+def reach_block(notice: ReachNotice) -> ac.Container:
+    """Who cannot be reached, in the attention style: each is a card someone never saw."""
+    return ac.Container(
+        style="attention",
+        spacing="Medium",
+        items=[
+            text(notice.heading, weight="Bolder"),
+            facts(notice.people),
+            *more_line(notice.more),
+            *(small(advice, spacing="Small") for advice in notice.advice),
+        ],
+    )

@@ -6,7 +6,7 @@ from typing import Any
 
 from cards import models as ac
 from cards import verbs
-from cards.blocks import facts, small
+from cards.blocks import facts, reach_block, small
 from cards.charts import progress_bar
 from cards.elements import card, execute, heading, text
 from cards.plan_preview import unbookable_block
@@ -29,5 +29,7 @@ def booking_summary_card(view: BookingSummaryView) -> dict[str, Any]:
     body: list[ac.Element] = [heading(view.title), text(view.summary), facts(view.counts)]
     if view.failures:
         body.append(unbookable_block(view.failures_heading, view.failures, view.failures_more))
+    if view.reach is not None:
+        body.append(reach_block(view.reach))
     body.append(text(view.plans_hint, subtle=True, spacing="Medium"))
     return card(body, [execute(view.plans_button, verbs.PLANS_LIST)])

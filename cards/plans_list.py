@@ -6,7 +6,7 @@ from typing import Any
 
 from cards import models as ac
 from cards import verbs
-from cards.blocks import more_line, section
+from cards.blocks import more_line, reach_block, section
 from cards.charts import kept_hours_chart
 from cards.elements import card, execute, heading, text
 from cards.slots import leave_action
@@ -66,6 +66,8 @@ def _plan(view: PlansListView, plan: PlanSummary) -> ac.Container:
                                       kept_legend=view.kept_legend,
                                       lost_legend=view.lost_legend))
     items.append(text(plan.hours, spacing="Small"))
+    if plan.reach is not None:
+        items.append(reach_block(plan.reach))
     # A draft nobody booked is discarded; a booked plan is cancelled (its series removed).
     verb, button, confirm_button = (
         (verbs.PLAN_DISCARD, view.discard_button, view.confirm_discard_button) if plan.draft

@@ -194,6 +194,16 @@ class BookingProgressView:
 
 
 @dataclass(frozen=True)
+class ReachNotice:
+    """Who the plan's cards cannot reach in Teams, why, and what would fix it."""
+
+    heading: str  # reach.heading: "2 people do not get this plan's cards"
+    people: tuple[Fact, ...]  # the person's name, and why: reach.reason.*
+    advice: tuple[str, ...]  # one per reason present: what the admin (or the person) can do
+    more: str | None = None  # plan.more, when the people were cut
+
+
+@dataclass(frozen=True)
 class BookingSummaryView:
     plan_id: str
     title: str
@@ -204,6 +214,7 @@ class BookingSummaryView:
     plans_hint: str  # "Type plans to see all your plans."
     plans_button: str
     failures_more: str | None = None  # plan.more
+    reach: ReachNotice | None = None  # members no card reaches, as far as known yet
 
 
 # --- plans list --------------------------------------------------------------------------------
@@ -222,6 +233,7 @@ class PlanSummary:
     status: str | None = None  # plans.status.booking, plan.mode.team, …
     cancel_question: str = ""  # plans.cancel.question, or plans.discard.question for a draft
     draft: bool = False  # never booked: Discard instead of Cancel
+    reach: ReachNotice | None = None  # members no card reaches
 
 
 @dataclass(frozen=True)

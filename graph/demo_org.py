@@ -17,6 +17,9 @@ from datetime import time
 DOMAIN = "contoso-learning.example"
 TENANT_ID = "9b3e6f4a-2c1d-4e8b-a7f5-0d6c3b2a1e90"
 ORGANISATION_NAME = "Contoso Learning"
+# The id the organisation's Teams app catalog gave Learning Loop when the admin uploaded it; the
+# service installs the app for people under this id (POST /users/{id}/teamwork/installedApps).
+TEAMS_APP_CATALOG_ID = "5f0c9a7e-3b1d-4e2a-8c6f-9d8e7b6a5c41"
 
 # Graph's dayOfWeek values (as in mailboxSettings.workingHours.daysOfWeek).
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday")

@@ -17,6 +17,7 @@ from graph.client import GraphConnection, build_graph
 from graph.directory import GraphDirectory
 from graph.lists import GraphLists
 from graph.subscriptions import GraphSubscriptions, handle_notification_request
+from graph.teams_apps import GraphTeamsAppInstaller
 from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.connector_pool import PooledClientFactory
 from teams_app.adapters.messenger import SendLimits, TeamsMessenger
@@ -173,6 +174,7 @@ async def bootstrap(
             base_delay=settings.send_base_delay,
             max_delay=settings.send_max_delay,
         ),
+        member_id_format=settings.teams_member_id_format,
     )
 
     def uow() -> SqlUnitOfWork:
@@ -194,6 +196,9 @@ async def bootstrap(
             lifecycle_url=settings.graph_lifecycle_url,
         )
         if graph and settings.notifications_configured
+        else None,
+        installer=GraphTeamsAppInstaller(graph, teams_app_id=settings.graph_teams_app_id)
+        if graph and settings.graph_teams_app_id
         else None,
         rights=PlanningRights(
             learning_leads_group=settings.learning_leads_group,

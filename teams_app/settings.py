@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     send_base_delay: float = Field(0.5, gt=0)
     send_max_delay: float = Field(30.0, gt=0)
 
+    # Opening a personal chat with someone who never wrote to the bot: the connector's service
+    # URL (unset: the tenant's latest conversation's, else Microsoft's global endpoint), and how
+    # a member is named to it (Teams takes the Entra object id; the Agents Playground only the
+    # Teams user ids of its config, "29:{object_id}" in the demo).
+    teams_service_url: str | None = None
+    teams_member_id_format: str = "{object_id}"
+
     # Job queue.
     workers: int = Field(1, ge=0, le=64)
     job_lease_seconds: float = Field(60.0, gt=0)

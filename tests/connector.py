@@ -60,6 +60,9 @@ class FakeConnector:
     authorizations: list[str | None] = field(default_factory=list)
     client_ports: set[int] = field(default_factory=set)  # one per TCP connection the bot opened
     faults: deque[Fault] = field(default_factory=deque)
+    # createConversation (POST /v3/conversations): the bodies asked for, and its own faults.
+    created: list[dict[str, Any]] = field(default_factory=list)
+    create_faults: deque[Fault] = field(default_factory=deque)
     requests: int = 0
     url: str = ""
     kid: str = "test-key-1"
@@ -160,6 +163,22 @@ class FakeConnector:
             self.arrived.set()
             return web.json_response({"id": activity_id})
 
+        async def create(request: web.Request) -> web.Response:
+            self.requests += 1
+            if self.create_faults:
+                fault = self.create_faults.popleft()
+                return web.Response(status=fault.status, text=fault.body,
+                                    content_type="application/json")
+            body = await request.json()
+            members = body.get("members") or []
+            if body.get("isGroup") or len(members) != 1 or not members[0].get("id"):
+                return web.json_response(
+                    {"error": {"code": "BadArgument", "message": "one member"}}, status=400)
+            self.created.append(body)
+            self.authorizations.append(request.headers.get("Authorization"))
+            # Teams answers the same chat for the same person, however often it is asked.
+            return web.json_response({"id": f"a:created-{members[0]['id']}"}, status=201)
+
         async def metadata(_request: web.Request) -> web.Response:
             return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/v1/keys",
                                       "id_token_signing_alg_values_supported": ["RS256"]})
@@ -171,6 +190,7 @@ class FakeConnector:
                 "n": _b64(public.n), "e": _b64(public.e), "endorsements": self.endorsements,
             }]})
 
+        app.router.add_post("/v3/conversations", create)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", receive)
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", receive)

@@ -12,7 +12,13 @@ from typing import Any
 
 import aiohttp
 from aiolimiter import AsyncLimiter
-from microsoft_agents.activity import Activity, Attachment, ConversationReference
+from microsoft_agents.activity import (
+    Activity,
+    Attachment,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationReference,
+)
 from microsoft_agents.hosting.core import ChannelServiceClientFactoryBase
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
@@ -26,7 +32,7 @@ from tenacity import (
 
 from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
 from teams_app.domain.backoff import retry_after_seconds
-from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.conversations import ConversationKind, ConversationRef
 from teams_app.domain.messages import OutboundMessage
 from teams_app.ports import ExternalServiceError, MessengerUnavailable, RecipientUnreachable
 
@@ -61,9 +67,11 @@ class TeamsMessenger:
         *,
         app_id: str | None,
         limits: SendLimits,
+        member_id_format: str = "{object_id}",
     ) -> None:
         self._factory = client_factory
         self._app_id = app_id or ""
+        self._member_id_format = member_id_format
         self._limits = limits
         self._conversation_limiters: OrderedDict[str, tuple[AsyncLimiter, AsyncLimiter]] = (
             OrderedDict()
@@ -82,6 +90,75 @@ class TeamsMessenger:
         activity = outbound_activity(ref, message)
         activity.id = activity_id
         await self._with_retries(ref, activity, activity_id)
+
+    async def open_personal_chat(
+        self, user_id: str, *, tenant_id: str | None, service_url: str, bot_id: str | None = None
+    ) -> ConversationRef:
+        """POST /v3/conversations with the person as the one member. Teams takes their Entra
+        object id once the app is installed for them; the same retries as a send."""
+        bot = {"id": bot_id or f"28:{self._app_id}", "role": "bot"}
+        member = {"id": self._member_id_format.format(object_id=user_id), "aadObjectId": user_id}
+        body: dict[str, Any] = {"bot": bot, "isGroup": False, "members": [member]}
+        if tenant_id:
+            body["tenantId"] = tenant_id
+            body["channelData"] = {"tenant": {"id": tenant_id}}
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._limits.max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception(lambda error: isinstance(error, _Transient)),
+            reraise=True,
+        )
+        conversation_id = ""
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    conversation_id = await self._create_once(service_url, tenant_id, body)
+        except _Transient as error:
+            raise MessengerUnavailable("teams", error.status) from None
+        reference = ConversationReference(
+            channel_id="msteams",
+            service_url=service_url,
+            agent=ChannelAccount(id=bot["id"], role="bot"),
+            user=ChannelAccount(id=member["id"], aad_object_id=user_id, role="user"),
+            conversation=ConversationAccount(
+                id=conversation_id, conversation_type="personal", tenant_id=tenant_id
+            ),
+        )
+        return ConversationRef(
+            conversation_id=conversation_id,
+            kind=ConversationKind.PERSONAL,
+            channel_id="msteams",
+            service_url=service_url,
+            user_id=user_id,
+            tenant_id=tenant_id,
+            reference=reference.model_dump(by_alias=True, exclude_none=True, mode="json"),
+        )
+
+    async def _create_once(
+        self, service_url: str, tenant_id: str | None, body: dict[str, Any]
+    ) -> str:
+        async with self._tenant_limiter(tenant_id or ""):
+            client = await self._client(service_url)
+            # The SDK's create_conversation does not raise on an error answer; the session
+            # under it does what a send does, with the status kept.
+            try:
+                async with client.conversations.client.post(
+                    "v3/conversations", json=body
+                ) as response:
+                    if response.status in TRANSIENT_STATUSES or response.status == 401:
+                        retry_after = response.headers.get("Retry-After")
+                        raise _Transient(response.status, retry_after_seconds(retry_after))
+                    if response.status in GONE_STATUSES:
+                        raise RecipientUnreachable("teams", response.status)
+                    if response.status >= 400:
+                        raise ExternalServiceError("teams", response.status)
+                    answer = await response.json(content_type=None)
+            except (aiohttp.ClientConnectionError, TimeoutError):
+                raise _Transient(None, None) from None
+        conversation_id = answer.get("id") if isinstance(answer, dict) else None
+        if not isinstance(conversation_id, str) or not conversation_id:
+            raise ExternalServiceError("teams", response.status)
+        return conversation_id
 
     async def _with_retries(
         self, ref: ConversationRef, activity: Activity, update_of: str | None

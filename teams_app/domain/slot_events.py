@@ -71,12 +71,20 @@ def team_session_draft(
     *,
     texts: SlotTexts | None = None,
     since: datetime | None = None,
+    attendee_texts: Sequence[SlotTexts] = (),
 ) -> EventDraft:
-    """One recurring online meeting in the organiser's (plan owner's) calendar."""
+    """One recurring online meeting in the organiser's (plan owner's) calendar. One meeting has
+    one body for everyone, so it says its words in the organiser's language first and then in
+    every other language among `attendee_texts`; the subject is the organiser's."""
     draft = _draft(
         plan, slot, slot_transaction_id(plan.id, TEAM_SESSION_MEMBER, plan.revision), texts,
         since,
     )
+    languages = list(dict.fromkeys([texts or SlotTexts(), *attendee_texts]))
+    if len(languages) > 1:
+        draft = replace(
+            draft, body_html="\n<hr>\n".join(event_body(plan, t) for t in languages)
+        )
     invited = tuple(
         Attendee(address=p.mailbox, name=p.display_name)
         for p in attendees

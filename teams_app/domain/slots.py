@@ -61,6 +61,24 @@ class SlotTime:
     time_zone: str  # IANA
 
 
+def slot_in_zone(slot: SlotTime, zone: str, *, near: date) -> SlotTime:
+    """The same moments as `slot` on the wall clock of `zone`: a team session as each attendee
+    sees it (their weekday may differ too). The week of `near` decides summer or winter time."""
+    if zone == slot.time_zone:
+        return slot
+    source, target = ZoneInfo(slot.time_zone), ZoneInfo(zone)
+    monday = near - timedelta(days=near.weekday())
+    days: list[Weekday] = []
+    start: time | None = None
+    for day in slot.days or (None,):
+        on = monday + timedelta(days=_WEEK.index(day)) if day else near
+        local = datetime.combine(on, slot.start, source).astimezone(target)
+        if day is not None:
+            days.append(Weekday.of(local.date()))
+        start = start or local.time().replace(tzinfo=None)
+    return SlotTime(tuple(dict.fromkeys(days)), start or slot.start, zone)
+
+
 @dataclass(frozen=True)
 class MemberCalendar:
     """What the finder needs of one person: zone, working hours and busy time (UTC spans)."""

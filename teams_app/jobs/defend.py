@@ -8,7 +8,7 @@ from datetime import timedelta
 import structlog
 
 from teams_app.bot.defend.presenters import CollisionCardRenderer
-from teams_app.jobs.support import JobHandler, calendar_of, slot_of
+from teams_app.jobs.support import JobHandler, calendar_of, personal_chats, slot_of
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import GraphError, GraphForbidden, GraphNotFound, Job
 from teams_app.ports.services import Services
@@ -91,10 +91,11 @@ def defend_job_handlers(services: Services) -> dict[str, JobHandler]:
         outcome = await send_collision_card(
             SendCollisionCard(slot, occurrence_key, collision_key),
             uow=services.uow,
-            messenger=services.messenger,
+            chats=personal_chats(services),
             renderer=renderer,
             calendar=calendar_of(services),
             clock=services.clock,
+            directory=services.directory,
         )
         log.info("slot_collision_card", job_id=job.id, plan_id=slot.plan_id, outcome=outcome.value)
 

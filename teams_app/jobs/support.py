@@ -8,6 +8,7 @@ from teams_app.domain.occurrence_records import SlotRef
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Calendar, Job
 from teams_app.ports.services import Services
+from teams_app.use_cases.reach import PersonalChats, TeamsEndpoint
 
 JobHandler = Callable[[Job], Awaitable[None]]
 
@@ -17,6 +18,19 @@ def calendar_of(services: Services) -> Calendar:
     if services.calendar is None:
         raise PermanentJobError("graph_not_configured")
     return services.calendar
+
+
+def personal_chats(services: Services) -> PersonalChats:
+    settings = services.settings
+    return PersonalChats(
+        uow=services.uow,
+        messenger=services.messenger,
+        clock=services.clock,
+        installer=services.installer,
+        endpoint=TeamsEndpoint(
+            settings.teams_service_url, settings.app_tenant_id or settings.graph_tenant_id
+        ),
+    )
 
 
 def slot_of(job: Job) -> SlotRef:

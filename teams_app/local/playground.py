@@ -187,6 +187,17 @@ class PlaygroundProcess:
             raise
         return PlaygroundInfo(url=self.url, work_dir=self.work_dir, config=config)
 
+    async def announce_installation(self, conversation_id: str) -> None:
+        """What Teams does when the app is installed for the current user: the bot gets an
+        installationUpdate (add) in their personal chat and keeps the chat for later cards."""
+        url = f"{self.url}/_debug/conversation/{quote(conversation_id, safe='')}/installation"
+        async with aiohttp.ClientSession() as http, http.post(url, json={}) as response:
+            if response.status >= 300:
+                raise PlaygroundError(
+                    f"the Playground refused the installation event ({response.status}): "
+                    f"{(await response.text())[:300]}"
+                )
+
     async def _wait_until_ready(self) -> dict[str, Any]:
         assert self._process is not None
         loop = asyncio.get_running_loop()

@@ -42,11 +42,16 @@ def personal_chat_id(user: DemoPerson) -> str:
     return f"a:learning-loop-personal-{user.object_id}"
 
 
+# The Teams user ids below, as a format of the object id: the Playground opens a personal chat
+# (createConversation) only for these ids, where Teams also takes the object id itself.
+MEMBER_ID_FORMAT = "29:{object_id}"
+
+
 def playground_user_id(user: DemoPerson) -> str:
     """The Teams user id (`from.id`) the Playground uses for `user`: shaped like Teams' own
     ("29:" + an opaque id), so code that confuses it with the directory object id (the
     `aadObjectId`) fails locally as it would in Teams."""
-    return f"29:{user.object_id}"
+    return MEMBER_ID_FORMAT.format(object_id=user.object_id)
 
 
 def default_users(current_user: DemoPerson) -> tuple[DemoPerson, ...]:

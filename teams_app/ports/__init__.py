@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
+from teams_app.domain.reach import Unreachable, UnreachablePerson
 from teams_app.ports.errors import (
     ExternalServiceError,
     GraphConflict,
@@ -106,9 +107,19 @@ class JobQueue(Protocol):
 
 
 class ConversationStore(Protocol):
-    async def save(self, ref: ConversationRef, *, at: datetime) -> bool: ...  # True when new
+    # True when new. Saving a person's personal chat clears what kept them unreachable.
+    async def save(self, ref: ConversationRef, *, at: datetime) -> bool: ...
     async def get(self, conversation_id: str) -> ConversationRef | None: ...
     async def personal_chat_of(self, user_id: str) -> ConversationRef | None: ...
+    # The most recent conversation of the tenant (any tenant when None): where Teams answered
+    # last, so a new personal chat is opened at the same service URL.
+    async def latest_in_tenant(self, tenant_id: str | None) -> ConversationRef | None: ...
+    async def mark_unreachable(
+        self, user_id: str, reason: Unreachable, *, at: datetime
+    ) -> None: ...
+    async def unreachable_among(
+        self, user_ids: Sequence[str]
+    ) -> dict[str, UnreachablePerson]: ...
 
 
 class DeliveryLog(Protocol):
@@ -141,3 +152,9 @@ class Messenger(Protocol):
     async def update(
         self, ref: ConversationRef, activity_id: str, message: OutboundMessage
     ) -> None: ...  # replaces a message the bot sent (a card that shows progress)
+    # Opens the bot's personal chat with a person who has the app installed (the connector's
+    # createConversation). RecipientUnreachable when Teams refuses it for good.
+    # `bot_id` is how Teams addresses the bot in the tenant (from any stored conversation).
+    async def open_personal_chat(
+        self, user_id: str, *, tenant_id: str | None, service_url: str, bot_id: str | None = None
+    ) -> ConversationRef: ...

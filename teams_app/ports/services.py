@@ -16,6 +16,7 @@ from teams_app.ports import (
     Lists,
     Messenger,
     Subscriptions,
+    TeamsAppInstaller,
     UnitOfWork,
 )
 from teams_app.settings import Settings
@@ -42,5 +43,7 @@ class Services:
     lists: Lists | None = None
     # Calendar change notifications, when configured (LEARNING_LOOP_GRAPH_NOTIFICATION_*).
     subscriptions: Subscriptions | None = None
+    # Installs the app for a person so the bot may open their chat (GRAPH_TEAMS_APP_ID set).
+    installer: TeamsAppInstaller | None = None
     # Who may plan for whom beyond a manager's own people (the admin's settings).
     rights: PlanningRights = PlanningRights()

@@ -1,9 +1,10 @@
 """Delivering a card to one plan member, shared by the capabilities that send member cards
 (plans: "your learning time is booked"; defend: "your learning time collides with ...").
 
-Delivery is checked against the delivery log (a retried job does not send twice). A member
-without a chat with the bot (the app is not installed for them) cannot be reached: that is
-recorded once as a card miss, which the plan's owner sees, and the job ends instead of retrying.
+Delivery is checked against the delivery log (a retried job does not send twice). A person
+the bot cannot reach (use_cases/reach.py tries their chat, then installing the app for them)
+costs a card: that is recorded once as a card miss with the reason, which the plan's owner sees,
+and the job ends instead of retrying.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan, PlanStatus
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import SlotRef
-from teams_app.ports import Clock, Messenger, RecipientUnreachable, UnitOfWork
+from teams_app.domain.reach import Unreachable
+from teams_app.ports import RecipientUnreachable
+from teams_app.use_cases.reach import PersonalChats
 
 
 class CardOutcome(StrEnum):
     SENT = "sent"
     ALREADY_SENT = "already_sent"
-    NO_CHAT = "no_chat"  # recorded as a card miss for the plan's owner
-    UNREACHABLE = "unreachable"  # Teams refused the chat for good; recorded as a miss
+    UNREACHABLE = "unreachable"  # recorded as a card miss with the reason, for the owner
     STALE = "stale"  # the plan, slot or session changed since the job was queued
 
 
@@ -42,32 +44,35 @@ async def deliver_member_card(
     key: str,
     render: Callable[[ConversationRef], OutboundMessage],
     *,
-    uow: Callable[[], UnitOfWork],
-    messenger: Messenger,
-    clock: Clock,
+    chats: PersonalChats,
     recipient: str | None = None,
 ) -> CardOutcome:
-    """`recipient` is the member of `slot` unless given: the owner, for a card about a member
-    (a miss is still recorded under the member's slot, which the owner's view reads)."""
-    async with uow() as tx:
-        chat = await tx.conversations.personal_chat_of(recipient or slot.member_id)
+    """`recipient` is the member of `slot` unless given: the owner, for a card about a member.
+    A miss is recorded under the plan for the recipient, with why they cannot be reached."""
+    async with chats.uow() as tx:
         sent = await tx.deliveries.find(key)
-        if chat is None:
-            await tx.occurrences.record_card_miss(key, slot, CardOutcome.NO_CHAT, at=clock.now())
-            await tx.commit()
-            return CardOutcome.NO_CHAT
     if sent is not None:
         return CardOutcome.ALREADY_SENT
+    person = recipient or slot.member_id
+    missed = SlotRef(slot.plan_id, person, slot.revision)
+    chat = await chats.reach(person)
+    if isinstance(chat, Unreachable):
+        return await _missed(chats, key, missed, chat)
     try:
-        activity_id = await messenger.send(chat, render(chat))
+        activity_id = await chats.messenger.send(chat, render(chat))
     except RecipientUnreachable:
-        async with uow() as tx:
-            await tx.occurrences.record_card_miss(
-                key, slot, CardOutcome.UNREACHABLE, at=clock.now()
-            )
-            await tx.commit()
-        return CardOutcome.UNREACHABLE
-    async with uow() as tx:
-        await tx.deliveries.record(key, chat.conversation_id, activity_id, at=clock.now())
+        await chats.gone(person)
+        return await _missed(chats, key, missed, Unreachable.UNINSTALLED)
+    async with chats.uow() as tx:
+        await tx.deliveries.record(key, chat.conversation_id, activity_id, at=chats.clock.now())
         await tx.commit()
     return CardOutcome.SENT
+
+
+async def _missed(
+    chats: PersonalChats, key: str, slot: SlotRef, reason: Unreachable
+) -> CardOutcome:
+    async with chats.uow() as tx:
+        await tx.occurrences.record_card_miss(key, slot, reason.value, at=chats.clock.now())
+        await tx.commit()
+    return CardOutcome.UNREACHABLE

@@ -19,6 +19,7 @@ import pytest_asyncio
 from graph import demo_org
 from graph.emulator import start_emulator
 from teams_app.bootstrap import Runtime
+from teams_app.cli.demo import demo_settings
 from teams_app.cli.serve import serve
 from teams_app.local.playground import PlaygroundProcess
 from teams_app.settings import Settings
@@ -59,11 +60,14 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     # As `learning-loop demo` runs it: the demo organisation's calendars in the Graph emulator.
     token = secrets.token_urlsafe(24)
     emulator, graph_url = await start_emulator(free_port(), seed="demo", token=token)
-    settings = Settings(
-        anonymous=True, local_mode=True, host="127.0.0.1", port=free_port(),
-        database_url=f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}",
-        workers=2, job_poll_seconds=0.1,
-        graph_base_url=graph_url, graph_auth="static", graph_static_token=token,
+    playground_port = free_port()
+    settings = demo_settings(
+        Settings(
+            anonymous=True, local_mode=True, host="127.0.0.1", port=free_port(),
+            database_url=f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}",
+            workers=2, job_poll_seconds=0.1,
+        ),
+        graph_url=graph_url, token=token, playground_port=playground_port,
     )
     stop = asyncio.Event()
     ready: asyncio.Future[Runtime] = asyncio.get_running_loop().create_future()
@@ -74,7 +78,7 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     service = asyncio.create_task(serve(settings, stop=stop, on_ready=on_ready))
     lead = demo_org.learning_lead()
     process = PlaygroundProcess(
-        bot_endpoint=f"http://127.0.0.1:{settings.port}/api/messages", port=free_port(),
+        bot_endpoint=f"http://127.0.0.1:{settings.port}/api/messages", port=playground_port,
         current_user=lead, time_zone=lead.time_zone,
     )
     try:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy import case, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
@@ -46,6 +46,22 @@ class SqlOccurrenceRepository:
         rows = (
             await self._connection.execute(
                 _booked_slots().where(plan_slots.c.member_id == member_id)
+            )
+        ).mappings()
+        return [slot_from_row(r) for r in rows]
+
+    async def organiser_slots_for(self, member_id: str) -> list[BookedSlot]:
+        membership = plan_members.alias("membership")
+        rows = (
+            await self._connection.execute(
+                _booked_slots()
+                .join(membership, membership.c.plan_id == plan_slots.c.plan_id)
+                .where(
+                    plan_slots.c.member_id == learning_plans.c.owner_id,
+                    learning_plans.c.owner_id != member_id,
+                    membership.c.member_id == member_id,
+                    membership.c.state == MemberState.BOOKED.value,
+                )
             )
         ).mappings()
         return [slot_from_row(r) for r in rows]
@@ -348,7 +364,7 @@ def _booked_slots() -> Any:
     return (
         select(plan_slots)
         .join(learning_plans, learning_plans.c.id == plan_slots.c.plan_id)
-        .join(
+        .outerjoin(
             plan_members,
             (plan_members.c.plan_id == plan_slots.c.plan_id)
             & (plan_members.c.member_id == plan_slots.c.member_id),
@@ -357,7 +373,12 @@ def _booked_slots() -> Any:
             learning_plans.c.state == PlanStatus.ACTIVE.value,
             plan_slots.c.revision == learning_plans.c.revision,
             plan_slots.c.state == SlotState.BOOKED.value,
-            plan_members.c.state == MemberState.BOOKED.value,
+            # A member's own series, or a team session's meeting, which is its organiser's
+            # slot even when they are not a member themself.
+            or_(
+                plan_members.c.state == MemberState.BOOKED.value,
+                plan_slots.c.member_id == learning_plans.c.owner_id,
+            ),
         )
         .order_by(plan_slots.c.plan_id, plan_slots.c.revision)
     )

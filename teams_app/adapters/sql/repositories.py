@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,8 +10,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
-from teams_app.adapters.sql.tables import conversations, deliveries
+from teams_app.adapters.sql.tables import conversations, deliveries, unreachable_people
 from teams_app.domain.conversations import ConversationKind, ConversationRef
+from teams_app.domain.reach import Unreachable, UnreachablePerson
 
 
 class SqlConversationStore:
@@ -28,6 +30,10 @@ class SqlConversationStore:
             "reference": ref.reference,
             "updated_at": at,
         }
+        if ref.kind is ConversationKind.PERSONAL and ref.user_id:
+            await self._connection.execute(
+                delete(unreachable_people).where(unreachable_people.c.user_id == ref.user_id)
+            )
         # Insert first: two turns of a new conversation may arrive together (Teams sends
         # installationUpdate and conversationUpdate at once), and only one insert can win.
         inserted = await self._connection.execute(
@@ -65,6 +71,48 @@ class SqlConversationStore:
             )
         ).mappings().first()
         return _to_ref(row) if row else None
+
+
+    async def latest_in_tenant(self, tenant_id: str | None) -> ConversationRef | None:
+        query = select(conversations).order_by(conversations.c.updated_at.desc()).limit(1)
+        if tenant_id:
+            query = query.where(conversations.c.tenant_id == tenant_id)
+        row = (await self._connection.execute(query)).mappings().first()
+        return _to_ref(row) if row else None
+
+    async def mark_unreachable(self, user_id: str, reason: Unreachable, *, at: datetime) -> None:
+        # The first time of a reason is kept: "since" tells the owner how long it has lasted.
+        inserted = await self._connection.execute(
+            insert_for(self._connection)(unreachable_people)
+            .values(user_id=user_id, reason=reason.value, since=at)
+            .on_conflict_do_nothing(index_elements=["user_id"])
+        )
+        if not inserted.rowcount:
+            await self._connection.execute(
+                update(unreachable_people)
+                .where(
+                    unreachable_people.c.user_id == user_id,
+                    unreachable_people.c.reason != reason.value,
+                )
+                .values(reason=reason.value, since=at)
+            )
+
+    async def unreachable_among(
+        self, user_ids: Sequence[str]
+    ) -> dict[str, UnreachablePerson]:
+        found: dict[str, UnreachablePerson] = {}
+        ids = list(dict.fromkeys(user_ids))
+        for start in range(0, len(ids), 500):  # keeps each IN list under SQLite's limits
+            rows = await self._connection.execute(
+                select(unreachable_people).where(
+                    unreachable_people.c.user_id.in_(ids[start : start + 500])
+                )
+            )
+            for row in rows.mappings():
+                found[row["user_id"]] = UnreachablePerson(
+                    row["user_id"], Unreachable(row["reason"]), row["since"]
+                )
+        return found
 
 
 def _to_ref(row: Any) -> ConversationRef:

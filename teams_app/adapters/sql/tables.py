@@ -63,6 +63,16 @@ conversations = Table(
     Index(None, "user_id"),
 )
 
+# People the bot could not reach in Teams, and why (domain/reach.py); a row goes away when their
+# personal chat is saved again (they added the app or wrote to the bot).
+unreachable_people = Table(
+    "unreachable_people",
+    metadata,
+    Column("user_id", String(128), primary_key=True),  # AAD object id
+    Column("reason", String(32), nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+)
+
 jobs = Table(
     "jobs",
     metadata,

@@ -58,7 +58,7 @@ def collision_view(t: Translator, facts: CollisionFacts) -> SlotCollisionView:
         slot_id=slot_id(facts.slot),
         occurrence_id=facts.occurrence_key,
         title=title,
-        detail=t("slot.collision.detail" if facts.moves else "slot.collision.detail.no_move"),
+        detail=t(_detail_key(facts)),
         moves=tuple(
             MoveChoice(
                 t("slot.collision.move", when=when(t, move.start, facts.time_zone)),
@@ -69,10 +69,16 @@ def collision_view(t: Translator, facts: CollisionFacts) -> SlotCollisionView:
         # After a failed answer the notice says why; "no free time" would be a guess.
         no_move_note=None if notice else t("slot.collision.no_free_time"),
         keep_button=t("slot.collision.restore" if facts.restore else "slot.collision.keep"),
-        skip_button=t("slot.collision.skip"),
+        skip_button=t("slot.collision.skip.team" if facts.team else "slot.collision.skip"),
         notice=notice,
         facts=_collision_facts(t, facts),
     )
+
+
+def _detail_key(facts: CollisionFacts) -> str:
+    if facts.team:
+        return "slot.collision.detail.team"
+    return "slot.collision.detail" if facts.moves else "slot.collision.detail.no_move"
 
 
 def _collision_facts(t: Translator, facts: CollisionFacts) -> tuple[Fact, ...]:

@@ -16,6 +16,7 @@ import structlog
 from microsoft_agents.hosting.core import TurnContext
 
 from cards import (
+    MAX_PLANS,
     booking_progress_card,
     booking_summary_card,
     notice_card,
@@ -256,8 +257,9 @@ async def booking_card(
     status = await booking_status(plan_id, revision, uow=services.uow())
     translate = translator_of(context, services)
     if is_finished(status):
-        names = await people_names([m.member_id for m in status.failures],
-                                   directory=services.directory)
+        names = await people_names(
+            [m.member_id for m in status.failures] + [u.user_id for u in status.unreachable],
+            directory=services.directory)
         return booking_summary_card(summary_view(translate, status, already, names))
     if conversation is not None and card_id:
         await watch_booking(
@@ -312,7 +314,9 @@ async def plans_card(
     reports = await list_plans(sender, uow=services.uow(), clock=services.clock)
     memberships = await member_plans(sender, uow=services.uow(), clock=services.clock)
     translate = translator_of(context, services)
-    view = present.plans_view(translate, reports)
+    names = await people_names([u.user_id for r in reports[:MAX_PLANS] for u in r.unreachable],
+                               directory=services.directory)
+    view = present.plans_view(translate, reports, names=names)
     return plans_list_card(replace(view, notice=notice,
                                    memberships=memberships_view(translate, memberships)))
 
@@ -338,7 +342,10 @@ async def current_plan_card(
         return notice_card(present.notice_view(translate, key))
     reports = await list_plans(sender, uow=services.uow(), clock=services.clock)
     now = [r for r in reports if r.plan.id == plan_id]
-    return plans_list_card(present.plans_view(translate, now, notice="plan.error.stale"))
+    names = await people_names([u.user_id for r in now for u in r.unreachable],
+                               directory=services.directory)
+    return plans_list_card(
+        present.plans_view(translate, now, notice="plan.error.stale", names=names))
 
 
 async def by_plan_id(

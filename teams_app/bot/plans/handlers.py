@@ -190,9 +190,10 @@ async def on_leave(context: TurnContext, services: Services, data: Any) -> dict[
         revision = revision_of(data)  # RevisionInvalid
         if revision is None:
             raise PlanChanged()  # a card without a revision is older than any
+        calendar, directory = graph_of(services)
         left = await leave_plan(
             LeavePlan(plan_id, member_id, sender_of(context), revision),
-            uow=services.uow, calendar=graph_of(services)[0], clock=services.clock,
+            uow=services.uow, calendar=calendar, clock=services.clock, directory=directory,
         )
     except (PlanChanged, MemberAlreadyLeft) as error:
         return await plans_card(context, services, notice=translate(failure_key(error)))

@@ -61,7 +61,7 @@ def _membership(t: Translator, report: MembershipReport) -> MemberPlanSummary:
         next_session=(t("plans.member.next", when=when(t, upcoming.start, slot.time_zone))
                       if upcoming else None),
         hours=hours_text(t, report.hours),
-        leave=leave_choice(t, report.plan, slot.member_id),
+        leave=leave_choice(t, report.plan, report.member_id),
     )
 
 

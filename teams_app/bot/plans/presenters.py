@@ -35,6 +35,7 @@ from teams_app.bot.formatting import (
     weekdays,
 )
 from teams_app.bot.plans.card_data import CardProblem
+from teams_app.bot.plans.reach import reach_notice
 from teams_app.bot.zones import zone_label_on
 from teams_app.domain.bookings import MemberFailure, RunState
 from teams_app.domain.cadences import CadenceKind
@@ -243,12 +244,16 @@ def more(t: Translator, count: int, shown: int = MAX_ROWS) -> str | None:
 
 
 def plans_view(
-    t: Translator, reports: Sequence[PlanReport], *, notice: str | None = None
+    t: Translator,
+    reports: Sequence[PlanReport],
+    *,
+    notice: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> PlansListView:
     return PlansListView(
         title=t("plans.title"),
         intro=t("plans.intro"),
-        plans=tuple(_plan_summary(t, r) for r in reports[:MAX_PLANS]),
+        plans=tuple(_plan_summary(t, r, names or {}) for r in reports[:MAX_PLANS]),
         empty=t("plans.empty"),
         kept_legend=t("plans.chart.kept"),
         lost_legend=t("plans.chart.lost"),
@@ -264,7 +269,7 @@ def plans_view(
     )
 
 
-def _plan_summary(t: Translator, report: PlanReport) -> PlanSummary:
+def _plan_summary(t: Translator, report: PlanReport, names: Mapping[str, str]) -> PlanSummary:
     spec = report.plan.spec
     kept, due = hours_of(report.hours.kept), hours_of(report.hours.due)
     status: list[str] = []
@@ -288,6 +293,7 @@ def _plan_summary(t: Translator, report: PlanReport) -> PlanSummary:
         cancel_question=t("plans.discard.question" if report.progress is None
                           else "plans.cancel.question"),
         draft=report.progress is None,
+        reach=reach_notice(t, report.unreachable, names, missed_cards=report.missed_cards),
     )
 
 

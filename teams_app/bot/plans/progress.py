@@ -18,6 +18,7 @@ from cards import (
 from teams_app.bot.plans import presenters as present
 from teams_app.bot.plans.failures import failure_key
 from teams_app.bot.plans.presenters import more, unbookable
+from teams_app.bot.plans.reach import reach_notice
 from teams_app.domain.bookings import EditKind, RunState
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
@@ -89,6 +90,7 @@ def summary_view(
         plans_hint=t("plan.summary.plans_hint"),
         plans_button=t("plan.summary.plans_button"),
         failures_more=more(t, len(failures)),
+        reach=reach_notice(t, status.unreachable, names),
     )
 
 

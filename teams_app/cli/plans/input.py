@@ -10,6 +10,7 @@ from teams_app.domain.bookings import MemberFailure
 from teams_app.domain.cadences import Cadence
 from teams_app.domain.calendar import Weekday, WeekIndex
 from teams_app.domain.plan_errors import HorizonInvalid, PlanError
+from teams_app.domain.reach import Unreachable
 
 DAYS = {
     "mon": Weekday.MONDAY,
@@ -158,4 +159,25 @@ FAILURE_TEXT = {
                                "retry: book again later",
     MemberFailure.NOT_ALLOWED: "the owner may not plan for them (not their report, not in a "
                                "group they own, and not a learning lead)",
+}
+
+# Why the bot cannot reach someone in Teams, and what would change that.
+REACH_TEXT = {
+    Unreachable.NOT_INSTALLED: (
+        "the app is not installed for them and the service cannot install it",
+        "set LEARNING_LOOP_GRAPH_TEAMS_APP_ID to the app's id in the Teams app catalog, or "
+        "install it for them with an app setup policy (Teams admin center)"),
+    Unreachable.INSTALL_BLOCKED: (
+        "installing the app for them was refused (Graph 403)",
+        "allow the app for them in the Teams admin center (app permission policies) and grant "
+        "TeamsAppInstallation.ReadWriteSelfForUser.All"),
+    Unreachable.NOT_IN_DIRECTORY: (
+        "no longer in the organisation's directory (Graph 404)",
+        "edit the plan to take them out"),
+    Unreachable.UNINSTALLED: (
+        "they removed the app from Teams",
+        "they can add it again from Apps in Teams; it is not reinstalled behind their back"),
+    Unreachable.NO_CHAT: (
+        "Teams would not open a chat with them although the app is installed",
+        "check in the Teams admin center that the app is allowed for them"),
 }

@@ -10,11 +10,9 @@ from rich.table import Column, Table
 
 from teams_app.bootstrap import Runtime
 from teams_app.cli.common import DatabaseOption, console, db_settings
-from teams_app.cli.plans.input import (
-    FAILURE_TEXT,
-)
+from teams_app.cli.plans.input import FAILURE_TEXT, REACH_TEXT
 from teams_app.cli.plans.support import run_command
-from teams_app.domain.bookings import MemberState, RunState, SlotState
+from teams_app.domain.bookings import OUT_OF_PLAN, MemberState, RunState, SlotState
 from teams_app.use_cases.plans.planning import UnknownPlan
 from teams_app.use_cases.plans.reports import list_plans, people_names
 
@@ -33,7 +31,7 @@ def plan_list(
     async def go(runtime: Runtime) -> None:
         services = runtime.services
         owners = [owner] if owner else await _owners(runtime)
-        table = Table("mode", "members", "booking", "kept h", "booked h")
+        table = Table("mode", "members", "booking", "kept h", "booked h", "unreachable")
         for title in ("owner", "plan"):  # ids are meant to be copied: folded, never cut
             table.columns.insert(0, Column(title, overflow="fold"))
         for who in owners:
@@ -43,7 +41,8 @@ def plan_list(
                            + ("" if p.state is RunState.FINISHED else " (running)")) if p else "—"
                 table.add_row(report.plan.id, report.plan.owner_id, report.plan.spec.mode.value,
                               "—" if report.members is None else str(report.members), booking,
-                              _hours(report.hours.kept), _hours(report.hours.booked))
+                              _hours(report.hours.kept), _hours(report.hours.booked),
+                              str(len(report.unreachable)) if report.unreachable else "")
         console.print(table)
 
     run_command(db_settings(database_url), go)
@@ -75,6 +74,9 @@ def plan_show(
             slots = {s.member_id: s for s in await tx.plans.slots(plan_id)
                      if s.revision == plan.revision}
             progress = await tx.plans.progress(plan_id, plan.revision)
+            current = [m.member_id for m in members if m.state not in OUT_OF_PLAN]
+            unreachable = await tx.conversations.unreachable_among(current)
+            missed = await tx.occurrences.card_misses(plan_id)
         spec = plan.spec
         console.print(f"[bold]Plan {plan.id}[/bold] ({plan.status.value}, revision "
                       f"{plan.revision}), owner {plan.owner_id}")
@@ -101,6 +103,15 @@ def plan_show(
             table.add_row(escape(names.get(m.member_id, "")), m.member_id, m.state.value, when,
                           why)
         console.print(table)
+        if unreachable:
+            console.print(f"{len(unreachable)} cannot be reached in Teams; "
+                          f"{len(missed)} cards of this plan were not delivered.")
+            reach = Table("member", "id", "since", "why", "what can be done")
+            for person in unreachable.values():
+                why, fix = REACH_TEXT[person.reason]
+                reach.add_row(escape(names.get(person.user_id, "")), person.user_id,
+                              f"{person.since:%Y-%m-%d %H:%M}", why, fix)
+            console.print(reach)
         failed = sum(m.state is MemberState.FAILED for m in members)
         if failed:
             console.print(f"{failed} could not be booked. `learning-loop plan book {plan_id} "

@@ -9,7 +9,7 @@ import structlog
 from teams_app.bot.plans.booked_card import BookedCardRenderer
 from teams_app.bot.plans.memberships import MemberLeftCardRenderer
 from teams_app.domain.errors import DomainError
-from teams_app.jobs.support import JobHandler, calendar_of, slot_of
+from teams_app.jobs.support import JobHandler, calendar_of, personal_chats, slot_of
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import GraphForbidden, GraphNotFound, Job
 from teams_app.ports.services import Services
@@ -40,6 +40,7 @@ log = structlog.get_logger()
 def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
     renderer = BookedCardRenderer(services.renderer)
     left_renderer = MemberLeftCardRenderer(services.renderer)
+    chats = personal_chats(services)
 
     async def book_slots(job: Job) -> None:
         try:
@@ -133,7 +134,7 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
         outcome = await send_slot_booked_card(
             SendSlotBookedCard(slot.plan_id, slot.member_id, slot.revision),
             uow=services.uow,
-            messenger=services.messenger,
+            chats=chats,
             renderer=renderer,
             directory=services.directory,
             clock=services.clock,
@@ -146,7 +147,7 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
         except KeyError:
             raise PermanentJobError("bad_payload") from None
         outcome = await send_member_left_card(
-            plan_id, member_id, uow=services.uow, messenger=services.messenger,
+            plan_id, member_id, uow=services.uow, chats=chats,
             renderer=left_renderer, directory=services.directory, clock=services.clock,
         )
         log.info("member_left_card", job_id=job.id, plan_id=plan_id, outcome=outcome.value)

@@ -6,15 +6,16 @@ week, Keep, or Skip this week."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from teams_app.domain.bookings import MemberState
 from teams_app.domain.calendar import CalendarEvent, MailboxSettings, TimeSpan
 from teams_app.domain.conversations import ConversationRef
-from teams_app.domain.learning_plans import LearningPlan
+from teams_app.domain.learning_plans import LearningPlan, PlanMode
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import CollisionState, Decision, SlotRef
 from teams_app.domain.occurrences import CollisionKind, Outcome
@@ -23,13 +24,15 @@ from teams_app.domain.slots import BUSY_STATUSES, MemberCalendar
 from teams_app.ports import (
     Calendar,
     Clock,
+    Directory,
     GraphError,
+    GraphNotFound,
     GraphThrottled,
     GraphUnavailable,
-    Messenger,
     UnitOfWork,
 )
 from teams_app.use_cases.member_cards import CardOutcome, deliver_member_card, slot_is_current
+from teams_app.use_cases.reach import PersonalChats
 
 COLLISION_CARD = "plans.slot_collision_card"  # job kind; payload: plan_id, member_id, revision,
 # occurrence_key, collision_key (ids only; the colliding subject is read when the card is made)
@@ -62,6 +65,7 @@ class CollisionFacts:
     notice: str | None = None  # a code the presenter translates (after a failed answer)
     goal: str = field(default="", repr=False)  # the plan's, as the manager wrote it
     colliding: TimeSpan | None = None  # when the colliding event is, when it could be read
+    team: bool = False  # the organiser's team session: Move and Skip act for everyone invited
 
 
 class CollisionRenderer(Protocol):
@@ -78,18 +82,23 @@ async def send_collision_card(
     cmd: SendCollisionCard,
     *,
     uow: Callable[[], UnitOfWork],
-    messenger: Messenger,
+    chats: PersonalChats,
     renderer: CollisionRenderer,
     calendar: Calendar,
     clock: Clock,
+    directory: Directory | None = None,
 ) -> CardOutcome:
     """GraphThrottled and GraphUnavailable propagate (the job retries); any other Graph
-    failure still sends the card, without the subject or a time to move to."""
+    failure still sends the card, without the subject or a time to move to. A team session's
+    Move times are free for everyone invited (their free/busy, read through `directory`'s
+    addresses), since Move moves the meeting for all of them."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.slot.plan_id)
         slot = await tx.plans.slot(cmd.slot.plan_id, cmd.slot.member_id, cmd.slot.revision)
         occurrence = await tx.occurrences.occurrence(cmd.slot, cmd.occurrence_key)
         carded = {c.key: c for c in await tx.occurrences.collisions(cmd.slot)}
+        invited = [m.member_id for m in await tx.plans.members(cmd.slot.plan_id)
+                   if m.state is MemberState.BOOKED and m.member_id != cmd.slot.member_id]
     collision = carded.get(cmd.collision_key)
     at = clock.now()
     if (
@@ -107,12 +116,20 @@ async def send_collision_card(
     colliding_id = cmd.collision_key.rsplit("|", 1)[-1] or None
     facts = CollisionFacts(
         cmd.slot, cmd.occurrence_key, collision.kind, occurrence.span, slot.time_zone,
-        restore=collision.kind in (CollisionKind.DELETED, CollisionKind.DECLINED),
+        # A team session's deleted occurrence was cancelled for everyone: nothing to put back.
+        restore=collision.kind in (CollisionKind.DELETED, CollisionKind.DECLINED)
+        and plan.spec.mode is not PlanMode.TEAM_SESSION,
         goal=plan.spec.goal.strip(),
+        team=plan.spec.mode is PlanMode.TEAM_SESSION,
     )
     try:
+        attendees = (
+            await _addresses(invited, directory)
+            if facts.team and directory is not None else []
+        )
         facts = await collision_details(
-            facts, plan, calendar, at=at, instance_id=occurrence.event_id, colliding_id=colliding_id
+            facts, plan, calendar, at=at, instance_id=occurrence.event_id,
+            colliding_id=colliding_id, attendees=attendees,
         )
     except (GraphThrottled, GraphUnavailable):
         raise
@@ -120,7 +137,7 @@ async def send_collision_card(
         pass  # the card still helps without the subject or a suggestion
     return await deliver_member_card(
         cmd.slot, cmd.delivery_key, lambda chat: renderer.slot_collision(facts, chat),
-        uow=uow, messenger=messenger, clock=clock,
+        chats=chats,
     )
 
 
@@ -133,9 +150,11 @@ async def collision_details(
     instance_id: str | None,
     colliding_id: str | None,
     settings: MailboxSettings | None = None,
+    attendees: Sequence[str] = (),
 ) -> CollisionFacts:
     """The colliding event (subject and time), where the session is now, the member's zone and
-    up to three free times this week, from the member's calendar."""
+    up to three free times this week, from the member's calendar and the free/busy of
+    `attendees` (mail addresses: a team session's invited, who move with it)."""
     member = facts.slot.member_id
     settings = settings or await calendar.mailbox_settings(member)
     week = move_from(facts.span, settings.time_zone, at=at)
@@ -144,9 +163,13 @@ async def collision_details(
     by_id = {e.id: e for e in events}
     now_at = by_id[instance_id].span if instance_id in by_id else facts.span
     colliding = by_id.get(colliding_id) if colliding_id else None
+    busy = busy_spans(events)
+    if attendees:
+        for answer in await calendar.free_busy(list(attendees), window):
+            busy += tuple(b.span for b in answer.busy if b.status in BUSY_STATUSES)
     moves = suggest_moves(
         plan.spec,
-        MemberCalendar(member, settings.time_zone, settings.working_hours, busy_spans(events)),
+        MemberCalendar(member, settings.time_zone, settings.working_hours, busy),
         occurrence=now_at,
         at=week,
         days=MOVE_WITHIN.days,
@@ -159,6 +182,18 @@ async def collision_details(
         subject=colliding.subject if colliding is not None else None,
         colliding=colliding.span if colliding is not None else None,
     )
+
+
+async def _addresses(people: Sequence[str], directory: Directory) -> list[str]:
+    found: list[str] = []
+    for person in people:
+        try:
+            mail = (await directory.user(person)).mail
+        except GraphNotFound:
+            continue  # left the organisation: nobody to move with
+        if mail:
+            found.append(mail)
+    return found
 
 
 def move_from(session: TimeSpan, zone: str, *, at: datetime) -> datetime:

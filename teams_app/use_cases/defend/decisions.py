@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from teams_app.domain.bookings import BookedSlot, SlotState
 from teams_app.domain.calendar import CalendarEvent, EventChanges, TimeSpan
 from teams_app.domain.errors import DomainError
-from teams_app.domain.learning_plans import LearningPlan, PlanStatus
+from teams_app.domain.learning_plans import LearningPlan, PlanMode, PlanStatus
 from teams_app.domain.occurrence_records import (
     CollisionState,
     Decision,
@@ -187,6 +187,7 @@ async def _load(
 
 def _facts(loaded: _Loaded, *, notice: str | None = None) -> CollisionFacts:
     kind = loaded.kind or CollisionKind.OVERLAPPED
+    team = loaded.plan.spec.mode is PlanMode.TEAM_SESSION
     occurrence = loaded.occurrence
     return CollisionFacts(
         occurrence.slot,
@@ -194,9 +195,11 @@ def _facts(loaded: _Loaded, *, notice: str | None = None) -> CollisionFacts:
         kind,
         occurrence.span,
         loaded.slot.time_zone,
-        restore=kind in (CollisionKind.DELETED, CollisionKind.DECLINED),
+        # A team session's deleted occurrence was cancelled for everyone: nothing to put back.
+        restore=kind in (CollisionKind.DELETED, CollisionKind.DECLINED) and not team,
         notice=notice,
         goal=loaded.plan.spec.goal.strip(),
+        team=team,
     )
 
 

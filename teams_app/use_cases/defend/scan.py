@@ -68,6 +68,7 @@ class _Defended:
     stored: dict[str, StoredOccurrence]
     carded: tuple[CardedCollision, ...]
     scan: scans.SlotScan
+    team: bool = False  # the organiser's meeting of a team session
 
 
 async def start_defend_scan(
@@ -149,19 +150,18 @@ async def _load(
         state = await tx.occurrences.scan_state(cmd.member_id)
         for slot in await tx.occurrences.booked_slots_of(cmd.member_id):
             plan = await tx.plans.get(slot.plan_id)
-            if (
-                plan is None
-                or plan.status is not PlanStatus.ACTIVE
-                or plan.spec.mode is not PlanMode.PERSONAL  # a team session is the owner's
-                or not slot.event_id
-            ):
+            if plan is None or plan.status is not PlanStatus.ACTIVE or not slot.event_id:
+                continue
+            # A team session is defended in its organiser's calendar, where the meeting is.
+            team = plan.spec.mode is PlanMode.TEAM_SESSION
+            if team and slot.member_id != plan.owner_id:
                 continue
             ref = SlotRef(slot.plan_id, slot.member_id, slot.revision)
             expected = expected_occurrences(plan.spec, slot.slot_time, since=slot.since)
             stored = {o.key: o for o in await tx.occurrences.occurrences(ref)}
             carded = tuple(await tx.occurrences.collisions(ref))
             scan = scans.slot_scan(ref, expected, stored, at=at, lookahead=cmd.lookahead)
-            defended.append(_Defended(slot, stored, carded, scan))
+            defended.append(_Defended(slot, stored, carded, scan, team))
     return defended, state
 
 
@@ -217,7 +217,9 @@ async def _read_and_account(
         accounted = account(
             expected, views, at=at, other_events=others, kept_anyway=scans.kept_anyway(d.stored)
         )
-        for event_id in scans.away_to_remove(accounted, at=at):
+        # Removing an occurrence of a team session would cancel it for everyone invited: an
+        # organiser away that day is counted away, and the meeting stays.
+        for event_id in [] if d.team else scans.away_to_remove(accounted, at=at):
             await _remove(calendar, mailbox, event_id)
         found += scans.outcomes(ref, accounted, d.stored)
         cards += [

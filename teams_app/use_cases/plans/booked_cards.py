@@ -14,8 +14,9 @@ from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import SlotRef
 from teams_app.domain.occurrences import expected_occurrences
-from teams_app.ports import Clock, Directory, GraphError, Messenger, UnitOfWork
+from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
 from teams_app.use_cases.member_cards import CardOutcome, deliver_member_card, slot_is_current
+from teams_app.use_cases.reach import PersonalChats
 
 SLOT_BOOKED_CARD = "plans.slot_booked_card"  # job kind; payload: plan_id, member_id, revision
 
@@ -53,7 +54,7 @@ async def send_slot_booked_card(
     cmd: SendSlotBookedCard,
     *,
     uow: Callable[[], UnitOfWork],
-    messenger: Messenger,
+    chats: PersonalChats,
     renderer: SlotBookedRenderer,
     directory: Directory | None,
     clock: Clock,
@@ -79,5 +80,5 @@ async def send_slot_booked_card(
     ref = SlotRef(cmd.plan_id, cmd.member_id, cmd.revision)
     return await deliver_member_card(
         ref, cmd.delivery_key, lambda chat: renderer.slot_booked(facts, chat),
-        uow=uow, messenger=messenger, clock=clock,
+        chats=chats,
     )

@@ -11,13 +11,13 @@ member who left a live plan).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from teams_app.domain.bookings import OUT_OF_PLAN, MemberState, SlotState
 from teams_app.domain.conversations import ConversationRef
-from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import LearningPlan, PlanMode, PlanStatus
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import SlotRef
@@ -33,22 +33,17 @@ from teams_app.ports import (
     Directory,
     GraphError,
     GraphNotFound,
-    Messenger,
     UnitOfWork,
 )
 from teams_app.use_cases.member_cards import CardOutcome, deliver_member_card
 from teams_app.use_cases.plans.booking import sweep_member_series
 from teams_app.use_cases.plans.changes import PlanBookingInProgress
 from teams_app.use_cases.plans.planning import SWEEP_AFTER, SWEEP_MEMBER_SERIES, UnknownPlan
+from teams_app.use_cases.plans.reads import known_person
+from teams_app.use_cases.plans.team_sessions import update_attendees
+from teams_app.use_cases.reach import PersonalChats
 
 MEMBER_LEFT_CARD = "plans.member_left_card"  # job kind; payload: plan_id, member_id
-
-
-class TeamSessionLeave(DomainError):
-    """A team session is one meeting in the owner's calendar: a member declines it in Outlook
-    (not yet followed, see docs/learning-plans.md); Leave is for a series of one's own."""
-
-    code = "plan_team_session_leave"
 
 
 @dataclass(frozen=True)
@@ -82,11 +77,18 @@ def member_left_key(plan_id: str, member_id: str) -> str:
 
 
 async def leave_plan(
-    cmd: LeavePlan, *, uow: Callable[[], UnitOfWork], calendar: Calendar, clock: Clock
+    cmd: LeavePlan,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    clock: Clock,
+    directory: Directory,
 ) -> LeftPlan:
     """NotTheMember (someone else, or a person not in the plan), OwnerCannotLeave,
     PlanAlreadyCancelled, MemberAlreadyLeft (a second press), PlanChanged (an older card),
-    PlanBookingInProgress (their series is being made): each changes nothing."""
+    PlanBookingInProgress (their series is being made): each changes nothing. Leaving a team
+    session takes the person off the meeting's invitation (Exchange removes their copy); a
+    Graph error there changes nothing either, so Leave can be pressed again."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.plan_id)
         member = next(
@@ -103,14 +105,14 @@ async def leave_plan(
         raise PlanAlreadyCancelled()
     if member is None:
         raise NotTheMember()
-    if plan.spec.mode is PlanMode.TEAM_SESSION:
-        raise TeamSessionLeave()
     if member.state in OUT_OF_PLAN:
         raise MemberAlreadyLeft()
     plan.require_revision(cmd.revision)
     if member.state is MemberState.PENDING:
         # Its booking job would create the series after our delete; leaving can wait a minute.
         raise PlanBookingInProgress(plan.id)
+    if plan.spec.mode is PlanMode.TEAM_SESSION:
+        await _uninvite(plan, cmd.member_id, uow=uow, calendar=calendar, directory=directory)
     at = clock.now()
     async with uow() as tx:
         if not await tx.plans.move_member(
@@ -155,7 +157,7 @@ async def send_member_left_card(
     member_id: str,
     *,
     uow: Callable[[], UnitOfWork],
-    messenger: Messenger,
+    chats: PersonalChats,
     renderer: MemberLeftRenderer,
     directory: Directory | None,
     clock: Clock,
@@ -179,8 +181,33 @@ async def send_member_left_card(
     return await deliver_member_card(
         SlotRef(plan_id, member_id, plan.revision), member_left_key(plan_id, member_id),
         lambda chat: renderer.member_left(facts, chat),
-        uow=uow, messenger=messenger, clock=clock, recipient=plan.owner_id,
+        chats=chats, recipient=plan.owner_id,
     )
+
+
+async def _uninvite(
+    plan: LearningPlan,
+    leaving: str,
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    directory: Directory,
+) -> None:
+    """The meeting invites everyone still booked but `leaving`."""
+    async with uow() as tx:
+        meeting = next(
+            (s for s in await tx.plans.slots(plan.id)
+             if s.member_id == plan.owner_id and s.revision == plan.revision
+             and s.state is SlotState.BOOKED and s.event_id),
+            None,
+        )
+        staying = [m.member_id for m in await tx.plans.members(plan.id)
+                   if m.state is MemberState.BOOKED and m.member_id != leaving]
+    if meeting is None or meeting.event_id is None:
+        raise PlanBookingInProgress(plan.id)  # its booking job invites from the members
+    people = [p for p in await asyncio.gather(*(known_person(directory, m) for m in staying))
+              if p is not None and p.mail]
+    await update_attendees(calendar, plan.owner_id, meeting.event_id, people)
 
 
 async def _delete(calendar: Calendar, mailbox: str, event_id: str) -> int:

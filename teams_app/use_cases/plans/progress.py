@@ -256,7 +256,10 @@ async def refresh_progress_card(
         await messenger.update(ref, cmd.activity_id, cards.edit_summary(report, names, ref))
         return True
     if finished:
-        names = await people_names([m.member_id for m in status.failures], directory=directory)
+        names = await people_names(
+            [m.member_id for m in status.failures] + [u.user_id for u in status.unreachable],
+            directory=directory,
+        )
         await messenger.update(
             ref, cmd.activity_id, cards.summary(status, cmd.already_booked, names, ref)
         )

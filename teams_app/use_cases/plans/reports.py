@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,7 +22,7 @@ from teams_app.domain.bookings import (
 )
 from teams_app.domain.calendar import TimeSpan
 from teams_app.domain.directory import Group, Page, PeopleQuery, Person
-from teams_app.domain.learning_plans import LearningPlan
+from teams_app.domain.learning_plans import LearningPlan, PlanMode
 from teams_app.domain.occurrence_records import StoredOccurrence
 from teams_app.domain.occurrences import (
     AccountedOccurrence,
@@ -33,6 +33,7 @@ from teams_app.domain.occurrences import (
     expected_occurrences,
     tally,
 )
+from teams_app.domain.reach import UnreachablePerson
 from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
 from teams_app.use_cases.plans.planning import UnknownPlan
 
@@ -60,6 +61,10 @@ class PlanReport:
     members: int | None  # members booked or being booked; None before the first booking
     progress: BookingProgress | None  # of the current revision; None before booking
     hours: Tally  # over every session recorded so far
+    # Members the bot cannot reach in Teams (their cards are missed), and how many cards of
+    # this plan never reached anyone, owner included.
+    unreachable: tuple[UnreachablePerson, ...] = ()
+    missed_cards: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,8 @@ class MembershipReport:
     plan: LearningPlan
     slot: BookedSlot  # of the current revision, booked
     next_session: TimeSpan | None  # the first session still ahead
-    hours: Tally  # the person's own sessions, over every revision
+    hours: Tally  # the person's own sessions, over every revision (a team session's: all)
+    member_id: str  # the person (a team session's slot is its organiser's)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class BookingStatus:
     plan: LearningPlan
     progress: BookingProgress | None
     failures: tuple[PlanMember, ...]  # members that could not be booked, with their code
+    unreachable: tuple[UnreachablePerson, ...] = ()  # members no card can reach, and why
 
 
 async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[PlanReport]:
@@ -88,6 +95,10 @@ async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[Pl
         stored = await uow.occurrences.plan_occurrences([p.id for p in plans]) if plans else []
         members = {p.id: await uow.plans.members(p.id) for p in plans}
         progress = {p.id: await uow.plans.progress(p.id, p.revision) for p in plans}
+        missed = {p.id: len(await uow.occurrences.card_misses(p.id)) for p in plans}
+        unreachable = await uow.conversations.unreachable_among(
+            [m.member_id for ms in members.values() for m in ms if m.state not in OUT_OF_PLAN]
+        )
     by_plan: dict[str, list[StoredOccurrence]] = defaultdict(list)
     for occurrence in stored:
         by_plan[occurrence.slot.plan_id].append(occurrence)
@@ -100,6 +111,8 @@ async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[Pl
                 len(current) if members[plan.id] else None,
                 progress[plan.id],
                 tally([_accounted(o) for o in by_plan[plan.id]], at=at),
+                _unreachable_of(current, unreachable),
+                missed[plan.id],
             )
         )
     # Drafts never booked go after the real plans: a pile of abandoned previews must not
@@ -110,27 +123,33 @@ async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[Pl
 async def member_plans(
     member_id: str, *, uow: UnitOfWork, clock: Clock
 ) -> list[MembershipReport]:
-    """The plans `member_id` has a booked series in and does not own (team sessions: the
-    meeting is the owner's slot, so they are not here), the next session first."""
+    """The plans `member_id` is booked in and does not own, the next session first: their own
+    series, or a team session's meeting (the organiser's slot; its sessions are everyone's)."""
     at = clock.now()
     async with uow:
         slots = await uow.occurrences.booked_slots_of(member_id)
-        plans = {s.plan_id: await uow.plans.get(s.plan_id) for s in slots}
+        meetings = await uow.occurrences.organiser_slots_for(member_id)
+        plans = {s.plan_id: await uow.plans.get(s.plan_id) for s in [*slots, *meetings]}
         stored = await uow.occurrences.plan_occurrences(list(plans)) if plans else []
-    mine: dict[str, list[AccountedOccurrence]] = defaultdict(list)
+    team = {
+        s.plan_id: s for s in meetings
+        if (plan := plans[s.plan_id]) is not None and plan.spec.mode is PlanMode.TEAM_SESSION
+    }
+    counted: dict[str, list[AccountedOccurrence]] = defaultdict(list)
     for occurrence in stored:
-        if occurrence.slot.member_id == member_id:
-            mine[occurrence.slot.plan_id].append(_accounted(occurrence))
-    hours = {plan_id: tally(items, at=at) for plan_id, items in mine.items()}
+        plan_id = occurrence.slot.plan_id
+        whose = team[plan_id].member_id if plan_id in team else member_id
+        if occurrence.slot.member_id == whose:
+            counted[occurrence.slot.plan_id].append(_accounted(occurrence))
+    hours = {plan_id: tally(items, at=at) for plan_id, items in counted.items()}
     reports = []
-    for slot in slots:
+    for slot in [*slots, *team.values()]:
         plan = plans[slot.plan_id]
         if plan is None or plan.owner_id == member_id:
             continue  # the owner sees their plan in their own list
         ahead = (o.span for o in expected_occurrences(plan.spec, slot.slot_time) if o.span.end > at)
-        reports.append(
-            MembershipReport(plan, slot, next(ahead, None), hours.get(plan.id, Tally()))
-        )
+        reports.append(MembershipReport(
+            plan, slot, next(ahead, None), hours.get(plan.id, Tally()), member_id))
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(reports, key=lambda r: r.next_session.start if r.next_session else far)
 
@@ -142,8 +161,16 @@ async def booking_status(plan_id: str, revision: int, *, uow: UnitOfWork) -> Boo
             raise UnknownPlan(plan_id)
         progress = await uow.plans.progress(plan_id, revision)
         members = await uow.plans.members(plan_id)
+        current = [m for m in members if m.state not in OUT_OF_PLAN]
+        unreachable = await uow.conversations.unreachable_among([m.member_id for m in current])
     failures = tuple(m for m in members if m.state is MemberState.FAILED)
-    return BookingStatus(plan, progress, failures)
+    return BookingStatus(plan, progress, failures, _unreachable_of(current, unreachable))
+
+
+def _unreachable_of(
+    members: Sequence[PlanMember], unreachable: Mapping[str, UnreachablePerson]
+) -> tuple[UnreachablePerson, ...]:
+    return tuple(unreachable[m.member_id] for m in members if m.member_id in unreachable)
 
 
 @dataclass(frozen=True)

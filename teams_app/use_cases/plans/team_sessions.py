@@ -24,7 +24,7 @@ from teams_app.domain.bookings import (
     SlotState,
     progress_of,
 )
-from teams_app.domain.calendar import Attendee, EventChanges
+from teams_app.domain.calendar import Attendee, EventChanges, MailboxSettings
 from teams_app.domain.directory import Person
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import CancelPlan, LearningPlan, PlanStatus
@@ -32,10 +32,11 @@ from teams_app.domain.plan_errors import PlanAlreadyCancelled
 from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_events import (
     TEAM_SESSION_MEMBER,
+    SlotTexts,
     slot_transaction_id,
     team_session_draft,
 )
-from teams_app.domain.slots import find_team_session
+from teams_app.domain.slots import find_team_session, slot_in_zone
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -120,6 +121,7 @@ async def find_team_slot(
     found = find_team_session(plan.spec, organiser_zone, read.calendars)
     problem = SLOT_PROBLEMS[found.problem] if found.problem is not None else None
     missed = {a.member_id: a.dates for a in found.absences}
+    zones = {c.member_id: c.time_zone for c in read.calendars}
     previews: list[MemberPreview] = []
     for person in people:
         failure = read.failures.get(person.object_id)
@@ -131,10 +133,12 @@ async def find_team_slot(
                 MemberPreview(person.object_id, None, problem=problem, language=language)
             )
         else:
+            # The one meeting, told in each person's own zone (their "time" column).
             previews.append(
                 MemberPreview(
                     person.object_id,
-                    found.slot,
+                    slot_in_zone(found.slot, zones.get(person.object_id, organiser_zone),
+                                 near=plan.spec.horizon.start),
                     found.sessions,
                     missed.get(person.object_id, ()),
                     language=language,
@@ -244,7 +248,8 @@ async def book_team_session_job(
     try:
         language = (await calendar.mailbox_settings(plan.owner_id)).language
         draft = team_session_draft(
-            plan, slot.slot_time, attendees, texts=slot_texts(language), since=slot.since
+            plan, slot.slot_time, attendees, texts=slot_texts(language), since=slot.since,
+            attendee_texts=await attendee_languages(calendar, attendees),
         )
         event = await calendar.create_event(plan.owner_id, draft)
     except (GraphNotFound, GraphForbidden, GraphRejected) as error:
@@ -280,6 +285,21 @@ async def book_team_session_job(
         await cancel_meeting(calendar, plan.owner_id, event.id)
         return SessionOutcome.SKIPPED
     return SessionOutcome.BOOKED
+
+
+async def attendee_languages(
+    calendar: Calendar, attendees: Sequence[Person]
+) -> list[SlotTexts]:
+    """The event texts of every language the attendees read Outlook in, in their order. A
+    mailbox whose settings cannot be read counts as none (the organiser's language stays)."""
+    if not attendees:
+        return []
+    settings = await calendar.mailbox_settings_batched([a.object_id for a in attendees])
+    return [
+        slot_texts(found.language)
+        for a in attendees
+        if isinstance(found := settings.get(a.object_id), MailboxSettings) and found.language
+    ]
 
 
 async def invitees(plan: LearningPlan, wanted: set[str], directory: Directory) -> list[Person]:

@@ -16,6 +16,7 @@ import pytest
 from cards import plan_fields as f
 from cards import verbs
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
+from teams_app.use_cases.plans.booked_cards import slot_booked_key
 from tests.card_schema import assert_valid_card
 from tests.card_texts import nodes
 from tests.e2e.conftest import ARTIFACTS, World, require_browser, utc
@@ -107,6 +108,23 @@ async def test_a_manager_plans_books_and_a_member_moves_a_colliding_session(
         assert event["type"] == "seriesMaster" and event["recurrence"], member
         assert GOAL[:20] in event["subject"] + event["body"]["content"]
         assert event["transactionId"] == slot.transaction_id
+
+    # The five others never chatted with the bot: the app was installed for each through
+    # Graph, a personal chat opened at the Playground's connector (createConversation), and
+    # their booked card accepted there. The Playground shows only its current user's chats, so
+    # the connector's answer (an activity id) is what can be checked here; the next test sees
+    # a member's card in a Playground of their own.
+    installed = await world.graph("GET", "/_emulator/objects/installedApps")
+    assert sorted(i["userId"] for i in installed) == sorted(m for m in members if m != me)
+    async with runtime.services.uow() as tx:
+        for member in members:
+            if member == me:
+                continue
+            chat = await tx.conversations.personal_chat_of(member)
+            assert chat is not None and chat.conversation_id.endswith("@test.user"), member
+            assert await tx.deliveries.find(slot_booked_key(plan_id, 1, member)), member
+        assert await tx.occurrences.card_misses(plan_id) == []
+        assert await tx.conversations.unreachable_among(members) == {}
 
     # A steering group meeting lands on the lead's second session.
     now = runtime.clock.now()

@@ -83,7 +83,7 @@ async def test_a_scan_counts_sessions_and_cards_each_new_collision_once(
         Outcome.BOOKED, Outcome.BOOKED, Outcome.LOST, Outcome.BOOKED
     ]
     async with plan.services.uow() as tx:  # the silent member's card could not go anywhere
-        assert await tx.occurrences.card_misses(plan.plan_id) == [(plan.silent, "no_chat")]
+        assert await tx.occurrences.card_misses(plan.plan_id) == [(plan.silent, "not_installed")]
     dead = [j.kind for j in await plan.service.runtime.jobs.list(JobState.DEAD)]
     assert COLLISION_CARD not in dead  # a member without a chat is recorded, not retried
 

@@ -262,3 +262,41 @@ async def test_an_individual_contributor_is_refused_for_the_ceo_and_a_colleague(
     assert await graph_emulator.control.objects("events") == before
     listed = await cli(env, "plan", "list")
     assert listed.exit_code == 0 and "Event sourcing" not in listed.output
+
+
+async def test_show_names_who_cards_cannot_reach_and_what_the_admin_can_do(
+    env: dict[str, str], graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    await graph_emulator.control.reset("demo")
+    # An app permission policy blocks the app for the team.
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": r"POST /users/[^/]+/teamwork/installedApps$", "status": 403,
+         "code": "Forbidden", "count": 50}])
+    env = {**env, "LEARNING_LOOP_GRAPH_TEAMS_APP_ID": "5f0c9a7e-3b1d-4e2a-8c6f-9d8e7b6a5c41"}
+    created = await cli(env, *create_args(), answer="y\n")
+    assert created.exit_code == 0, created.output
+    plan_id = plan_id_in(created.output)
+    # The booked cards go out from the service's workers: run what is queued, here.
+    runtime = await bootstrap(Settings(
+        anonymous=True, database_url=env["LEARNING_LOOP_DATABASE_URL"],
+        graph_base_url=graph_emulator.base_url,
+        graph_auth="static", graph_static_token=TOKEN, graph_max_retries=1,
+        graph_teams_app_id=env["LEARNING_LOOP_GRAPH_TEAMS_APP_ID"],
+        teams_service_url="http://127.0.0.1:9/"))  # nothing may leave this machine
+    try:
+        worker = runtime.worker(concurrency=4)
+        while await worker.run_once():
+            pass
+    finally:
+        await runtime.close()
+
+    shown = await cli(env, "plan", "show", plan_id)
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.output.split())
+    assert f"{len(REPORTS)} cannot be reached in Teams" in text
+    assert "installing the app for them was refused (Graph 403)" in text
+    assert "allow the app for them in the Teams admin center" in text
+    assert all(member in shown.output for member in REPORTS)
+    listed = await cli(env, "plan", "list")
+    (row,) = [line for line in listed.output.splitlines() if plan_id[:8] in line]
+    assert row.rstrip(" │|").rstrip().endswith(str(len(REPORTS))), listed.output

@@ -187,6 +187,6 @@ async def test_leave_from_the_booked_card_and_an_owner_without_a_chat_is_a_miss(
     answer = await plan.press(leave_of(booked, plan.plan_id))
     assert SV("plans.left", goal="Finish the cloud security course") in texts(answer)
     assert await series_of(plan, plan.member) == []
-    await run_jobs(plan.service)  # the owner's card: no chat with the bot, recorded
+    await run_jobs(plan.service)  # the owner's card: the app cannot be installed for them, recorded
     async with plan.services.uow() as tx:
-        assert (plan.member, "no_chat") in await tx.occurrences.card_misses(plan.plan_id)
+        assert (plan.owner, "not_installed") in await tx.occurrences.card_misses(plan.plan_id)

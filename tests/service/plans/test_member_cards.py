@@ -55,7 +55,7 @@ async def test_the_booked_card_goes_once_to_the_member_and_a_miss_is_recorded(
         job = await plan.service.runtime.jobs.get(job_id)
         assert job is not None and job.state is JobState.DONE  # the miss is not retried
     async with plan.services.uow() as tx:
-        assert await tx.occurrences.card_misses(plan.plan_id) == [(plan.silent, "no_chat")]
+        assert await tx.occurrences.card_misses(plan.plan_id) == [(plan.silent, "not_installed")]
 
     connector.activities.clear()
     await queue_card(plan, plan.member, "test:again")  # a repeated job sends nothing twice
@@ -78,7 +78,7 @@ async def test_no_card_for_a_changed_plan_and_a_removed_app_is_a_miss(
     job = await plan.service.runtime.jobs.get(job_id)
     assert job is not None and job.state is JobState.DONE
     async with plan.services.uow() as tx:
-        assert await tx.occurrences.card_misses(plan.plan_id) == [(plan.member, "unreachable")]
+        assert await tx.occurrences.card_misses(plan.plan_id) == [(plan.member, "uninstalled")]
         current = await tx.plans.get(plan.plan_id)
         assert current is not None
         await tx.plans.save(replace(current, status=PlanStatus.CANCELLED))

@@ -8,13 +8,20 @@ from typing import Any
 
 import pytest
 
+from cards import verbs
+from cards.i18n import translator_for
 from graph import demo_org
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
+from teams_app.domain.calendar import MailboxSettings
 from teams_app.domain.learning_plans import CancelPlan, CreatePlan, MemberSource, PlanMode
 from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
-from teams_app.domain.slots import Unavailable
+from teams_app.domain.slots import Unavailable, slot_in_zone
+from teams_app.use_cases.plans.event_texts import slot_texts
 from teams_app.use_cases.plans.planning import cancel_plan, create_plan, preview_plan
 from teams_app.use_cases.plans.team_sessions import OrganiserWithoutMailbox
+from tests.builders import an_activity, an_execute
+from tests.card_texts import nodes, texts
+from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
 from tests.service.conftest import ServiceFactory
 from tests.service.plans.support import (
@@ -31,6 +38,7 @@ from tests.service.plans.support import (
 )
 
 OUTSIDER = "00000000-0000-4000-8000-00000000dead"
+EN = translator_for("en")
 
 
 def team(members: MemberSource) -> Any:
@@ -74,7 +82,14 @@ async def test_one_meeting_for_everyone_with_who_cannot_come(
     assert set(absence.reasons) == {Unavailable.OUTSIDE_HOURS}
     assert len(absence.dates) == session.sessions == 4
     by_member = {m.member_id: m for m in preview.members}
-    assert {m.slot for m in preview.members} == {session.slot}
+    # The one meeting, in each member's own zone ("their time" on the preview).
+    async with services.uow() as tx:
+        stored = await tx.plans.get(plan_id)
+    assert stored is not None
+    for m in preview.members:
+        zone = (await services.calendar.mailbox_settings(m.member_id)).time_zone
+        assert m.slot == slot_in_zone(session.slot, zone, near=stored.spec.horizon.start), m
+    assert any(m.slot != session.slot for m in preview.members)  # someone lives elsewhere
     assert by_member[owl].conflicts == absence.dates and by_member[REPORTS[0]].conflicts == ()
     assert session.attendance == session.possible - 4  # the organiser counts too
 
@@ -86,6 +101,16 @@ async def test_one_meeting_for_everyone_with_who_cannot_come(
     assert meeting["type"] == "seriesMaster" and meeting["isOnlineMeeting"] is True
     assert meeting["onlineMeetingProvider"] == "teamsForBusiness"
     assert meeting["subject"] == "Lärtid: Pair on the new API"  # the owner reads Swedish
+    # One body for everyone: the organiser's language first, then each attendee's.
+    body = meeting["body"]["content"]
+    first = body.index("<p><strong>Lärtid</strong></p>")
+    readers = await services.calendar.mailbox_settings_batched(people)
+    languages = {slot_texts(s.language).subject for s in readers.values()
+                 if isinstance(s, MailboxSettings)}
+    assert len(languages - {"Lärtid"}) >= 1  # the demo team reads more than Swedish
+    for subject in languages:
+        assert body.count(f"<p><strong>{subject}</strong></p>") == 1, subject
+        assert body.index(f"<p><strong>{subject}</strong></p>") >= first, subject
     invited = {a["emailAddress"]["address"] for a in meeting["attendees"]}
     users = {u["id"]: u["mail"] for u in await graph_emulator.control.objects("users")}
     assert invited == {users[p] for p in people}
@@ -236,3 +261,44 @@ async def test_a_joiner_the_owner_may_not_plan_for_is_not_invited(
     assert len(meeting["attendees"]) == 2
     assert not [e for e in await events_of(graph_emulator, outsider)
                 if e["iCalUId"] == meeting["iCalUId"]]
+
+
+async def test_a_member_sees_the_team_session_in_plans_and_leave_takes_them_off_it(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service = await start(start_service, graph_emulator)
+    plan_id = await new_plan(service, team(MemberSource.of_people(*REPORTS[:3])))
+    await book(service, plan_id)
+    await run_jobs(service)
+    (meeting,) = meetings(await events_of(graph_emulator, LEAD), plan_id)
+    leaver, chat = REPORTS[0], f"a:personal-{REPORTS[0]}"
+
+    connector.activities.clear()
+    await service.post(an_activity(connector.service_url, text="plans", user_aad=leaver,
+                                   conversation_id=chat))
+    ((_, reply),) = await connector.wait_for(1)
+    listed = reply["attachments"][0]["content"]
+    assert "Pair on the new API" in texts(listed)  # the meeting is theirs to see, and leave
+    (leave,) = [n for n in nodes(listed) if n.get("type") == "Action.Execute"
+                and n.get("verb") == verbs.PLAN_LEAVE]
+    assert leave["data"]["member_id"] == leaver  # not the organiser's, whose slot it is
+
+    status, answer = await service.post(an_execute(
+        connector.service_url, verbs.PLAN_LEAVE, leave["data"], user_aad=leaver,
+        conversation_id=chat))
+    assert status == 200 and answer["statusCode"] == 200, answer
+    assert EN("plans.left", goal="Pair on the new API") in texts(answer["value"])
+    members = await members_of(service, plan_id)
+    assert members[leaver].state is MemberState.LEFT
+    assert {members[m].state for m in REPORTS[1:3]} == {MemberState.BOOKED}
+    (meeting,) = meetings(await events_of(graph_emulator, LEAD), plan_id)
+    users = {u["id"]: u["mail"] for u in await graph_emulator.control.objects("users")}
+    assert {a["emailAddress"]["address"] for a in meeting["attendees"]} == {
+        users[m] for m in REPORTS[1:3]}
+    (copy,) = [e for e in await events_of(graph_emulator, leaver)
+               if e["iCalUId"] == meeting["iCalUId"] and e["type"] == "seriesMaster"]
+    assert copy["isCancelled"] is True  # Exchange cancelled it in their calendar
+    await run_jobs(service)  # the organiser's card that they left (no chat: counted)
+    async with service.runtime.services.uow() as tx:
+        assert (LEAD, "not_installed") in await tx.occurrences.card_misses(plan_id)

@@ -5,7 +5,7 @@ with sample people and plans. Used by test_plan_cards.py and for rendering the c
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from cards import (
@@ -25,6 +25,7 @@ from cards import (
     PlansListView,
     PlanSummary,
     ProposedSlot,
+    ReachNotice,
     SlotBookedView,
     SlotCollisionView,
     Translator,
@@ -41,7 +42,9 @@ from cards import (
 )
 from cards import plan_fields as f
 from teams_app.bot.formatting import decimal, long_date, minutes, time_of_day, time_range, weekday
+from teams_app.bot.plans.reach import reach_notice
 from teams_app.domain.calendar import Weekday
+from teams_app.domain.reach import Unreachable, UnreachablePerson
 
 PEOPLE = ("Astrid Lindqvist", "Bram de Vries", "Chiara Rossi", "Dmitri Ivanov", "Emma Schulz",
           "Farah Haddad")
@@ -168,6 +171,18 @@ def progress_view(t: Translator) -> BookingProgressView:
     )
 
 
+def reach_sample(t: Translator, *, missed: int = 0) -> ReachNotice | None:
+    """Two people the plan's cards do not reach, for different reasons."""
+    since = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    return reach_notice(
+        t,
+        (UnreachablePerson("u-1", Unreachable.INSTALL_BLOCKED, since),
+         UnreachablePerson("u-2", Unreachable.UNINSTALLED, since)),
+        {"u-1": "Karin Nyström", "u-2": "Pieter Bakker"},
+        missed_cards=missed,
+    )
+
+
 def summary_view(t: Translator) -> BookingSummaryView:
     return BookingSummaryView(
         plan_id="p-7",
@@ -186,6 +201,7 @@ def summary_view(t: Translator) -> BookingSummaryView:
         ),
         plans_hint=t("plan.summary.plans_hint"),
         plans_button=t("plan.summary.plans_button"),
+        reach=reach_sample(t),
     )
 
 
@@ -230,6 +246,7 @@ def plans_view(t: Translator, plans: int = 3) -> PlansListView:
             cancel_question=t("plans.discard.question" if i % 3 == 1
                               else "plans.cancel.question"),
             draft=i % 3 == 1,  # not booked yet: discarded, not cancelled
+            reach=reach_sample(t, missed=3) if i == 0 else None,
         ))
     return PlansListView(
         title=t("plans.title"),
@@ -356,6 +373,9 @@ def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
         "booked-no-material": slot_booked_card(booked_view(t, material=False)),
         "collision": slot_collision_card(collision_view(t)),
         "collision-no-time": slot_collision_card(collision_view(t, free_time=False)),
+        "collision-team": slot_collision_card(replace(
+            collision_view(t), detail=t("slot.collision.detail.team"),
+            skip_button=t("slot.collision.skip.team"))),
     }
 
 

@@ -31,6 +31,7 @@ from teams_app.domain.slots import (
     find_team_session,
     occurrence_spans,
     search_windows,
+    slot_in_zone,
 )
 
 MON, TUE, WED, THU, FRI = (
@@ -478,3 +479,17 @@ def test_free_busy_is_asked_for_the_days_that_matter() -> None:
         date(2026, 4, 5),
         date(2026, 5, 3),
     ]
+
+
+def test_a_team_session_in_another_zone_keeps_its_moments_and_may_change_weekday() -> None:
+    stockholm = SlotTime((Weekday.TUESDAY, Weekday.THURSDAY), time(3, 0), "Europe/Stockholm")
+    winter, summer = date(2027, 1, 12), date(2027, 6, 15)
+    # 03:00 in Stockholm is the evening before in New York: the weekdays move back one.
+    assert slot_in_zone(stockholm, "America/New_York", near=winter) == SlotTime(
+        (Weekday.MONDAY, Weekday.WEDNESDAY), time(21, 0), "America/New_York")
+    assert slot_in_zone(stockholm, "Europe/London", near=summer) == SlotTime(
+        (Weekday.TUESDAY, Weekday.THURSDAY), time(2, 0), "Europe/London")
+    assert slot_in_zone(stockholm, "Europe/Stockholm", near=winter) is stockholm
+    monthly = SlotTime((), time(10, 0), "Europe/Stockholm")  # the day of the month decides
+    assert slot_in_zone(monthly, "Asia/Kolkata", near=winter) == SlotTime(
+        (), time(14, 30), "Asia/Kolkata")
