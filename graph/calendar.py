@@ -14,11 +14,7 @@ from typing import Any
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_abstractions.request_information import RequestInformation
-from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
 from msgraph.generated.models.event import Event
-from msgraph.generated.users.item.calendar.get_schedule.get_schedule_post_request_body import (
-    GetSchedulePostRequestBody,
-)
 from msgraph.generated.users.item.calendar_view.calendar_view_request_builder import (
     CalendarViewRequestBuilder,
 )
@@ -37,7 +33,7 @@ from msgraph.generated.users.item.mailbox_settings.mailbox_settings_request_buil
 )
 
 from graph.batch import BatchRequest, BatchSender
-from graph.calendar_bulk import mailbox_settings_batched, schedules_batched
+from graph.calendar_bulk import mailbox_settings_batched, schedule_body, schedules_batched
 from graph.calendar_mapping import (
     SLOT_PROPERTY,
     availability_from_graph,
@@ -147,13 +143,13 @@ class GraphCalendar:
     ) -> RequestInformation:
         schedule = self._graph.client.users.by_user_id(chunk[0]).calendar.get_schedule
         return schedule.to_post_request_information(
-            _schedule_body(chunk, piece, interval), _utc_config()
+            schedule_body(chunk, piece, interval), _utc_config()
         )
 
     async def _schedule(
         self, chunk: list[str], piece: TimeSpan, interval: timedelta
     ) -> list[Availability]:
-        body = _schedule_body(chunk, piece, interval)
+        body = schedule_body(chunk, piece, interval)
         # App-only getSchedule is asked "as" one of the people, and the request occupies that
         # mailbox's slot. Someone without a mailbox cannot be asked (404 for the whole call),
         # so the next person in the chunk is tried; their own answer then says "no mailbox".
@@ -221,6 +217,20 @@ class GraphCalendar:
             _utc_config(
                 self._page_size,
                 EventsRequestBuilder.EventsRequestBuilderGetQueryParameters(filter=condition),
+            )
+        )
+        return [event_from_json(e) for e in await self._paged(first, mailbox)]
+
+    async def events_by_ical_uid(self, mailbox: str, ical_uid: str) -> list[CalendarEvent]:
+        """The mailbox's events of one meeting: Exchange gives every attendee's copy the
+        organiser's iCalUId, which is how a member's copy of a team session is found."""
+        events = self._graph.client.users.by_user_id(mailbox).events
+        first = events.to_get_request_information(
+            _utc_config(
+                self._page_size,
+                EventsRequestBuilder.EventsRequestBuilderGetQueryParameters(
+                    filter=f"iCalUId eq {odata_string(ical_uid)}"
+                ),
             )
         )
         return [event_from_json(e) for e in await self._paged(first, mailbox)]
@@ -372,23 +382,6 @@ def _utc_config(page_size: int | None = None, query: Any = None) -> RequestConfi
     if page_size:
         config.headers.add("Prefer", f"odata.maxpagesize={page_size}")
     return config
-
-
-def _schedule_body(
-    chunk: list[str], piece: TimeSpan, interval: timedelta
-) -> GetSchedulePostRequestBody:
-    return GetSchedulePostRequestBody(
-        schedules=chunk,
-        start_time=_utc_dtz(piece.start),
-        end_time=_utc_dtz(piece.end),
-        availability_view_interval=int(interval.total_seconds() // 60),
-    )
-
-
-def _utc_dtz(instant: datetime) -> DateTimeTimeZone:
-    return DateTimeTimeZone(
-        date_time=instant.astimezone(UTC).replace(tzinfo=None).isoformat(), time_zone="UTC"
-    )
 
 
 def _iso(instant: datetime) -> str:

@@ -10,10 +10,14 @@ CPU from becoming the limit instead (benchmarks/bench_plan_booking.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiota_abstractions.request_information import RequestInformation
+from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
+from msgraph.generated.users.item.calendar.get_schedule.get_schedule_post_request_body import (
+    GetSchedulePostRequestBody,
+)
 
 from graph.batch import BatchRequest, BatchSender
 from graph.errors import Operation
@@ -78,3 +82,20 @@ async def schedules_batched(
             [found.get(m.lower()) or Availability(m, error="missingFromResponse") for m in chunk]
         )
     return answers
+
+
+def schedule_body(
+    chunk: list[str], piece: TimeSpan, interval: timedelta
+) -> GetSchedulePostRequestBody:
+    return GetSchedulePostRequestBody(
+        schedules=chunk,
+        start_time=utc_dtz(piece.start),
+        end_time=utc_dtz(piece.end),
+        availability_view_interval=int(interval.total_seconds() // 60),
+    )
+
+
+def utc_dtz(instant: datetime) -> DateTimeTimeZone:
+    return DateTimeTimeZone(
+        date_time=instant.astimezone(UTC).replace(tzinfo=None).isoformat(), time_zone="UTC"
+    )

@@ -137,6 +137,7 @@ def event_from_json(event: Mapping[str, Any]) -> CalendarEvent:
         change_key=event.get("changeKey"),
         recurrence=recurrence_from_json(event.get("recurrence")),
         web_link=event.get("webLink"),
+        ical_uid=event.get("iCalUId"),
     )
 
 

@@ -325,6 +325,8 @@ class CalendarEvent:
     change_key: str | None = None
     recurrence: Recurrence | None = None
     web_link: str | None = field(default=None, repr=False)
+    # The meeting's id across calendars: an attendee's copy has the organiser's (Exchange).
+    ical_uid: str | None = field(default=None, repr=False)
 
     @property
     def span(self) -> TimeSpan:

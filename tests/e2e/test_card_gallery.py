@@ -26,7 +26,8 @@ from tests.unit.plans.plan_card_views import all_plan_cards
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 GALLERY = ARTIFACTS / "gallery"
-ENGLISH_TOO = ("plans", "summary", "collision-team")  # who cannot be reached; team sessions
+# Who cannot be reached, and the team session's cards.
+ENGLISH_TOO = ("plans", "summary", "collision-team", "collision-attendee")
 
 
 async def test_every_plan_and_member_card_renders_in_swedish(world: World) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, insert, or_, select, update
+from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
@@ -18,11 +18,11 @@ from teams_app.adapters.sql.occurrence_tables import (
     slot_collisions,
     slot_occurrences,
 )
+from teams_app.adapters.sql.slot_queries import attended_slots, booked_slots
 from teams_app.adapters.sql.slot_rows import slot_from_row
-from teams_app.adapters.sql.tables import learning_plans, plan_members, plan_slots
-from teams_app.domain.bookings import BookedSlot, MemberState, SlotState
+from teams_app.adapters.sql.tables import plan_slots
+from teams_app.domain.bookings import BookedSlot
 from teams_app.domain.calendar import TimeSpan
-from teams_app.domain.learning_plans import PlanStatus
 from teams_app.domain.occurrence_records import (
     CardedCollision,
     CollisionState,
@@ -45,36 +45,27 @@ class SqlOccurrenceRepository:
         """The member's booked slots of active plans, current revision only."""
         rows = (
             await self._connection.execute(
-                _booked_slots().where(plan_slots.c.member_id == member_id)
+                booked_slots().where(plan_slots.c.member_id == member_id)
             )
         ).mappings()
         return [slot_from_row(r) for r in rows]
 
     async def organiser_slots_for(self, member_id: str) -> list[BookedSlot]:
-        membership = plan_members.alias("membership")
-        rows = (
-            await self._connection.execute(
-                _booked_slots()
-                .join(membership, membership.c.plan_id == plan_slots.c.plan_id)
-                .where(
-                    plan_slots.c.member_id == learning_plans.c.owner_id,
-                    learning_plans.c.owner_id != member_id,
-                    membership.c.member_id == member_id,
-                    membership.c.state == MemberState.BOOKED.value,
-                )
-            )
-        ).mappings()
+        query, attendee = attended_slots()
+        rows = (await self._connection.execute(query.where(attendee == member_id))).mappings()
         return [slot_from_row(r) for r in rows]
 
     async def booked_members(self) -> list[str]:
-        rows = await self._connection.execute(
-            _booked_slots()
-            .with_only_columns(plan_slots.c.member_id)
-            .distinct()
-            .order_by(None)  # DISTINCT on PostgreSQL orders only by selected columns
-            .order_by(plan_slots.c.member_id)
+        """Everyone with a booked series of their own, and everyone booked into a meeting
+        (a team session's, whose slot is its organiser's): each mailbox to defend."""
+        own = await self._connection.execute(
+            booked_slots().with_only_columns(plan_slots.c.member_id).order_by(None)
         )
-        return [r[0] for r in rows]
+        query, attendee = attended_slots()
+        attending = await self._connection.execute(
+            query.with_only_columns(attendee).order_by(None)
+        )
+        return sorted({r[0] for r in own} | {r[0] for r in attending})
 
     # --- occurrences ---------------------------------------------------------------------
 
@@ -358,30 +349,6 @@ class SqlOccurrenceRepository:
 
 
 # --- mapping ---------------------------------------------------------------------------------
-
-
-def _booked_slots() -> Any:
-    return (
-        select(plan_slots)
-        .join(learning_plans, learning_plans.c.id == plan_slots.c.plan_id)
-        .outerjoin(
-            plan_members,
-            (plan_members.c.plan_id == plan_slots.c.plan_id)
-            & (plan_members.c.member_id == plan_slots.c.member_id),
-        )
-        .where(
-            learning_plans.c.state == PlanStatus.ACTIVE.value,
-            plan_slots.c.revision == learning_plans.c.revision,
-            plan_slots.c.state == SlotState.BOOKED.value,
-            # A member's own series, or a team session's meeting, which is its organiser's
-            # slot even when they are not a member themself.
-            or_(
-                plan_members.c.state == MemberState.BOOKED.value,
-                plan_slots.c.member_id == learning_plans.c.owner_id,
-            ),
-        )
-        .order_by(plan_slots.c.plan_id, plan_slots.c.revision)
-    )
 
 
 def _is_slot(table: Any, slot: SlotRef) -> tuple[Any, ...]:

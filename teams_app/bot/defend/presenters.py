@@ -67,7 +67,7 @@ def collision_view(t: Translator, facts: CollisionFacts) -> SlotCollisionView:
             for move in facts.moves
         ),
         # After a failed answer the notice says why; "no free time" would be a guess.
-        no_move_note=None if notice else t("slot.collision.no_free_time"),
+        no_move_note=None if notice or facts.attendee else t("slot.collision.no_free_time"),
         keep_button=t("slot.collision.restore" if facts.restore else "slot.collision.keep"),
         skip_button=t("slot.collision.skip.team" if facts.team else "slot.collision.skip"),
         notice=notice,
@@ -78,6 +78,8 @@ def collision_view(t: Translator, facts: CollisionFacts) -> SlotCollisionView:
 def _detail_key(facts: CollisionFacts) -> str:
     if facts.team:
         return "slot.collision.detail.team"
+    if facts.attendee:
+        return "slot.collision.detail.attendee"
     return "slot.collision.detail" if facts.moves else "slot.collision.detail.no_move"
 
 

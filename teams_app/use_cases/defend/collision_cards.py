@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from teams_app.domain.bookings import MemberState
+from teams_app.domain.bookings import BookedSlot, MemberState
 from teams_app.domain.calendar import CalendarEvent, MailboxSettings, TimeSpan
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan, PlanMode
@@ -66,6 +66,7 @@ class CollisionFacts:
     goal: str = field(default="", repr=False)  # the plan's, as the manager wrote it
     colliding: TimeSpan | None = None  # when the colliding event is, when it could be read
     team: bool = False  # the organiser's team session: Move and Skip act for everyone invited
+    attendee: bool = False  # someone else's team session: no Move (the meeting is theirs)
 
 
 class CollisionRenderer(Protocol):
@@ -94,7 +95,7 @@ async def send_collision_card(
     addresses), since Move moves the meeting for all of them."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.slot.plan_id)
-        slot = await tx.plans.slot(cmd.slot.plan_id, cmd.slot.member_id, cmd.slot.revision)
+        slot = await defended_slot(tx, plan, cmd.slot)
         occurrence = await tx.occurrences.occurrence(cmd.slot, cmd.occurrence_key)
         carded = {c.key: c for c in await tx.occurrences.collisions(cmd.slot)}
         invited = [m.member_id for m in await tx.plans.members(cmd.slot.plan_id)
@@ -114,13 +115,15 @@ async def send_collision_card(
     ):
         return CardOutcome.STALE
     colliding_id = cmd.collision_key.rsplit("|", 1)[-1] or None
+    team = plan.spec.mode is PlanMode.TEAM_SESSION
     facts = CollisionFacts(
         cmd.slot, cmd.occurrence_key, collision.kind, occurrence.span, slot.time_zone,
-        # A team session's deleted occurrence was cancelled for everyone: nothing to put back.
-        restore=collision.kind in (CollisionKind.DELETED, CollisionKind.DECLINED)
-        and plan.spec.mode is not PlanMode.TEAM_SESSION,
+        # A team session's deleted occurrence is gone for everyone (the organiser's) or was
+        # the person's own decline (an attendee's): nothing for us to put back.
+        restore=collision.kind in (CollisionKind.DELETED, CollisionKind.DECLINED) and not team,
         goal=plan.spec.goal.strip(),
-        team=plan.spec.mode is PlanMode.TEAM_SESSION,
+        team=team and slot.member_id == cmd.slot.member_id,
+        attendee=team and slot.member_id != cmd.slot.member_id,
     )
     try:
         attendees = (
@@ -139,6 +142,22 @@ async def send_collision_card(
         cmd.slot, cmd.delivery_key, lambda chat: renderer.slot_collision(facts, chat),
         chats=chats,
     )
+
+
+async def defended_slot(
+    tx: UnitOfWork, plan: LearningPlan | None, ref: SlotRef
+) -> BookedSlot | None:
+    """The slot whose sessions `ref` defends: the person's own series, or, for someone booked
+    into a team session, its organiser's meeting (the person defends their copy of it)."""
+    own = await tx.plans.slot(ref.plan_id, ref.member_id, ref.revision)
+    if own is not None or plan is None or plan.spec.mode is not PlanMode.TEAM_SESSION:
+        return own
+    member = next(
+        (m for m in await tx.plans.members(ref.plan_id) if m.member_id == ref.member_id), None
+    )
+    if member is None or member.state is not MemberState.BOOKED:
+        return None
+    return await tx.plans.slot(ref.plan_id, plan.owner_id, ref.revision)
 
 
 async def collision_details(
@@ -167,7 +186,7 @@ async def collision_details(
     if attendees:
         for answer in await calendar.free_busy(list(attendees), window):
             busy += tuple(b.span for b in answer.busy if b.status in BUSY_STATUSES)
-    moves = suggest_moves(
+    moves = [] if facts.attendee else suggest_moves(
         plan.spec,
         MemberCalendar(member, settings.time_zone, settings.working_hours, busy),
         occurrence=now_at,

@@ -6,6 +6,9 @@ decision (an overlapped session kept counts as kept); on a deleted session it pu
 back as a single event. Skip removes that one session from Outlook (deleting an occurrence of a
 series cancels only that occurrence), so the time goes back to work; it counts as skipped.
 
+In a team session only the organiser moves the meeting (for everyone) and Skip cancels that week
+for everyone; an attendee keeps it or skips their own copy of that week.
+
 Nothing is recorded unless Outlook did what was asked: Graph errors propagate to the caller,
 which answers with a card that can be pressed again.
 """
@@ -36,6 +39,7 @@ from teams_app.use_cases.defend.collision_cards import (
     CollisionFacts,
     busy_spans,
     collision_details,
+    defended_slot,
 )
 
 # Fixed forever: the namespace of single sessions made through a card (moved or put back).
@@ -124,19 +128,28 @@ async def decide_occurrence(
         occurrence.outcome is Outcome.LOST and occurrence.decision is not Decision.SKIPPED
     )
     span, event_id, restored = occurrence.span, occurrence.event_id, False
+    # A team session is one meeting: only its organiser moves it, and what was deleted from it
+    # (cancelled for everyone, or an attendee's own decline) is not ours to put back.
+    team = loaded.plan.spec.mode is PlanMode.TEAM_SESSION
+    organiser = slot.member_id == cmd.slot.member_id
+    if cmd.decision is Decision.MOVED and team and (deleted or not organiser):
+        raise MoveTargetInvalid()
     if cmd.decision is Decision.MOVED:
         span = await _free_target(cmd, loaded, calendar, at=at)
         event = await _place(calendar, loaded, span, existing=None if deleted else event_id)
         event_id, restored = event.id, deleted
         outcome = Outcome.MOVED
     elif cmd.decision is Decision.KEPT:
-        if deleted:
+        if deleted and not team:
             event = await _place(calendar, loaded, occurrence.span, existing=None)
             event_id, restored = event.id, True
-        outcome = occurrence.outcome if occurrence.outcome is Outcome.MOVED else Outcome.BOOKED
+        unchanged = occurrence.outcome is Outcome.MOVED or (deleted and team)
+        outcome = occurrence.outcome if unchanged else Outcome.BOOKED
     else:
         if not deleted and event_id is not None:
-            await _remove(calendar, slot.member_id, event_id)
+            # The person's own occurrence: their series, their copy of a team session (they
+            # miss that week), or the organiser's meeting (cancelled that week for everyone).
+            await _remove(calendar, cmd.slot.member_id, event_id)
         outcome = Outcome.SKIPPED
     async with uow() as tx:
         await tx.occurrences.decide(
@@ -164,7 +177,7 @@ async def _load(
 ) -> _Loaded:
     async with uow() as tx:
         plan = await tx.plans.get(ref.plan_id)
-        slot = await tx.plans.slot(ref.plan_id, ref.member_id, ref.revision)
+        slot = await defended_slot(tx, plan, ref)
         occurrence = await tx.occurrences.occurrence(ref, occurrence_key)
         carded = [
             c for c in await tx.occurrences.collisions(ref) if c.occurrence_key == occurrence_key
@@ -188,6 +201,7 @@ async def _load(
 def _facts(loaded: _Loaded, *, notice: str | None = None) -> CollisionFacts:
     kind = loaded.kind or CollisionKind.OVERLAPPED
     team = loaded.plan.spec.mode is PlanMode.TEAM_SESSION
+    attendee = team and loaded.slot.member_id != loaded.occurrence.slot.member_id
     occurrence = loaded.occurrence
     return CollisionFacts(
         occurrence.slot,
@@ -195,11 +209,12 @@ def _facts(loaded: _Loaded, *, notice: str | None = None) -> CollisionFacts:
         kind,
         occurrence.span,
         loaded.slot.time_zone,
-        # A team session's deleted occurrence was cancelled for everyone: nothing to put back.
+        # A team session's deleted occurrence: nothing to put back (see decide_occurrence).
         restore=kind in (CollisionKind.DELETED, CollisionKind.DECLINED) and not team,
         notice=notice,
         goal=loaded.plan.spec.goal.strip(),
-        team=team,
+        team=team and not attendee,
+        attendee=attendee,
     )
 
 

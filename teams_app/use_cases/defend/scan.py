@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from teams_app.domain import calendar_scans as scans
 from teams_app.domain.bookings import BookedSlot
-from teams_app.domain.calendar import CalendarChanges, CalendarEvent, TimeSpan
+from teams_app.domain.calendar import CalendarChanges, CalendarEvent, EventType, TimeSpan
 from teams_app.domain.learning_plans import PlanMode, PlanStatus
 from teams_app.domain.occurrence_records import (
     CardedCollision,
@@ -68,7 +68,9 @@ class _Defended:
     stored: dict[str, StoredOccurrence]
     carded: tuple[CardedCollision, ...]
     scan: scans.SlotScan
-    team: bool = False  # the organiser's meeting of a team session
+    team: bool = False  # a team session's meeting: never removed here (it is everyone's)
+    # A member's copy of a team session: the organiser, whose slot (`slot`) holds the meeting.
+    organiser: str | None = None
 
 
 async def start_defend_scan(
@@ -148,20 +150,25 @@ async def _load(
     defended: list[_Defended] = []
     async with uow() as tx:
         state = await tx.occurrences.scan_state(cmd.member_id)
-        for slot in await tx.occurrences.booked_slots_of(cmd.member_id):
+        own = await tx.occurrences.booked_slots_of(cmd.member_id)
+        # The team sessions this person attends: the organiser's slot is the meeting, and
+        # their own copy of it (found by iCalUId when the calendar is read) is what is defended.
+        meetings = await tx.occurrences.organiser_slots_for(cmd.member_id)
+        for slot in [*own, *meetings]:
             plan = await tx.plans.get(slot.plan_id)
             if plan is None or plan.status is not PlanStatus.ACTIVE or not slot.event_id:
                 continue
-            # A team session is defended in its organiser's calendar, where the meeting is.
             team = plan.spec.mode is PlanMode.TEAM_SESSION
-            if team and slot.member_id != plan.owner_id:
-                continue
-            ref = SlotRef(slot.plan_id, slot.member_id, slot.revision)
+            attending = slot.member_id != cmd.member_id
+            if (team and slot.member_id != plan.owner_id) or (attending and not team):
+                continue  # a personal plan's owner's own series is theirs alone
+            ref = SlotRef(slot.plan_id, cmd.member_id, slot.revision)
             expected = expected_occurrences(plan.spec, slot.slot_time, since=slot.since)
             stored = {o.key: o for o in await tx.occurrences.occurrences(ref)}
             carded = tuple(await tx.occurrences.collisions(ref))
             scan = scans.slot_scan(ref, expected, stored, at=at, lookahead=cmd.lookahead)
-            defended.append(_Defended(slot, stored, carded, scan, team))
+            organiser = slot.member_id if attending else None
+            defended.append(_Defended(slot, stored, carded, scan, team, organiser))
     return defended, state
 
 
@@ -186,6 +193,20 @@ async def _remove(calendar: Calendar, mailbox: str, event_id: str) -> None:
         pass  # gone already: what the removal wanted
 
 
+async def _series_in(mailbox: str, d: _Defended, calendar: Calendar) -> str | None:
+    """The series to read in `mailbox`: its own, or its copy of the organiser's meeting (None
+    when it has none: they removed it, which reads as every session deleted)."""
+    if d.organiser is None:
+        return d.slot.event_id
+    meeting = await calendar.event(d.organiser, d.slot.event_id or "")
+    if not meeting.ical_uid:
+        return None
+    copies = await calendar.events_by_ical_uid(mailbox, meeting.ical_uid)
+    return next(
+        (c.id for c in copies if c.type is EventType.SERIES_MASTER and not c.is_cancelled), None
+    )
+
+
 async def _read_and_account(
     mailbox: str, slots: Sequence[_Defended], calendar: Calendar, at: datetime
 ) -> tuple[list[StoredOccurrence], list[tuple[SlotRef, Collision]]]:
@@ -204,7 +225,10 @@ async def _read_and_account(
         if window is None or d.slot.event_id is None:
             continue
         try:
-            instances = await calendar.series_instances(mailbox, d.slot.event_id, window)
+            series_id = await _series_in(mailbox, d, calendar)
+            instances = (
+                await calendar.series_instances(mailbox, series_id, window) if series_id else []
+            )
         except GraphNotFound:
             instances = []  # the whole series was deleted: every open session is
         expected = list(d.scan.open)

@@ -176,3 +176,59 @@ async def test_no_move_is_offered_when_no_time_that_week_is_free_for_everyone_in
     card = sent["attachments"][0]["content"]
     assert [n for n in nodes(card) if n.get("verb") == verbs.SLOT_MOVE] == []
     assert EN("slot.collision.no_free_time") in texts(card)
+
+
+async def test_a_member_is_carded_for_a_clash_with_their_copy_and_skip_misses_only_their_week(
+    start_service: ServiceFactory,
+    graph_emulator: GraphEmulator,  # noqa: F811
+    connector: FakeConnector,
+) -> None:
+    service, plan_id, meeting = await booked_team_session(start_service, graph_emulator,
+                                                          connector)
+    member, other = REPORTS[0], REPORTS[1]
+    chat = f"a:personal-{member}"
+    await service.post(an_install(connector.service_url, user_aad=member, conversation_id=chat))
+    await connector.wait_for(1)
+    connector.activities.clear()
+    async with service.runtime.services.uow() as tx:  # the periodic scan reaches attendees
+        assert {member, other} <= set(await tx.occurrences.booked_members())
+    second = utc((await instances(graph_emulator, LEAD, meeting["id"]))[1]["start"]["dateTime"])
+    await graph_emulator.control.add_event(
+        member, subject="Customer visit", show_as="busy",
+        start=iso(second - timedelta(minutes=30)), end=iso(second + timedelta(minutes=30)))
+
+    services = service.runtime.services
+    assert services.calendar is not None
+    defended = await defend_mailbox(DefendMailbox(member, timedelta(days=35)), uow=services.uow,
+                                    calendar=services.calendar, clock=services.clock)
+    assert (defended.slots, defended.carded) == (1, 1)  # their copy of the meeting
+    await run_jobs(service)
+    (sent,) = connector.sent_to(chat)
+    card = sent["attachments"][0]["content"]
+    shown = texts(card)
+    assert "Customer visit" in shown and EN("slot.collision.detail.attendee") in shown
+    actions = {n["verb"]: n for n in nodes(card) if n.get("type") == "Action.Execute"}
+    assert verbs.SLOT_MOVE not in actions  # the meeting is the organiser's to move
+
+    # A Move made up by hand changes nothing; Skip takes only their own week away.
+    forged = {**actions[verbs.SLOT_SKIP]["data"], "verb": verbs.SLOT_MOVE,
+              "move_to": iso(second + timedelta(hours=2))}
+    await service.post(an_execute(connector.service_url, verbs.SLOT_MOVE, forged,
+                                  user_aad=member, conversation_id=chat))
+    status, answer = await service.post(an_execute(
+        connector.service_url, verbs.SLOT_SKIP, actions[verbs.SLOT_SKIP]["data"],
+        user_aad=member, conversation_id=chat))
+    assert status == 200 and answer["statusCode"] == 200, answer
+    organiser = [utc(i["start"]["dateTime"])
+                 for i in await instances(graph_emulator, LEAD, meeting["id"])]
+    assert second in organiser  # the session goes on for the others
+    theirs = await copy_of(graph_emulator, member, meeting)
+    assert second not in [utc(i["start"]["dateTime"])
+                          for i in await instances(graph_emulator, member, theirs["id"])]
+    others = await copy_of(graph_emulator, other, meeting)
+    assert second in [utc(i["start"]["dateTime"])
+                      for i in await instances(graph_emulator, other, others["id"])]
+    async with services.uow() as tx:
+        stored = await tx.occurrences.plan_occurrences([plan_id])
+    mine = {o.span.start: o.outcome for o in stored if o.slot.member_id == member}
+    assert mine[second] is Outcome.SKIPPED

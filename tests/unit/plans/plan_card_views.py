@@ -376,6 +376,9 @@ def all_plan_cards(t: Translator) -> dict[str, dict[str, Any]]:
         "collision-team": slot_collision_card(replace(
             collision_view(t), detail=t("slot.collision.detail.team"),
             skip_button=t("slot.collision.skip.team"))),
+        "collision-attendee": slot_collision_card(replace(
+            collision_view(t), detail=t("slot.collision.detail.attendee"), moves=(),
+            no_move_note=None)),
     }
 
 
