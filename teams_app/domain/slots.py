@@ -87,6 +87,7 @@ class MemberCalendar:
     time_zone: str  # IANA; the window is read in this zone
     working_hours: WorkingHours | None  # None when the mailbox does not say: window only
     busy: tuple[TimeSpan, ...] = field(default=(), repr=False)
+    away: tuple[TimeSpan, ...] = field(default=(), repr=False)  # out of office (busy too)
 
     @classmethod
     def of(
@@ -95,7 +96,16 @@ class MemberCalendar:
         """From the Calendar port's answers. Tentative counts as busy: the person may go."""
         hours = settings.working_hours or availability.working_hours
         busy = tuple(b.span for b in availability.busy if b.status in BUSY_STATUSES)
-        return cls(member_id, settings.time_zone, hours, busy)
+        away = tuple(b.span for b in availability.busy if b.status is ShowAs.OUT_OF_OFFICE)
+        return cls(member_id, settings.time_zone, hours, busy, away)
+
+
+def away_days(plan: PlanSpec, slot: SlotTime, away: Sequence[TimeSpan]) -> tuple[date, ...]:
+    """The local dates of the slot's sessions that fall while the person is out of office:
+    those are not booked (their occurrences are removed as soon as the series exists)."""
+    return tuple(
+        day for day, span in occurrence_spans(plan, slot) if any(a.overlaps(span) for a in away)
+    )
 
 
 class SlotProblem(StrEnum):

@@ -161,12 +161,14 @@ async def book_plan(
         # A slot already planned is kept as it is: a queued job books what was planned.
         await tx.plans.plan_slots(planned, at=at)
         languages = {m.member_id: m.language for m in preview.members if m.language}
+        away = {m.member_id: m.away for m in preview.members if m.away}
         jobs = [
             BookMemberSlots(
                 plan.id,
                 plan.revision,
                 chunk,
                 languages={m: languages[m] for m in chunk if m in languages},
+                away={m: away[m] for m in chunk if m in away},
             )
             for chunk in chunked(to_book)
         ]

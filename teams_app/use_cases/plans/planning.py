@@ -22,7 +22,7 @@ from teams_app.domain.learning_plans import (
 )
 from teams_app.domain.plan_errors import PlanAlreadyCancelled
 from teams_app.domain.planners import PlanningRights
-from teams_app.domain.slots import find_personal_slots
+from teams_app.domain.slots import away_days, find_personal_slots
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
 from teams_app.use_cases.plans.reads import (
     SLOT_PROBLEMS,
@@ -167,6 +167,7 @@ async def find_slots(
     people, refused = await allowed_people(plan, people, directory=directory, rights=rights)
     read = await read_calendars(plan, people, calendar)
     found = {m.member_id: m for m in find_personal_slots(plan.spec, read.calendars).members}
+    calendars = {c.member_id: c for c in read.calendars}
     previews: list[MemberPreview] = []
     for person in people:
         member = found.get(person.object_id)
@@ -180,10 +181,12 @@ async def find_slots(
                 MemberPreview(member.member_id, None, problem=problem, language=language)
             )
         else:
+            away = calendars[member.member_id].away
             previews.append(
                 MemberPreview(
                     member.member_id, member.slot, member.sessions, member.conflicts,
                     language=language,
+                    away=away_days(plan.spec, member.slot, away) if member.slot and away else (),
                 )
             )
     previews += [MemberPreview(m, None, problem=MemberFailure.NOT_ALLOWED) for m in refused]

@@ -40,6 +40,7 @@ class MemberPreview:
     conflicts: tuple[date, ...] = ()  # local dates of sessions that collide
     problem: MemberFailure | None = None
     language: str | None = None  # mailboxSettings language, e.g. "sv-SE"; picks event texts
+    away: tuple[date, ...] = ()  # local dates of sessions while out of office: not booked
 
 
 @dataclass(frozen=True)

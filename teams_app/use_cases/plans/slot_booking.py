@@ -24,12 +24,14 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from teams_app.domain.bookings import BookedSlot, MemberFailure, MemberState, SlotState
-from teams_app.domain.calendar import CalendarEvent, EventDraft
+from teams_app.domain.calendar import CalendarEvent, EventDraft, TimeSpan
 from teams_app.domain.learning_plans import LearningPlan, PlanStatus
+from teams_app.domain.occurrence_records import SlotRef, StoredOccurrence
+from teams_app.domain.occurrences import Outcome, expected_occurrences
 from teams_app.domain.slot_events import slot_event_draft, slot_marker, slot_transaction_id
 from teams_app.ports import (
     Calendar,
@@ -70,14 +72,20 @@ class BookMemberSlots:
     # mailboxSettings locale per member (e.g. "sv-SE"), for the event's texts; a code, not text
     languages: Mapping[str, str] = field(default_factory=dict)
     last_attempt: bool = False  # still throttled on the last try: record those members failed
+    # Local dates of sessions a member is out of office for (free/busy at planning): their
+    # occurrences are removed once the series exists, and counted away.
+    away: Mapping[str, tuple[date, ...]] = field(default_factory=dict)
 
     def payload(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "plan_id": self.plan_id,
             "revision": self.revision,
             "member_ids": list(self.member_ids),
             "languages": dict(self.languages),
         }
+        if self.away:
+            body["away"] = {m: [d.isoformat() for d in days] for m, days in self.away.items()}
+        return body
 
     def idempotency_key(self, run: datetime) -> str:
         # Pending members are skipped when booking re-runs, so one run never queues a member
@@ -91,14 +99,16 @@ class BookMemberSlots:
         """KeyError, TypeError or ValueError when the payload is not one of ours."""
         members = payload["member_ids"]
         languages = payload.get("languages") or {}
-        if not isinstance(members, list) or not isinstance(languages, dict):
-            raise ValueError("member_ids must be a list and languages an object")
+        away = payload.get("away") or {}
+        if not all(isinstance(v, t) for v, t in ((members, list), (languages, dict), (away, dict))):
+            raise ValueError("member_ids must be a list, languages and away objects")
         return cls(
             plan_id=str(payload["plan_id"]),
             revision=int(payload["revision"]),
             member_ids=tuple(str(m) for m in members),
             languages={str(k): str(v) for k, v in languages.items() if v},
             last_attempt=last_attempt,
+            away={str(k): tuple(date.fromisoformat(str(d)) for d in v) for k, v in away.items()},
         )
 
 
@@ -196,6 +206,12 @@ async def book_member_slots(
     if cancelled:  # cancelled while we were creating them: take them out again
         await asyncio.gather(*(_delete_series(calendar, m, e) for m, e in created.items()))
         return ChunkOutcome(already=already, skipped=len(cmd.member_ids) - already)
+    slots_by_member = {s.member_id: s for s in planned}
+    await asyncio.gather(*(
+        _clear_away(plan, slots_by_member[m], created[m], cmd.away[m], uow=uow,
+                    calendar=calendar, clock=clock)
+        for m in booked if cmd.away.get(m)
+    ))
     if retry:
         first = retry[0]
         raise MembersStillThrottled(
@@ -264,6 +280,43 @@ async def _series_made(calendar: Calendar, plan: LearningPlan, member_id: str) -
     return next(
         (e.id for e in marked if e.transaction_id == wanted and not e.is_cancelled), None
     )
+
+
+async def _clear_away(
+    plan: LearningPlan,
+    slot: BookedSlot,
+    series_id: str,
+    days: Sequence[date],
+    *,
+    uow: Callable[[], UnitOfWork],
+    calendar: Calendar,
+    clock: Clock,
+) -> None:
+    """Take the sessions on days the member is away out of the new series and count them away
+    (a stored AWAY is settled: the defend scan neither reads nor cards it again). A Graph
+    error leaves it to that scan, which removes sessions on days away too."""
+    due = [o for o in expected_occurrences(plan.spec, slot.slot_time, since=slot.since)
+           if o.day in days]
+    if not due:
+        return
+    window = TimeSpan(min(o.span.start for o in due), max(o.span.end for o in due))
+    try:
+        instances = await calendar.series_instances(slot.member_id, series_id, window)
+        by_start = {(i.original_start or i.start): i for i in instances}
+        removed: list[StoredOccurrence] = []
+        ref = SlotRef(slot.plan_id, slot.member_id, slot.revision)
+        for occurrence in due:
+            instance = by_start.get(occurrence.span.start)
+            if instance is None:
+                continue
+            await calendar.delete_event(slot.member_id, instance.id)
+            removed.append(StoredOccurrence(ref, occurrence.key, occurrence.span, Outcome.AWAY,
+                                            None, instance.id))
+    except GraphError:
+        return
+    async with uow() as tx:
+        await tx.occurrences.save_occurrences(removed, at=clock.now())
+        await tx.commit()
 
 
 async def _delete_series(calendar: Calendar, mailbox: str, event_id: str) -> bool:

@@ -3,14 +3,18 @@ re-run without duplicates, report who cannot be booked, ride out throttling, can
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
 
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
+from teams_app.domain.calendar import TimeSpan
 from teams_app.domain.learning_plans import CancelPlan, MemberSource
+from teams_app.domain.occurrences import Outcome
 from teams_app.domain.plan_errors import PlanNotOwned
 from teams_app.ports import JobState
+from teams_app.use_cases.defend.scan import DefendMailbox, defend_mailbox
 from teams_app.use_cases.plans.booked_cards import SLOT_BOOKED_CARD
 from teams_app.use_cases.plans.planning import cancel_plan, preview_plan
 from teams_app.use_cases.plans.slot_booking import (
@@ -28,6 +32,7 @@ from tests.service.plans.support import (
     jobs_of,
     members_of,
     new_plan,
+    next_monday,
     run_jobs,
     series,
     start,
@@ -217,3 +222,42 @@ async def test_without_graph_a_booking_job_stops_with_a_clear_code(
     job = await service.runtime.jobs.get(job_id)
     assert job is not None and job.state is JobState.DEAD
     assert job.last_error == "graph_not_configured"
+
+
+async def test_a_week_out_of_office_is_not_booked_and_counts_away(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator  # noqa: F811
+) -> None:
+    service = await start(start_service, graph_emulator)
+    services = service.runtime.services
+    assert services.calendar is not None
+    away, present = REPORTS[0], REPORTS[1]
+    second_week = datetime.combine(next_monday() + timedelta(days=7), time(0), tzinfo=UTC)
+    await graph_emulator.control.add_event(  # a conference, the whole of the second week
+        away, subject="Conference", show_as="oof",
+        start=(second_week - timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        end=(second_week + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    plan_id = await new_plan(service, a_spec(MemberSource.of_people(away, present)))
+    await book(service, plan_id)
+    await run_jobs(service)
+
+    async with services.uow() as tx:
+        slots = {s.member_id: s for s in await tx.plans.slots(plan_id)}
+        stored = await tx.occurrences.plan_occurrences([plan_id])
+    window = TimeSpan(second_week - timedelta(days=8), second_week + timedelta(days=30))
+    for member, sessions in ((away, 3), (present, 4)):
+        event_id = slots[member].event_id
+        assert event_id is not None
+        instances = await services.calendar.series_instances(member, event_id, window)
+        assert len(instances) == sessions, member  # nothing in Outlook that week
+    (counted,) = [o for o in stored if o.slot.member_id == away]
+    assert counted.outcome is Outcome.AWAY
+    assert second_week <= counted.span.start < second_week + timedelta(days=5)
+
+    # The scan leaves it so: away, no card, nothing put back.
+    scanned = await defend_mailbox(DefendMailbox(away, timedelta(days=35)), uow=services.uow,
+                                   calendar=services.calendar, clock=services.clock)
+    assert scanned.carded == 0
+    async with services.uow() as tx:
+        again = {o.key: o.outcome for o in await tx.occurrences.plan_occurrences([plan_id])
+                 if o.slot.member_id == away}
+    assert again[counted.key] is Outcome.AWAY
