@@ -61,24 +61,6 @@ class SlotTime:
     time_zone: str  # IANA
 
 
-def slot_in_zone(slot: SlotTime, zone: str, *, near: date) -> SlotTime:
-    """The same moments as `slot` on the wall clock of `zone`: a team session as each attendee
-    sees it (their weekday may differ too). The week of `near` decides summer or winter time."""
-    if zone == slot.time_zone:
-        return slot
-    source, target = ZoneInfo(slot.time_zone), ZoneInfo(zone)
-    monday = near - timedelta(days=near.weekday())
-    days: list[Weekday] = []
-    start: time | None = None
-    for day in slot.days or (None,):
-        on = monday + timedelta(days=_WEEK.index(day)) if day else near
-        local = datetime.combine(on, slot.start, source).astimezone(target)
-        if day is not None:
-            days.append(Weekday.of(local.date()))
-        start = start or local.time().replace(tzinfo=None)
-    return SlotTime(tuple(dict.fromkeys(days)), start or slot.start, zone)
-
-
 @dataclass(frozen=True)
 class MemberCalendar:
     """What the finder needs of one person: zone, working hours and busy time (UTC spans)."""
@@ -99,13 +81,6 @@ class MemberCalendar:
         away = tuple(b.span for b in availability.busy if b.status is ShowAs.OUT_OF_OFFICE)
         return cls(member_id, settings.time_zone, hours, busy, away)
 
-
-def away_days(plan: PlanSpec, slot: SlotTime, away: Sequence[TimeSpan]) -> tuple[date, ...]:
-    """The local dates of the slot's sessions that fall while the person is out of office:
-    those are not booked (their occurrences are removed as soon as the series exists)."""
-    return tuple(
-        day for day, span in occurrence_spans(plan, slot) if any(a.overlaps(span) for a in away)
-    )
 
 
 class SlotProblem(StrEnum):

@@ -22,7 +22,8 @@ from teams_app.domain.learning_plans import (
 )
 from teams_app.domain.plan_errors import PlanAlreadyCancelled
 from teams_app.domain.planners import PlanningRights
-from teams_app.domain.slots import away_days, find_personal_slots
+from teams_app.domain.slot_days import away_days
+from teams_app.domain.slots import find_personal_slots
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
 from teams_app.use_cases.plans.reads import (
     SLOT_PROBLEMS,

@@ -30,13 +30,14 @@ from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import CancelPlan, LearningPlan, PlanStatus
 from teams_app.domain.plan_errors import PlanAlreadyCancelled
 from teams_app.domain.planners import PlanningRights
+from teams_app.domain.slot_days import slot_in_zone
 from teams_app.domain.slot_events import (
     TEAM_SESSION_MEMBER,
     SlotTexts,
     slot_transaction_id,
     team_session_draft,
 )
-from teams_app.domain.slots import find_team_session, slot_in_zone
+from teams_app.domain.slots import find_team_session
 from teams_app.ports import (
     Calendar,
     Clock,

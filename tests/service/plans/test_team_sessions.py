@@ -14,8 +14,9 @@ from graph import demo_org
 from teams_app.domain.bookings import MemberFailure, MemberState, RunState, SlotState
 from teams_app.domain.calendar import MailboxSettings
 from teams_app.domain.learning_plans import CancelPlan, CreatePlan, MemberSource, PlanMode
+from teams_app.domain.slot_days import slot_in_zone
 from teams_app.domain.slot_events import TEAM_SESSION_MEMBER, slot_transaction_id
-from teams_app.domain.slots import Unavailable, slot_in_zone
+from teams_app.domain.slots import Unavailable
 from teams_app.use_cases.plans.event_texts import slot_texts
 from teams_app.use_cases.plans.planning import cancel_plan, create_plan, preview_plan
 from teams_app.use_cases.plans.team_sessions import OrganiserWithoutMailbox

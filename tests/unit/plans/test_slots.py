@@ -21,6 +21,7 @@ from teams_app.domain.calendar import (
     WorkingHours,
 )
 from teams_app.domain.learning_plans import DayPart, MemberSource, PlanMode, PlanSpec
+from teams_app.domain.slot_days import slot_in_zone
 from teams_app.domain.slot_moves import suggest_moves
 from teams_app.domain.slots import (
     MemberCalendar,
@@ -31,7 +32,6 @@ from teams_app.domain.slots import (
     find_team_session,
     occurrence_spans,
     search_windows,
-    slot_in_zone,
 )
 
 MON, TUE, WED, THU, FRI = (
