@@ -114,7 +114,7 @@ def handle_notification_request(
         return 200, token, []
     try:
         payload: Any = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested too deep is no JSON here
         return 400, "body is not JSON", []
     items = payload.get("value") if isinstance(payload, dict) else None
     if not isinstance(items, list) or not items:

@@ -26,12 +26,13 @@ from teams_app.adapters.sql.job_queue import SqlJobStore
 from teams_app.adapters.sql.maintenance import purge
 from teams_app.adapters.sql.uow import SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
-from teams_app.bot.connections import build_connections
+from teams_app.bot.connections import OffLoopConnections, build_connections
 from teams_app.bot.presenters import TranslatedCards
 from teams_app.domain.planners import PlanningRights
 from teams_app.jobs.handlers import job_handlers
 from teams_app.jobs.maintenance import PURGE, PURGE_EVERY_SECONDS
 from teams_app.jobs.worker import JobWorker
+from teams_app.logs import keep_person_text_out_of_library_logs
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
@@ -70,6 +71,7 @@ class Runtime:
             allowed_tenants=settings.allowed_tenants,
             readiness=self.readiness,
             clock_control=self.clock if isinstance(self.clock, MovableClock) else None,
+            body_read_seconds=settings.body_read_seconds,
         )
         if self.services.subscriptions is not None:
             add_notification_routes(app, self.services, handle_notification_request)
@@ -150,6 +152,7 @@ async def bootstrap(
 ) -> Runtime:
     """`connections` replaces the token providers for outbound calls; tests use it to stand in
     for Entra ID, which only exists in Microsoft's cloud."""
+    keep_person_text_out_of_library_logs()  # whoever configures logging, or nobody
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade(engine)
@@ -160,6 +163,8 @@ async def bootstrap(
     else:
         clock = SystemClock()
     connections = connections or build_connections(settings)
+    if settings.app_id is not None:  # MSAL blocks; anonymous local mode has nothing to fetch
+        connections = OffLoopConnections(connections, seconds=settings.token_seconds)
     clients = PooledClientFactory(connections)
     adapter = CloudAdapter(channel_service_client_factory=clients)
     messenger = TeamsMessenger(

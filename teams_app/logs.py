@@ -34,6 +34,7 @@ def configure_logging(
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, force=True)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_without_exception_messages)
+    keep_person_text_out_of_library_logs()
     for noisy in ("microsoft_agents", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -47,6 +48,32 @@ def exception_fields(error: BaseException, *, frames: int = 8) -> dict[str, obje
         # Not "stack": structlog reserves that key for stack_info strings.
         "frames": [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack],
     }
+
+
+def bounded(value: object, limit: int = 64) -> str:
+    """A value from a request, fit for a log line: cut to `limit` characters, and anything not
+    printable (a newline that would start a forged line) escaped."""
+    text = str(value)[:limit]
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+_ROUTING_LOGGER = "microsoft_agents.hosting.core.app.agent_application"
+
+
+def keep_person_text_out_of_library_logs() -> None:
+    """The SDK logs "No route found for activity type: ... with text: <what the person wrote>"
+    for every activity no route takes (typing, reactions). A filter on its own logger (it runs
+    before any handler, whoever configured logging) drops the type and the text."""
+    logger = logging.getLogger(_ROUTING_LOGGER)
+    if _without_unrouted_text not in logger.filters:
+        logger.addFilter(_without_unrouted_text)
+
+
+def _without_unrouted_text(record: logging.LogRecord) -> bool:
+    if str(record.msg).startswith("No route"):
+        record.msg = "No route found for an activity (its type and text are not logged)"
+        record.args = ()
+    return True
 
 
 def _without_exception_messages(record: logging.LogRecord) -> bool:

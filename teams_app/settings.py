@@ -35,8 +35,15 @@ class Settings(BaseSettings):
         default_factory=lambda: [BOT_FRAMEWORK_ISSUER]
     )
 
+    # How long a request's body may take to arrive; a client that declares a length and sends
+    # less holds a connection only this long (then 408).
+    body_read_seconds: float = Field(10.0, gt=0, le=120)
+
     # Local mode: a movable clock and the control endpoints that move it.
     local_mode: bool = False
+
+    # How long a turn or job waits for a Bot Connector token from Microsoft Entra ID.
+    token_seconds: float = Field(20.0, gt=0, le=120)
 
     # Teams limits (DESIGN.md section 6); documented values, configurable.
     per_conversation_rate: float = Field(7.0, gt=0)
@@ -126,6 +133,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "Local mode lets anyone move the service's clock, so it only binds to loopback; "
                 f"LEARNING_LOOP_HOST is {self.host!r}."
+            )
+        if self.local_mode and self.app_id is not None:
+            raise ValueError(
+                "Local mode moves the service's clock without authentication, so it does not "
+                "run with a bot app id (LEARNING_LOOP_APP_ID): unset one of them."
             )
         return self
 

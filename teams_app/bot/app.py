@@ -19,6 +19,7 @@ from microsoft_agents.hosting.core.authorization import Connections
 
 from teams_app.bot import defend, errors, help, plans
 from teams_app.bot.conversations import ConversationMemory
+from teams_app.logs import bounded
 from teams_app.ports.services import Services
 
 log = structlog.get_logger()
@@ -43,10 +44,10 @@ def create_agent_app(
     @app.before_turn
     async def on_before_turn(context: TurnContext, _state: TurnState) -> bool:
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(activity_type=context.activity.type)
+        structlog.contextvars.bind_contextvars(activity_type=bounded(context.activity.type, 40))
         context.turn_state[_TURN_STARTED] = time.perf_counter()
         await memory.remember(context)
-        return True
+        return not await help.answered_unreadable_action(context, services)
 
     @app.after_turn
     async def on_after_turn(context: TurnContext, _state: TurnState) -> bool:

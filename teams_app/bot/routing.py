@@ -17,6 +17,7 @@ from microsoft_agents.activity import (
     ActivityTypes,
     AdaptiveCardInvokeResponse,
     Attachment,
+    InvokeResponse,
 )
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
@@ -42,8 +43,51 @@ def route(
         await context.send_activity(card_message(await handler(context, services, data)))
 
 
+CARD_ACTION = "adaptiveCard/action"  # the invoke of Action.Execute (Universal Actions)
+
+
+def unreadable_card_action(activity: Activity) -> bool:
+    """A card action the SDK's card routes would take by its verb and then refuse (another
+    action type) or never take (a verb that is no string, data that is no object): these get
+    the card that says what still works, before any route sees them."""
+    if activity.type != ActivityTypes.invoke or activity.name != CARD_ACTION:
+        return False
+    value = activity.value
+    action = value.get("action") if isinstance(value, dict) else None
+    if not isinstance(action, dict):
+        return True
+    data = action.get("data")
+    return (
+        action.get("type") != "Action.Execute"
+        or not isinstance(action.get("verb"), str)
+        or not (data is None or isinstance(data, dict))
+    )
+
+
 def invoke_answer(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
     return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=card)
+
+
+async def send_invoke_answer(context: TurnContext, card: dict[str, Any]) -> None:
+    """The invoke response of a raw route (what the SDK sends for its card routes)."""
+    answer = invoke_answer(card)
+    await context.send_activity(Activity(
+        type=ActivityTypes.invoke_response,
+        value=InvokeResponse(
+            status=int(HTTPStatus.OK),
+            body=answer.model_dump(mode="json", by_alias=True, exclude_none=True),
+        ),
+    ))
+
+
+async def send_invoke_refusal(context: TurnContext, code: str, message: str) -> None:
+    await context.send_activity(Activity(
+        type=ActivityTypes.invoke_response,
+        value=InvokeResponse(
+            status=int(HTTPStatus.BAD_REQUEST),
+            body={"error": {"code": code, "message": message}},
+        ),
+    ))
 
 
 def card_message(card: dict[str, Any], summary: str | None = None) -> Activity:

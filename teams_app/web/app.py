@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import structlog
 from aiohttp import web
@@ -15,6 +17,7 @@ from microsoft_agents.hosting.core import AgentApplication, TurnState
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 from pydantic import ValidationError
 
+from teams_app.bot.connections import TokenUnavailable
 from teams_app.bot.turns import tenant_of
 from teams_app.domain.durations import parse_duration
 from teams_app.web.auth import ConnectorAuthenticator, Unauthorized
@@ -22,6 +25,7 @@ from teams_app.web.auth import ConnectorAuthenticator, Unauthorized
 log = structlog.get_logger()
 
 MAX_ACTIVITY_BYTES = 1024 * 1024  # Teams caps messages near 100 KB; leave room for invokes
+MAX_CLOCK_ADVANCE = timedelta(days=3653)
 
 Readiness = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -33,9 +37,45 @@ class MovableTime(Protocol):
     def now(self) -> datetime: ...
 
 
+async def read_body(request: web.Request, seconds: float) -> bytes | None:
+    """The body, or None when it did not arrive within `seconds` (a declared length never
+    sent would otherwise hold the connection for as long as the client likes)."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await request.read()
+    except TimeoutError:
+        return None
+
+
+def read_json(raw: bytes) -> Any:
+    """The parsed body, or None when it is not JSON (nesting too deep to parse included)."""
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def is_service_url(value: str | None) -> bool:
+    """Where the bot answers: an absolute http(s) address with a host (Teams' is https; the
+    local Playground's is http on loopback)."""
+    if not value or len(value) > 2048:
+        return False
+    try:
+        url = urlsplit(value)
+        host = url.hostname
+    except ValueError:  # e.g. "http://[::1"
+        return False
+    return url.scheme in ("http", "https") and bool(host)
+
+
 def error_response(status: int, code: str, message: str) -> web.Response:
     # The Bot Framework and Graph both answer errors as {"error": {"code", "message"}}.
     return web.json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+async def _plain_server_header(_request: web.Request, response: web.StreamResponse) -> None:
+    # aiohttp names Python's and its own versions otherwise: a free map of what to attack.
+    response.headers["Server"] = "learning-loop"
 
 
 def create_web_app(
@@ -46,27 +86,37 @@ def create_web_app(
     allowed_tenants: list[str],
     readiness: Readiness,
     clock_control: MovableTime | None = None,
+    body_read_seconds: float = 10.0,
 ) -> web.Application:
     app = web.Application(client_max_size=MAX_ACTIVITY_BYTES)
+    app.on_response_prepare.append(_plain_server_header)
 
     async def messages(request: web.Request) -> web.StreamResponse:
         if request.content_type not in ("application/json", ""):
             return error_response(415, "UnsupportedMediaType", "Send the activity as JSON.")
-        try:
-            body = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
+        raw = await read_body(request, body_read_seconds)
+        if raw is None:
+            return error_response(408, "RequestTimeout", "The body did not arrive in time.")
+        body = read_json(raw)
+        if body is None:
             return error_response(400, "BadRequest", "The body is not valid JSON.")
         if not isinstance(body, dict):
             return error_response(400, "BadRequest", "The body must be an activity object.")
         try:
             activity = Activity.model_validate(body)
         except ValidationError as error:
-            fields = sorted({".".join(map(str, e["loc"])) for e in error.errors()})
+            fields = sorted({".".join(map(str, e["loc"]))[:40] for e in error.errors()})[:10]
             return error_response(
                 400, "BadRequest", f"The activity is malformed (fields: {', '.join(fields)})."
             )
+        except (ValueError, TypeError):  # the SDK's own checks, e.g. an empty channelId
+            return error_response(400, "BadRequest", "The activity is malformed.")
         if not activity.type or activity.conversation is None or not activity.conversation.id:
             return error_response(400, "BadRequest", "An activity needs type and conversation.id.")
+        if not is_service_url(activity.service_url):
+            return error_response(
+                400, "BadRequest", "An activity needs a serviceUrl: an http(s) address to answer."
+            )
 
         if authenticator is not None:
             try:
@@ -89,7 +139,14 @@ def create_web_app(
             log.warning("tenant_refused", has_tenant=tenant is not None)
             return error_response(403, "Forbidden", "This tenant is not allowed to use this app.")
 
-        response = await adapter.process(request, agent_app)
+        try:
+            response = await adapter.process(request, agent_app)
+        except TokenUnavailable:
+            # No token to answer with (Entra ID slow or down): the connector may try again.
+            log.error("turn_without_token")
+            return error_response(
+                503, "ServiceUnavailable", "The bot cannot get a token to answer right now."
+            )
         return response if response is not None else web.Response(status=202)
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -110,14 +167,19 @@ def create_web_app(
             return web.json_response({"now": control.now().isoformat()})
 
         async def clock_advance(request: web.Request) -> web.Response:
+            data = read_json(await read_body(request, body_read_seconds) or b"")
             try:
-                data = await request.json()
+                if not isinstance(data, dict):
+                    raise TypeError
                 by = parse_duration(str(data["advance"]))
+                if by > MAX_CLOCK_ADVANCE:
+                    raise ValueError
                 now = await control.advance(by)
-            except (ValueError, KeyError, TypeError) as error:
+            except (ValueError, KeyError, TypeError, OverflowError):
                 return error_response(
                     400, "BadRequest",
-                    f'Send {{"advance": "14d"}} (units s, m, h, d, w): {error}',
+                    'Send {"advance": "14d"}: a positive amount in s, m, h, d or w, '
+                    "at most 10 years.",
                 )
             log.info("clock_advanced", seconds=by.total_seconds())
             return web.json_response({"now": now.isoformat()})

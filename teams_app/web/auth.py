@@ -69,20 +69,30 @@ class ConnectorKeys:
                     async with session.get(self._metadata_url) as response:
                         response.raise_for_status()
                         metadata = await response.json(content_type=None)
-                    async with session.get(metadata["jwks_uri"]) as response:
+                    jwks_uri = metadata.get("jwks_uri") if isinstance(metadata, dict) else None
+                    if not isinstance(jwks_uri, str):
+                        raise ValueError("the OpenID metadata names no jwks_uri")
+                    async with session.get(jwks_uri) as response:
                         response.raise_for_status()
                         jwks = await response.json(content_type=None)
-            except (aiohttp.ClientError, TimeoutError, KeyError, ValueError) as error:
+                entries = jwks.get("keys") if isinstance(jwks, dict) else None
+                if not isinstance(entries, list):
+                    raise ValueError("the key set has no list of keys")
+            except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+                # A key set of the wrong shape is an outage of the keys, not of this service.
                 log.error("openid_metadata_unavailable", error_type=type(error).__name__)
                 if not self._keys:
                     raise Unauthorized("signing keys unavailable") from None
                 return
             keys: dict[str, tuple[jwt.PyJWK, list[str]]] = {}
-            for entry in jwks.get("keys", []):
+            for entry in entries:
                 try:
-                    keys[entry["kid"]] = (jwt.PyJWK(entry), list(entry.get("endorsements", [])))
-                except (KeyError, jwt.PyJWKError):
-                    continue
+                    endorsements = entry.get("endorsements", [])
+                    if not isinstance(entry["kid"], str) or not isinstance(endorsements, list):
+                        continue
+                    keys[entry["kid"]] = (jwt.PyJWK(entry), [str(e) for e in endorsements])
+                except (KeyError, TypeError, ValueError, AttributeError, jwt.PyJWTError):
+                    continue  # one unusable key (no n or e, a list, ...) spoils no other
             self._keys = keys
             self._fetched_at = time.monotonic()
 
@@ -121,9 +131,16 @@ class ConnectorAuthenticator:
             )
         except jwt.PyJWTError as error:
             raise Unauthorized(type(error).__name__) from None
+        # One audience, this bot: a token also meant for another service is not ours to take.
+        if claims.get("aud") != self._app_id:
+            raise Unauthorized("audience is not this bot alone")
         if channel_id and endorsements and channel_id not in endorsements:
             raise Unauthorized("key not endorsed for channel")
-        claimed_url = claims.get("serviceurl") or claims.get("serviceUrl")
-        if service_url and claimed_url and claimed_url.rstrip("/") != service_url.rstrip("/"):
+        # The connector names where it expects the answer; without that claim the bot would
+        # send its own token wherever the activity says (Microsoft's validation requires it).
+        claimed_url = claims.get("serviceurl", claims.get("serviceUrl"))
+        if not isinstance(claimed_url, str) or not claimed_url.strip():
+            raise Unauthorized("no serviceUrl claim")
+        if not service_url or claimed_url.rstrip("/") != service_url.rstrip("/"):
             raise Unauthorized("serviceUrl mismatch")
         return VerifiedToken(claims=claims, token=token)

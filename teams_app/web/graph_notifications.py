@@ -11,6 +11,7 @@ from aiohttp import web
 from teams_app.domain.calendar import ChangeNotification
 from teams_app.ports.services import Services
 from teams_app.use_cases.defend.watch import notice_changes
+from teams_app.web.app import read_body
 
 log = structlog.get_logger()
 
@@ -32,14 +33,21 @@ def add_notification_routes(
     async def receive(request: web.Request) -> web.Response:
         if request.content_length is not None and request.content_length > _MAX_BODY:
             return web.Response(status=413)
-        body = await request.read() if request.can_read_body else b""
+        body = (
+            await read_body(request, services.settings.body_read_seconds)
+            if request.can_read_body else b""
+        )
+        if body is None:
+            return web.Response(status=408)
         status, text, accepted = parse(request.query, body, secret)
         queued = 0
         if accepted:
             queued = await notice_changes(accepted, uow=services.uow, clock=services.clock)
         log.info("graph_notifications", status=status, items=len(accepted), queued=queued)
         if status == 200:  # the validation handshake: echo the token as plain text
-            return web.Response(text=text, content_type="text/plain")
+            # ... which must never be sniffed into HTML: the token is whatever the caller sent.
+            return web.Response(text=text, content_type="text/plain",
+                                headers={"X-Content-Type-Options": "nosniff"})
         return web.Response(status=status)
 
     app.router.add_post(NOTIFICATIONS_PATH, receive)

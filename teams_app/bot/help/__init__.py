@@ -10,7 +10,13 @@ from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnConte
 
 from cards import verbs
 from teams_app.bot.help import handlers
-from teams_app.bot.routing import invoke_answer
+from teams_app.bot.routing import (
+    CARD_ACTION,
+    invoke_answer,
+    send_invoke_answer,
+    send_invoke_refusal,
+    unreadable_card_action,
+)
 from teams_app.ports.services import Services
 
 
@@ -34,6 +40,15 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         await handlers.send_help(context, services)
 
 
+async def answered_unreadable_action(context: TurnContext, services: Services) -> bool:
+    """Before any route: True when the turn was a card action no route can read, now answered
+    with the card that says what still works (the turn ends there)."""
+    if not unreadable_card_action(context.activity):
+        return False
+    await send_invoke_answer(context, await handlers.on_unknown_action(context, services, None))
+    return True
+
+
 def register_catch_alls(app: AgentApplication[TurnState], services: Services) -> None:
     """Registered after every capability and ranked last: routes of equal rank have no defined
     order in the SDK."""
@@ -47,3 +62,26 @@ def register_catch_alls(app: AgentApplication[TurnState], services: Services) ->
     @app.message(rank=RouteRank.LAST)
     async def on_message(context: TurnContext, _state: TurnState) -> None:
         await handlers.on_message(context, services)
+
+    # A card action the SDK's card routes cannot read (data that is not an object, a verb that
+    # is no string, another action type) would get its 501, which Teams shows as a bare error:
+    # it gets the card that says what still works.
+    def any_card_action(context: TurnContext) -> bool:
+        activity = context.activity
+        return activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION
+
+    async def on_unreadable_action(context: TurnContext, _state: TurnState) -> None:
+        await send_invoke_answer(context, await handlers.on_unknown_action(context, services, None))
+
+    app.add_route(any_card_action, on_unreadable_action, is_invoke=True, rank=RouteRank.LAST)
+
+    # Invokes this app never declared (task modules, message extensions, ...): a clear 400
+    # instead of the SDK's 501, which reads as a failure of the service.
+    def other_invoke(context: TurnContext) -> bool:
+        activity = context.activity
+        return activity.type == ActivityTypes.invoke and activity.name != CARD_ACTION
+
+    async def on_other_invoke(context: TurnContext, _state: TurnState) -> None:
+        await send_invoke_refusal(context, "NotSupported", "Learning Loop does not handle this.")
+
+    app.add_route(other_invoke, on_other_invoke, is_invoke=True, rank=RouteRank.LAST)
