@@ -8,6 +8,7 @@ serialisation, retry handler, paging, error mapping.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections.abc import Awaitable, Callable, Mapping
@@ -55,6 +56,12 @@ from teams_app.settings import LOOPBACK_HOSTS, Settings
 T = TypeVar("T")
 
 _RETRY_CAP_SECONDS = 60.0  # longest backoff when Graph sends no Retry-After
+# Operations that change nothing, so sending them again after a lost connection is safe.
+READS = frozenset({
+    Operation.MAILBOX_SETTINGS, Operation.FREE_BUSY, Operation.READ_EVENTS,
+    Operation.READ_USERS, Operation.READ_GROUP_MEMBERS, Operation.READ_MEMBER_GROUPS,
+    Operation.READ_SITE, Operation.READ_ITEMS, Operation.READ_APP_CHAT,
+})
 _ERROR_MAP: dict[str, type[ParsableFactory]] = {"XXX": ODataError}
 
 
@@ -149,6 +156,10 @@ class GraphConnection:
     http: httpx.AsyncClient = field(repr=False)
     credential: AsyncTokenCredential | None = field(default=None, repr=False)
     timeout_seconds: float = 30.0  # one request's (`graph_timeout_seconds`)
+    # Reads sent again when the connection drops or stalls on the way (`graph_max_retries`);
+    # the SDK's retry handler only retries answers (429, 503, 504), never a lost connection.
+    read_retries: int = 3
+    retry_backoff_seconds: float = 0.5
 
     async def call(
         self,
@@ -168,11 +179,21 @@ class GraphConnection:
         an id apart.
         """
         limit = self.limits.mailbox(mailbox) if mailbox else self.limits.tenant()
+        retries = self.read_retries if operation in READS else 0
         async with limit:
-            try:
-                return await request()
-            except TRANSLATABLE as exc:
-                raise translate(exc, operation) from exc
+            for attempt in range(retries + 1):
+                try:
+                    return await request()
+                except httpx.TransportError as exc:
+                    if attempt == retries:
+                        raise translate(exc, operation) from exc
+                    await asyncio.sleep(retry_delay(
+                        attempt + 1, base=self.retry_backoff_seconds, cap=_RETRY_CAP_SECONDS,
+                        rand=random.random(),
+                    ))
+                except TRANSLATABLE as exc:
+                    raise translate(exc, operation) from exc
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def call_json(
         self,
@@ -270,6 +291,8 @@ def build_graph(settings: Settings) -> GraphConnection:
         http=http,
         credential=credential,
         timeout_seconds=settings.graph_timeout_seconds,
+        read_retries=settings.graph_max_retries,
+        retry_backoff_seconds=settings.graph_retry_backoff_seconds,
     )
 
 

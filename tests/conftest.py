@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 
+# Imported at the start: otherwise Hypothesis's pytest plugin imports it in the session's
+# terminal summary, where pytest's assertion rewriting of it failed on CPython 3.11.7 with
+# "AST constructor recursion depth mismatch" (seen running tests/graph alone).
+import hypothesis  # noqa: F401
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -118,15 +118,28 @@ async def test_a_slow_create_times_out_and_its_retry_does_not_duplicate(
     assert [e["id"] for e in events] == [event.id]
 
 
-async def test_a_dropped_connection_is_unavailable_and_the_next_call_works(
+async def test_a_read_whose_connection_drops_is_sent_again_and_a_write_is_not(
     graph_emulator: GraphEmulator, graph: GraphConnection
 ) -> None:
-    ann = await graph_emulator.control.add_user("Ann")
-    await graph_emulator.control.set_limits(fail_next=[{"match": SETTINGS, "status": "drop"}])
+    """The SDK retries answers (429, 503, 504), never a lost connection. Reads change nothing,
+    so they go again (up to `graph_max_retries`, 3 here); a write is left to its caller, which
+    finds out from the calendar whether it landed (transactionId, the product's mark)."""
+    control = graph_emulator.control
+    ann = await control.add_user("Ann")
     calendar = GraphCalendar(graph)
-    with pytest.raises(GraphUnavailable):
+    await control.set_limits(fail_next=[{"match": SETTINGS, "status": "drop", "count": 3}])
+    assert (await calendar.mailbox_settings(ann["id"])).time_zone == "UTC"
+    assert (await control.stats())["dropped"] == 3
+
+    await control.set_limits(fail_next=[{"match": SETTINGS, "status": "drop", "count": 4}])
+    with pytest.raises(GraphUnavailable):  # more drops than retries: the caller hears of it
         await calendar.mailbox_settings(ann["id"])
     assert (await calendar.mailbox_settings(ann["id"])).time_zone == "UTC"
+
+    await control.set_limits(fail_next=[{"match": "POST /users/\\{user\\}/events",
+                                         "status": "drop"}])
+    with pytest.raises(GraphUnavailable):
+        await calendar.create_event(ann["id"], draft("plan-1:ann"))
 
 
 async def test_four_per_mailbox_is_never_exceeded(
