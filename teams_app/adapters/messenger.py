@@ -102,12 +102,7 @@ class TeamsMessenger:
         if tenant_id:
             body["tenantId"] = tenant_id
             body["channelData"] = {"tenant": {"id": tenant_id}}
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._limits.max_attempts),
-            wait=self._wait,
-            retry=retry_if_exception(lambda error: isinstance(error, _Transient)),
-            reraise=True,
-        )
+        retrying = self._retrying()
         conversation_id = ""
         try:
             async for attempt in retrying:
@@ -163,12 +158,7 @@ class TeamsMessenger:
     async def _with_retries(
         self, ref: ConversationRef, activity: Activity, update_of: str | None
     ) -> str | None:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._limits.max_attempts),
-            wait=self._wait,
-            retry=retry_if_exception(lambda error: isinstance(error, _Transient)),
-            reraise=True,
-        )
+        retrying = self._retrying()
         try:
             async for attempt in retrying:
                 with attempt:
@@ -205,6 +195,14 @@ class TeamsMessenger:
             except (aiohttp.ClientConnectionError, TimeoutError):
                 raise _Transient(None, None) from None
         return response.id or None
+
+    def _retrying(self) -> AsyncRetrying:
+        return AsyncRetrying(
+            stop=stop_after_attempt(self._limits.max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception(lambda error: isinstance(error, _Transient)),
+            reraise=True,
+        )
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_random_exponential(

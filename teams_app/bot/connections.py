@@ -78,11 +78,22 @@ class TokenUnavailable(Exception):
 
 
 class _TokenLoop:
-    """One event loop in one daemon thread, for everything that may block inside MSAL."""
+    """One event loop in one daemon thread per process, for everything that may block inside
+    MSAL (started on first use, shared by every connection manager)."""
+
+    _shared: _TokenLoop | None = None
+    _lock = threading.Lock()
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, name="tokens", daemon=True).start()
+
+    @classmethod
+    def shared(cls) -> _TokenLoop:
+        with cls._lock:
+            if cls._shared is None:
+                cls._shared = cls()
+            return cls._shared
 
     async def run(self, make: Callable[[], Awaitable[T]], seconds: float) -> T:
         async def call() -> T:
@@ -130,7 +141,7 @@ class OffLoopConnections(Connections):
     def __init__(self, inner: Connections, *, seconds: float = TOKEN_SECONDS) -> None:
         self._inner = inner
         self._seconds = seconds
-        self._tokens = _TokenLoop()
+        self._tokens = _TokenLoop.shared()
         self._wrapped: dict[int, tuple[AccessTokenProviderBase, _OffLoopProvider]] = {}
 
     def _wrap(self, provider: AccessTokenProviderBase) -> AccessTokenProviderBase:

@@ -25,10 +25,6 @@ class Unreachable(StrEnum):
     # Teams would not open a personal chat although the app is installed.
     NO_CHAT = "no_chat"
 
-    @property
-    def admin_can_fix(self) -> bool:
-        return self in {Unreachable.NOT_INSTALLED, Unreachable.INSTALL_BLOCKED, Unreachable.NO_CHAT}
-
 
 @dataclass(frozen=True)
 class UnreachablePerson:

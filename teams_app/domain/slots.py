@@ -82,7 +82,6 @@ class MemberCalendar:
         return cls(member_id, settings.time_zone, hours, busy, away)
 
 
-
 class SlotProblem(StrEnum):
     OUTSIDE_WORKING_HOURS = "outside_working_hours"  # the window never meets their hours
     NO_FREE_TIME = "no_free_time"  # every possible time is busy on every session

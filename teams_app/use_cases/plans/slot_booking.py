@@ -300,11 +300,11 @@ async def _clear_away(
     if not due:
         return
     window = TimeSpan(min(o.span.start for o in due), max(o.span.end for o in due))
+    ref = SlotRef(slot.plan_id, slot.member_id, slot.revision)
+    removed: list[StoredOccurrence] = []
     try:
         instances = await calendar.series_instances(slot.member_id, series_id, window)
         by_start = {(i.original_start or i.start): i for i in instances}
-        removed: list[StoredOccurrence] = []
-        ref = SlotRef(slot.plan_id, slot.member_id, slot.revision)
         for occurrence in due:
             instance = by_start.get(occurrence.span.start)
             if instance is None:
@@ -313,6 +313,8 @@ async def _clear_away(
             removed.append(StoredOccurrence(ref, occurrence.key, occurrence.span, Outcome.AWAY,
                                             None, instance.id))
     except GraphError:
+        pass  # what is still there is the scan's; what was removed is recorded below
+    if not removed:
         return
     async with uow() as tx:
         await tx.occurrences.save_occurrences(removed, at=clock.now())
