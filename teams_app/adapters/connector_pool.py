@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 from microsoft_agents.activity import RoleTypes
 from microsoft_agents.hosting.core import RestChannelServiceClientFactory, TurnContext
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
@@ -20,6 +21,17 @@ from microsoft_agents.hosting.core.connector.client import UserTokenClient
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 _TTL_SECONDS = 20 * 60  # well inside a connector token's lifetime of about an hour
+# An idle connection is dropped before the other side drops it: Node's servers (the Agents
+# Playground) close idle keep-alive connections after 5 s, and a request sent on one just
+# closed fails with a reset; aiohttp would keep it for 15 s.
+_KEEPALIVE_SECONDS = 4.0
+
+
+def _session(service_url: str) -> aiohttp.ClientSession:
+    base = service_url if service_url.endswith("/") else f"{service_url}/"
+    return aiohttp.ClientSession(
+        base_url=base, connector=aiohttp.TCPConnector(keepalive_timeout=_KEEPALIVE_SECONDS)
+    )
 
 
 class _Shared:
@@ -85,7 +97,9 @@ class PooledClientFactory(RestChannelServiceClientFactory):
         )
         client = await self._shared(
             ("connector", service_url, token),
-            lambda: TeamsConnectorClient(endpoint=service_url, token=token),
+            lambda: TeamsConnectorClient(
+                endpoint=service_url, token=token, session=_session(service_url)
+            ),
         )
         return _Shared(client)  # type: ignore[return-value]
 
