@@ -182,8 +182,10 @@ async def bootstrap(
         member_id_format=settings.teams_member_id_format,
     )
 
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, clock, job_max_attempts=settings.job_max_attempts)
+    def uow(*, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(
+            engine, clock, job_max_attempts=settings.job_max_attempts, read_only=read_only
+        )
 
     graph = build_graph(settings) if settings.graph_configured else None
     services = Services(

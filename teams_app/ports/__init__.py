@@ -54,6 +54,7 @@ __all__ = [
     "Subscriptions",
     "TeamsAppInstaller",
     "UnitOfWork",
+    "UnitOfWorkFactory",
 ]
 
 
@@ -145,6 +146,13 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed
     async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """A new unit of work; `read_only` for one that only reads (on SQLite it takes no write
+    lock, so it never waits for writers; a write in it fails)."""
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
 
 
 class Messenger(Protocol):

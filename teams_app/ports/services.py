@@ -17,7 +17,7 @@ from teams_app.ports import (
     Messenger,
     Subscriptions,
     TeamsAppInstaller,
-    UnitOfWork,
+    UnitOfWorkFactory,
 )
 from teams_app.settings import Settings
 
@@ -33,7 +33,7 @@ class CardRenderer(Protocol):
 @dataclass(frozen=True)
 class Services:
     settings: Settings
-    uow: Callable[[], UnitOfWork]
+    uow: UnitOfWorkFactory
     clock: Clock
     messenger: Messenger
     renderer: CardRenderer

@@ -12,6 +12,8 @@ from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+READ_ONLY = "learning_loop.read_only"  # Connection.info key: this transaction only reads
+_QUERY_ONLY = "learning_loop.query_only"  # ... and whether SQLite's query_only is on
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -45,7 +47,15 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def _sqlite_begin_immediate(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    reader = bool(connection.info.get(READ_ONLY))
+    # query_only lives on the pooled DBAPI connection: set it when that changes, not per begin.
+    if connection.info.get(_QUERY_ONLY, False) != reader:
+        connection.exec_driver_sql(f"PRAGMA query_only = {int(reader)}")
+        connection.info[_QUERY_ONLY] = reader
+    # A reader begins deferred: WAL gives it a snapshot without the write lock, so reads never
+    # queue behind writers; query_only makes a write in it fail loudly instead of upgrading the
+    # lock mid-transaction (SQLITE_BUSY under contention).
+    connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
 
 def _alembic_config(connection: Connection) -> Config:

@@ -6,6 +6,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from teams_app.adapters.sql.engine import READ_ONLY
 from teams_app.adapters.sql.job_queue import SqlJobQueue
 from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
 from teams_app.adapters.sql.plans import SqlPlanRepository
@@ -20,15 +21,21 @@ class SqlUnitOfWork:
     plans: SqlPlanRepository
     occurrences: SqlOccurrenceRepository
 
-    def __init__(self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int) -> None:
+    def __init__(
+        self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int, read_only: bool = False
+    ) -> None:
         self._engine = engine
         self._clock = clock
         self._job_max_attempts = job_max_attempts
+        self._read_only = read_only
         self._connection: AsyncConnection | None = None
         self._committed = False
 
     async def __aenter__(self) -> Self:
         self._connection = await self._engine.connect()
+        # Read on the connection's own info, by the SQLite "begin" hook (engine.py): a reader
+        # takes no write lock, so it never queues behind writers.
+        self._connection.sync_connection.info[READ_ONLY] = self._read_only  # type: ignore[union-attr]
         await self._connection.begin()
         self._committed = False
         self.conversations = SqlConversationStore(self._connection)
@@ -46,10 +53,15 @@ class SqlUnitOfWork:
             if not self._committed:
                 await connection.rollback()
         finally:
+            if connection.sync_connection is not None:
+                # The pooled connection's next user (a job store, the clock) writes.
+                connection.sync_connection.info.pop(READ_ONLY, None)
             await connection.close()
 
     async def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit outside the unit of work")
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work has nothing to commit")
         await self._connection.commit()
         self._committed = True

@@ -231,7 +231,8 @@ async def booking_card(
     date (PlanChanged when the plan has a newer revision)."""
     calendar, directory = graph_of(services)
     sender = sender_of(context)
-    running = await running_booking(plan_id, sender, uow=services.uow(), revision=revision)
+    running = await running_booking(plan_id, sender, uow=services.uow(read_only=True),
+                                    revision=revision)
     conversation = context.activity.conversation
     card_id = context.activity.reply_to_id
     if running is None and conversation is not None and card_id:
@@ -254,7 +255,7 @@ async def booking_card(
             rights=services.rights,
         )
         revision, already, queued = started.revision, started.progress.done, started.queued
-    status = await booking_status(plan_id, revision, uow=services.uow())
+    status = await booking_status(plan_id, revision, uow=services.uow(read_only=True))
     translate = translator_of(context, services)
     if is_finished(status):
         names = await people_names(
@@ -277,7 +278,8 @@ async def edit_card(
     """The answer to Save: the card follows the jobs that carry the edit to the booked series
     and ends with what moved, was updated or stayed as it was. A plan never booked has nothing
     to follow: its preview comes back, to book it."""
-    status = await booking_status(receipt.plan_id, receipt.revision, uow=services.uow())
+    status = await booking_status(receipt.plan_id, receipt.revision,
+                                  uow=services.uow(read_only=True))
     translate = translator_of(context, services)
     if status.progress is None:
         calendar, directory = graph_of(services)
@@ -290,7 +292,8 @@ async def edit_card(
             draft=True))
     edit = EditKind.MOVE if receipt.rebook else EditKind.UPDATE
     if is_finished(status):
-        report = await edit_report(receipt.plan_id, receipt.revision, edit, uow=services.uow())
+        report = await edit_report(receipt.plan_id, receipt.revision, edit,
+                                   uow=services.uow(read_only=True))
         names = await people_names([m.member_id for m in report.failures],
                                    directory=services.directory)
         return booking_summary_card(edit_summary_view(translate, report, names))
@@ -311,8 +314,8 @@ async def plans_card(
     """The sender's own plans and, below them, the plans they are in; `notice` (a text) on
     top says why the list answers."""
     sender = sender_of(context)
-    reports = await list_plans(sender, uow=services.uow(), clock=services.clock)
-    memberships = await member_plans(sender, uow=services.uow(), clock=services.clock)
+    reports = await list_plans(sender, uow=services.uow(read_only=True), clock=services.clock)
+    memberships = await member_plans(sender, uow=services.uow(read_only=True), clock=services.clock)
     translate = translator_of(context, services)
     names = await people_names([u.user_id for r in reports[:MAX_PLANS] for u in r.unreachable],
                                directory=services.directory)
@@ -334,13 +337,13 @@ async def current_plan_card(
     translate = translator_of(context, services)
     sender = sender_of(context)
     try:
-        await plan_to_edit(plan_id, sender, uow=services.uow())
+        await plan_to_edit(plan_id, sender, uow=services.uow(read_only=True))
     except (DomainError, UnknownPlan) as error:
         key = failure_key(error)
         if on_fail is not None:
             return await on_fail(key)
         return notice_card(present.notice_view(translate, key))
-    reports = await list_plans(sender, uow=services.uow(), clock=services.clock)
+    reports = await list_plans(sender, uow=services.uow(read_only=True), clock=services.clock)
     now = [r for r in reports if r.plan.id == plan_id]
     names = await people_names([u.user_id for r in now for u in r.unreachable],
                                directory=services.directory)

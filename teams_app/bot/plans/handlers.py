@@ -136,7 +136,8 @@ async def on_save(context: TurnContext, services: Services, data: Any) -> dict[s
 async def on_edit(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
     async def edit(plan_id: str, revision: int | None) -> dict[str, Any]:
         sender = sender_of(context)
-        plan = await plan_to_edit(plan_id, sender, uow=services.uow(), revision=revision)
+        plan = await plan_to_edit(plan_id, sender, uow=services.uow(read_only=True),
+                                  revision=revision)
         # From the preview of an edit: the answers it carries, not yet stored.
         values = (parse_plan_card(data).answers if has_form(data)
                   else present.form_values(plan.spec))

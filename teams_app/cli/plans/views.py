@@ -35,7 +35,8 @@ def plan_list(
         for title in ("owner", "plan"):  # ids are meant to be copied: folded, never cut
             table.columns.insert(0, Column(title, overflow="fold"))
         for who in owners:
-            for report in await list_plans(who, uow=services.uow(), clock=services.clock):
+            reads = services.uow(read_only=True)
+            for report in await list_plans(who, uow=reads, clock=services.clock):
                 p = report.progress
                 booking = (f"{p.done}/{p.total} booked, {p.failed} failed"
                            + ("" if p.state is RunState.FINISHED else " (running)")) if p else "—"

@@ -6,7 +6,7 @@ week, Keep, or Skip this week."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
@@ -30,6 +30,7 @@ from teams_app.ports import (
     GraphThrottled,
     GraphUnavailable,
     UnitOfWork,
+    UnitOfWorkFactory,
 )
 from teams_app.use_cases.member_cards import CardOutcome, deliver_member_card, slot_is_current
 from teams_app.use_cases.reach import PersonalChats
@@ -82,7 +83,7 @@ def collision_delivery_key(slot: SlotRef, collision_key: str) -> str:
 async def send_collision_card(
     cmd: SendCollisionCard,
     *,
-    uow: Callable[[], UnitOfWork],
+    uow: UnitOfWorkFactory,
     chats: PersonalChats,
     renderer: CollisionRenderer,
     calendar: Calendar,
@@ -93,7 +94,7 @@ async def send_collision_card(
     failure still sends the card, without the subject or a time to move to. A team session's
     Move times are free for everyone invited (their free/busy, read through `directory`'s
     addresses), since Move moves the meeting for all of them."""
-    async with uow() as tx:
+    async with uow(read_only=True) as tx:
         plan = await tx.plans.get(cmd.slot.plan_id)
         slot = await defended_slot(tx, plan, cmd.slot)
         occurrence = await tx.occurrences.occurrence(cmd.slot, cmd.occurrence_key)

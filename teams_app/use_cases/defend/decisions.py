@@ -16,7 +16,6 @@ which answers with a card that can be pressed again.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -33,7 +32,7 @@ from teams_app.domain.occurrence_records import (
 )
 from teams_app.domain.occurrences import CollisionKind, Outcome, collision_key
 from teams_app.domain.slot_events import slot_event_draft
-from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWork
+from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWorkFactory
 from teams_app.use_cases.defend.collision_cards import (
     MOVE_WITHIN,
     CollisionFacts,
@@ -104,7 +103,7 @@ class _Loaded:
 
 
 async def card_for(
-    slot: SlotRef, occurrence_key: str, *, uow: Callable[[], UnitOfWork], clock: Clock
+    slot: SlotRef, occurrence_key: str, *, uow: UnitOfWorkFactory, clock: Clock
 ) -> CollisionFacts:
     """The collision card again, as stored (for answers that leave it open), without Graph."""
     loaded = await _load(slot, occurrence_key, uow, at=clock.now())
@@ -114,7 +113,7 @@ async def card_for(
 async def decide_occurrence(
     cmd: DecideOccurrence,
     *,
-    uow: Callable[[], UnitOfWork],
+    uow: UnitOfWorkFactory,
     calendar: Calendar,
     clock: Clock,
 ) -> OccurrenceDecided:
@@ -173,9 +172,9 @@ async def decide_occurrence(
 
 
 async def _load(
-    ref: SlotRef, occurrence_key: str, uow: Callable[[], UnitOfWork], *, at: datetime
+    ref: SlotRef, occurrence_key: str, uow: UnitOfWorkFactory, *, at: datetime
 ) -> _Loaded:
-    async with uow() as tx:
+    async with uow(read_only=True) as tx:
         plan = await tx.plans.get(ref.plan_id)
         slot = await defended_slot(tx, plan, ref)
         occurrence = await tx.occurrences.occurrence(ref, occurrence_key)

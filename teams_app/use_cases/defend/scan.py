@@ -33,7 +33,7 @@ from teams_app.domain.occurrences import (
     expected_occurrences,
     view_series,
 )
-from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWork
+from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWork, UnitOfWorkFactory
 from teams_app.use_cases.defend.collision_cards import COLLISION_CARD, collision_delivery_key
 
 DEFEND_SCAN = "plans.defend_scan"  # periodic job kind: queues one DEFEND_MAILBOX per member
@@ -91,7 +91,7 @@ async def start_defend_scan(
 
 
 async def defend_mailbox(
-    cmd: DefendMailbox, *, uow: Callable[[], UnitOfWork], calendar: Calendar, clock: Clock
+    cmd: DefendMailbox, *, uow: UnitOfWorkFactory, calendar: Calendar, clock: Clock
 ) -> MailboxDefended:
     """GraphThrottled and GraphUnavailable propagate (the job retries); nothing is stored
     then, so the next run sees the same changes again."""
@@ -145,10 +145,10 @@ async def defend_mailbox(
 
 
 async def _load(
-    cmd: DefendMailbox, uow: Callable[[], UnitOfWork], at: datetime
+    cmd: DefendMailbox, uow: UnitOfWorkFactory, at: datetime
 ) -> tuple[list[_Defended], ScanState | None]:
     defended: list[_Defended] = []
-    async with uow() as tx:
+    async with uow(read_only=True) as tx:
         state = await tx.occurrences.scan_state(cmd.member_id)
         own = await tx.occurrences.booked_slots_of(cmd.member_id)
         # The team sessions this person attends: the organiser's slot is the meeting, and
