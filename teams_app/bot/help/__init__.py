@@ -63,18 +63,6 @@ def register_catch_alls(app: AgentApplication[TurnState], services: Services) ->
     async def on_message(context: TurnContext, _state: TurnState) -> None:
         await handlers.on_message(context, services)
 
-    # A card action the SDK's card routes cannot read (data that is not an object, a verb that
-    # is no string, another action type) would get its 501, which Teams shows as a bare error:
-    # it gets the card that says what still works.
-    def any_card_action(context: TurnContext) -> bool:
-        activity = context.activity
-        return activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION
-
-    async def on_unreadable_action(context: TurnContext, _state: TurnState) -> None:
-        await send_invoke_answer(context, await handlers.on_unknown_action(context, services, None))
-
-    app.add_route(any_card_action, on_unreadable_action, is_invoke=True, rank=RouteRank.LAST)
-
     # Invokes this app never declared (task modules, message extensions, ...): a clear 400
     # instead of the SDK's 501, which reads as a failure of the service.
     def other_invoke(context: TurnContext) -> bool:
