@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from teams_app.adapters.sql.dialects import insert_for
+from teams_app.adapters.sql.engine import reading, writing
 from teams_app.adapters.sql.tables import clock_offsets
 
 _ROW = "local"
@@ -30,7 +31,7 @@ class MovableClock:
         return datetime.now(UTC) + self.offset
 
     async def refresh(self) -> timedelta:
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             stored = (
                 await connection.execute(
                     select(clock_offsets.c.offset_seconds).where(clock_offsets.c.name == _ROW)
@@ -42,7 +43,7 @@ class MovableClock:
     async def advance(self, by: timedelta) -> datetime:
         if by < timedelta(0):
             raise ValueError("the clock only moves forward")
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             await connection.execute(
                 insert_for(connection)(clock_offsets)
                 .values(name=_ROW, offset_seconds=0.0)

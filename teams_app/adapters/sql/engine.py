@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
@@ -9,7 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 READ_ONLY = "learning_loop.read_only"  # Connection.info key: this transaction only reads
@@ -27,6 +31,54 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     # No pre-ping: it costs a round trip per transaction; recycling handles idle server closes.
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+
+
+# One SQLite writer at a time per process and event loop. Without it every pooled connection
+# that wants to write sits in SQLite's busy handler, which polls by sleeping (1, 2, 5, ... 100
+# ms), so a burst of short writes waits on sleeps rather than on each other and the lock is
+# idle in between. Queueing on an asyncio lock hands the lock over the moment it is free; only
+# writers in other processes still meet the busy handler.
+_WRITE_GATES: weakref.WeakKeyDictionary[AsyncEngine, dict[asyncio.AbstractEventLoop,
+                                                          asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def write_gate(engine: AsyncEngine) -> asyncio.Lock | None:
+    """The lock a writing transaction on this engine holds from begin to end (SQLite only)."""
+    if engine.dialect.name != "sqlite":
+        return None  # PostgreSQL locks rows, not the database
+    loops = _WRITE_GATES.setdefault(engine, {})
+    loop = asyncio.get_running_loop()
+    if loop not in loops:
+        for closed in [known for known in loops if known.is_closed()]:
+            del loops[closed]
+        loops[loop] = asyncio.Lock()
+    return loops[loop]
+
+
+@asynccontextmanager
+async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """`engine.begin()` behind the write gate: a transaction that writes."""
+    gate = write_gate(engine)
+    if gate is None:
+        async with engine.begin() as connection:
+            yield connection
+        return
+    async with gate, engine.begin() as connection:
+        yield connection
+
+
+@asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection whose transaction only reads: on SQLite it takes no write lock."""
+    async with engine.connect() as connection:
+        info = connection.sync_connection.info  # type: ignore[union-attr]
+        info[READ_ONLY] = True
+        try:
+            yield connection
+        finally:
+            info.pop(READ_ONLY, None)
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -66,7 +118,7 @@ def _alembic_config(connection: Connection) -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    async with engine.begin() as connection:
+    async with writing(engine) as connection:
         await connection.run_sync(
             lambda sync: command.upgrade(_alembic_config(sync), revision)
         )
@@ -79,7 +131,7 @@ def head_revision() -> str | None:
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
-    async with engine.connect() as connection:
+    async with reading(engine) as connection:
         return await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
         )

@@ -25,6 +25,7 @@ from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from teams_app.adapters.sql.dialects import insert_for
+from teams_app.adapters.sql.engine import reading, writing
 from teams_app.adapters.sql.tables import jobs, schedules
 from teams_app.ports import Clock, Job, JobState
 
@@ -145,7 +146,7 @@ class SqlJobStore:
             .where(jobs.c.state == JobState.QUEUED.value, jobs.c.run_at <= now)
             .order_by(jobs.c.run_at)
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             if connection.dialect.name == "postgresql":
                 expired = expired.with_for_update(skip_locked=True)
                 queued = queued.with_for_update(skip_locked=True)
@@ -231,14 +232,14 @@ class SqlJobStore:
             )
             .values(**values)
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             result = await connection.execute(statement)
         return result.rowcount == 1
 
     # -- inspection and repair (CLI) -----------------------------------------------------------
 
     async def get(self, job_id: str) -> Job | None:
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             row = (await connection.execute(select(jobs).where(jobs.c.id == job_id))).first()
         return None if row is None else _to_job(row._mapping)
 
@@ -256,13 +257,13 @@ class SqlJobStore:
                 updated_at=now,
             )
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             result = await connection.execute(statement)
         return result.rowcount == 1
 
     async def counts(self) -> dict[JobState, int]:
         statement = select(jobs.c.state, func.count()).group_by(jobs.c.state)
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             rows = (await connection.execute(statement)).all()
         found = {JobState(state): int(count) for state, count in rows}
         return {state: found.get(state, 0) for state in JobState}
@@ -284,7 +285,7 @@ class SqlJobStore:
         """
         if not interval_seconds > 0:
             raise ValueError("interval_seconds must be positive")
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             statement = (
                 insert_for(connection)(schedules)
                 .values(
@@ -310,7 +311,7 @@ class SqlJobStore:
         now = self._clock.now()
         pick = select(schedules).where(schedules.c.next_run_at <= now).order_by(schedules.c.name)
         created = 0
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             if connection.dialect.name == "postgresql":
                 pick = pick.with_for_update(skip_locked=True)
             queue = SqlJobQueue(connection, self._clock, self._default_max_attempts)
@@ -336,7 +337,7 @@ class SqlJobStore:
         statement = select(jobs).order_by(jobs.c.updated_at.desc(), jobs.c.id).limit(limit)
         if state is not None:
             statement = statement.where(jobs.c.state == state.value)
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             rows = (await connection.execute(statement)).all()
         return [_to_job(row._mapping) for row in rows]
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from teams_app.adapters.sql.engine import writing
 from teams_app.adapters.sql.tables import deliveries, jobs
 from teams_app.ports import JobState
 
@@ -17,7 +18,7 @@ from teams_app.ports import JobState
 async def purge(
     engine: AsyncEngine, *, jobs_before: datetime, deliveries_before: datetime
 ) -> dict[str, int]:
-    async with engine.begin() as connection:
+    async with writing(engine) as connection:
         finished = await connection.execute(
             delete(jobs).where(
                 jobs.c.state == JobState.DONE.value, jobs.c.finished_at < jobs_before

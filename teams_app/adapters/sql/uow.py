@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from teams_app.adapters.sql.engine import READ_ONLY
+from teams_app.adapters.sql.engine import READ_ONLY, write_gate
 from teams_app.adapters.sql.job_queue import SqlJobQueue
 from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
 from teams_app.adapters.sql.plans import SqlPlanRepository
@@ -30,8 +31,26 @@ class SqlUnitOfWork:
         self._read_only = read_only
         self._connection: AsyncConnection | None = None
         self._committed = False
+        self._gate: asyncio.Lock | None = None
 
     async def __aenter__(self) -> Self:
+        gate = None if self._read_only else write_gate(self._engine)
+        if gate is not None:
+            await gate.acquire()
+            self._gate = gate
+        try:
+            await self._open()
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def _release(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.release()
+
+    async def _open(self) -> None:
         self._connection = await self._engine.connect()
         # Read on the connection's own info, by the SQLite "begin" hook (engine.py): a reader
         # takes no write lock, so it never queues behind writers.
@@ -43,20 +62,23 @@ class SqlUnitOfWork:
         self.plans = SqlPlanRepository(self._connection)
         self.occurrences = SqlOccurrenceRepository(self._connection)
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
-        return self
 
     async def __aexit__(self, *exc: object) -> None:
         connection, self._connection = self._connection, None
         if connection is None:
+            self._release()
             return
         try:
             if not self._committed:
                 await connection.rollback()
         finally:
-            if connection.sync_connection is not None:
-                # The pooled connection's next user (a job store, the clock) writes.
-                connection.sync_connection.info.pop(READ_ONLY, None)
-            await connection.close()
+            try:
+                if connection.sync_connection is not None:
+                    # The pooled connection's next user (a job store, the clock) writes.
+                    connection.sync_connection.info.pop(READ_ONLY, None)
+                await connection.close()
+            finally:
+                self._release()
 
     async def commit(self) -> None:
         if self._connection is None:
