@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     teams_service_url: str | None = None
     teams_member_id_format: str = "{object_id}"
 
+    # `serve`: web processes sharing the port (None: one per core), each answering turns; the
+    # job workers then run in a process of their own.
+    processes: int | None = Field(None, ge=1, le=64)
+
     # Job queue.
     workers: int = Field(1, ge=0, le=64)
     job_lease_seconds: float = Field(60.0, gt=0)

@@ -1,0 +1,64 @@
+"""What the benchmarks read of the service's processes from /proc (Linux): the process tree of a
+`learning-loop serve` and each process's peak resident memory."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants, parents first."""
+    tree, queue = [], [pid]
+    while queue:
+        current = queue.pop(0)
+        tree.append(current)
+        tasks = Path(f"/proc/{current}/task")
+        if not tasks.exists():
+            continue
+        for task in tasks.iterdir():
+            try:
+                queue += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:  # the task ended while we looked
+                continue
+    return tree
+
+
+def _role(pid: int) -> str:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    except OSError:
+        return "gone"
+    if "--listen-fd" in argv:
+        return "web"
+    if "worker" in argv:
+        return "worker"
+    return "serve"
+
+
+def _peak_mib(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):  # the high-water mark of resident memory, in kB
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def peak_rss(pid: int) -> str:
+    """Each process's peak RSS so far, e.g. "serve 45, web 96, web 94, worker 88" (MiB)."""
+    parts = []
+    for member in process_tree(pid):
+        peak = _peak_mib(member)
+        if peak is not None:
+            parts.append(f"{_role(member)} {peak:.0f}")
+    return ", ".join(parts)
+
+
+def reset_peaks(pid: int) -> None:
+    """Start each process's peak RSS again from its current RSS, so a run measures its own."""
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{member}/clear_refs").write_text("5")  # "5" resets VmHWM
