@@ -117,6 +117,7 @@ class Choice(ms.Choice):
 
 class ChoiceSetInput(ms.ChoiceSetInput):
     model_config = STRICT
+    choices: list[Choice] | None = None  # see ColumnSet.columns (as a fallback it warned)
 
 
 class TextInput(ms.TextInput):

@@ -211,7 +211,7 @@ def test_every_mistake_in_a_file_is_named_at_once(tmp_path: Path) -> None:
         ("twice.yaml", "key: a\nkey: b\n", 'twice.yaml: form: not valid YAML: "key" is given '
                                             "twice in one mapping"),
         ("list.yaml", "- key: a\n", "list.yaml: form: the file must hold one form"),
-        ("broken.json", "{\"key\": ", "broken.json: form: not valid JSON: "),
+        ("broken.json", '{"key": ', "broken.json: form: not valid JSON: "),
         ("form.txt", "key: a", "form.txt: form: a form file ends in .yaml, .yml, .json"),
     ],
 )
