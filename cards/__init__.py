@@ -1,6 +1,15 @@
 """Adaptive Card builders: pure functions from view models to Adaptive Cards 1.5 JSON."""
 
 from cards.booking import booking_progress_card, booking_summary_card
+from cards.form_views import (
+    AnswerLine,
+    FormClosedView,
+    FormSummaryView,
+    FormView,
+    QuestionInput,
+    QuestionView,
+)
+from cards.forms import form_card, form_closed_card, form_summary_card
 from cards.help import help_card
 from cards.i18n import SUPPORTED_LOCALES, Translator, translator_for
 from cards.notice import notice_card
@@ -47,12 +56,16 @@ __all__ = [
     "MAX_PLANS",
     "MAX_ROWS",
     "SUPPORTED_LOCALES",
+    "AnswerLine",
     "BookingProgressView",
     "BookingSummaryView",
     "Choice",
     "CommandHelp",
     "Fact",
     "FieldError",
+    "FormClosedView",
+    "FormSummaryView",
+    "FormView",
     "HelpView",
     "LeaveChoice",
     "MemberLeftView",
@@ -66,6 +79,8 @@ __all__ = [
     "PlanSummary",
     "PlansListView",
     "ProposedSlot",
+    "QuestionInput",
+    "QuestionView",
     "ReachNotice",
     "SlotBookedView",
     "MoveChoice",
@@ -76,6 +91,9 @@ __all__ = [
     "WelcomeView",
     "booking_progress_card",
     "booking_summary_card",
+    "form_card",
+    "form_closed_card",
+    "form_summary_card",
     "help_card",
     "member_left_card",
     "notice_card",

@@ -117,6 +117,7 @@ class Choice(ms.Choice):
 
 class ChoiceSetInput(ms.ChoiceSetInput):
     model_config = STRICT
+    choices: list[Choice] | None = None  # see ColumnSet.columns (as a fallback it warned)
 
 
 class TextInput(ms.TextInput):
@@ -181,5 +182,14 @@ class StackedHorizontalBarChart(ms.StackedHorizontalBarChart):
     fallback: ElementFallback = None
 
 
+class RatingInput(ms.RatingInput):
+    """Teams' star rating (Input.Rating): give it a 1.5 input with the same id as fallback."""
+
+    model_config = STRICT
+    max: Number | None = None
+    value: Number | None = None
+    fallback: ElementFallback = None
+
+
 # Any input, for the helpers that take one.
-Input = ChoiceSetInput | TextInput | DateInput | TimeInput | NumberInput
+Input = ChoiceSetInput | TextInput | DateInput | TimeInput | NumberInput | RatingInput

@@ -23,11 +23,12 @@ from teams_app.ports.errors import (
     MessengerUnavailable,
     RecipientUnreachable,
 )
+from teams_app.ports.forms import FormCatalog, InvalidFormFile
 from teams_app.ports.graph import Calendar, Directory, Lists, Subscriptions, TeamsAppInstaller
 from teams_app.ports.plans import OccurrenceRepository, PlanRepository
 
-# The Graph ports live in ports/graph.py, the plan repositories in ports/plans.py and the
-# errors in ports/errors.py; everything is importable from here.
+# The Graph ports live in ports/graph.py, the plan repositories in ports/plans.py, the form
+# catalog in ports/forms.py and the errors in ports/errors.py; everything is importable from here.
 __all__ = [
     "Calendar",
     "Clock",
@@ -35,6 +36,7 @@ __all__ = [
     "DeliveryLog",
     "Directory",
     "ExternalServiceError",
+    "FormCatalog",
     "GraphConflict",
     "GraphError",
     "GraphForbidden",
@@ -42,6 +44,7 @@ __all__ = [
     "GraphRejected",
     "GraphThrottled",
     "GraphUnavailable",
+    "InvalidFormFile",
     "Job",
     "JobQueue",
     "JobState",

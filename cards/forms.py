@@ -1,0 +1,113 @@
+"""The form cards (issue 12): any form from the catalog as a card to answer, the read-only
+summary of a person's answers, and the card of a closed form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards import models as ac
+from cards import verbs
+from cards.blocks import facts, small
+from cards.elements import card, execute, heading, text
+from cards.form_views import AnswerLine, FormClosedView, FormSummaryView, FormView, QuestionView
+from cards.inputs import choice_set, date_input, field_error, rating_input, text_input
+
+# Up to this many options show as radio buttons or checkboxes; more go in a drop-down.
+EXPANDED_CHOICES = 8
+
+
+def form_card(view: FormView) -> dict[str, Any]:
+    body: list[ac.Element] = [heading(view.title)]
+    if view.intro:
+        body.append(text(view.intro, subtle=True))
+    if view.framework:
+        body.append(ac.Container(style="emphasis", items=[facts(view.framework)]))
+    if view.privacy_note:
+        body.append(small(view.privacy_note))
+    if view.errors_notice or view.problems:
+        body.append(_problems(view.errors_notice, view.problems))
+    for question in view.questions:
+        body += _question(question)
+    ids = _ids(view.campaign_id, view.form_key, view.form_version)
+    return card(body, [execute(view.submit_label, verbs.FORM_SUBMIT, style="positive", **ids)])
+
+
+def form_summary_card(view: FormSummaryView) -> dict[str, Any]:
+    body: list[ac.Element] = [heading(view.title), text(view.heading, weight="Bolder"),
+                              *_answers(view.answers)]
+    if view.note:
+        body.append(small(view.note, spacing="Medium"))
+    if view.edit_label is None:
+        return card(body)
+    ids = _ids(view.campaign_id, view.form_key, view.form_version)
+    return card(body, [execute(view.edit_label, verbs.FORM_EDIT, **ids)])
+
+
+def form_closed_card(view: FormClosedView) -> dict[str, Any]:
+    body: list[ac.Element] = [
+        heading(view.title),
+        ac.Container(style="emphasis", items=[text(view.message, weight="Bolder")]),
+    ]
+    if view.answers_heading and view.answers:
+        body += [text(view.answers_heading, subtle=True, spacing="Medium"),
+                 *_answers(view.answers)]
+    return card(body)
+
+
+def _question(q: QuestionView) -> list[ac.Element]:
+    shown_error = q.error
+    # With our message beside the question, the client's own message would say it twice.
+    client_message = None if shown_error else q.required_message
+    elements: list[ac.Element] = [_input(q, client_message)]
+    if q.other_input_id:
+        elements.append(text_input(q.other_input_id, q.other_label or "", q.other_value,
+                                   placeholder=q.other_placeholder,
+                                   max_length=q.other_max_length))
+    if q.hint:
+        elements.append(small(q.hint, spacing="Small"))
+    if shown_error:
+        elements.append(field_error(shown_error))
+    return [ac.Container(spacing="Medium", items=elements)]
+
+
+def _input(q: QuestionView, message: str | None) -> ac.Input:
+    checks = {"required": q.required, "error": message}
+    match q.kind:
+        case "short_text" | "long_text":
+            return text_input(q.input_id, q.label, q.value, multiline=q.kind == "long_text",
+                              max_length=q.max_length, **checks)
+        case "date":
+            return date_input(q.input_id, q.label, q.value, **checks)
+        case "rating":
+            # Stars in Teams; radio buttons 1-5 where Input.Rating is unknown.
+            fallback = choice_set(q.input_id, q.label, q.choices, q.value, expanded=True,
+                                  **checks)
+            stars = int(q.value) if q.value.isdigit() else None
+            return rating_input(q.input_id, q.label, stars, top=len(q.choices),
+                                fallback=fallback, **checks)
+        case _:
+            multi = q.kind == "multiple_choice"
+            # An 11-point scale reads better as a drop-down than as eleven radio buttons.
+            expanded = q.kind != "scale" and len(q.choices) <= EXPANDED_CHOICES
+            return choice_set(q.input_id, q.label, q.choices, q.value, multi=multi,
+                              expanded=expanded, **checks)
+
+
+def _answers(lines: tuple[AnswerLine, ...]) -> list[ac.Element]:
+    items: list[ac.Element] = []
+    for line in lines:
+        items += [text(line.question, weight="Bolder", spacing="Medium"),
+                  text(line.answer, spacing="None")]
+    return items
+
+
+def _problems(notice: str | None, problems: tuple[str, ...]) -> ac.Container:
+    items: list[ac.Element] = []
+    if notice:
+        items.append(text(notice, weight="Bolder"))
+    items += [text(problem) for problem in problems]
+    return ac.Container(style="attention", items=items)
+
+
+def _ids(campaign_id: str, form_key: str, form_version: int) -> dict[str, Any]:
+    return {"campaign_id": campaign_id, "form_key": form_key, "form_version": form_version}

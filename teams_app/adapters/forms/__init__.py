@@ -1,0 +1,1 @@
+"""Forms from files: the built-in forms shipped in builtin/, and any an admin adds."""
