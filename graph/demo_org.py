@@ -38,7 +38,9 @@ class DemoPerson:
     office_location: str
     time_zone: str  # IANA, e.g. "Europe/Stockholm"
     windows_time_zone: str  # Windows name, as Graph's mailboxSettings return it
-    locale: str  # preferredLanguage / Teams locale
+    # preferredLanguage and the mailbox's language: what their proactive cards speak until they
+    # write to the bot (the Agents Playground always writes en-US)
+    locale: str
     manager_id: str | None
     working_hours_start: time
     working_hours_end: time
@@ -167,7 +169,7 @@ _PEOPLE: tuple[DemoPerson, ...] = (
             _BERLIN, "de-DE", INGRID_LINDQVIST),
     _person(OLIVER_HUGHES, "Oliver", "Hughes", "oliver.hughes",
             "Onboarding Coordinator", "People & Learning", "London",
-            _LONDON, "en-US", INGRID_LINDQVIST, (time(9, 0), time(17, 30))),
+            _LONDON, "en-GB", INGRID_LINDQVIST, (time(9, 0), time(17, 30))),
     _person(MAARTEN_DE_VRIES, "Maarten", "de Vries", "maarten.devries",
             "Engineering Manager", "Engineering", "Amsterdam",
             _AMSTERDAM, "nl-NL", CHARLOTTE_EVANS),
@@ -179,7 +181,7 @@ _PEOPLE: tuple[DemoPerson, ...] = (
             _BERLIN, "de-DE", MAARTEN_DE_VRIES),
     _person(JAMES_WHITFIELD, "James", "Whitfield", "james.whitfield",
             "Site Reliability Engineer", "Engineering", "London",
-            _LONDON, "en-US", MAARTEN_DE_VRIES, (time(10, 0), time(18, 30))),
+            _LONDON, "en-GB", MAARTEN_DE_VRIES, (time(10, 0), time(18, 30))),
     _person(KARIN_NYSTROM, "Karin", "Nyström", "karin.nystrom",
             "QA Engineer", "Engineering", "Stockholm",
             _STOCKHOLM, "sv-SE", MAARTEN_DE_VRIES),
@@ -188,7 +190,7 @@ _PEOPLE: tuple[DemoPerson, ...] = (
             _NEW_YORK, "en-US", MAARTEN_DE_VRIES, (time(8, 30), time(17, 0))),
     _person(CHARLOTTE_EVANS, "Charlotte", "Evans", "charlotte.evans",
             "Chief People Officer", "Executive", "London",
-            _LONDON, "en-US", None),
+            _LONDON, "en-GB", None),
 )
 # fmt: on
 

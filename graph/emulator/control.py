@@ -144,6 +144,7 @@ async def add_user(request: web.Request) -> web.Response:
         surname=body.get("surname"), job_title=body.get("jobTitle"),
         department=body.get("department"), office_location=body.get("officeLocation"),
         preferred_language=body.get("preferredLanguage"),
+        mailbox_language=body.get("mailboxLanguage"),
         account_enabled=bool(body.get("accountEnabled", True)),
         manager_id=body.get("managerId"), time_zone=windows_name(time_zone),
         working_hours=working, has_mailbox=has_mailbox)

@@ -9,6 +9,7 @@ window under 62 days (beyond: 400 ErrorTimeIntervalTooBig), availabilityViewInte
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +26,10 @@ DIGITS = {"free": "0", "tentative": "1", "busy": "2", "oof": "3", "workingElsewh
 RANK = {"0": 0, "4": 1, "1": 2, "2": 3, "3": 4}  # which status wins when items overlap
 LANGUAGES = {"en-US": "English (United States)", "en-GB": "English (United Kingdom)",
              "sv-SE": "Swedish (Sweden)", "nl-NL": "Dutch (Netherlands)",
-             "de-DE": "German (Germany)"}
+             "nl-BE": "Dutch (Belgium)", "de-DE": "German (Germany)",
+             "de-AT": "German (Austria)", "de-CH": "German (Switzerland)",
+             "fr-FR": "French (France)", "fi-FI": "Finnish (Finland)"}
+LOCALE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 def _field(body: dict[str, Any], name: str) -> Any:
@@ -122,7 +126,7 @@ async def get_schedule(call: Call, emu: Emulator) -> Reply:
 
 
 def mailbox_settings_json(user: User) -> dict[str, Any]:
-    locale = user.preferred_language or "en-US"
+    locale = user.mailbox_language or user.preferred_language or "en-US"
     return {
         "archiveFolder": None,
         "timeZone": user.time_zone,
@@ -167,6 +171,13 @@ async def update_mailbox_settings(call: Call, emu: Emulator) -> Reply:
             raise GraphError(400, "ErrorInvalidTimeZone",
                              f"The time zone '{body['timeZone']}' is not supported.")
         user.time_zone = windows_name(str(body["timeZone"]))
+    language = body.get("language")
+    if isinstance(language, dict) and "locale" in language:
+        locale = language["locale"]
+        if not isinstance(locale, str) or not LOCALE.fullmatch(locale):
+            raise GraphError(400, "ErrorInvalidArgument",
+                             f"The language '{locale}' is not a supported culture.")
+        user.mailbox_language = locale
     hours = body.get("workingHours")
     if isinstance(hours, dict):
         current = user.working_hours

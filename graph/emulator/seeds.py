@@ -43,6 +43,7 @@ def user_from_person(person: demo_org.DemoPerson) -> User:
         mail_nickname=person.mail_nickname, given_name=person.given_name,
         surname=person.surname, job_title=person.job_title, department=person.department,
         office_location=person.office_location, preferred_language=person.locale,
+        mailbox_language=person.locale,
         manager_id=person.manager_id, time_zone=person.windows_time_zone,
         working_hours=WorkingHours(person.working_days, person.working_hours_start,
                                    person.working_hours_end))

@@ -52,6 +52,9 @@ class User:
     account_enabled: bool = True
     manager_id: str | None = None
     time_zone: str = "UTC"  # Windows name, as mailboxSettings report it
+    # mailboxSettings.language.locale: Outlook's language, set apart from the directory's
+    # preferredLanguage (as in Exchange); None: the preferredLanguage, else en-US.
+    mailbox_language: str | None = None
     working_hours: WorkingHours = field(default_factory=WorkingHours)
     has_mailbox: bool = True
 

@@ -59,7 +59,8 @@ def first_name(display_name: str) -> str:
 
 
 class TranslatedCards:
-    """Renders a notification template for a conversation, in that conversation's language."""
+    """Renders a notification template for a conversation, in the locale given (the person's
+    language, or the chat's); the default language when there is none we speak."""
 
     def __init__(self, default_language: str) -> None:
         self._default_language = default_language
@@ -67,8 +68,10 @@ class TranslatedCards:
     def translator(self, locale: str | None) -> Translator:
         return translator_for(locale, self._default_language)
 
-    def render(self, template: str, ref: ConversationRef) -> OutboundMessage:
-        t = self.translator(ref.locale)
+    def render(
+        self, template: str, ref: ConversationRef, locale: str | None
+    ) -> OutboundMessage:
+        t = self.translator(locale)
         if template == "help":
             return OutboundMessage(card=help_card(help_view(t)), summary=t("help.title"))
         if template == "welcome":

@@ -11,6 +11,11 @@ from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 
 from teams_app.domain.conversations import ConversationKind, ConversationRef
+from teams_app.domain.languages import SpokenLanguage, supported_locale
+
+# Turns a person makes. Teams raises installation and conversation updates itself, also for an
+# install someone else made (an admin, Graph), so their locale says nothing about the person.
+PERSON_TURNS = frozenset({"message", "invoke"})
 
 
 def conversation_ref_of(activity: Activity) -> ConversationRef | None:
@@ -33,6 +38,15 @@ def conversation_ref_of(activity: Activity) -> ConversationRef | None:
         locale=activity.locale,
         reference=reference.model_dump(by_alias=True, exclude_none=True, mode="json"),
     )
+
+
+def spoken_language_of(activity: Activity) -> SpokenLanguage | None:
+    """The sender's language, from a turn they made in a language the cards speak."""
+    sender = activity.from_property
+    if activity.type not in PERSON_TURNS or sender is None or not sender.aad_object_id:
+        return None
+    locale = supported_locale(activity.locale)
+    return SpokenLanguage(sender.aad_object_id, locale) if locale else None
 
 
 def tenant_of(activity: Activity) -> str | None:

@@ -119,7 +119,9 @@ async def run_demo(
             if second is not None and member is not None:
                 second_info = await second.start()
                 await second.announce_installation(personal_chat_id(member))
-                console.print(f"{member.display_name}'s Teams: [bold]{second_info.url}[/bold]")
+                console.print(f"{member.display_name}'s Teams: [bold]{second_info.url}[/bold]"
+                              f" (cards in their Outlook's language, {member.locale}, until"
+                              " they write to the bot: the Playground writes en-US)")
         except PlaygroundError as error:
             console.print(f"[red]The Agents Playground did not start:[/red] {error}")
             stop.set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import structlog
 
 from teams_app.domain.errors import DomainError
-from teams_app.jobs.support import JobHandler
+from teams_app.jobs.support import JobHandler, person_languages
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Job, RecipientUnreachable
 from teams_app.ports.services import Services
@@ -16,6 +16,8 @@ log = structlog.get_logger()
 
 
 def notification_job_handlers(services: Services) -> dict[str, JobHandler]:
+    languages = person_languages(services)
+
     async def notify(job: Job) -> None:
         try:
             receipt = await deliver_notification(
@@ -24,6 +26,7 @@ def notification_job_handlers(services: Services) -> dict[str, JobHandler]:
                 messenger=services.messenger,
                 renderer=services.renderer,
                 clock=services.clock,
+                languages=languages,
             )
         except ValueError:
             raise PermanentJobError("bad_payload") from None

@@ -8,6 +8,7 @@ from teams_app.domain.occurrence_records import SlotRef
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Calendar, Job
 from teams_app.ports.services import Services
+from teams_app.use_cases.languages import PersonLanguages
 from teams_app.use_cases.reach import PersonalChats, TeamsEndpoint
 
 JobHandler = Callable[[Job], Awaitable[None]]
@@ -20,6 +21,10 @@ def calendar_of(services: Services) -> Calendar:
     return services.calendar
 
 
+def person_languages(services: Services) -> PersonLanguages:
+    return PersonLanguages(services.uow, services.calendar, services.clock)
+
+
 def personal_chats(services: Services) -> PersonalChats:
     settings = services.settings
     return PersonalChats(
@@ -30,6 +35,7 @@ def personal_chats(services: Services) -> PersonalChats:
         endpoint=TeamsEndpoint(
             settings.teams_service_url, settings.app_tenant_id or settings.graph_tenant_id
         ),
+        languages=person_languages(services),
     )
 
 

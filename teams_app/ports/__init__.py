@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, Self
 
 from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.languages import PersonLanguage
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.reach import Unreachable, UnreachablePerson
 from teams_app.ports.errors import (
@@ -52,6 +53,7 @@ __all__ = [
     "Messenger",
     "MessengerUnavailable",
     "OccurrenceRepository",
+    "PersonLanguageStore",
     "PlanRepository",
     "RecipientUnreachable",
     "Subscriptions",
@@ -139,8 +141,20 @@ class DeliveryLog(Protocol):
     async def release(self, delivery_key: str) -> None: ...
 
 
+class PersonLanguageStore(Protocol):
+    """Each person's language (domain/languages.py). What they did in Teams replaces whatever
+    was kept; what their mailbox says never replaces what they did."""
+
+    async def get(self, user_id: str) -> PersonLanguage | None: ...
+    async def spoke(self, user_id: str, locale: str, *, at: datetime) -> None: ...
+    async def read_from_mailboxes(
+        self, locales: Mapping[str, str | None], *, at: datetime
+    ) -> None: ...  # by user id; None: the mailbox names no language the cards speak
+
+
 class UnitOfWork(Protocol):
     conversations: ConversationStore
+    languages: PersonLanguageStore
     jobs: JobQueue
     deliveries: DeliveryLog
     plans: PlanRepository  # learning plans (ports/plans.py)

@@ -24,10 +24,12 @@ from teams_app.settings import Settings
 
 class CardRenderer(Protocol):
     """Cards in a person's language: a translator for a locale (falling back to the default
-    language), and the notification templates rendered for a conversation."""
+    language), and the notification templates rendered for a conversation in a locale."""
 
     def translator(self, locale: str | None) -> Callable[..., str]: ...
-    def render(self, template: str, ref: ConversationRef) -> OutboundMessage: ...
+    def render(
+        self, template: str, ref: ConversationRef, locale: str | None
+    ) -> OutboundMessage: ...
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Delivering a card to one plan member, shared by the capabilities that send member cards
 (plans: "your learning time is booked"; defend: "your learning time collides with ...").
 
-Delivery is checked against the delivery log (a retried job does not send twice). A person
-the bot cannot reach (use_cases/reach.py tries their chat, then installing the app for them)
-costs a card: that is recorded once as a card miss with the reason, which the plan's owner sees,
-and the job ends instead of retrying.
+The card speaks the person's language (use_cases/languages.py), not the language of whatever
+turn queued it. Delivery is checked against the delivery log (a retried job does not send
+twice). A person the bot cannot reach (use_cases/reach.py tries their chat, then installing
+the app for them) costs a card: that is recorded once as a card miss with the reason, which the
+plan's owner sees, and the job ends instead of retrying.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from teams_app.domain.bookings import BookedSlot, SlotState
-from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan, PlanStatus
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import SlotRef
@@ -42,13 +42,14 @@ def slot_is_current(plan: LearningPlan | None, slot: BookedSlot | None, revision
 async def deliver_member_card(
     slot: SlotRef,
     key: str,
-    render: Callable[[ConversationRef], OutboundMessage],
+    render: Callable[[str | None], OutboundMessage],
     *,
     chats: PersonalChats,
     recipient: str | None = None,
 ) -> CardOutcome:
     """`recipient` is the member of `slot` unless given: the owner, for a card about a member.
-    A miss is recorded under the plan for the recipient, with why they cannot be reached."""
+    `render` makes the card in a locale (None: the default language). A miss is recorded under
+    the plan for the recipient, with why they cannot be reached."""
     async with chats.uow() as tx:
         sent = await tx.deliveries.find(key)
     if sent is not None:
@@ -58,8 +59,9 @@ async def deliver_member_card(
     chat = await chats.reach(person)
     if isinstance(chat, Unreachable):
         return await _missed(chats, key, missed, chat)
+    message = render(await chats.languages.locale_of(person))
     try:
-        activity_id = await chats.messenger.send(chat, render(chat))
+        activity_id = await chats.messenger.send(chat, message)
     except RecipientUnreachable:
         await chats.gone(person)
         return await _missed(chats, key, missed, Unreachable.UNINSTALLED)

@@ -11,6 +11,7 @@ from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.errors import DomainError
 from teams_app.domain.messages import OutboundMessage
 from teams_app.ports import Clock, Messenger, UnitOfWork
+from teams_app.use_cases.languages import PersonLanguages
 
 NOTIFY = "notify"  # job kind
 
@@ -26,7 +27,10 @@ class UnknownRecipient(DomainError):
 
 
 class MessageRenderer(Protocol):
-    def render(self, template: str, ref: ConversationRef) -> OutboundMessage: ...
+    # `locale`: the language to speak (None: the default), the person's or the chat's.
+    def render(
+        self, template: str, ref: ConversationRef, locale: str | None
+    ) -> OutboundMessage: ...
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,10 @@ async def deliver_notification(
     messenger: Messenger,
     renderer: MessageRenderer,
     clock: Clock,
+    languages: PersonLanguages,
 ) -> DeliveryReceipt:
+    """A card to a person speaks their language (use_cases/languages.py); one to a group chat
+    or channel, the language of its last turn."""
     async with uow() as work:
         if cmd.recipient.user_id:
             ref = await work.conversations.personal_chat_of(cmd.recipient.user_id)
@@ -112,7 +119,9 @@ async def deliver_notification(
     if sent is not None:
         return DeliveryReceipt(ref.conversation_id, sent or None, already_sent=True)
 
-    activity_id = await messenger.send(ref, renderer.render(cmd.template, ref))
+    user_id = cmd.recipient.user_id
+    locale = await languages.locale_of(user_id) if user_id else ref.locale
+    activity_id = await messenger.send(ref, renderer.render(cmd.template, ref, locale))
     async with uow() as work:
         await work.deliveries.record(cmd.key, ref.conversation_id, activity_id, at=clock.now())
         await work.commit()

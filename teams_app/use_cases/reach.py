@@ -25,6 +25,7 @@ from teams_app.ports import (
     TeamsAppInstaller,
     UnitOfWork,
 )
+from teams_app.use_cases.languages import PersonLanguages
 
 log = structlog.get_logger()
 
@@ -48,6 +49,7 @@ class PersonalChats:
     clock: Clock
     installer: TeamsAppInstaller | None  # None: no Teams app catalog id configured
     endpoint: TeamsEndpoint
+    languages: PersonLanguages  # what language a card to them speaks
 
     async def reach(self, user_id: str) -> ConversationRef | Unreachable:
         async with self.uow() as tx:

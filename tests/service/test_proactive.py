@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 from teams_app.ports import JobState
+from teams_app.use_cases.languages import PersonLanguages
 from teams_app.use_cases.notifications import (
     DeliverNotification,
     Recipient,
@@ -13,14 +14,17 @@ from teams_app.use_cases.notifications import (
     deliver_notification,
     schedule_notification,
 )
-from tests.builders import USER_AAD, an_install
+from tests.builders import USER_AAD, an_activity, an_install
 from tests.connector import FakeConnector, Fault
 from tests.service.conftest import RunningService, ServiceFactory
 
 
 async def installed(service: RunningService, connector: FakeConnector) -> None:
+    """The app installed, and the person asked for help in Swedish (their language from now on:
+    Teams' installation event says nothing about who installed it)."""
     await service.post(an_install(connector.service_url, locale="sv-SE"))
-    await connector.wait_for(1)
+    await service.post(an_activity(connector.service_url, text="hjälp", locale="sv-SE"))
+    await connector.wait_for(2)
     connector.activities.clear()
 
 
@@ -56,10 +60,13 @@ async def test_a_retried_delivery_does_not_send_twice(
     await installed(service, connector)
     services = service.runtime.services
     command = DeliverNotification(Recipient(user_id=USER_AAD), "help", "once-only")
+    languages = PersonLanguages(services.uow, services.calendar, services.clock)
     first = await deliver_notification(command, uow=services.uow, messenger=services.messenger,
-                                       renderer=services.renderer, clock=services.clock)
+                                       renderer=services.renderer, clock=services.clock,
+                                       languages=languages)
     again = await deliver_notification(command, uow=services.uow, messenger=services.messenger,
-                                       renderer=services.renderer, clock=services.clock)
+                                       renderer=services.renderer, clock=services.clock,
+                                       languages=languages)
     assert not first.already_sent and again.already_sent
     assert again.activity_id == first.activity_id
     assert len(connector.activities) == 1

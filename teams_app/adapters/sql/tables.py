@@ -73,6 +73,17 @@ unreachable_people = Table(
     Column("since", UtcDateTime, nullable=False),
 )
 
+# Each person's language for proactive cards (domain/languages.py): from their last message or
+# card action in Teams, else from their mailbox (kept a while, so a card costs no Graph call).
+person_languages = Table(
+    "person_languages",
+    metadata,
+    Column("user_id", String(128), primary_key=True),  # AAD object id
+    Column("locale", String(16), nullable=True),  # "sv-SE"; None: the mailbox names none we speak
+    Column("source", String(16), nullable=False),  # activity | mailbox
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 jobs = Table(
     "jobs",
     metadata,

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from teams_app.adapters.sql.engine import READ_ONLY, write_gate
 from teams_app.adapters.sql.job_queue import SqlJobQueue
+from teams_app.adapters.sql.languages import SqlPersonLanguageStore
 from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
 from teams_app.adapters.sql.plans import SqlPlanRepository
 from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
@@ -17,6 +18,7 @@ from teams_app.ports import Clock
 
 class SqlUnitOfWork:
     conversations: SqlConversationStore
+    languages: SqlPersonLanguageStore
     jobs: SqlJobQueue
     deliveries: SqlDeliveryLog
     plans: SqlPlanRepository
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
         await self._connection.begin()
         self._committed = False
         self.conversations = SqlConversationStore(self._connection)
+        self.languages = SqlPersonLanguageStore(self._connection)
         self.deliveries = SqlDeliveryLog(self._connection)
         self.plans = SqlPlanRepository(self._connection)
         self.occurrences = SqlOccurrenceRepository(self._connection)

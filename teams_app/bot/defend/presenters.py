@@ -1,5 +1,5 @@
-"""Presenters for the member's collision card and the answer to Move, Keep or Skip, in the
-member's language (their chat's locale) and time zone (their mailbox's)."""
+"""Presenters for the member's collision card (in their language, use_cases/languages.py) and
+the answer to Move, Keep or Skip (in the turn's), in the time zone of their mailbox."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from cards import (
 )
 from teams_app.bot.formatting import time_of_day
 from teams_app.bot.slot_texts import when
-from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import Decision, SlotRef
 from teams_app.domain.occurrences import CollisionKind
@@ -128,7 +127,7 @@ class CollisionCardRenderer:
     def __init__(self, cards: CardRenderer) -> None:
         self._cards = cards
 
-    def slot_collision(self, facts: CollisionFacts, ref: ConversationRef) -> OutboundMessage:
-        t = self._cards.translator(ref.locale)
+    def slot_collision(self, facts: CollisionFacts, locale: str | None) -> OutboundMessage:
+        t = self._cards.translator(locale)
         view = collision_view(t, facts)
         return OutboundMessage(card=slot_collision_card(view), summary=view.title)

@@ -6,7 +6,6 @@ from cards import Fact, SlotBookedView, Translator, slot_booked_card
 from teams_app.bot.plans.memberships import leave_choice
 from teams_app.bot.presenters import first_name
 from teams_app.bot.slot_texts import cadence_label, weekly_when, when
-from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage
 from teams_app.ports.services import CardRenderer
 from teams_app.use_cases.plans.booked_cards import SlotBookedFacts
@@ -49,7 +48,7 @@ class BookedCardRenderer:
     def __init__(self, cards: CardRenderer) -> None:
         self._cards = cards
 
-    def slot_booked(self, facts: SlotBookedFacts, ref: ConversationRef) -> OutboundMessage:
-        t = self._cards.translator(ref.locale)
+    def slot_booked(self, facts: SlotBookedFacts, locale: str | None) -> OutboundMessage:
+        t = self._cards.translator(locale)
         view = booked_view(t, facts)
         return OutboundMessage(card=slot_booked_card(view), summary=view.title)

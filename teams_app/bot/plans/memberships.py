@@ -18,7 +18,6 @@ from cards import (
 from teams_app.bot.formatting import decimal, hours_of
 from teams_app.bot.plans.presenters import more
 from teams_app.bot.slot_texts import cadence_label, weekly_when, when
-from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrences import Tally
@@ -91,6 +90,6 @@ class MemberLeftCardRenderer:
     def __init__(self, cards: CardRenderer) -> None:
         self._cards = cards
 
-    def member_left(self, facts: MemberLeftFacts, ref: ConversationRef) -> OutboundMessage:
-        view = member_left_view(self._cards.translator(ref.locale), facts)
+    def member_left(self, facts: MemberLeftFacts, locale: str | None) -> OutboundMessage:
+        view = member_left_view(self._cards.translator(locale), facts)
         return OutboundMessage(card=member_left_card(view), summary=view.title)

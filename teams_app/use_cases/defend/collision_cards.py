@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from teams_app.domain.bookings import BookedSlot, MemberState
 from teams_app.domain.calendar import CalendarEvent, MailboxSettings, TimeSpan
-from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan, PlanMode
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import CollisionState, Decision, SlotRef
@@ -71,7 +70,9 @@ class CollisionFacts:
 
 
 class CollisionRenderer(Protocol):
-    def slot_collision(self, facts: CollisionFacts, ref: ConversationRef) -> OutboundMessage: ...
+    def slot_collision(
+        self, facts: CollisionFacts, locale: str | None
+    ) -> OutboundMessage: ...
 
 
 def collision_delivery_key(slot: SlotRef, collision_key: str) -> str:
@@ -140,7 +141,7 @@ async def send_collision_card(
     except GraphError:
         pass  # the card still helps without the subject or a suggestion
     return await deliver_member_card(
-        cmd.slot, cmd.delivery_key, lambda chat: renderer.slot_collision(facts, chat),
+        cmd.slot, cmd.delivery_key, lambda locale: renderer.slot_collision(facts, locale),
         chats=chats,
     )
 

@@ -9,7 +9,6 @@ from typing import Protocol
 
 from teams_app.domain.bookings import BookedSlot
 from teams_app.domain.calendar import TimeSpan
-from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import SlotRef
@@ -43,7 +42,7 @@ class SlotBookedFacts:
 
 
 class SlotBookedRenderer(Protocol):
-    def slot_booked(self, facts: SlotBookedFacts, ref: ConversationRef) -> OutboundMessage: ...
+    def slot_booked(self, facts: SlotBookedFacts, locale: str | None) -> OutboundMessage: ...
 
 
 def slot_booked_key(plan_id: str, revision: int, member_id: str) -> str:
@@ -79,6 +78,6 @@ async def send_slot_booked_card(
     facts = SlotBookedFacts(plan, slot, upcoming[0] if upcoming else None, owner)
     ref = SlotRef(cmd.plan_id, cmd.member_id, cmd.revision)
     return await deliver_member_card(
-        ref, cmd.delivery_key, lambda chat: renderer.slot_booked(facts, chat),
+        ref, cmd.delivery_key, lambda locale: renderer.slot_booked(facts, locale),
         chats=chats,
     )

@@ -38,6 +38,7 @@ from teams_app.ports import (
     GraphUnavailable,
     UnitOfWork,
 )
+from teams_app.use_cases.languages import remember_mailbox_languages
 from teams_app.use_cases.plans.planning import (
     MemberPreview,
     UnknownPlan,
@@ -160,7 +161,8 @@ async def book_plan(
         await tx.plans.set_members(plan.id, states, at=at)
         # A slot already planned is kept as it is: a queued job books what was planned.
         await tx.plans.plan_slots(planned, at=at)
-        languages = {m.member_id: m.language for m in preview.members if m.language}
+        languages = preview.languages
+        await remember_mailbox_languages(tx, languages, at=at)  # the members' cards need them
         away = {m.member_id: m.away for m in preview.members if m.away}
         jobs = [
             BookMemberSlots(

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from teams_app.domain.bookings import OUT_OF_PLAN, MemberState, SlotState
-from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.learning_plans import LearningPlan, PlanMode, PlanStatus
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.occurrence_records import SlotRef
@@ -69,7 +68,7 @@ class MemberLeftFacts:
 
 
 class MemberLeftRenderer(Protocol):
-    def member_left(self, facts: MemberLeftFacts, ref: ConversationRef) -> OutboundMessage: ...
+    def member_left(self, facts: MemberLeftFacts, locale: str | None) -> OutboundMessage: ...
 
 
 def member_left_key(plan_id: str, member_id: str) -> str:
@@ -180,7 +179,7 @@ async def send_member_left_card(
     facts = MemberLeftFacts(plan, name)
     return await deliver_member_card(
         SlotRef(plan_id, member_id, plan.revision), member_left_key(plan_id, member_id),
-        lambda chat: renderer.member_left(facts, chat),
+        lambda locale: renderer.member_left(facts, locale),
         chats=chats, recipient=plan.owner_id,
     )
 

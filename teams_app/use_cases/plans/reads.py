@@ -75,6 +75,11 @@ class PlanPreview:
     def problems(self) -> tuple[MemberPreview, ...]:
         return tuple(m for m in self.members if m.problem is not None)
 
+    @property
+    def languages(self) -> dict[str, str]:
+        """The mailbox language of each member whose mailbox settings were read."""
+        return {m.member_id: m.language for m in self.members if m.language}
+
 
 @dataclass(frozen=True)
 class CancelReceipt:

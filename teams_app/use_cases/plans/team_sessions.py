@@ -49,6 +49,7 @@ from teams_app.ports import (
     GraphUnavailable,
     UnitOfWork,
 )
+from teams_app.use_cases.languages import remember_mailbox_languages
 from teams_app.use_cases.plans.event_texts import slot_texts
 from teams_app.use_cases.plans.reads import (
     SLOT_PROBLEMS,
@@ -214,6 +215,7 @@ async def book_team_session(
             for member in invited:
                 if known.get(member.member_id) not in (MemberState.BOOKED, MemberState.PENDING):
                     await tx.plans.set_member(plan.id, member.member_id, MemberState.PENDING, at=at)
+        await remember_mailbox_languages(tx, preview.languages, at=at)  # for their cards
         progress = progress_of(plan.id, plan.revision, await tx.plans.members(plan.id), at=at)
         await tx.plans.save_progress(progress)
         await tx.commit()

@@ -9,6 +9,7 @@ from datetime import time, timedelta
 
 import pytest
 
+from cards import translator_for
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
 from teams_app.domain.calendar import Weekday
 from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanSpec
@@ -45,8 +46,9 @@ async def test_a_colliding_meeting_is_carded_and_move_changes_that_occurrence(
     await book_plan(BookPlan(plan.plan_id, me), uow=services.uow, calendar=services.calendar,
                     directory=services.directory, clock=services.clock,
                     rights=services.rights)
-    await pg.wait_for_message(pg.personal_chat_id, card_contains("Your learning time is booked"),
-                              timeout=30)
+    # She never wrote to the bot here: her cards speak her Outlook's language (Swedish).
+    booked = translator_for("sv")("slot.booked.title")
+    await pg.wait_for_message(pg.personal_chat_id, card_contains(booked), timeout=30)
 
     async with services.uow() as tx:
         slot = await tx.plans.slot(plan.plan_id, me, 1)

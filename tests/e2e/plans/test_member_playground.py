@@ -1,8 +1,10 @@
 """A member's side, end to end: as `learning-loop demo --also-as` runs it, a second Agents
 Playground whose current user is a member of the lead's team. The lead books a plan for that
 member and for a colleague who has no Playground and never chatted with the bot; the member sees
-"your learning time is booked" in their own Teams, presses Leave there, and the lead's Teams gets
-the card that they left. Screenshots of the member's cards go to artifacts/e2e/."""
+"your learning time is booked" in their own Teams, in the language of their Outlook (Swedish: the
+Playground's installation event says nothing of it), presses Leave there, and the lead's Teams
+gets the card that they left, in English, as the lead writes. Screenshots of the member's cards
+go to artifacts/e2e/."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 
 from cards import plan_fields as f
-from cards import verbs
+from cards import translator_for, verbs
 from graph import demo_org
 from teams_app.local.playground import PlaygroundProcess
 from teams_app.local.playground_config import personal_chat_id
@@ -31,6 +33,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 GOAL = "Practise giving feedback with the SBI model"
 MEMBER = demo_org.person(demo_org.ERIK_JOHANSSON)  # one of the lead's direct reports
 COLLEAGUE = demo_org.SOFIA_BERGSTROM  # no Playground of her own, never wrote to the bot
+BOOKED = translator_for(MEMBER.locale)("slot.booked.title")  # his mailbox's: "Din lärtid är bokad"
 
 
 def verb_action(card: dict[str, Any], verb: str) -> dict[str, Any]:
@@ -86,13 +89,13 @@ async def test_a_member_sees_their_booked_card_in_their_own_teams_and_leaves(
             if browser_available() is None:
                 ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
                 shot = asyncio.create_task(screenshot(
-                    info.url, ARTIFACTS / "member-booked-card.png", card_text="is booked",
+                    info.url, ARTIFACTS / "member-booked-card.png", card_text=BOOKED,
                     ready_file=ready, timeout=120))
                 await wait_for_file(ready, shot)
             plan_id = await book_for(world, [MEMBER.object_id, COLLEAGUE])
 
             booked = await member_pg.wait_for_message(
-                member_pg.personal_chat_id, card_contains("is booked"), timeout=30)
+                member_pg.personal_chat_id, card_contains(BOOKED), timeout=30)
             (card,) = adaptive_cards(booked)
             assert_valid_card(card)
             assert GOAL in str(card)

@@ -35,7 +35,7 @@ class Booked:
     connector: FakeConnector
     plan_id: str
     owner: str
-    member: str  # has a chat with the bot (Swedish)
+    member: str  # has a chat with the bot; Outlook in Swedish
     silent: str  # has no chat with the bot
 
     @property
@@ -156,7 +156,8 @@ async def booked_plan(
     owner = (await emulator.control.add_user("Anna Berg", time_zone=ZONE,
                                              working_hours=HOURS))["id"]
     member = (await emulator.control.add_user("Astrid Lindqvist", time_zone=ZONE,
-                                              working_hours=HOURS, manager_id=owner))["id"]
+                                              working_hours=HOURS, manager_id=owner,
+                                              mailbox_language="sv-SE"))["id"]
     silent = (await emulator.control.add_user("Bram de Vries", time_zone=ZONE,
                                               working_hours=HOURS, manager_id=owner))["id"]
     service = await start_service(**on_emulator(

@@ -14,7 +14,7 @@ from cards.i18n import translator_for
 from teams_app.domain.learning_plans import MemberSource
 from teams_app.domain.occurrences import Outcome
 from teams_app.use_cases.defend.scan import DefendMailbox, defend_mailbox
-from tests.builders import an_execute, an_install
+from tests.builders import an_activity, an_execute, an_install
 from tests.card_texts import nodes, texts
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator, graph_emulator  # noqa: F401
@@ -23,6 +23,7 @@ from tests.service.plans.support import LEAD, REPORTS, book, events_of, new_plan
 from tests.service.plans.test_team_sessions import meetings, team
 
 EN = translator_for("en")
+SV = translator_for("sv-SE")
 LEAD_CHAT = "a:personal-lead"
 
 
@@ -55,7 +56,10 @@ async def booked_team_session(
     (meeting,) = meetings(await events_of(emulator, LEAD), plan_id)
     await service.post(an_install(connector.service_url, user_aad=LEAD,
                                   conversation_id=LEAD_CHAT))
-    await connector.wait_for(1)
+    # She writes in English, so her cards are English though her Outlook is Swedish.
+    await service.post(an_activity(connector.service_url, text="help", user_aad=LEAD,
+                                   conversation_id=LEAD_CHAT))
+    await connector.wait_for(2)
     connector.activities.clear()
     return service, plan_id, meeting
 
@@ -206,7 +210,8 @@ async def test_a_member_is_carded_for_a_clash_with_their_copy_and_skip_misses_on
     (sent,) = connector.sent_to(chat)
     card = sent["attachments"][0]["content"]
     shown = texts(card)
-    assert "Customer visit" in shown and EN("slot.collision.detail.attendee") in shown
+    # They never wrote to the bot: the card speaks their Outlook's language (Swedish).
+    assert "Customer visit" in shown and SV("slot.collision.detail.attendee") in shown
     actions = {n["verb"]: n for n in nodes(card) if n.get("type") == "Action.Execute"}
     assert verbs.SLOT_MOVE not in actions  # the meeting is the organiser's to move
 
