@@ -8,6 +8,8 @@ and faults, read stats and stored objects. Not part of Graph; no bearer token ne
     POST /_emulator/groups           {"id"?, "displayName", "memberIds"}; 201
     POST /_emulator/users/{id}/events   a Graph event body (start/end may be ISO strings); 201
     POST /_emulator/sites            {"hostname", "path", "displayName", "id"?}; 201
+    POST /_emulator/sites/{site}/lists/{list}/items  {"items": [fields, ...]}: written as
+                                     SharePoint stores them (a person's edit, a big list); 201
     DELETE /_emulator/sites/{id}     later calls on the site answer 404
     GET|PUT /_emulator/limits        see faults.Limits; PUT replaces (with "preset": off|graph)
     GET|DELETE /_emulator/stats
@@ -32,7 +34,7 @@ from graph.emulator.core import EMULATOR, Emulator
 from graph.emulator.errors import GraphError
 from graph.emulator.events import apply, extended_properties, render, single
 from graph.emulator.faults import Limits
-from graph.emulator.listitems import fields_json
+from graph.emulator.listitems import add_items, fields_json
 from graph.emulator.schedule import working_hours_json
 from graph.emulator.sharepoint import list_json, site_json
 from graph.emulator.store import Group, Mailbox, Site, User, WorkingHours
@@ -217,6 +219,15 @@ async def delete_site(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def add_list_items(request: web.Request) -> web.Response:
+    emu, body = _emu(request), await _json(request)
+    rows = body.get("items")
+    if not isinstance(rows, list):
+        raise ControlError("give 'items': a list of field objects")
+    ids = add_items(emu, request.match_info["site"], request.match_info["list"], rows)
+    return web.json_response({"ids": ids}, status=201)
+
+
 async def limits(request: web.Request) -> web.Response:
     emu = _emu(request)
     if request.method == "PUT":
@@ -299,6 +310,7 @@ def register(app: web.Application) -> None:
         ("DELETE", "/_emulator/users/{user}", delete_user),
         ("POST", "/_emulator/users/{user}/events", add_event),
         ("POST", "/_emulator/sites", add_site), ("DELETE", "/_emulator/sites/{site}", delete_site),
+        ("POST", "/_emulator/sites/{site}/lists/{list}/items", add_list_items),
         ("GET", "/_emulator/limits", limits), ("PUT", "/_emulator/limits", limits),
         ("GET", "/_emulator/stats", stats), ("DELETE", "/_emulator/stats", stats),
         ("GET", "/_emulator/objects/{kind}", objects),

@@ -5,6 +5,14 @@ the `graph` preset: 4 concurrent requests per app per mailbox (the 5th gets 429
 `ApplicationThrottled`, "Application is over its MailboxConcurrency limit.") and 10,000
 requests per 10 minutes per app per mailbox
 (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+
+SharePoint throttles each app in a tenant by resource units per minute (1,250 for the smallest
+tenants; "Avoid getting throttled or blocked in SharePoint Online"). Graph calls have fixed
+costs: 1 unit for a single item (a site, a list, a column, an item by id), 2 for a multi-item
+query (a collection, a filter) and for a create, update or delete. Throttled requests count
+towards the limit too. `resource_units_per_minute` turns it on; `resource_unit_window_s` (60 by
+default) shortens the minute for benchmarks that cannot wait minutes. Over the limit: 429
+`activityLimitReached` with Retry-After, the seconds until enough units have aged out.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import math
 import random
 import re
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -41,6 +49,8 @@ class Limits:
     drop_probability: float = 0.0
     fault_paths: str | None = None  # regex on "METHOD /template" or "METHOD /path"
     fail_next: list[dict[str, Any]] = field(default_factory=list)
+    resource_units_per_minute: int | None = None  # SharePoint, per app
+    resource_unit_window_s: float = 60.0
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> Limits:
@@ -63,6 +73,8 @@ class Limits:
             raise ValueError("budget_scope must be 'app' or 'mailbox'")
         if limits.fault_paths:
             re.compile(limits.fault_paths)
+        if limits.resource_unit_window_s <= 0:
+            raise ValueError("resource_unit_window_s must be positive")
         return limits
 
     def to_json(self) -> dict[str, Any]:
@@ -93,6 +105,7 @@ class Stats:
         self.dropped = 0
         self.slowed = 0
         self.batches = 0
+        self.resource_units = 0
 
     def request(self, endpoint: str) -> None:
         self.total += 1
@@ -122,6 +135,7 @@ class Stats:
             "dropped": self.dropped,
             "slowed": self.slowed,
             "batches": self.batches,
+            "resource_units": self.resource_units,
         }
 
 
@@ -138,6 +152,7 @@ class Faults:
         self.in_flight: Counter[str] = Counter()
         self.arriving: Counter[str] = Counter()
         self.windows: dict[str, tuple[float, int]] = {}
+        self.spent: deque[tuple[float, int]] = deque()  # SharePoint units: (when, how many)
 
     def _matches(self, pattern: str | None, call: Call, endpoint: str) -> bool:
         if not pattern:
@@ -185,6 +200,33 @@ class Faults:
             raise throttled("TooManyRequests", "Please retry again later.", wait)
         self.windows[key] = (started, count + 1)
 
+    def _resource_units(self, call: Call, endpoint: str) -> None:
+        """Charge a SharePoint call its resource units; 429 when the app is over its minute."""
+        if not call.path.lower().startswith("/sites"):
+            return
+        template = endpoint.partition(" ")[2]
+        cost = 1 if call.method == "GET" and template.endswith("}") else 2
+        self.stats.resource_units += cost
+        limit = self.limits.resource_units_per_minute
+        if not limit:
+            return
+        window, now = self.limits.resource_unit_window_s, time.monotonic()
+        while self.spent and now - self.spent[0][0] >= window:
+            self.spent.popleft()
+        used = sum(units for _, units in self.spent)
+        self.spent.append((now, cost))  # throttled requests count as well
+        if used + cost <= limit:
+            return
+        # The wait until enough units have aged out of the window for this charge and a retry.
+        excess, freed, wait = used + 2 * cost - limit, 0, window
+        for at, units in self.spent:
+            freed += units
+            if freed >= excess:
+                wait = at + window - now
+                break
+        raise throttled("activityLimitReached", "The request has been throttled.",
+                        max(0.01, round(wait, 2)))
+
     async def run_scripted(self, call: Call, endpoint: str,
                            handler: Callable[[], Awaitable[Reply]]) -> Reply:
         """For routes the limits do not apply to as a whole (`$batch`, whose inner requests
@@ -230,12 +272,13 @@ class Faults:
                 raise throttled("ApplicationThrottled",
                                 "Application is over its MailboxConcurrency limit.",
                                 limits.retry_after_s)
-            return await self._admitted(call, mailbox, draws, handler)
+            return await self._admitted(call, endpoint, mailbox, draws, handler)
         finally:
             if mailbox is not None:
                 self.arriving[mailbox] -= 1
 
-    async def _admitted(self, call: Call, mailbox: str | None, draws: list[float],
+    async def _admitted(self, call: Call, endpoint: str, mailbox: str | None,
+                        draws: list[float],
                         handler: Callable[[], Awaitable[Reply]]) -> Reply:
         limits = self.limits
         if mailbox is not None:
@@ -244,6 +287,7 @@ class Faults:
             seen[mailbox] = max(seen.get(mailbox, 0), self.in_flight[mailbox])
         try:
             self._budget(mailbox)
+            self._resource_units(call, endpoint)
             if draws[2] < limits.throttle_probability:
                 raise throttled("TooManyRequests", "Please retry again later.",
                                 limits.retry_after_s)

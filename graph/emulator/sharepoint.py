@@ -1,6 +1,9 @@
 """SharePoint sites, lists and columns.
 
-Sites by path (`/sites/{hostname}:/{server-relative-path}`) or id; lists created with typed
+Sites by path (`/sites/{hostname}:/{server-relative-path}`), by id, the tenant's root site
+(`/sites/root`, https://learn.microsoft.com/graph/api/site-get: every tenant has one, at the
+root of its SharePoint host) and by keyword (`/sites?search=`, site-search: matched against the
+name, title and URL; `*` finds every site); lists created with typed
 columns (https://learn.microsoft.com/graph/api/list-create), addressed by id or title; columns
 added, read and updated (`indexed: true`; a list holds at most 20 indexes). Deleting a list
 makes later calls on it answer 404 itemNotFound. Items live in listitems.py.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph import demo_org
 from graph.emulator.core import Emulator
 from graph.emulator.errors import sp_conflict, sp_invalid, sp_not_found
 from graph.emulator.odata import collection, page_size, select, selection
@@ -77,8 +81,24 @@ def _site_by_path(emu: Emulator, hostname: str, path: str) -> Site | None:
                  if s.hostname.lower() == hostname and s.path.rstrip("/").lower() == path), None)
 
 
+def root_site(emu: Emulator) -> Site:
+    """The tenant's root site: the one at "/" of the SharePoint host, made on first use when a
+    seed did not add it (a real tenant always has it)."""
+    found = next((s for s in emu.state.sites.values() if s.path.rstrip("/") == ""), None)
+    if found is not None:
+        return found
+    hostname = next((s.hostname for s in emu.state.sites.values()),
+                    demo_org.SHAREPOINT_SITE.hostname)
+    site = Site(f"{hostname},{emu.state.new_guid()},{emu.state.new_guid()}", hostname, "/",
+                "Communication site", created=emu.now())
+    emu.state.sites[site.id] = site
+    return site
+
+
 def find_site(emu: Emulator, key: str) -> Site:
-    """A site by id, or by "{hostname}:/{path}:" as Graph allows in a path."""
+    """A site by id, "root", or by "{hostname}:/{path}:" as Graph allows in a path."""
+    if key.lower() == "root":
+        return root_site(emu)
     if ":/" in key:
         hostname, _, path = key.rstrip(":").partition(":")
         site = _site_by_path(emu, hostname, path)
@@ -152,6 +172,16 @@ async def get_site_by_path(call: Call, emu: Emulator) -> Reply:
         raise sp_not_found("Requested site could not be found")
     body = {"@odata.context": emu.context(call, "sites/$entity"), **site_json(site)}
     return Reply(200, select(body, selection(call), keep=("id",)))
+
+
+async def search_sites(call: Call, emu: Emulator) -> Reply:
+    words = (call.option("search") or "*").strip().strip('"').lower()
+    sites = [s for s in emu.state.sites.values()
+             if words in {"", "*"} or any(words in text.lower() for text in
+                                          (s.display_name, s.path, s.web_url))]
+    items = [select(site_json(s), selection(call), keep=("id",)) for s in sites]
+    size = page_size(call, emu.prefer(call), default=200, maximum=5000)
+    return collection(call, items, context=emu.context(call, "sites"), size=size)
 
 
 async def get_site(call: Call, emu: Emulator) -> Reply:
@@ -284,6 +314,7 @@ async def delete_column(call: Call, emu: Emulator) -> Reply:
 def register(router: Router) -> None:
     router.add("GET", "/sites/{hostname}:/{path}", get_site_by_path,
                regex=r"^/sites/(?P<hostname>[^/:]+):(?P<path>/[^:]*?):?/?$")
+    router.add("GET", "/sites", search_sites)
     router.add("GET", "/sites/{site}", get_site)
     base = "/sites/{site}/lists"
     router.add("GET", base, list_lists)

@@ -73,7 +73,8 @@ class EmulatorControl:
         """Replace the limits: latency_ms, jitter_ms, mailbox_concurrency, budget_requests,
         budget_window_s, budget_scope, throttle_probability, unavailable_probability,
         retry_after_s, slow_probability, slow_s, drop_probability, fault_paths, fail_next,
-        preset ("off" | "graph"), rng_seed."""
+        resource_units_per_minute, resource_unit_window_s, preset ("off" | "graph"),
+        rng_seed."""
         return await self("PUT", "/limits", limits)
 
     async def limits(self) -> dict[str, Any]:
@@ -109,6 +110,12 @@ class EmulatorControl:
 
     async def delete_site(self, site_id: str) -> None:
         await self("DELETE", f"/sites/{site_id}")
+
+    async def add_list_items(self, site_id: str, list_id: str,
+                             items: list[dict[str, Any]]) -> list[str]:
+        """Items written straight into the list, as a person (or another app) would."""
+        body = await self("POST", f"/sites/{site_id}/lists/{list_id}/items", {"items": items})
+        return list(body["ids"])
 
     async def objects(self, kind: str, **query: str) -> Any:
         suffix = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
