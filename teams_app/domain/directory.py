@@ -83,6 +83,7 @@ class ColumnKind(StrEnum):
     BOOLEAN = "boolean"
     DATE_TIME = "dateTime"
     CHOICE = "choice"
+    MULTI_CHOICE = "multiChoice"  # a choice column shown as check boxes: a list of choices
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class ListColumn:
             raise ValueError(f"column {self.name}: unique values need an index")
         if self.indexed and self.kind is ColumnKind.NOTE:
             raise ValueError(f"column {self.name}: multi-line text cannot be indexed")
-        if self.kind is ColumnKind.CHOICE and not self.choices:
+        if self.kind in (ColumnKind.CHOICE, ColumnKind.MULTI_CHOICE) and not self.choices:
             raise ValueError(f"column {self.name}: a choice column lists its choices")
 
 
@@ -134,6 +135,20 @@ class ListSchema:
         return tuple(column for column in self.columns if column.indexed)
 
 
+class ListChangeKind(StrEnum):
+    LIST_CREATED = "list_created"
+    COLUMN_ADDED = "column_added"
+    COLUMN_INDEXED = "column_indexed"  # an existing column got the index it needs
+    COLUMN_RENAMED_BACK = "column_renamed_back"  # someone changed its display name
+
+
+@dataclass(frozen=True)
+class ListChange:
+    kind: ListChangeKind
+    column: str | None = None  # the internal name
+    was: str | None = None  # a renamed column's display name before it was put back
+
+
 @dataclass(frozen=True)
 class ListRef:
     site_id: str
@@ -143,7 +158,7 @@ class ListRef:
     indexed: frozenset[str] = frozenset()  # the columns a query may filter on
 
 
-FieldValue = str | int | float | bool | datetime | None
+FieldValue = str | int | float | bool | datetime | tuple[str, ...] | None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Results in SharePoint (issue 12): the lists responses are kept in, and their items."""

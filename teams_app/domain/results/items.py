@@ -1,0 +1,86 @@
+"""A response as the fields of its SharePoint item, for the outbox to write.
+
+Choice answers keep their ids (stable across versions and languages, as the forms promise);
+"other" words go to the question's "other" column. An anonymous response has no person: the
+person column stays empty, so nothing in SharePoint says who answered.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from teams_app.domain.directory import ColumnKind, FieldValue
+from teams_app.domain.forms.answers import (
+    AnswerSet,
+    ChoiceAnswer,
+    DateAnswer,
+    NumberAnswer,
+    TextAnswer,
+    YesNoAnswer,
+)
+from teams_app.domain.results.lists import (
+    CAMPAIGN,
+    FORM,
+    KEY,
+    OTHER_SUFFIX,
+    PERSON,
+    SUBMITTED,
+    TITLE,
+    VERSION,
+    ResultsList,
+)
+
+
+class UnknownColumn(ValueError):
+    """The lists were derived from other forms than the answer's: provision again."""
+
+
+def response_fields(
+    results: ResultsList,
+    answers: AnswerSet,
+    *,
+    response_key: str,
+    campaign_id: str,
+    submitted_at: datetime,
+    person_id: str | None,
+) -> dict[str, FieldValue]:
+    """The item's fields; `person_id` None for an anonymous response."""
+    if submitted_at.tzinfo is None:
+        raise ValueError("submitted_at is tz-aware")
+    fields: dict[str, FieldValue] = {
+        TITLE: response_key,
+        KEY: response_key,
+        CAMPAIGN: campaign_id,
+        SUBMITTED: submitted_at.astimezone(UTC),
+        PERSON: person_id,
+        FORM: answers.form_key,
+        VERSION: answers.form_version,
+    }
+    for answer in answers.answers:
+        column = results.column_of(answers.form_key, answers.form_version, answer.question)
+        if column is None:
+            raise UnknownColumn(f"{answers.form_key}: no column for {answer.question}")
+        match answer:
+            case TextAnswer(text=text):
+                fields[column] = text
+            case ChoiceAnswer(choices=choices, other=other):
+                shape = results.schema.column(column)
+                many = shape is not None and shape.kind is ColumnKind.MULTI_CHOICE
+                fields[column] = tuple(choices) if many else (choices[0] if choices else None)
+                if other is not None:
+                    other_column = results.column_of(answers.form_key, answers.form_version,
+                                                     answer.question + OTHER_SUFFIX)
+                    if other_column is None:
+                        raise UnknownColumn(f"{answers.form_key}: no column for other words")
+                    fields[other_column] = other
+            case NumberAnswer(value=value):
+                fields[column] = value
+            case YesNoAnswer(value=value):
+                fields[column] = value
+            case DateAnswer(value=value):
+                fields[column] = _midnight(value)
+    return fields
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
