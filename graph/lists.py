@@ -36,8 +36,11 @@ from graph.errors import Operation
 from teams_app.domain.directory import (
     ColumnKind,
     FieldValue,
+    ListChange,
+    ListChangeKind,
     ListColumn,
     ListItem,
+    ListProvisioning,
     ListRef,
     ListSchema,
     Page,
@@ -89,11 +92,38 @@ class GraphLists:
         builder = self._graph.client.sites.by_site_id(site_id)
         return _site(await self._graph.call(Operation.READ_SITE, builder.get))
 
+    async def root_site(self) -> Site:
+        """The tenant's root site (GET /sites/root)."""
+        return await self.site_by_id("root")
+
+    async def search_sites(self, words: str) -> list[Site]:
+        """Sites whose name, title or address holds the words (GET /sites?search=)."""
+        info = self._graph.request_for_url(
+            f"{self._graph.base_url}/sites?search={quote(words, safe='')}")
+        found: list[Site] = []
+        while True:
+            page = await self._graph.call_json(Operation.READ_SITE, info)
+            found += [Site(id=str(s["id"]), web_url=str(s.get("webUrl") or ""),
+                           display_name=str(s.get("displayName") or ""))
+                      for s in page.get("value") or [] if s.get("id")]
+            following = page.get("@odata.nextLink")
+            if not following:
+                return found
+            info = self._graph.request_for_url(str(following))
+
     # --- schema ------------------------------------------------------------------------------
 
     async def ensure_list(self, site_id: str, schema: ListSchema) -> ListRef:
         """The list as `schema` describes it, created or completed; never anything removed."""
+        return (await self.provision_list(site_id, schema)).ref
+
+    async def provision_list(self, site_id: str, schema: ListSchema) -> ListProvisioning:
+        """As `ensure_list`, saying what it changed: the list created, columns added (missing
+        ones, also one somebody removed), indexes switched on, new choices added, and a
+        column's display name put back when somebody renamed it (its internal name, which
+        items and filters use, never changes)."""
         lists = self._graph.client.sites.by_site_id(site_id).lists
+        changes: list[ListChange] = []
         list_id = await self._find_list(site_id, schema.name)
         if list_id is None:
             body = List_(
@@ -105,19 +135,22 @@ class GraphLists:
             try:
                 created = await self._graph.call(Operation.MANAGE_LISTS, lambda: lists.post(body))
                 list_id = created.id if created else None
+                changes.append(ListChange(ListChangeKind.LIST_CREATED))
             except GraphConflict:
                 # Another instance created it between our look and our create.
                 list_id = await self._find_list(site_id, schema.name)
             if list_id is None:
                 raise GraphRejected(status=None, detail="list create answered without an id")
-        await self._complete_columns(site_id, list_id, schema)
-        return ListRef(
+        if not changes:
+            changes += await self._complete_columns(site_id, list_id, schema)
+        ref = ListRef(
             site_id=site_id,
             list_id=list_id,
             name=schema.name,
             key_column=schema.key_column,
             indexed=frozenset(c.name for c in schema.indexed_columns),
         )
+        return ListProvisioning(ref, tuple(changes))
 
     async def _find_list(self, site_id: str, name: str) -> str | None:
         lists = self._graph.client.sites.by_site_id(site_id).lists
@@ -137,10 +170,13 @@ class GraphLists:
             page = await self._graph.call(Operation.MANAGE_LISTS, following.get)
         return None
 
-    async def _complete_columns(self, site_id: str, list_id: str, schema: ListSchema) -> None:
+    async def _complete_columns(
+        self, site_id: str, list_id: str, schema: ListSchema
+    ) -> list[ListChange]:
         columns = self._graph.client.sites.by_site_id(site_id).lists.by_list_id(list_id).columns
         answer = await self._graph.call(Operation.MANAGE_LISTS, columns.get)
         existing = {c.name: c for c in (answer.value if answer and answer.value else [])}
+        changes: list[ListChange] = []
         for wanted in schema.columns:
             have = existing.get(wanted.name)
             if have is None:
@@ -149,15 +185,21 @@ class GraphLists:
                     await self._graph.call(
                         Operation.MANAGE_LISTS, lambda d=definition: columns.post(d)
                     )
+                    changes.append(ListChange(ListChangeKind.COLUMN_ADDED, wanted.name))
                 except GraphConflict:
                     pass  # added meanwhile by another instance
-            elif wanted.indexed and not have.indexed and have.id:
-                # Only the index is switched on; the column's type and data stay as they are.
+                continue
+            if not have.id:
+                continue
+            # Only what the product relies on is changed; the column's type and data stay.
+            patch, found = _column_repairs(wanted, have)
+            if found:
                 column = columns.by_column_definition_id(have.id)
                 await self._graph.call(
-                    Operation.MANAGE_LISTS,
-                    lambda c=column: c.patch(ColumnDefinition(indexed=True)),
+                    Operation.MANAGE_LISTS, lambda c=column, p=patch: c.patch(p)
                 )
+                changes += found
+        return changes
 
     # --- items -------------------------------------------------------------------------------
 
@@ -178,12 +220,16 @@ class GraphLists:
         return ListItem(id=item_id, fields=values)
 
     async def upsert_item(
-        self, ref: ListRef, key: str, fields: Mapping[str, FieldValue]
+        self, ref: ListRef, key: str, fields: Mapping[str, FieldValue], *, assume_new: bool = False
     ) -> ListItem:
-        """Create or update the item whose key column holds `key`: at most one ever exists."""
+        """Create or update the item whose key column holds `key`: at most one ever exists.
+
+        `assume_new` skips the look-up and creates at once (half the resource units for an
+        item written the first time); the unique key still turns a create of an existing item
+        into a 409, and that into an update."""
         values = {**fields, ref.key_column: key}
         values.setdefault("Title", key)  # SharePoint's built-in required column
-        existing = await self.item_by_key(ref, key)
+        existing = None if assume_new else await self.item_by_key(ref, key)
         if existing is not None:
             return await self.update_item(ref, existing.id, values)
         try:
@@ -260,11 +306,42 @@ def _column_definition(column: ListColumn) -> ColumnDefinition:
             definition.date_time = DateTimeColumn(format="dateTime")
         case ColumnKind.CHOICE:
             definition.choice = ChoiceColumn(choices=list(column.choices))
+        case ColumnKind.MULTI_CHOICE:
+            definition.choice = ChoiceColumn(choices=list(column.choices), display_as="checkBoxes")
     return definition
 
 
+def _column_repairs(
+    wanted: ListColumn, have: ColumnDefinition
+) -> tuple[ColumnDefinition, list[ListChange]]:
+    patch, found = ColumnDefinition(), []
+    if wanted.indexed and not have.indexed:
+        patch.indexed = True
+        found.append(ListChange(ListChangeKind.COLUMN_INDEXED, wanted.name))
+    display = wanted.display_name or wanted.name
+    if have.display_name is not None and have.display_name != display:
+        patch.display_name = display
+        found.append(ListChange(ListChangeKind.COLUMN_RENAMED_BACK, wanted.name,
+                                was=have.display_name))
+    offered = list(have.choice.choices or []) if have.choice is not None else None
+    missing = [c for c in wanted.choices if offered is not None and c not in offered]
+    if offered is not None and missing and have.choice is not None:
+        # The column's own choices stay (an admin may have added some); ours are appended.
+        patch.choice = ChoiceColumn(choices=offered + missing,
+                                    display_as=have.choice.display_as)
+        found.append(ListChange(ListChangeKind.CHOICES_ADDED, wanted.name))
+    return patch, found
+
+
 def _wire_fields(fields: Mapping[str, FieldValue]) -> dict[str, Any]:
-    return {k: _iso(v) if isinstance(v, datetime) else v for k, v in fields.items()}
+    wire: dict[str, Any] = {}
+    for name, value in fields.items():
+        if isinstance(value, tuple):  # a multi-choice column takes a typed collection
+            wire[f"{name}@odata.type"] = "Collection(Edm.String)"
+            wire[name] = list(value)
+        else:
+            wire[name] = _iso(value) if isinstance(value, datetime) else value
+    return wire
 
 
 def _item(item: Mapping[str, Any], *, created: bool = False) -> ListItem:

@@ -140,6 +140,7 @@ class ListChangeKind(StrEnum):
     COLUMN_ADDED = "column_added"
     COLUMN_INDEXED = "column_indexed"  # an existing column got the index it needs
     COLUMN_RENAMED_BACK = "column_renamed_back"  # someone changed its display name
+    CHOICES_ADDED = "choices_added"  # a form offers a choice the column did not have
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,14 @@ class ListChange:
     kind: ListChangeKind
     column: str | None = None  # the internal name
     was: str | None = None  # a renamed column's display name before it was put back
+
+
+@dataclass(frozen=True)
+class ListProvisioning:
+    """What making a list match its schema found and did; no changes: it matched already."""
+
+    ref: ListRef
+    changes: tuple[ListChange, ...] = ()
 
 
 @dataclass(frozen=True)

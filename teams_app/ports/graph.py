@@ -22,6 +22,7 @@ from teams_app.domain.directory import (
     FieldValue,
     Group,
     ListItem,
+    ListProvisioning,
     ListRef,
     ListSchema,
     Page,
@@ -82,14 +83,18 @@ class Lists(Protocol):
 
     async def site_by_url(self, url: str) -> Site: ...
     async def site_by_id(self, site_id: str) -> Site: ...
+    async def root_site(self) -> Site: ...  # the tenant's root site
+    async def search_sites(self, words: str) -> list[Site]: ...  # by name, title or address
     async def ensure_list(self, site_id: str, schema: ListSchema) -> ListRef: ...
+    # As ensure_list, saying what it changed (created, added, indexed, renamed back).
+    async def provision_list(self, site_id: str, schema: ListSchema) -> ListProvisioning: ...
     async def add_item(self, ref: ListRef, fields: Mapping[str, FieldValue]) -> ListItem: ...
     async def update_item(
         self, ref: ListRef, item_id: str, fields: Mapping[str, FieldValue]
     ) -> ListItem: ...
     async def upsert_item(
-        self, ref: ListRef, key: str, fields: Mapping[str, FieldValue]
-    ) -> ListItem: ...
+        self, ref: ListRef, key: str, fields: Mapping[str, FieldValue], *, assume_new: bool = False
+    ) -> ListItem: ...  # assume_new: create first, look up only when the key already exists
     async def item_by_key(self, ref: ListRef, key: str) -> ListItem | None: ...
     async def query_items(
         self,
