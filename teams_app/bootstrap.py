@@ -20,6 +20,7 @@ from graph.subscriptions import GraphSubscriptions, handle_notification_request
 from graph.teams_apps import GraphTeamsAppInstaller
 from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.connector_pool import PooledClientFactory
+from teams_app.adapters.forms.catalog import FileFormCatalog
 from teams_app.adapters.messenger import SendLimits, TeamsMessenger
 from teams_app.adapters.sql.engine import create_engine, current_revision, head_revision, upgrade
 from teams_app.adapters.sql.job_queue import SqlJobStore
@@ -31,8 +32,11 @@ from teams_app.bot.presenters import TranslatedCards
 from teams_app.domain.planners import PlanningRights
 from teams_app.jobs.handlers import job_handlers
 from teams_app.jobs.maintenance import PURGE, PURGE_EVERY_SECONDS
+from teams_app.jobs.results import DRAIN_EVERY_SECONDS
 from teams_app.jobs.worker import JobWorker
 from teams_app.logs import keep_person_text_out_of_library_logs
+from teams_app.ports.forms import FormCatalog
+from teams_app.ports.results import OUTBOX_DRAIN
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
@@ -129,6 +133,14 @@ class Runtime:
             RECONCILE_ALL, RECONCILE_ALL, {}, RECONCILE_EVERY_SECONDS,
             first_run_at=self.clock.now() + timedelta(seconds=RECONCILE_EVERY_SECONDS),
         )
+        await self.jobs.upsert_schedule(
+            OUTBOX_DRAIN, OUTBOX_DRAIN, {}, DRAIN_EVERY_SECONDS, first_run_at=self.clock.now()
+        )
+
+    def form_catalog(self) -> FormCatalog:
+        """The built-in forms and the admin's (LEARNING_LOOP_FORMS_DIRECTORY); a mistake in a
+        file stops here with a message naming it."""
+        return FileFormCatalog.load(self.settings.forms_directory)
 
     async def advance_clock(self, by: timedelta) -> datetime:
         if not isinstance(self.clock, MovableClock):

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     default_locale: str = "en"
     log_json: bool | None = None
 
+    # Form files (YAML or JSON) beside the built-in forms; see docs/forms.md.
+    forms_directory: Path | None = None
+
     # --- Microsoft Graph (graph/client.py builds the one Graph client from these) ------------
     # LEARNING_LOOP_GRAPH_*. The default base URL is the global Graph service (a national cloud
     # sets its own); local mode points it at the emulator with graph_auth=static.

@@ -9,6 +9,7 @@ from teams_app.jobs.defend import defend_job_handlers
 from teams_app.jobs.maintenance import maintenance_job_handlers
 from teams_app.jobs.notifications import notification_job_handlers
 from teams_app.jobs.plans import plan_job_handlers
+from teams_app.jobs.results import results_job_handlers
 from teams_app.jobs.support import JobHandler
 from teams_app.ports.services import Services
 
@@ -21,4 +22,5 @@ def job_handlers(
         **maintenance_job_handlers(purge),
         **plan_job_handlers(services),  # booking, progress cards, edits, membership
         **defend_job_handlers(services),  # defending booked time, collision cards
+        **results_job_handlers(services),  # responses into the SharePoint lists
     }

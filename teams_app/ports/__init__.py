@@ -27,6 +27,7 @@ from teams_app.ports.errors import (
 from teams_app.ports.forms import FormCatalog, InvalidFormFile
 from teams_app.ports.graph import Calendar, Directory, Lists, Subscriptions, TeamsAppInstaller
 from teams_app.ports.plans import OccurrenceRepository, PlanRepository
+from teams_app.ports.results import ListOutbox, OutboxCounts, OutboxRow, ResultListStore
 
 # The Graph ports live in ports/graph.py, the plan repositories in ports/plans.py, the form
 # catalog in ports/forms.py and the errors in ports/errors.py; everything is importable from here.
@@ -49,13 +50,17 @@ __all__ = [
     "Job",
     "JobQueue",
     "JobState",
+    "ListOutbox",
     "Lists",
     "Messenger",
     "MessengerUnavailable",
     "OccurrenceRepository",
+    "OutboxCounts",
+    "OutboxRow",
     "PersonLanguageStore",
     "PlanRepository",
     "RecipientUnreachable",
+    "ResultListStore",
     "Subscriptions",
     "TeamsAppInstaller",
     "UnitOfWork",
@@ -159,6 +164,8 @@ class UnitOfWork(Protocol):
     deliveries: DeliveryLog
     plans: PlanRepository  # learning plans (ports/plans.py)
     occurrences: OccurrenceRepository  # defending booked time (ports/plans.py)
+    outbox: ListOutbox  # items on their way to SharePoint (ports/results.py)
+    result_lists: ResultListStore  # where provisioning put the results lists
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed

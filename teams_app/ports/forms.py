@@ -12,6 +12,9 @@ class FormCatalog(Protocol):
 
     async def get(self, key: str, version: int | None = None) -> Form | None: ...  # None: newest
     async def forms(self) -> list[Form]: ...  # the newest version of each, by key
+    # Every version of every form: answers keep the version they answered, and the SharePoint
+    # lists need a column for each of them.
+    async def every_version(self) -> list[Form]: ...
 
 
 class InvalidFormFile(Exception):

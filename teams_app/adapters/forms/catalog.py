@@ -56,3 +56,6 @@ class FileFormCatalog:
             if form.key not in newest or form.version > newest[form.key].version:
                 newest[form.key] = form
         return sorted(newest.values(), key=lambda form: form.key)
+
+    async def every_version(self) -> list[Form]:
+        return [self._forms[k] for k in sorted(self._forms)]

@@ -11,6 +11,7 @@ from teams_app.adapters.sql.engine import READ_ONLY, write_gate
 from teams_app.adapters.sql.job_queue import SqlJobQueue
 from teams_app.adapters.sql.languages import SqlPersonLanguageStore
 from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
+from teams_app.adapters.sql.outbox import SqlListOutbox, SqlResultListStore
 from teams_app.adapters.sql.plans import SqlPlanRepository
 from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
 from teams_app.ports import Clock
@@ -23,6 +24,8 @@ class SqlUnitOfWork:
     deliveries: SqlDeliveryLog
     plans: SqlPlanRepository
     occurrences: SqlOccurrenceRepository
+    outbox: SqlListOutbox
+    result_lists: SqlResultListStore
 
     def __init__(
         self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int, read_only: bool = False
@@ -65,6 +68,8 @@ class SqlUnitOfWork:
         self.plans = SqlPlanRepository(self._connection)
         self.occurrences = SqlOccurrenceRepository(self._connection)
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
+        self.outbox = SqlListOutbox(self._connection, self._clock, self.jobs)
+        self.result_lists = SqlResultListStore(self._connection)
 
     async def __aexit__(self, *exc: object) -> None:
         connection, self._connection = self._connection, None

@@ -1,0 +1,23 @@
+"""The outbox drain: responses on their way to the SharePoint lists (use_cases/results)."""
+
+from __future__ import annotations
+
+from teams_app.jobs.support import JobHandler
+from teams_app.jobs.worker import PermanentJobError
+from teams_app.ports import Job
+from teams_app.ports.results import OUTBOX_DRAIN
+from teams_app.ports.services import Services
+from teams_app.use_cases.results.outbox import drain_outbox
+
+DRAIN_EVERY_SECONDS = 60  # the schedule catches what no trigger did (an outage, a restart)
+
+
+def results_job_handlers(services: Services) -> dict[str, JobHandler]:
+    async def drain(job: Job) -> None:
+        if services.lists is None:
+            raise PermanentJobError("graph_not_configured")
+        # The job id owns the drain's lease: a second drain job meanwhile finds it busy.
+        await drain_outbox(uow=services.uow, lists=services.lists, clock=services.clock,
+                           owner=job.id)
+
+    return {OUTBOX_DRAIN: drain}
