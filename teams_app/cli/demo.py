@@ -20,7 +20,9 @@ from teams_app.cli.serve import serve
 from teams_app.local.playground import PlaygroundError, PlaygroundProcess
 from teams_app.local.playground_config import MEMBER_ID_FORMAT, personal_chat_id
 from teams_app.logs import configure_logging
+from teams_app.ports import GraphError
 from teams_app.settings import Settings
+from teams_app.use_cases.results.provisioning import provision_results
 
 
 def register(app: typer.Typer) -> None:
@@ -84,6 +86,20 @@ def demo_settings(
     )
 
 
+async def provision_demo_lists(runtime: Runtime, console: Console) -> None:
+    """The results lists on the demo site, so answers land in the emulated SharePoint."""
+    if runtime.services.lists is None:
+        return
+    try:
+        forms = await runtime.form_catalog().every_version()
+        await provision_results(demo_org.SHAREPOINT_SITE.url, forms=forms,
+                                uow=runtime.services.uow, lists=runtime.services.lists,
+                                clock=runtime.clock)
+    except GraphError as error:
+        console.print(f"[yellow]The demo's SharePoint lists were not provisioned:[/yellow] "
+                      f"{type(error).__name__}")
+
+
 async def run_demo(
     settings: Settings,
     *,
@@ -112,7 +128,8 @@ async def run_demo(
         time_zone=member.time_zone,
     ) if member else None
 
-    async def start_playground(_runtime: Runtime) -> None:
+    async def start_playground(runtime: Runtime) -> None:
+        await provision_demo_lists(runtime, console)
         # The Playground asks the bot for its config on start, so it comes after the service.
         try:
             info = await playground.start()

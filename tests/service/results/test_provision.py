@@ -5,12 +5,15 @@ a missing site, a missing permission and an outage."""
 from __future__ import annotations
 
 import asyncio
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from teams_app.bootstrap import Runtime
+from teams_app.cli.demo import provision_demo_lists
 from teams_app.cli.main import app
 from teams_app.domain.directory import ListChangeKind
 from teams_app.ports import GraphForbidden
@@ -142,3 +145,11 @@ async def test_cli_reports_changes_and_faults(
 
     code, status = await asyncio.to_thread(invoke, tmp_path, base, "outbox", "status")
     assert code == 0 and "pending: 0" in status
+
+
+async def test_the_demo_provisions_its_site(
+    runtime: Runtime, graph_emulator: GraphEmulator
+) -> None:
+    await provision_demo_lists(runtime, Console(file=io.StringIO()))
+    lists = await graph_emulator.control.objects("lists")
+    assert {x["displayName"] for x in lists} == NAMES
