@@ -2,7 +2,8 @@
 
 Choice answers keep their ids (stable across versions and languages, as the forms promise);
 "other" words go to the question's "other" column. An anonymous response has no person: the
-person column stays empty, so nothing in SharePoint says who answered.
+person column stays empty, and its submitted time is only the day, so that no time precise
+enough to match the record of who answered (kept apart, for reminders) says who it was.
 """
 
 from __future__ import annotations
@@ -47,11 +48,14 @@ def response_fields(
     """The item's fields; `person_id` None for an anonymous response."""
     if submitted_at.tzinfo is None:
         raise ValueError("submitted_at is tz-aware")
+    submitted = submitted_at.astimezone(UTC)
+    if person_id is None:
+        submitted = _midnight(submitted.date())
     fields: dict[str, FieldValue] = {
         TITLE: response_key,
         KEY: response_key,
         CAMPAIGN: campaign_id,
-        SUBMITTED: submitted_at.astimezone(UTC),
+        SUBMITTED: submitted,
         PERSON: person_id,
         FORM: answers.form_key,
         VERSION: answers.form_version,
@@ -84,3 +88,21 @@ def response_fields(
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def campaign_fields(
+    *,
+    campaign_id: str,
+    form_key: str,
+    form_kind: str,
+    owner_id: str,
+    opens_at: datetime,
+    closes_at: datetime | None,
+    anonymous: bool,
+    minimum_answers: int,
+    state: str,
+) -> dict[str, FieldValue]:
+    """A campaign as the fields of its item in the campaigns list (key: the campaign id)."""
+    return {TITLE: campaign_id, KEY: campaign_id, FORM: form_key, "FormKind": form_kind,
+            "OwnerId": owner_id, "OpensAt": opens_at, "ClosesAt": closes_at,
+            "Anonymous": anonymous, "MinimumAnswers": minimum_answers, "State": state}

@@ -95,6 +95,11 @@ def results_lists(forms: Iterable[Form]) -> tuple[ResultsList, ...]:
     return (*lists, ResultsList(ListKind.CAMPAIGNS, campaigns))
 
 
+def results_list(forms: Iterable[Form], kind: ListKind) -> ResultsList:
+    """One kind's list, as `results_lists` derives it (pass every version of every form)."""
+    return next(r for r in results_lists(forms) if r.kind is kind)
+
+
 def _answer_list(kind: FormKind, forms: list[Form]) -> ResultsList:
     columns: dict[str, ListColumn] = {c.name: c for c in ANSWER_COLUMNS}
     taken = {name.lower() for name in columns} | {TITLE.lower()}

@@ -9,6 +9,9 @@ import asyncio
 from datetime import UTC, datetime
 
 from teams_app.bootstrap import Runtime
+from teams_app.domain.forms.answers import other_key, validate_answers
+from teams_app.domain.results.items import response_fields
+from teams_app.domain.results.lists import ListKind, results_list
 from teams_app.ports import JobState
 from teams_app.ports.results import OUTBOX_DRAIN
 from teams_app.use_cases.results.outbox import DrainReport, drain_outbox
@@ -196,3 +199,27 @@ async def test_adding_queues_a_drain_job_the_worker_runs(
     await runtime.worker().run_once()
 
     assert await stored_keys(graph_emulator) == ["r-1", "r-2"]
+
+
+async def test_response_fields_from_the_forms_are_what_sharepoint_takes(
+    runtime: Runtime, graph_emulator: GraphEmulator
+) -> None:
+    await provision(runtime)
+    forms = await runtime.form_catalog().every_version()
+    checkin = next(f for f in forms if f.key == "learning_checkin")
+    answers = validate_answers(checkin, {
+        "used_time": "partly", "worked_on": "Å" * 1000, "obstacles": "meeting,other",
+        other_key("obstacles"): "Moving house", "will_apply": "Ask for review earlier"})
+    fields = response_fields(results_list(forms, ListKind.CHECKIN), answers,
+                             response_key="r-1", campaign_id="c-1", submitted_at=AT,
+                             person_id=None)
+    async with runtime.services.uow() as tx:
+        await tx.outbox.add(ListKind.CHECKIN.value, "r-1", fields)
+        await tx.commit()
+
+    assert (await drain(runtime)).written == 1
+
+    item = (await stored_list(graph_emulator, CHECKINS))["items"][0]["fields"]
+    assert item["obstacles"] == ["meeting", "other"]
+    assert item["obstacles_other"] == "Moving house" and len(item["worked_on"]) == 1000
+    assert item["SubmittedAt"] == "2026-03-02T00:00:00Z" and "PersonId" not in item

@@ -12,8 +12,8 @@ from teams_app.domain.directory import MAX_INDEXED_COLUMNS, ColumnKind
 from teams_app.domain.forms.answers import other_key, validate_answers
 from teams_app.domain.forms.definitions import Form, FormKind
 from teams_app.domain.forms.questions import ChoiceOption, Question, QuestionKind
-from teams_app.domain.results.items import UnknownColumn, response_fields
-from teams_app.domain.results.lists import ListKind, ResultsList, results_lists
+from teams_app.domain.results.items import UnknownColumn, campaign_fields, response_fields
+from teams_app.domain.results.lists import ListKind, ResultsList, results_list, results_lists
 from tests.unit.forms.support import FULL_ANSWERS, builtin_forms, every_kind_form, texts
 
 AT = datetime(2026, 3, 10, 14, 30, tzinfo=UTC)
@@ -98,7 +98,20 @@ def test_a_response_becomes_item_fields() -> None:
     assert fields["many"] == ("a", "c")
     assert (fields["stars"], fields["help"]) == (4, True)
     assert fields["when"] == datetime(2026, 3, 10, tzinfo=UTC)
-    assert fields["FormVersion"] == 2 and fields["SubmittedAt"] == AT
+    assert fields["FormVersion"] == 2
+    assert fields["SubmittedAt"] == datetime(2026, 3, 10, tzinfo=UTC)  # anonymous: the day only
+    named = response_fields(results, answers, response_key="r-2", campaign_id="c-1",
+                            submitted_at=AT, person_id="p-1")
+    assert (named["PersonId"], named["SubmittedAt"]) == ("p-1", AT)
+
+
+def test_a_campaign_becomes_item_fields_of_the_campaigns_list() -> None:
+    campaigns = results_list(builtin_forms(), ListKind.CAMPAIGNS)
+    fields = campaign_fields(campaign_id="c-1", form_key="learning_checkin",
+                             form_kind="checkin", owner_id="o-1", opens_at=AT, closes_at=None,
+                             anonymous=True, minimum_answers=5, state="open")
+    assert {name for name in fields if name != "Title"} == {
+        c.name for c in campaigns.schema.columns}
 
 
 def test_an_answer_without_a_column_is_refused() -> None:
