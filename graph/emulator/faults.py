@@ -6,8 +6,9 @@ the `graph` preset: 4 concurrent requests per app per mailbox (the 5th gets 429
 requests per 10 minutes per app per mailbox
 (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
 
-SharePoint throttles each app in a tenant by resource units per minute (1,250 for the smallest
-tenants; "Avoid getting throttled or blocked in SharePoint Online"). Graph calls have fixed
+SharePoint throttles each app in a tenant by resource units per minute (about 1,200 for the
+smallest tenants, more with more licences; "Avoid getting throttled or blocked in SharePoint
+Online"). Graph calls have fixed
 costs: 1 unit for a single item (a site, a list, a column, an item by id), 2 for a multi-item
 query (a collection, a filter) and for a create, update or delete. Throttled requests count
 towards the limit too. `resource_units_per_minute` turns it on; `resource_unit_window_s` (60 by

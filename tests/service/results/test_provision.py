@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from teams_app.bootstrap import Runtime
+from teams_app.bootstrap import Runtime, bootstrap
 from teams_app.cli.demo import provision_demo_lists
 from teams_app.cli.main import app
 from teams_app.domain.directory import ListChangeKind
@@ -153,3 +153,29 @@ async def test_the_demo_provisions_its_site(
     await provision_demo_lists(runtime, Console(file=io.StringIO()))
     lists = await graph_emulator.control.objects("lists")
     assert {x["displayName"] for x in lists} == NAMES
+
+
+async def test_cli_outbox_status_retry_and_drain(
+    tmp_path: Path, graph_emulator: GraphEmulator
+) -> None:
+    await graph_emulator.control.reset("demo")
+    base = graph_emulator.base_url
+    code, _ = await asyncio.to_thread(invoke, tmp_path, base, "provision", "--site", SITE_URL)
+    assert code == 0
+    runtime = await bootstrap(results_settings(tmp_path, base))
+    try:
+        async with runtime.services.uow() as tx:
+            await tx.outbox.add("checkin", "r-1", {"CampaignId": "c-1"})
+            await tx.outbox.add("checkin", "r-2", {"NoSuchColumn": "x"})
+            await tx.commit()
+    finally:
+        await runtime.close()
+
+    code, drained = await asyncio.to_thread(invoke, tmp_path, base, "outbox", "drain")
+    assert code == 0 and "written: 1  set aside: 1" in drained
+    code, status = await asyncio.to_thread(invoke, tmp_path, base, "outbox", "status")
+    assert "pending: 0  written: 1  failed: 1" in status and "rejected:400: 1" in status
+    code, retried = await asyncio.to_thread(invoke, tmp_path, base, "outbox", "retry")
+    assert "1 response(s) queued again" in retried
+    code, status = await asyncio.to_thread(invoke, tmp_path, base, "outbox", "status")
+    assert "pending: 1" in status
