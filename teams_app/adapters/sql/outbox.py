@@ -18,6 +18,7 @@ from teams_app.adapters.sql.results_tables import (
     sharepoint_outbox,
 )
 from teams_app.domain.directory import FieldValue, ListRef
+from teams_app.domain.results.lists import ListKind
 from teams_app.ports import Clock, OutboxCounts, OutboxRow
 from teams_app.ports.results import OUTBOX_DRAIN, ProvisionedList
 
@@ -36,6 +37,9 @@ class SqlListOutbox:
         self._jobs = jobs
 
     async def add(self, list_kind: str, item_key: str, fields: Mapping[str, FieldValue]) -> None:
+        ListKind(list_kind)  # a kind no list is provisioned for would hold up every later row
+        if not item_key:
+            raise ValueError("an outbox row needs its item key")
         now = self._clock.now()
         await self._connection.execute(sharepoint_outbox.insert().values(
             list_kind=list_kind, item_key=item_key, fields=_to_json(fields), enqueued_at=now,

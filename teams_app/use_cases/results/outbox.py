@@ -44,7 +44,7 @@ OUTAGE_RETRY_SECONDS = 30.0  # when SharePoint gave no Retry-After
 class DrainReport:
     written: int = 0
     failed: int = 0  # set aside this run, with a reason
-    stopped: str | None = None  # busy | not_provisioned | throttled | unavailable | ...
+    stopped: str | None = None  # busy | more | not_provisioned | throttled | unavailable ...
     retry_after: float | None = None
 
 
@@ -61,7 +61,9 @@ async def drain_outbox(
             await tx.outbox.release_lease(owner)
             await tx.commit()
     if report.stopped in {"throttled", "unavailable"}:
-        await _follow_up(uow, clock, report.retry_after or OUTAGE_RETRY_SECONDS)
+        await _follow_up(uow, clock, owner, report.retry_after or OUTAGE_RETRY_SECONDS)
+    elif report.stopped == "more":  # a job's share done: the next job goes on at once
+        await _follow_up(uow, clock, owner, 0.0)
     log.info("outbox_drained", written=report.written, failed=report.failed,
              stopped=report.stopped, retry_after=report.retry_after)
     return report
@@ -82,11 +84,14 @@ async def _drain(
     written = failed = 0
     async with uow(read_only=True) as tx:
         targets = await tx.result_lists.all()
-    while max_rows is None or written + failed < max_rows:
+    while True:
+        if max_rows is not None and written + failed >= max_rows:
+            return DrainReport(written, failed, stopped="more")
         if not await _lease(uow, clock, owner):
             return DrainReport(written, failed, stopped="lease_lost")
+        limit = BATCH if max_rows is None else min(BATCH, max_rows - written - failed)
         async with uow(read_only=True) as tx:
-            rows = await tx.outbox.next_batch(BATCH)
+            rows = await tx.outbox.next_batch(limit)
         if not rows:
             return DrainReport(written, failed)
         done: list[int] = []
@@ -110,7 +115,6 @@ async def _drain(
                     await tx.outbox.written(done, at=clock.now())
                     await tx.commit()
                 written += len(done)
-    return DrainReport(written, failed)
 
 
 async def _write(
@@ -134,9 +138,10 @@ async def _write(
     return None
 
 
-async def _follow_up(uow: UnitOfWorkFactory, clock: Clock, seconds: float) -> None:
-    run_at = clock.now() + timedelta(seconds=max(1.0, seconds))
+async def _follow_up(uow: UnitOfWorkFactory, clock: Clock, owner: str, seconds: float) -> None:
+    """One follow-up per drain run (the key names the run)."""
+    run_at = clock.now() + timedelta(seconds=seconds)
+    key = f"{OUTBOX_DRAIN}:after:{owner}:{run_at:%Y%m%dT%H%M%S.%f}"
     async with uow() as tx:
-        await tx.jobs.enqueue(OUTBOX_DRAIN, {}, run_at=run_at,
-                              idempotency_key=f"{OUTBOX_DRAIN}:after:{run_at:%Y%m%dT%H%M%S}")
+        await tx.jobs.enqueue(OUTBOX_DRAIN, {}, run_at=run_at, idempotency_key=key[:255])
         await tx.commit()

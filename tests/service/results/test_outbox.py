@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from teams_app.bootstrap import Runtime
 from teams_app.domain.forms.answers import other_key, validate_answers
 from teams_app.domain.results.items import response_fields
@@ -223,3 +225,40 @@ async def test_response_fields_from_the_forms_are_what_sharepoint_takes(
     assert item["obstacles"] == ["meeting", "other"]
     assert item["obstacles_other"] == "Moving house" and len(item["worked_on"]) == 1000
     assert item["SubmittedAt"] == "2026-03-02T00:00:00Z" and "PersonId" not in item
+
+
+async def test_a_deleted_list_waits_for_provisioning(
+    runtime: Runtime, graph_emulator: GraphEmulator
+) -> None:
+    await provision(runtime)
+    checkins = await stored_list(graph_emulator, CHECKINS)
+    await graph_emulator.request("DELETE", f"/sites/{checkins['siteId']}/lists/{checkins['id']}")
+    await add(runtime, "r-1")
+
+    assert (await drain(runtime)).stopped == "list_not_found"
+    assert await counts(runtime) == (1, 0, 0)
+    await provision(runtime)
+    assert (await drain(runtime)).written == 1
+    assert await stored_keys(graph_emulator) == ["r-1"]
+
+
+async def test_a_job_writes_its_share_then_hands_over(
+    runtime: Runtime, graph_emulator: GraphEmulator
+) -> None:
+    await provision(runtime)
+    await add(runtime, *[f"r-{n:02}" for n in range(25)])
+    report = await drain_outbox(uow=runtime.services.uow, lists=lists_of(runtime),
+                                clock=runtime.clock, owner="job-1", max_rows=10)
+    assert (report.written, report.stopped) == (10, "more")
+    queued = await runtime.jobs.list(JobState.QUEUED)
+    assert sum(1 for j in queued if (j.idempotency_key or "").startswith(
+        f"{OUTBOX_DRAIN}:after:job-1")) == 1
+
+    await runtime.worker().run_once()  # the trigger's job and the follow-ups finish it
+    assert await stored_keys(graph_emulator) == [f"r-{n:02}" for n in range(25)]
+
+
+async def test_an_unknown_list_kind_is_refused_when_added(runtime: Runtime) -> None:
+    async with runtime.services.uow() as tx:
+        with pytest.raises(ValueError):
+            await tx.outbox.add("reflections", "r-1", {})
