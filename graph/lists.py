@@ -314,7 +314,8 @@ def _column_definition(column: ListColumn) -> ColumnDefinition:
 def _column_repairs(
     wanted: ListColumn, have: ColumnDefinition
 ) -> tuple[ColumnDefinition, list[ListChange]]:
-    patch, found = ColumnDefinition(), []
+    patch = ColumnDefinition()
+    found: list[ListChange] = []
     if wanted.indexed and not have.indexed:
         patch.indexed = True
         found.append(ListChange(ListChangeKind.COLUMN_INDEXED, wanted.name))

@@ -143,6 +143,17 @@ async def test_cli_reports_changes_and_faults(
                                            SITE_URL)
     assert code == 1 and "did not answer (503)" in outage
 
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": "GET /sites", "status": 429, "retry_after": 0.01, "count": 5}])
+    code, throttled = await asyncio.to_thread(invoke, tmp_path, base, "provision", "--site",
+                                              SITE_URL)
+    assert code == 1 and "throttling this app (429)" in throttled
+    await graph_emulator.control.set_limits(fail_next=[
+        {"match": "GET /sites", "status": 429, "retry_after": 0.01, "count": 1}])
+    code, recovered = await asyncio.to_thread(invoke, tmp_path, base, "provision", "--site",
+                                              SITE_URL)
+    assert code == 0 and "Nothing to change" in recovered  # waited as told, then went on
+
     code, status = await asyncio.to_thread(invoke, tmp_path, base, "outbox", "status")
     assert code == 0 and "pending: 0" in status
 
