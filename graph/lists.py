@@ -29,6 +29,9 @@ from msgraph.generated.models.text_column import TextColumn
 from msgraph.generated.sites.item.lists.item.items.items_request_builder import (
     ItemsRequestBuilder,
 )
+from msgraph.generated.sites.item.lists.item.list_item_request_builder import (
+    ListItemRequestBuilder,
+)
 from msgraph.generated.sites.item.lists.lists_request_builder import ListsRequestBuilder
 
 from graph.client import GraphConnection
@@ -46,7 +49,7 @@ from teams_app.domain.directory import (
     Page,
     Site,
 )
-from teams_app.ports import GraphConflict, GraphRejected
+from teams_app.ports import GraphConflict, GraphNotFound, GraphRejected
 
 
 def odata_string(value: str) -> str:
@@ -117,14 +120,19 @@ class GraphLists:
         """The list as `schema` describes it, created or completed; never anything removed."""
         return (await self.provision_list(site_id, schema)).ref
 
-    async def provision_list(self, site_id: str, schema: ListSchema) -> ListProvisioning:
+    async def provision_list(
+        self, site_id: str, schema: ListSchema, *, known_list_id: str | None = None
+    ) -> ListProvisioning:
         """As `ensure_list`, saying what it changed: the list created, columns added (missing
         ones, also one somebody removed), indexes switched on, new choices added, and a
         column's display name put back when somebody renamed it (its internal name, which
-        items and filters use, never changes)."""
+        items and filters use, never changes). `known_list_id`, where provisioning put the
+        list before, finds it also when the organisation gave it another title (which stays
+        theirs), so a renamed list is never made a second time."""
         lists = self._graph.client.sites.by_site_id(site_id).lists
         changes: list[ListChange] = []
-        list_id = await self._find_list(site_id, schema.name)
+        list_id = await self._list_by_id(site_id, known_list_id) if known_list_id else None
+        list_id = list_id or await self._find_list(site_id, schema.name)
         if list_id is None:
             body = List_(
                 display_name=schema.name,
@@ -151,6 +159,19 @@ class GraphLists:
             indexed=frozenset(c.name for c in schema.indexed_columns),
         )
         return ListProvisioning(ref, tuple(changes))
+
+    async def _list_by_id(self, site_id: str, list_id: str) -> str | None:
+        target = self._graph.client.sites.by_site_id(site_id).lists.by_list_id(list_id)
+        config = RequestConfiguration(
+            query_parameters=ListItemRequestBuilder.ListItemRequestBuilderGetQueryParameters(
+                select=["id"]
+            )
+        )
+        try:
+            found = await self._graph.call(Operation.MANAGE_LISTS, lambda: target.get(config))
+        except GraphNotFound:
+            return None
+        return found.id if found else None
 
     async def _find_list(self, site_id: str, name: str) -> str | None:
         lists = self._graph.client.sites.by_site_id(site_id).lists

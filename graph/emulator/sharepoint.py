@@ -239,6 +239,26 @@ async def get_list(call: Call, emu: Emulator) -> Reply:
     return Reply(200, select(body, selection(call), keep=("id",)))
 
 
+async def update_list(call: Call, emu: Emulator) -> Reply:
+    site, sp_list = find_list(emu, call)
+    body = call.body if isinstance(call.body, dict) else {}
+    title = body.get("displayName")
+    if title is not None:
+        if not isinstance(title, str) or not title.strip():
+            raise sp_invalid("The list needs a displayName.")
+        if any(lst.display_name.lower() == title.lower() and lst.id != sp_list.id
+               for lst in site.lists.values()):
+            raise sp_conflict("A list, survey, discussion board, or document library with the "
+                              "specified title already exists in this Web site.  Please choose "
+                              "another title.")
+        sp_list.display_name = title  # the URL name (`name`) stays what it was made with
+    if "description" in body:
+        sp_list.description = str(body["description"] or "")
+    sp_list.modified, sp_list.version = emu.now(), sp_list.version + 1
+    context = emu.context(call, f"sites('{site.id}')/lists/$entity")
+    return Reply(200, {"@odata.context": context, **list_json(site, sp_list)})
+
+
 async def delete_list(call: Call, emu: Emulator) -> Reply:
     site, sp_list = find_list(emu, call)
     del site.lists[sp_list.id]
@@ -320,6 +340,7 @@ def register(router: Router) -> None:
     router.add("GET", base, list_lists)
     router.add("POST", base, create_list)
     router.add("GET", base + "/{list}", get_list)
+    router.add("PATCH", base + "/{list}", update_list)
     router.add("DELETE", base + "/{list}", delete_list)
     router.add("GET", base + "/{list}/columns", list_columns)
     router.add("POST", base + "/{list}/columns", create_column)

@@ -86,8 +86,11 @@ class Lists(Protocol):
     async def root_site(self) -> Site: ...  # the tenant's root site
     async def search_sites(self, words: str) -> list[Site]: ...  # by name, title or address
     async def ensure_list(self, site_id: str, schema: ListSchema) -> ListRef: ...
-    # As ensure_list, saying what it changed (created, added, indexed, renamed back).
-    async def provision_list(self, site_id: str, schema: ListSchema) -> ListProvisioning: ...
+    # As ensure_list, saying what it changed (created, added, indexed, renamed back);
+    # known_list_id finds the list where it was put before, whatever its title now.
+    async def provision_list(
+        self, site_id: str, schema: ListSchema, *, known_list_id: str | None = None
+    ) -> ListProvisioning: ...
     async def add_item(self, ref: ListRef, fields: Mapping[str, FieldValue]) -> ListItem: ...
     async def update_item(
         self, ref: ListRef, item_id: str, fields: Mapping[str, FieldValue]

@@ -124,3 +124,17 @@ async def test_deletes_make_later_calls_404(graph_emulator: GraphEmulator) -> No
     assert (deleted_item.status, deleted_list.status) == (204, 204)
     for gone in (gone_item, gone_list, gone_site):
         assert (gone.status, gone.body["error"]["code"]) == (404, "itemNotFound")
+
+
+async def test_a_list_can_be_retitled_but_not_onto_another(graph_emulator: GraphEmulator) -> None:
+    lst = await _list(graph_emulator)
+    site = lst.split("/lists/")[0]
+    await graph_emulator.request("POST", f"{site}/lists", json={"displayName": "Other"})
+
+    retitled = await graph_emulator.request("PATCH", lst, json={"displayName": "Avstämningar"})
+    clash = await graph_emulator.request("PATCH", lst, json={"displayName": "other"})
+    by_new_title = await graph_emulator.request("GET", f"{site}/lists/Avstämningar")
+
+    assert retitled.status == 200 and retitled.body["name"] == "Check-inresponses"
+    assert (clash.status, clash.body["error"]["code"]) == (409, "nameAlreadyExists")
+    assert by_new_title.body["id"] == lst.rsplit("/", 1)[1]

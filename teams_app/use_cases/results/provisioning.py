@@ -88,8 +88,9 @@ async def provision_results(
     reports: list[ListReport] = []
     for done, results in enumerate(wanted):
         step(results.schema.name, done, len(wanted))
-        made = await lists.provision_list(found.id, results.schema)
         earlier = before.get(results.kind.value)
+        known = earlier.ref.list_id if earlier and earlier.ref.site_id == found.id else None
+        made = await lists.provision_list(found.id, results.schema, known_list_id=known)
         recreated: tuple[str, ...] = ()
         if earlier is not None and earlier.ref.list_id == made.ref.list_id:
             added = {c.column for c in made.changes if c.kind is ListChangeKind.COLUMN_ADDED}

@@ -190,3 +190,20 @@ async def test_cli_outbox_status_retry_and_drain(
     assert "1 response(s) queued again" in retried
     code, status = await asyncio.to_thread(invoke, tmp_path, base, "outbox", "status")
     assert "pending: 1" in status
+
+
+async def test_a_renamed_list_is_kept_not_made_again(
+    runtime: Runtime, graph_emulator: GraphEmulator
+) -> None:
+    await provision(runtime)
+    checkins = await stored_list(graph_emulator, CHECKINS)
+    renamed = await graph_emulator.request(
+        "PATCH", f"/sites/{checkins['siteId']}/lists/{checkins['id']}",
+        json={"displayName": "Avstämningar"})
+    assert renamed.status == 200 and renamed.body["displayName"] == "Avstämningar"
+
+    report = await provision(runtime)
+
+    assert not report.changed
+    lists = await graph_emulator.control.objects("lists")
+    assert len(lists) == len(NAMES) and CHECKINS not in {x["displayName"] for x in lists}
