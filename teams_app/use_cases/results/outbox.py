@@ -14,11 +14,14 @@ will not take) is set aside as failed with its reason, so it cannot hold up the 
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
 
+from teams_app.domain.backoff import retry_delay
 from teams_app.ports import (
     Clock,
     GraphConflict,
@@ -37,7 +40,10 @@ log = structlog.get_logger()
 
 BATCH = 20  # rows read per transaction; the lease is renewed between batches
 LEASE_SECONDS = 300.0  # longer than a batch can take with the client's Retry-After waits
-OUTAGE_RETRY_SECONDS = 30.0  # when SharePoint gave no Retry-After
+# Without a Retry-After, the follow-up backs off with the stuck row's tries (full jitter, as
+# the job queue does), from a few seconds to the schedule's own minute, which also retries.
+OUTAGE_BACKOFF_BASE = 5.0
+OUTAGE_BACKOFF_CAP = 60.0
 
 
 @dataclass(frozen=True)
@@ -46,10 +52,17 @@ class DrainReport:
     failed: int = 0  # set aside this run, with a reason
     stopped: str | None = None  # busy | more | not_provisioned | throttled | unavailable ...
     retry_after: float | None = None
+    tries: int = 0  # of the row the drain stopped at
 
 
 async def drain_outbox(
-    *, uow: UnitOfWorkFactory, lists: Lists, clock: Clock, owner: str, max_rows: int | None = None
+    *,
+    uow: UnitOfWorkFactory,
+    lists: Lists,
+    clock: Clock,
+    owner: str,
+    max_rows: int | None = None,
+    rand: Callable[[], float] = random.random,
 ) -> DrainReport:
     """Write pending rows until none is left, `max_rows` are written, or SharePoint says stop."""
     if not await _lease(uow, clock, owner):
@@ -61,7 +74,9 @@ async def drain_outbox(
             await tx.outbox.release_lease(owner)
             await tx.commit()
     if report.stopped in {"throttled", "unavailable"}:
-        await _follow_up(uow, clock, owner, report.retry_after or OUTAGE_RETRY_SECONDS)
+        wait = report.retry_after or retry_delay(
+            max(1, report.tries), base=OUTAGE_BACKOFF_BASE, cap=OUTAGE_BACKOFF_CAP, rand=rand())
+        await _follow_up(uow, clock, owner, wait)
     elif report.stopped == "more":  # a job's share done: the next job goes on at once
         await _follow_up(uow, clock, owner, 0.0)
     log.info("outbox_drained", written=report.written, failed=report.failed,
@@ -107,7 +122,7 @@ async def _drain(
                     await tx.commit()
                 if not final:
                     return DrainReport(written + len(done), failed, stopped=code.split(":")[0],
-                                       retry_after=retry_after)
+                                       retry_after=retry_after, tries=row.attempts + 1)
                 failed += 1
         finally:
             if done:  # confirmed by Graph: only now are they written

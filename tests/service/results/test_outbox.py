@@ -6,7 +6,7 @@ Counts come from the emulator's lists: SharePoint is the store of record."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -87,6 +87,11 @@ async def test_an_outage_loses_nothing(runtime: Runtime, graph_emulator: GraphEm
     outage = [await drain(runtime) for _ in range(4)]  # each gives up after the retries
 
     assert all(r.stopped == "unavailable" and r.written == 0 for r in outage)
+    assert [r.tries for r in outage] == [1, 2, 3, 4]
+    follow_ups = [j for j in await runtime.jobs.list(JobState.QUEUED)
+                  if (j.idempotency_key or "").startswith(f"{OUTBOX_DRAIN}:after:")]
+    now = runtime.clock.now()
+    assert follow_ups and all(now < j.run_at <= now + timedelta(seconds=61) for j in follow_ups)
     assert await stored_keys(graph_emulator) == []
     assert await counts(runtime) == (10, 0, 0)
     async with runtime.services.uow(read_only=True) as tx:
