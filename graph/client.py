@@ -50,6 +50,7 @@ from msgraph_core.middleware.options import GraphTelemetryHandlerOption
 
 from graph.errors import TRANSLATABLE, Operation, retry_after_seconds, translate
 from graph.limits import GraphLimits
+from graph.sharepoint_pacing import SharePointPacing
 from teams_app.domain.backoff import retry_delay
 from teams_app.settings import LOOPBACK_HOSTS, Settings
 
@@ -351,6 +352,7 @@ def build_http_client(settings: Settings) -> httpx.AsyncClient:
         for handler in KiotaClientFactory.get_default_middleware(options)  # type: ignore[arg-type]
     ]
     middleware.append(ReadTimeoutHandler())
+    middleware.append(SharePointPacing())  # inside the retry handler: every try is paced
     middleware.append(
         GraphTelemetryHandler(
             options=GraphTelemetryHandlerOption(api_version=APIVersion.v1, sdk_version=SDK_VERSION)

@@ -13,7 +13,10 @@ costs: 1 unit for a single item (a site, a list, a column, an item by id), 2 for
 query (a collection, a filter) and for a create, update or delete. Throttled requests count
 towards the limit too. `resource_units_per_minute` turns it on; `resource_unit_window_s` (60 by
 default) shortens the minute for benchmarks that cannot wait minutes. Over the limit: 429
-`activityLimitReached` with Retry-After, the seconds until enough units have aged out.
+`activityLimitReached` with Retry-After, the seconds until enough units have aged out. From 80 %
+of the limit on, answers carry SharePoint's RateLimit headers (IETF draft 03, app-only calls):
+`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, the seconds until units free up
+("Prevent throttling in your application by using RateLimit headers in SharePoint Online").
 """
 
 from __future__ import annotations
@@ -80,6 +83,11 @@ class Limits:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _centiseconds_up(seconds: float) -> float:
+    """Rounded up, never down: a caller waiting exactly this long finds the units free."""
+    return max(0.01, math.ceil(seconds * 100) / 100)
 
 
 def retry_after_value(seconds: float) -> str:
@@ -201,23 +209,28 @@ class Faults:
             raise throttled("TooManyRequests", "Please retry again later.", wait)
         self.windows[key] = (started, count + 1)
 
-    def _resource_units(self, call: Call, endpoint: str) -> None:
-        """Charge a SharePoint call its resource units; 429 when the app is over its minute."""
+    def _resource_units(self, call: Call, endpoint: str) -> dict[str, str]:
+        """Charge a SharePoint call its resource units; 429 when the app is over its minute.
+        Returns the RateLimit headers for the answer (none below 80 % of the limit)."""
         if not call.path.lower().startswith("/sites"):
-            return
+            return {}
         template = endpoint.partition(" ")[2]
         cost = 1 if call.method == "GET" and template.endswith("}") else 2
         self.stats.resource_units += cost
         limit = self.limits.resource_units_per_minute
         if not limit:
-            return
+            return {}
         window, now = self.limits.resource_unit_window_s, time.monotonic()
         while self.spent and now - self.spent[0][0] >= window:
             self.spent.popleft()
         used = sum(units for _, units in self.spent)
         self.spent.append((now, cost))  # throttled requests count as well
         if used + cost <= limit:
-            return
+            if used + cost < 0.8 * limit:
+                return {}
+            reset = self.spent[0][0] + window - now
+            return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(limit - used - cost),
+                    "RateLimit-Reset": retry_after_value(_centiseconds_up(reset))}
         # The wait until enough units have aged out of the window for this charge and a retry.
         excess, freed, wait = used + 2 * cost - limit, 0, window
         for at, units in self.spent:
@@ -226,7 +239,7 @@ class Faults:
                 wait = at + window - now
                 break
         raise throttled("activityLimitReached", "The request has been throttled.",
-                        max(0.01, round(wait, 2)))
+                        _centiseconds_up(wait))
 
     async def run_scripted(self, call: Call, endpoint: str,
                            handler: Callable[[], Awaitable[Reply]]) -> Reply:
@@ -288,7 +301,7 @@ class Faults:
             seen[mailbox] = max(seen.get(mailbox, 0), self.in_flight[mailbox])
         try:
             self._budget(mailbox)
-            self._resource_units(call, endpoint)
+            rate_headers = self._resource_units(call, endpoint)
             if draws[2] < limits.throttle_probability:
                 raise throttled("TooManyRequests", "Please retry again later.",
                                 limits.retry_after_s)
@@ -302,6 +315,8 @@ class Faults:
             if delay > 0:
                 await asyncio.sleep(delay / 1000)
             reply = await handler()
+            if rate_headers and reply is not DROP:
+                reply.headers.update(rate_headers)
             if draws[1] < limits.slow_probability:
                 self.stats.slowed += 1
                 await asyncio.sleep(limits.slow_s)

@@ -4,6 +4,7 @@ values, and create-first upserts that still never duplicate."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from graph.client import GraphConnection
@@ -92,3 +93,21 @@ async def test_create_first_upsert_and_multi_choice(
     assert [(i["fields"]["ways"], i["fields"]["mood"]) for i in stored] == [(["b"], "bad")]
     stats = await graph_emulator.control.stats()
     assert stats["statuses"].get("409") == 1  # the create met the unique key, then updated
+
+
+async def test_writes_pace_themselves_on_ratelimit_headers(
+    graph_emulator: GraphEmulator, graph: GraphConnection
+) -> None:
+    lists = GraphLists(graph)
+    ref = await lists.ensure_list(await site_id(graph_emulator), SCHEMA)
+    await graph_emulator.control.set_limits(resource_units_per_minute=20,
+                                            resource_unit_window_s=0.5)
+    await graph_emulator.control.clear_stats()
+    started = time.monotonic()
+    for n in range(30):
+        await lists.upsert_item(ref, f"r-{n}", {"mood": "good"}, assume_new=True)
+    elapsed = time.monotonic() - started
+
+    stats = await graph_emulator.control.stats()
+    assert stats["throttled"] == 0  # waited for the reset instead of meeting a 429
+    assert elapsed >= 0.5 * (60 / 20 - 1)  # 60 units at 20 per half second: paced

@@ -120,15 +120,22 @@ async def test_resource_units_per_app_per_minute(graph_emulator: GraphEmulator) 
     await graph_emulator.control.clear_stats()
 
     # A single item costs 1 unit, a query 2, a create 2: 1 + 2 + 2 + 2 + 2 = 9 of 10.
-    statuses = [(await graph_emulator.request("GET", f"{items}/{made.body['id']}")).status]
-    statuses.append((await graph_emulator.request("GET", items)).status)
+    single = await graph_emulator.request("GET", f"{items}/{made.body['id']}")
+    statuses = [single.status, (await graph_emulator.request("GET", items)).status]
+    answers = []
     for n in range(3):
-        response = await graph_emulator.request("POST", items, json={"fields": {"Key": f"{n}"}})
-        statuses.append(response.status)
+        answers.append(await graph_emulator.request("POST", items,
+                                                    json={"fields": {"Key": f"{n}"}}))
+        statuses.append(answers[-1].status)
     over = await graph_emulator.request("POST", items, json={"fields": {"Key": "x"}})
     elsewhere = await graph_emulator.request("GET", "/users")  # not SharePoint: not charged
 
     assert statuses == [200, 200, 201, 201, 201]
+    # RateLimit headers from 80 % of the limit on: not at 1, 5 or 7 units of 10, at 9.
+    assert not any("RateLimit-Remaining" in r.headers for r in (single, *answers[:2]))
+    headers = answers[2].headers
+    assert (headers["RateLimit-Limit"], headers["RateLimit-Remaining"]) == ("10", "1")
+    assert 55 <= float(headers["RateLimit-Reset"]) <= 60
     assert over.status == 429 and over.body["error"]["code"] == "activityLimitReached"
     wait = float(over.headers["Retry-After"])
     assert 55 <= wait <= 60

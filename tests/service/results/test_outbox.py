@@ -107,14 +107,17 @@ async def test_a_throttling_storm_makes_no_duplicate(
     await provision(runtime)
     keys = [f"r-{n:03}" for n in range(60)]
     await add(runtime, *keys)
-    await graph_emulator.control.set_limits(resource_units_per_minute=12,
-                                            resource_unit_window_s=0.3)
+    # A low limit the client paces itself under, and 429s SharePoint sends regardless.
+    await graph_emulator.control.set_limits(
+        resource_units_per_minute=12, resource_unit_window_s=0.3,
+        fail_next=[{"match": ITEM_WRITES, "status": 429, "retry_after": 0.01, "count": 15}])
 
-    await drain_until_empty(runtime)
+    reports = await drain_until_empty(runtime)
 
     assert await stored_keys(graph_emulator) == keys  # each once, in order
     stats = await graph_emulator.control.stats()
-    assert stats["throttled"] > 0
+    assert stats["throttled"] >= 15
+    assert any(r.stopped == "throttled" for r in reports)  # stopped, and resumed later
     assert await counts(runtime) == (0, 60, 0)
 
 
