@@ -67,7 +67,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script: make the project importable
 
-from benchmarks.processes import peak_rss, process_tree, reset_peaks  # noqa: E402
+from benchmarks.processes import (  # noqa: E402
+    peak_rss,
+    process_tree,
+    reset_peaks,
+    start_emulator,
+)
 from teams_app.adapters.sql.engine import create_engine  # noqa: E402
 from teams_app.adapters.sql.occurrence_tables import (  # noqa: E402
     slot_collisions,
@@ -97,30 +102,7 @@ ZONES = ("Europe/Stockholm", "Europe/London", "America/New_York", "Asia/Tokyo", 
 HOURS = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
          "startTime": "08:00:00", "endTime": "17:00:00"}
 SEED_AT_ONCE = 20  # installs and mailbox scans in flight while seeding
-EMULATOR = """
-import asyncio, sys
-from graph.emulator import start_emulator
 
-async def main():
-    runner, url = await start_emulator(seed="empty", token=sys.argv[1])
-    print(url, flush=True)
-    await asyncio.Event().wait()
-
-asyncio.run(main())
-"""
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", EMULATOR, TOKEN], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    base_url = process.stdout.readline().strip()
-    if not base_url.startswith("http://127.0.0.1:"):
-        process.kill()
-        raise SystemExit(f"the emulator did not start: {base_url!r}")
-    return process, base_url
 
 
 def note(message: str) -> None:
@@ -607,7 +589,7 @@ async def main() -> None:
         parser.error("people, interval, seconds and in-flight must be positive")
     configure_logging(json=True, level=logging.CRITICAL)  # the run prints its own lines
     logging.getLogger("microsoft_agents").setLevel(logging.ERROR)  # "no App ID": none is needed
-    emulator, graph_url = start_emulator()
+    emulator, graph_url = start_emulator(TOKEN)
     rows: list[str] = []
     try:
         with tempfile.TemporaryDirectory() as folder:

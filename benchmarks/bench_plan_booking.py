@@ -43,7 +43,6 @@ import logging
 import math
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,6 +59,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script: make the project importable
 
+from benchmarks.processes import start_emulator  # noqa: E402
 from graph import demo_org  # noqa: E402
 from teams_app.bootstrap import bootstrap  # noqa: E402
 from teams_app.domain.bookings import RunState  # noqa: E402
@@ -78,30 +78,7 @@ ZONES = ("Europe/Stockholm", "Europe/London", "America/New_York", "Asia/Tokyo", 
 _TODAY = datetime.now(UTC).date()
 START = _TODAY + timedelta(days=7 - _TODAY.weekday())  # next Monday
 PAGE = 999  # the directory page the adapter asks for ($top)
-EMULATOR = """
-import asyncio, sys
-from graph.emulator import start_emulator
 
-async def main():
-    runner, url = await start_emulator(seed="empty", token=sys.argv[1])
-    print(url, flush=True)
-    await asyncio.Event().wait()
-
-asyncio.run(main())
-"""
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", EMULATOR, TOKEN], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    base_url = process.stdout.readline().strip()
-    if not base_url.startswith("http://127.0.0.1:"):
-        process.kill()
-        raise SystemExit(f"the emulator did not start: {base_url!r}")
-    return process, base_url
 
 
 def process_cpu(pid: int) -> float | None:
@@ -318,7 +295,7 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     configure_logging(json=True, level=logging.CRITICAL)  # the run prints its own lines
-    process, base_url = start_emulator()
+    process, base_url = start_emulator(TOKEN)
     server = None
     try:
         with tempfile.TemporaryDirectory() as scratch:
