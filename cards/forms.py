@@ -59,12 +59,13 @@ def _question(q: QuestionView) -> list[ac.Element]:
     # With our message beside the question, the client's own message would say it twice.
     client_message = None if shown_error else q.required_message
     elements: list[ac.Element] = [_input(q, client_message)]
+    # The hint belongs to the question's own choices, so it comes before the "other" field.
+    if q.hint:
+        elements.append(small(q.hint, spacing="Small"))
     if q.other_input_id:
         elements.append(text_input(q.other_input_id, q.other_label or "", q.other_value,
                                    placeholder=q.other_placeholder,
                                    max_length=q.other_max_length))
-    if q.hint:
-        elements.append(small(q.hint, spacing="Small"))
     if shown_error:
         elements.append(field_error(shown_error))
     return [ac.Container(spacing="Medium", items=elements)]
