@@ -72,9 +72,11 @@ class SqlCampaignRepository:
             return 0
         insert = insert_for(self._connection)(campaign_prompts).on_conflict_do_nothing(
             index_elements=["campaign_id", "person_id", "round"]
-        )
+        ).returning(campaign_prompts.c.person_id)
+        # RETURNING gives the rows inserted on both databases (asyncpg reports no rowcount
+        # for many rows).
         result = await self._connection.execute(insert, [_prompt_row(p) for p in prompts])
-        return max(result.rowcount, 0)
+        return len(result.all())
 
     async def prompt(self, campaign_id: str, person_id: str, round: str) -> Prompt | None:
         row = (await self._connection.execute(
