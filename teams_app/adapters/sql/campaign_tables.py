@@ -57,4 +57,7 @@ campaign_responses = Table(
     Index(None, "campaign_id"),
     # One named response per person and round; anonymous rows (person NULL) are not unique.
     Index("uq_campaign_responses_named", "campaign_id", "round", "person_id", unique=True),
+    # Kept in the order of the random key, with no rowid that counts the rows as they came
+    # (SQLite): the order of arrival would match answers to who answered first.
+    sqlite_with_rowid=False,
 )

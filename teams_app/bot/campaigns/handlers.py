@@ -68,8 +68,9 @@ async def on_form_submit(context: TurnContext, services: Services, data: Any) ->
         form = await services.forms.get(ids.form_key, ids.form_version)
         return present.message_card(form, t, "form.not_asked")
     except (WrongForm, UnknownCampaign, UnknownForm):
+        # Not a card this campaign sent (tampered, or a form file removed): say so.
         log.info("campaign_answer_refused", problem="stale")
-        return await _current(services, t, ids, person, recipient)
+        return present.message_card(None, t, "form.stale")
     return present.the_summary(receipt.form, receipt.campaign, ids.round, t, recipient,
                                receipt.answers)
 

@@ -16,6 +16,7 @@ DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=72))
 MAX_PEOPLE = 1000  # listed people; a larger audience is a group
 MAX_RECURRING_WEEKS = 52
 ONCE = "once"  # the round of a campaign sent once
+OCCURRENCE_ROUND = "occ:"  # + the occurrence key: the round after one person's occurrence
 
 
 class CampaignError(DomainError):
@@ -131,7 +132,7 @@ class Timing:
         return ONCE if self.kind is TimingKind.ONCE else f"r{index}"
 
     def occurrence_round(self, occurrence_key: str) -> str:
-        return f"o{occurrence_key}"
+        return OCCURRENCE_ROUND + occurrence_key
 
 
 class CampaignState(StrEnum):

@@ -13,7 +13,7 @@ from teams_app.domain.campaigns.delivery import PromptProgress
 class Prompt:
     campaign_id: str
     person_id: str
-    round: str  # "once", "r<n>" for a recurring round, "o<occurrence key>" after an occurrence
+    round: str  # "once", "r<n>" for a recurring round, "occ:<occurrence key>" after an occurrence
     due_at: datetime  # when the round wanted it
     send_at: datetime  # in their working hours, after any postponement by the weekly cap
     postponed: int = 0  # weeks the cap pushed it (counted, never dropped)

@@ -11,7 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
-from teams_app.domain.campaigns.campaigns import Campaign, CampaignClosed, CampaignError
+from teams_app.domain.campaigns.campaigns import (
+    OCCURRENCE_ROUND,
+    Campaign,
+    CampaignClosed,
+    CampaignError,
+)
 from teams_app.domain.forms.answers import (
     AnswerSet,
     ChoiceAnswer,
@@ -67,7 +72,7 @@ def coarse_day(at: datetime) -> datetime:
 def response_round(campaign: Campaign, round_key: str) -> str | None:
     """The round kept with a response: none for an anonymous answer about one person's
     occurrence (its key would say whose it was)."""
-    if campaign.spec.anonymous and round_key.startswith("o"):
+    if campaign.spec.anonymous and round_key.startswith(OCCURRENCE_ROUND):
         return None
     return round_key
 

@@ -141,9 +141,11 @@ def test_an_anonymous_answer_keeps_only_the_day_and_no_round_of_one_persons_occu
     assert coarse_day(datetime(2026, 3, 10, 14, 37, 12, tzinfo=UTC)) == datetime(
         2026, 3, 10, tzinfo=UTC)
     anonymous = a_campaign(anonymous=True)
-    assert response_round(anonymous, "o20260310T0800") is None
+    occurrence = anonymous.spec.timing.occurrence_round("20260310T0800Z")
+    assert response_round(anonymous, occurrence) is None
     assert response_round(anonymous, "r3") == "r3"
-    assert response_round(a_campaign(), "o20260310T0800") == "o20260310T0800"
+    assert response_round(anonymous, "once") == "once"
+    assert response_round(a_campaign(), occurrence) == occurrence
 
 
 def _answers(n: int) -> list[AnswerSet]:

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("submitted_at", UtcDateTime, nullable=False),
         sa.Column("updated_at", UtcDateTime, nullable=True),
         sa.Column("exported", sa.Boolean, nullable=False),
+        sqlite_with_rowid=False,  # no order of arrival (see campaign_tables.py)
     )
     op.create_index("ix_campaign_responses_campaign_id", "campaign_responses", ["campaign_id"])
     op.create_index("uq_campaign_responses_named", "campaign_responses",
