@@ -36,6 +36,7 @@ from teams_app.jobs.worker import JobWorker
 from teams_app.logs import keep_person_text_out_of_library_logs
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
+from teams_app.use_cases.campaigns.occurrences import OCCURRENCE_PROMPTS
 from teams_app.use_cases.campaigns.sending import REMINDERS as CAMPAIGN_REMINDERS
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
 from teams_app.use_cases.plans.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
@@ -127,10 +128,11 @@ class Runtime:
             self.settings.defend_scan_minutes * 60,
             first_run_at=self.clock.now(),
         )
-        await self.jobs.upsert_schedule(
-            CAMPAIGN_REMINDERS, CAMPAIGN_REMINDERS, {},
-            self.settings.campaign_reminder_minutes * 60, first_run_at=self.clock.now(),
-        )
+        for campaign_job in (CAMPAIGN_REMINDERS, OCCURRENCE_PROMPTS):
+            await self.jobs.upsert_schedule(
+                campaign_job, campaign_job, {}, self.settings.campaign_reminder_minutes * 60,
+                first_run_at=self.clock.now(),
+            )
         await self.jobs.upsert_schedule(
             RECONCILE_ALL, RECONCILE_ALL, {}, RECONCILE_EVERY_SECONDS,
             first_run_at=self.clock.now() + timedelta(seconds=RECONCILE_EVERY_SECONDS),

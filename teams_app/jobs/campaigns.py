@@ -1,5 +1,6 @@
 """Job handlers for campaigns (thin): a round's fan-out, one prompt (or reminder) to one person,
-and the periodic queueing of the reminders that are due."""
+the periodic queueing of the reminders that are due, and the periodic prompts after learning
+occurrences."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Job
 from teams_app.ports.services import Services
 from teams_app.use_cases.campaigns.errors import NoAudience
+from teams_app.use_cases.campaigns.occurrences import (
+    OCCURRENCE_PROMPTS,
+    prompt_after_occurrences,
+)
 from teams_app.use_cases.campaigns.sending import (
     FAN_OUT,
     PROMPT,
@@ -60,4 +65,12 @@ def campaign_job_handlers(services: Services) -> dict[str, JobHandler]:
         queued = await queue_reminders(uow=services.uow, clock=services.clock)
         log.info("campaign_reminders_queued", job_id=job.id, queued=queued)
 
-    return {FAN_OUT: fan_out, PROMPT: prompt, REMINDERS: reminders}
+    async def occurrence_prompts(job: Job) -> None:
+        made = await prompt_after_occurrences(
+            uow=services.uow, calendar=services.calendar, clock=services.clock,
+            weekly_cap=services.settings.weekly_prompt_cap,
+        )
+        log.info("campaign_occurrence_prompts_made", job_id=job.id, prompts=made)
+
+    return {FAN_OUT: fan_out, PROMPT: prompt, REMINDERS: reminders,
+            OCCURRENCE_PROMPTS: occurrence_prompts}

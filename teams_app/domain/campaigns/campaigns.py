@@ -166,6 +166,9 @@ class CampaignSpec:
             raise BadReminders()
         self.audience.check()
         self.timing.check()
+        if (self.timing.kind is TimingKind.AFTER_OCCURRENCE
+                and self.audience.kind is not AudienceKind.PLAN):
+            raise BadTiming("after_occurrence_needs_a_plan")
         if self.closes_at.tzinfo is None:
             raise ClosesTooEarly()
         if self.timing.first_at is not None and self.closes_at <= self.timing.first_at:
