@@ -1,6 +1,6 @@
 """Job handlers for campaigns (thin): a round's fan-out, one prompt (or reminder) to one person,
-the periodic queueing of the reminders that are due, and the periodic prompts after learning
-occurrences."""
+the periodic queueing of the reminders that are due, the periodic prompts after learning
+occurrences, and the alert an answer raises for the support contact."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from teams_app.jobs.support import JobHandler, personal_chats
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Job
 from teams_app.ports.services import Services
+from teams_app.use_cases.campaigns.alerts import (
+    SUPPORT_ALERT,
+    SendSupportAlert,
+    send_support_alert,
+)
 from teams_app.use_cases.campaigns.errors import NoAudience
 from teams_app.use_cases.campaigns.occurrences import (
     OCCURRENCE_PROMPTS,
@@ -72,5 +77,18 @@ def campaign_job_handlers(services: Services) -> dict[str, JobHandler]:
         )
         log.info("campaign_occurrence_prompts_made", job_id=job.id, prompts=made)
 
+    async def support_alert(job: Job) -> None:
+        campaign_id, person_id = job.payload.get("campaign_id"), job.payload.get("person_id")
+        if not isinstance(campaign_id, str) or not (person_id is None
+                                                    or isinstance(person_id, str)):
+            raise PermanentJobError("bad_payload")
+        outcome = await send_support_alert(
+            SendSupportAlert(campaign_id, person_id, f"{SUPPORT_ALERT}:{job.id}"),
+            chats=personal_chats(services), forms=services.forms,
+            directory=services.directory, renderer=cards,
+        )
+        log.info("campaign_support_alert", job_id=job.id, campaign_id=campaign_id,
+                 outcome=outcome.value)
+
     return {FAN_OUT: fan_out, PROMPT: prompt, REMINDERS: reminders,
-            OCCURRENCE_PROMPTS: occurrence_prompts}
+            OCCURRENCE_PROMPTS: occurrence_prompts, SUPPORT_ALERT: support_alert}

@@ -81,7 +81,8 @@ def _users(recipient: str) -> tuple[str, ...]:
 
 
 class CampaignCards:
-    """The renderer the prompt job uses (use_cases.campaigns.sending.PromptRenderer)."""
+    """The renderer the campaign jobs use: the prompt (use_cases.campaigns.sending.PromptRenderer)
+    and the support alert (use_cases.campaigns.alerts.AlertRenderer)."""
 
     def __init__(self, cards: CardRenderer) -> None:
         self._cards = cards
@@ -95,3 +96,14 @@ class CampaignCards:
         summary = t("form.reminder", title=title) if reminder else title
         return OutboundMessage(card=the_form(form, campaign, round, t, recipient),
                                summary=summary)
+
+    def support_alert(
+        self, form: Form, *, locale: str | None, person_name: str | None
+    ) -> OutboundMessage:
+        """To the support contact: someone (named, or not when anonymous) asked for help."""
+        t = self._cards.translator(locale)
+        title = form.title.in_(t.language)
+        message = (t("form.alert.named", name=person_name, form=title) if person_name
+                   else t("form.alert.anonymous", form=title))
+        card = form_closed_card(FormClosedView(t("form.alert.title"), message))
+        return OutboundMessage(card=card, summary=t("form.alert.title"))

@@ -27,6 +27,7 @@ from teams_app.domain.campaigns.responses import (
 from teams_app.domain.forms.answers import AnswerSet, to_submitted, validate_answers
 from teams_app.domain.forms.definitions import Form
 from teams_app.ports import Clock, FormCatalog, UnitOfWorkFactory
+from teams_app.use_cases.campaigns.alerts import queue_support_alert, raises_support
 from teams_app.use_cases.campaigns.errors import UnknownCampaign, UnknownForm
 from teams_app.use_cases.campaigns.outbox import hand_to_outbox
 
@@ -87,6 +88,7 @@ async def submit_answers(
         # The prompt's row is the lock: a double click or a retry waits here, then sees it
         # answered.
         first = await tx.campaigns.mark_answered(campaign.id, cmd.person_id, ids.round)
+        before: Mapping[str, str] | None = None
         if campaign.spec.anonymous:
             if not first:
                 raise AlreadyAnswered(campaign.id)
@@ -99,7 +101,7 @@ async def submit_answers(
         else:
             kept = await tx.campaigns.named_response(campaign.id, ids.round, cmd.person_id)
             if kept is not None:
-                key = kept.key
+                key, before = kept.key, kept.answers
                 await tx.campaigns.update_response(key, data, at=at)
             else:
                 key = new_key()
@@ -109,6 +111,8 @@ async def submit_answers(
                     person_id=cmd.person_id, round=ids.round, updated_at=at,
                 ))
         await hand_to_outbox(tx, key)
+        if campaign.spec.support_contact and raises_support(form, answers, before):
+            await queue_support_alert(tx, campaign, cmd.person_id)
         await tx.commit()
     # Ids and counts only; for an anonymous campaign not even the round.
     log.info("campaign_answered", campaign_id=campaign.id, answers=len(answers.answers))
