@@ -42,12 +42,12 @@ class World:
     async def campaign(self, *, anonymous: bool = False, form: str = "learning_checkin",
                        people: tuple[str, ...] | None = None, **changes: Any) -> str:
         now = self.services.clock.now()
-        spec = CampaignSpec(
-            form_key=form, form_version=1,
-            audience=Audience.of_people(*(people or (self.astrid, self.bram))),
-            timing=Timing.once(now), closes_at=now + timedelta(days=14), anonymous=anonymous,
-            **changes,
-        )
+        values: dict[str, Any] = {
+            "audience": Audience.of_people(*(people or (self.astrid, self.bram))),
+            "timing": Timing.once(now), "closes_at": now + timedelta(days=14),
+        }
+        values.update(changes)
+        spec = CampaignSpec(form_key=form, form_version=1, anonymous=anonymous, **values)
         created = await create_campaign(
             CreateCampaign(self.owner, spec), uow=self.services.uow, forms=self.services.forms,
             directory=self.services.directory, rights=self.services.rights,
