@@ -8,10 +8,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from teams_app.adapters.forms.catalog import FileFormCatalog
 from teams_app.adapters.sql.campaign_tables import campaign_prompts, campaign_responses
 from teams_app.adapters.sql.uow import SqlUnitOfWork
 from teams_app.domain.campaigns.campaigns import (
@@ -23,6 +24,7 @@ from teams_app.domain.campaigns.campaigns import (
 )
 from teams_app.domain.campaigns.prompts import Prompt
 from teams_app.domain.campaigns.responses import StoredResponse
+from teams_app.use_cases.campaigns.answering import CardIds, SubmitAnswers, submit_answers
 from tests.fakes import FakeClock
 
 AT = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
@@ -146,3 +148,37 @@ async def test_concurrent_submits_of_one_card_answer_the_prompt_once(engine: Asy
         assert len(rows) == 1
         answered = (await connection.execute(select(campaign_prompts.c.answered))).scalar_one()
         assert answered
+
+
+async def test_on_postgresql_no_writers_id_pairs_an_anonymous_answer_with_its_prompt(
+    engine: AsyncEngine,
+) -> None:
+    """PostgreSQL shows on every row the id of the transaction that last wrote it (xmin). The
+    answer writes the prompt's flag and the response in one transaction; afterwards every
+    answered prompt and every anonymous response of the campaign carry one and the same id."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no writer's id on a row")
+    campaign = a_campaign(anonymous=True)
+    async with uow(engine) as tx:
+        await tx.campaigns.add(campaign)
+        await tx.campaigns.add_prompts([a_prompt(p) for p in ("p1", "p2", "p3")])
+        await tx.commit()
+    forms = FileFormCatalog.load()
+    ids = CardIds("c1", "r0", "session_feedback", 1)
+    for n, person in enumerate(("p1", "p2")):
+        key = f"k{n}"
+        await submit_answers(
+            SubmitAnswers(ids, person, {"quality": str(3 + n)}), uow=lambda **kw: uow(engine),
+            forms=forms, clock=FakeClock(AT + timedelta(hours=2)),
+            new_key=lambda key=key: key,
+        )
+    async with engine.connect() as connection:
+        prompts = (await connection.execute(text(
+            "SELECT person_id, answered, xmin::text AS xmin FROM campaign_prompts"))).all()
+        responses = (await connection.execute(text(
+            "SELECT response_key, xmin::text AS xmin FROM campaign_responses"))).all()
+    answered = {p.person_id: p.xmin for p in prompts if p.answered}
+    assert set(answered) == {"p1", "p2"} and len(responses) == 2
+    for response in responses:
+        same = {person for person, xmin in answered.items() if xmin == response.xmin}
+        assert same == {"p1", "p2"}  # both, never one

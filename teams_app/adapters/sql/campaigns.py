@@ -193,6 +193,21 @@ class SqlCampaignRepository:
         return [_response(row) for row in rows]
 
 
+    async def blur_answers(self, campaign_id: str) -> None:
+        # PostgreSQL writes a new row version even when no value changes: that is the point.
+        # SQLite keeps no writer's id on a row: nothing to blur there.
+        if self._connection.dialect.name != "postgresql":
+            return
+        p, r = campaign_prompts.c, campaign_responses.c
+        await self._connection.execute(
+            update(campaign_prompts).where(p.campaign_id == campaign_id, p.answered.is_(True))
+            .values(answered=p.answered)
+        )
+        await self._connection.execute(
+            update(campaign_responses).where(r.campaign_id == campaign_id, r.person_id.is_(None))
+            .values(exported=r.exported)
+        )
+
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]

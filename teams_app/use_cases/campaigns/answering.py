@@ -114,6 +114,13 @@ async def submit_answers(
         if campaign.spec.support_contact and raises_support(form, answers, before):
             await queue_support_alert(tx, campaign, cmd.person_id)
         await tx.commit()
+    if campaign.spec.anonymous:
+        # The answer's transaction wrote both the prompt's flag and the response; on
+        # PostgreSQL both rows would show its id (xmin) and so match. Rewriting every answered
+        # prompt and anonymous response of the campaign together leaves one id on all of them.
+        async with uow() as tx:
+            await tx.campaigns.blur_answers(campaign.id)
+            await tx.commit()
     # Ids and counts only; for an anonymous campaign not even the round.
     log.info("campaign_answered", campaign_id=campaign.id, answers=len(answers.answers))
     return AnswerReceipt(form, campaign, answers, editable=not campaign.spec.anonymous)
