@@ -203,6 +203,8 @@ def show(campaign_id: str, by: ByOption, database_url: DatabaseOption = None) ->
         s = report.summary
         console.print(f"asked {s.asked}, sent {report.sent}, answered {s.answered}, "
                       f"postponed by the weekly cap {s.postponed}, unreachable {s.unreachable}")
+        for person, reason in report.unreachable:
+            console.print(f"unreachable: {person} ({reason})")
         if not s.shown:
             console.print(f"Fewer than {report.campaign.spec.k} answers: only the counts.")
             return

@@ -17,6 +17,9 @@ class CampaignReport:
     campaign: Campaign
     sent: int
     summary: CampaignSummary
+    # Who could not be reached and why (an Unreachable reason): the owner asked them, so they
+    # may know; it says nothing about answers.
+    unreachable: tuple[tuple[str, str], ...] = ()
 
 
 async def show_campaign(
@@ -29,6 +32,7 @@ async def show_campaign(
             raise UnknownCampaign(campaign_id)
         counts = await tx.campaigns.counts(campaign_id)
         responses = await tx.campaigns.responses(campaign_id)
+        prompts = await tx.campaigns.prompts_of(campaign_id)
     form = await forms.get(campaign.spec.form_key, campaign.spec.form_version)
     sets: list[AnswerSet] = []
     if form is not None:
@@ -39,4 +43,5 @@ async def show_campaign(
                 continue  # stored from a valid card; a form file edited in place is skipped
     summary = summarise(campaign, sets, asked=counts.asked, answered=len(responses),
                         postponed=counts.postponed, unreachable=counts.unreachable)
-    return CampaignReport(campaign, counts.sent, summary)
+    unreachable = tuple(sorted({(p.person_id, p.unreachable) for p in prompts if p.unreachable}))
+    return CampaignReport(campaign, counts.sent, summary, unreachable)

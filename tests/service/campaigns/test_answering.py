@@ -13,11 +13,19 @@ from sqlalchemy import select
 from cards import verbs
 from teams_app.adapters.sql.campaign_tables import campaign_responses
 from teams_app.use_cases.campaigns.creating import CloseCampaign, close_campaign
+from teams_app.use_cases.campaigns.reports import show_campaign
 from teams_app.use_cases.campaigns.sending import queue_reminders
 from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
-from tests.service.campaigns.support import World, a_world, input_values, run_jobs, texts
+from tests.service.campaigns.support import (
+    ALL_DAY,
+    World,
+    a_world,
+    input_values,
+    run_jobs,
+    texts,
+)
 from tests.service.conftest import ServiceFactory
 
 NOT_ASKED = "Det här formuläret skickades inte till dig, så inget sparades."
@@ -227,3 +235,19 @@ async def test_the_weekly_cap_postpones_a_prompt_and_counts_it(
     assert counts.postponed == 1
     await world.send(timedelta(days=8))
     assert len(world.cards_to(world.astrid)) == 2
+
+
+async def test_someone_the_bot_cannot_reach_is_counted_and_named_to_the_owner(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator, connector: FakeConnector
+) -> None:
+    world = await a_world(start_service, graph_emulator, connector)
+    silent = (await graph_emulator.control.add_user("Sam Tyst", manager_id=world.owner,
+                                                    working_hours=ALL_DAY))["id"]
+    campaign_id = await world.campaign(people=(world.astrid, silent))
+    await world.send()
+    services = world.services
+    report = await show_campaign(campaign_id, world.owner, uow=services.uow,
+                                 forms=services.forms)
+    assert (report.summary.asked, report.sent, report.summary.unreachable) == (2, 1, 1)
+    assert report.unreachable == ((silent, "not_installed"),)
+    assert len(world.cards_to(world.astrid)) == 1
