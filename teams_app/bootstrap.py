@@ -20,6 +20,7 @@ from graph.subscriptions import GraphSubscriptions, handle_notification_request
 from graph.teams_apps import GraphTeamsAppInstaller
 from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.connector_pool import PooledClientFactory
+from teams_app.adapters.forms.catalog import FileFormCatalog
 from teams_app.adapters.messenger import SendLimits, TeamsMessenger
 from teams_app.adapters.sql.engine import create_engine, current_revision, head_revision, upgrade
 from teams_app.adapters.sql.job_queue import SqlJobStore
@@ -35,6 +36,8 @@ from teams_app.jobs.worker import JobWorker
 from teams_app.logs import keep_person_text_out_of_library_logs
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
+from teams_app.use_cases.campaigns.occurrences import OCCURRENCE_PROMPTS
+from teams_app.use_cases.campaigns.sending import REMINDERS as CAMPAIGN_REMINDERS
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
 from teams_app.use_cases.plans.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
 from teams_app.web.app import create_web_app
@@ -125,6 +128,11 @@ class Runtime:
             self.settings.defend_scan_minutes * 60,
             first_run_at=self.clock.now(),
         )
+        for campaign_job in (CAMPAIGN_REMINDERS, OCCURRENCE_PROMPTS):
+            await self.jobs.upsert_schedule(
+                campaign_job, campaign_job, {}, self.settings.campaign_reminder_minutes * 60,
+                first_run_at=self.clock.now(),
+            )
         await self.jobs.upsert_schedule(
             RECONCILE_ALL, RECONCILE_ALL, {}, RECONCILE_EVERY_SECONDS,
             first_run_at=self.clock.now() + timedelta(seconds=RECONCILE_EVERY_SECONDS),
@@ -194,6 +202,7 @@ async def bootstrap(
         clock=clock,
         messenger=messenger,
         renderer=TranslatedCards(settings.default_locale),
+        forms=FileFormCatalog.load(settings.forms_directory),
         calendar=GraphCalendar(graph) if graph else None,
         directory=GraphDirectory(graph) if graph else None,
         lists=GraphLists(graph) if graph else None,

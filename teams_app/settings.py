@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     learning_leads_group: str | None = None
     plan_for_indirect_reports: bool = False
 
+    # Campaigns (issue 12): the admin's form files beside the built-in ones, the cap on
+    # prompts one person gets per week across all campaigns, and how often reminders and the
+    # prompts after learning occurrences are looked for.
+    forms_directory: Path | None = None
+    weekly_prompt_cap: int = Field(3, ge=1, le=20)
+    campaign_reminder_minutes: int = Field(15, ge=1, le=1440)
+
     default_locale: str = "en"
     log_json: bool | None = None
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import typer
 
-from teams_app.cli import clock, db, demo, emulator, jobs, manifest, notify, plans, serve
+from teams_app.cli import (
+    campaigns,
+    clock,
+    db,
+    demo,
+    emulator,
+    jobs,
+    manifest,
+    notify,
+    plans,
+    serve,
+)
 
 app = typer.Typer(help="Learning Loop: protected learning time, check-ins and reflection in Teams.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -22,6 +33,7 @@ db.register(app)
 jobs.register(app)
 clock.register(app)
 plans.register(app)  # plan
+campaigns.register(app)  # campaign
 manifest.register(app)
 
 

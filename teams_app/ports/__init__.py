@@ -12,6 +12,7 @@ from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.languages import PersonLanguage
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.reach import Unreachable, UnreachablePerson
+from teams_app.ports.campaigns import CampaignRepository, PromptCounts
 from teams_app.ports.errors import (
     ExternalServiceError,
     GraphConflict,
@@ -32,6 +33,7 @@ from teams_app.ports.plans import OccurrenceRepository, PlanRepository
 # catalog in ports/forms.py and the errors in ports/errors.py; everything is importable from here.
 __all__ = [
     "Calendar",
+    "CampaignRepository",
     "Clock",
     "ConversationStore",
     "DeliveryLog",
@@ -55,6 +57,7 @@ __all__ = [
     "OccurrenceRepository",
     "PersonLanguageStore",
     "PlanRepository",
+    "PromptCounts",
     "RecipientUnreachable",
     "Subscriptions",
     "TeamsAppInstaller",
@@ -159,6 +162,7 @@ class UnitOfWork(Protocol):
     deliveries: DeliveryLog
     plans: PlanRepository  # learning plans (ports/plans.py)
     occurrences: OccurrenceRepository  # defending booked time (ports/plans.py)
+    campaigns: CampaignRepository  # campaigns, prompts, responses (ports/campaigns.py)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed

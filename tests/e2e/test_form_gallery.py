@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from cards import form_card, form_closed_card, form_summary_card, translator_for
-from teams_app.bot.forms.presenters import closed_view, form_view, summary_view
+from teams_app.bot.campaigns.form_presenters import closed_view, form_view, summary_view
 from teams_app.domain.forms.answers import validate_answers
 from teams_app.domain.forms.errors import InvalidAnswers
 from teams_app.domain.messages import OutboundMessage
