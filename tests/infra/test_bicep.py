@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
@@ -281,3 +281,15 @@ def test_the_sites_read_key_vault_with_the_managed_identity_that_may_read_secret
     assert parse(vault_file)["variables"]["secretsUserRoleId"]["value"] == (
         "4633458b-17de-408a-b874-0445c86b69e6"
     )
+
+
+def test_the_graph_sign_ins_offered_are_ones_the_service_knows() -> None:
+    known = set(get_args(Settings.model_fields["graph_auth"].annotation))
+    for path in (MAIN, APP_SERVICE, SITE):
+        [allowed] = [
+            decorator["argument"]
+            for decorator in parse(path)["parameters"]["graphAuth"]["decorators"]
+            if decorator["type"] == "allowed"
+        ]
+        assert set(allowed) <= known, (path.name, set(allowed) - known)
+    assert parse(MAIN)["parameters"]["graphAuth"]["default"] == "managed_identity"
