@@ -30,19 +30,26 @@ param tenantId string = subscription().tenantId
 @description('Tenant ids whose activities are served; empty: the tenant above only.')
 param allowedTenants array = []
 
-@description('How the service signs in to Microsoft Graph: the managed identity (no secret at all), or an app registration\'s client secret kept in Key Vault.')
+@description('How the service signs in to Microsoft Graph: the managed identity (no secret at all), or an app registration with its client secret or its certificate, both kept in Key Vault.')
 @allowed([
   'managed_identity'
   'secret'
+  'certificate'
 ])
 param graphAuth string = 'managed_identity'
 
-@description('With graphAuth "secret": the Graph app registration\'s client id.')
+@description('With graphAuth "secret" or "certificate": the Graph app registration\'s client id.')
 param graphClientId string = ''
 
 @description('With graphAuth "secret": its client secret; stored in Key Vault.')
 @secure()
 param graphClientSecret string = ''
+
+@description('With graphAuth "certificate": the name of the certificate (with its private key) in this deployment\'s Key Vault. Import it after the first deployment (infra/README.md).')
+param graphCertificateName string = ''
+
+@description('With graphAuth "certificate": the object id of the "Microsoft Azure App Service" service principal in your tenant (az ad sp show --id abfa0a7c-a6b6-4736-8310-5855508787cd --query id -o tsv), which loads the certificate from Key Vault.')
+param appServiceProviderObjectId string = ''
 
 @description('The clientState every Graph calendar subscription carries (16-128 characters); stored in Key Vault.')
 @secure()
@@ -158,6 +165,7 @@ module keyVault 'modules/keyvault.bicep' = {
     storeGraphClientSecret: graphAuth == 'secret'
     graphClientSecret: graphClientSecret
     storeDatabaseUrl: usePostgres
+    certificateReaderPrincipalId: (graphAuth == 'certificate') ? appServiceProviderObjectId : ''
     databaseUrl: databaseUrl
     tags: tags
   }
@@ -186,6 +194,8 @@ module appService 'modules/appservice.bicep' = {
     graphClientId: (graphAuth == 'managed_identity') ? identity.outputs.clientId : graphClientId
     graphTenantId: tenantId
     graphClientSecretUri: keyVault.outputs.graphClientSecretUri
+    keyVaultId: keyVault.outputs.id
+    graphCertificateName: (graphAuth == 'certificate') ? graphCertificateName : ''
     graphNotificationSecretUri: keyVault.outputs.graphNotificationSecretUri
     graphTeamsAppId: graphTeamsAppId
     learningLeadsGroup: learningLeadsGroup

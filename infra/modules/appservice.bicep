@@ -31,11 +31,15 @@ param botAppPasswordUri string
 @allowed([
   'managed_identity'
   'secret'
+  'certificate'
 ])
 param graphAuth string
 param graphClientId string
 param graphTenantId string
 param graphClientSecretUri string = ''
+param keyVaultId string
+@description('With graphAuth "certificate": the certificate\'s name in the Key Vault.')
+param graphCertificateName string = ''
 param graphNotificationSecretUri string
 param graphTeamsAppId string = ''
 param learningLeadsGroup string = ''
@@ -69,6 +73,21 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
+// The Graph client certificate, loaded from Key Vault into the plan; the apps name its
+// thumbprint and App Service puts it at /var/ssl/private/<thumbprint>.p12.
+resource graphCertificate 'Microsoft.Web/certificates@2024-04-01' = if (graphAuth == 'certificate') {
+  name: '${webAppName}-graph'
+  location: location
+  tags: tags
+  properties: {
+    keyVaultId: keyVaultId
+    keyVaultSecretName: graphCertificateName
+    serverFarmId: plan.id
+  }
+}
+
+var graphCertificateThumbprint = (graphAuth == 'certificate') ? graphCertificate.properties.thumbprint : ''
+
 module web 'site.bicep' = {
   name: 'site-web'
   params: {
@@ -90,6 +109,7 @@ module web 'site.bicep' = {
     graphClientId: graphClientId
     graphTenantId: graphTenantId
     graphClientSecretUri: graphClientSecretUri
+    graphCertificateThumbprint: graphCertificateThumbprint
     graphNotificationSecretUri: graphNotificationSecretUri
     graphTeamsAppId: graphTeamsAppId
     learningLeadsGroup: learningLeadsGroup
@@ -122,6 +142,7 @@ module worker 'site.bicep' = if (separateWorker) {
     graphClientId: graphClientId
     graphTenantId: graphTenantId
     graphClientSecretUri: graphClientSecretUri
+    graphCertificateThumbprint: graphCertificateThumbprint
     graphNotificationSecretUri: graphNotificationSecretUri
     graphTeamsAppId: graphTeamsAppId
     learningLeadsGroup: learningLeadsGroup

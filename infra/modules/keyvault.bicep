@@ -15,11 +15,15 @@ param graphClientSecret string = ''
 param storeDatabaseUrl bool = false
 @secure()
 param databaseUrl string = ''
+@description('With a Graph client certificate: the "Microsoft Azure App Service" service principal, which loads it from the vault (it reads the certificate and its private key, kept as a secret).')
+param certificateReaderPrincipalId string = ''
 param softDeleteRetentionInDays int = 90
 param tags object = {}
 
-// Built-in role "Key Vault Secrets User": read secret contents.
+// Built-in roles "Key Vault Secrets User" (read secret contents) and "Key Vault Certificate
+// User" (read certificates).
 var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+var certificateUserRoleId = 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -49,6 +53,26 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
     principalId: readerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource certificateSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(certificateReaderPrincipalId)) {
+  scope: vault
+  name: guid(vault.id, certificateReaderPrincipalId, secretsUserRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
+    principalId: certificateReaderPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource certificateUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(certificateReaderPrincipalId)) {
+  scope: vault
+  name: guid(vault.id, certificateReaderPrincipalId, certificateUserRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', certificateUserRoleId)
+    principalId: certificateReaderPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -89,6 +113,7 @@ module databaseUrlSecret 'secret.bicep' = if (storeDatabaseUrl) {
   }
 }
 
+output id string = vault.id
 output name string = vault.name
 output uri string = vault.properties.vaultUri
 output botAppPasswordUri string = botAppPasswordSecret.outputs.uri

@@ -28,11 +28,14 @@ param botAppPasswordUri string
 @allowed([
   'managed_identity'
   'secret'
+  'certificate'
 ])
 param graphAuth string
 param graphClientId string
 param graphTenantId string
 param graphClientSecretUri string = ''
+@description('With graphAuth "certificate": the thumbprint of the certificate loaded into the plan.')
+param graphCertificateThumbprint string = ''
 param graphNotificationSecretUri string
 param graphTeamsAppId string = ''
 param learningLeadsGroup string = ''
@@ -53,6 +56,12 @@ var sqliteUrl = 'sqlite+aiosqlite:////home/data/learning-loop.db'
 var kvPrefix = '@Microsoft.KeyVault(SecretUri='
 var publicHost = empty(webHost) ? site.properties.defaultHostName : webHost
 var isWorker = role == 'worker'
+// With a Graph certificate: App Service loads it into the app as a PKCS12 file without a
+// password at /var/ssl/private/<thumbprint>.p12 (WEBSITE_LOAD_CERTIFICATES).
+var certificateSettings = (graphAuth == 'certificate') ? {
+  WEBSITE_LOAD_CERTIFICATES: graphCertificateThumbprint
+  LEARNING_LOOP_GRAPH_CERTIFICATE_PATH: '/var/ssl/private/${graphCertificateThumbprint}.p12'
+} : {}
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -96,7 +105,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: {
+  properties: union(certificateSettings, {
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'
     WEBSITES_PORT: string(port)
     WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'true'
@@ -121,7 +130,7 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
     LEARNING_LOOP_GRAPH_LIFECYCLE_URL: 'https://${publicHost}/api/graph/lifecycle'
     LEARNING_LOOP_GRAPH_NOTIFICATION_SECRET: '${kvPrefix}${graphNotificationSecretUri})'
     LEARNING_LOOP_LEARNING_LEADS_GROUP: learningLeadsGroup
-  }
+  })
 }
 
 resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {

@@ -48,6 +48,7 @@ REQUIRED_IN_PRODUCTION = [
     "graph_client_id",
     "graph_tenant_id",
     "graph_client_secret",
+    "graph_certificate_path",
     "graph_teams_app_id",
     "graph_notification_url",
     "graph_lifecycle_url",
@@ -66,12 +67,31 @@ def env_name(field: str) -> str:
 
 
 def app_settings() -> dict[str, Any]:
+    """Every name the apps' settings may hold, with its value (a union's objects merged, both
+    branches of a conditional object included)."""
     [settings] = [
         resource["config"]
         for resource in resources_of_type(SITE, "Microsoft.Web/sites/config").values()
         if resource["config"]["name"] == "appsettings"
     ]
-    return settings["properties"]
+    return merged(settings["properties"])
+
+
+def merged(node: Any) -> dict[str, Any]:
+    if isinstance(node, str):
+        return merged(site_variable(node))
+    if "function" in node:
+        assert node["function"]["type"] == "union", node
+        result: dict[str, Any] = {}
+        for argument in node["function"]["parameters"].values():
+            result |= merged(argument)
+        return result
+    if "operator" in node:
+        result = {}
+        for branch in leaves(node):
+            result |= merged(branch)
+        return result
+    return node
 
 
 def site_config() -> dict[str, Any]:
@@ -225,6 +245,22 @@ def test_the_database_is_sqlite_on_persistent_storage_or_postgresql() -> None:
     assert set(leaves(web["config"]["params"]["processes"])) == {"webProcesses", 1}
 
 
+def test_a_graph_certificate_comes_from_key_vault_through_app_service() -> None:
+    settings = app_settings()
+    assert settings["WEBSITE_LOAD_CERTIFICATES"] == "graphCertificateThumbprint"
+    assert settings[env_name("graph_certificate_path")] == (
+        "/var/ssl/private/${graphCertificateThumbprint}.p12"
+    )
+    _, web = module(APP_SERVICE, "web")
+    assert web["config"]["params"]["graphCertificateThumbprint"] == "graphCertificateThumbprint"
+    [(name, certificate)] = resources_of_type(APP_SERVICE, "Microsoft.Web/certificates").items()
+    thumbprint = parse(APP_SERVICE)["variables"]["graphCertificateThumbprint"]["value"]
+    assert f"{name}.properties.thumbprint" in [accessor(leaf) for leaf in leaves(thumbprint)]
+    assert certificate["config"]["properties"]["keyVaultId"] == "keyVaultId"
+    _, app_service = module(MAIN, "appService")
+    assert accessor(app_service["config"]["params"]["keyVaultId"]) == "keyVault.outputs.id"
+
+
 # --- secrets -------------------------------------------------------------------------------
 
 
@@ -275,8 +311,14 @@ def test_the_sites_read_key_vault_with_the_managed_identity_that_may_read_secret
     )
     [vault] = resources_of_type(vault_file, "Microsoft.KeyVault/vaults").values()
     assert vault["config"]["properties"]["enableRbacAuthorization"] is True
-    [role] = resources_of_type(vault_file, "Microsoft.Authorization/roleAssignments").values()
+    roles = resources_of_type(vault_file, "Microsoft.Authorization/roleAssignments").values()
+    [role] = [r for r in roles if "condition" not in r]
     assert role["config"]["properties"]["principalId"] == "readerPrincipalId"
+    # Only with a Graph certificate does App Service itself read the vault.
+    for certificate_role in [r for r in roles if "condition" in r]:
+        assert certificate_role["config"]["properties"]["principalId"] == (
+            "certificateReaderPrincipalId"
+        )
     # "Key Vault Secrets User": read secrets, nothing else.
     assert parse(vault_file)["variables"]["secretsUserRoleId"]["value"] == (
         "4633458b-17de-408a-b874-0445c86b69e6"
