@@ -10,7 +10,7 @@
 
 targetScope = 'resourceGroup'
 
-@description('Short name the resources are named after.')
+@description('Short name the resources are named after (lower-case letters and digits, starting with a letter).')
 @minLength(3)
 @maxLength(12)
 param prefix string = 'learnloop'
@@ -102,6 +102,7 @@ param tags object = {
 }
 
 var suffix = uniqueString(resourceGroup().id)
+var base = toLower(prefix)
 var usePostgres = enablePostgres || instanceCount > 1
 var separateWorker = instanceCount > 1
 var servedTenants = empty(allowedTenants) ? [
@@ -111,7 +112,7 @@ var servedTenants = empty(allowedTenants) ? [
 module identity 'modules/identity.bicep' = {
   name: 'identity'
   params: {
-    name: '${prefix}-id-${suffix}'
+    name: '${base}-id-${suffix}'
     location: location
     tags: tags
   }
@@ -120,8 +121,8 @@ module identity 'modules/identity.bicep' = {
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    workspaceName: '${prefix}-logs-${suffix}'
-    appInsightsName: '${prefix}-ai-${suffix}'
+    workspaceName: '${base}-logs-${suffix}'
+    appInsightsName: '${base}-ai-${suffix}'
     location: location
     tags: tags
   }
@@ -130,7 +131,7 @@ module monitoring 'modules/monitoring.bicep' = {
 module network 'modules/network.bicep' = if (usePostgres) {
   name: 'network'
   params: {
-    name: '${prefix}-vnet-${suffix}'
+    name: '${base}-vnet-${suffix}'
     location: location
     tags: tags
   }
@@ -139,7 +140,7 @@ module network 'modules/network.bicep' = if (usePostgres) {
 module postgres 'modules/postgres.bicep' = if (usePostgres) {
   name: 'postgres'
   params: {
-    name: '${prefix}-pg-${suffix}'
+    name: '${base}-pg-${suffix}'
     location: location
     administratorPassword: postgresAdministratorPassword
     delegatedSubnetId: usePostgres ? network.outputs.databaseSubnetId : ''
@@ -157,7 +158,7 @@ var databaseUrl = usePostgres ? 'postgresql+asyncpg://${postgres.outputs.adminis
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
-    name: '${prefix}-kv-${suffix}'
+    name: take('${base}kv${suffix}', 24)
     location: location
     readerPrincipalId: identity.outputs.principalId
     botAppPassword: botAppPassword
@@ -174,9 +175,9 @@ module keyVault 'modules/keyvault.bicep' = {
 module appService 'modules/appservice.bicep' = {
   name: 'appservice'
   params: {
-    planName: '${prefix}-plan-${suffix}'
-    webAppName: '${prefix}-${suffix}'
-    workerAppName: '${prefix}-worker-${suffix}'
+    planName: '${base}-plan-${suffix}'
+    webAppName: '${base}-${suffix}'
+    workerAppName: '${base}-worker-${suffix}'
     location: location
     skuName: appServiceSku
     instanceCount: instanceCount
@@ -209,7 +210,7 @@ module appService 'modules/appservice.bicep' = {
 module bot 'modules/bot.bicep' = {
   name: 'bot'
   params: {
-    name: '${prefix}-bot-${suffix}'
+    name: '${base}-bot-${suffix}'
     webHost: appService.outputs.webHost
     appId: botAppId
     appTenantId: tenantId

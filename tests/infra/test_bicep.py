@@ -142,6 +142,44 @@ def test_parameters_file_names_only_declared_parameters_and_no_secret() -> None:
     assert not [name for name in given if is_secure(declared[name])]
 
 
+# Azure's name limits for what main.bicep names from `prefix` (at most 12 characters) and the
+# resource group's uniqueString (13).
+NAME_LIMITS = {
+    ("identity", "name"): 128,
+    ("monitoring", "workspaceName"): 63,
+    ("monitoring", "appInsightsName"): 260,
+    ("network", "name"): 64,
+    ("postgres", "name"): 63,
+    ("keyVault", "name"): 24,
+    ("appService", "planName"): 60,
+    ("appService", "webAppName"): 60,
+    ("appService", "workerAppName"): 60,
+    ("bot", "name"): 64,
+}
+
+
+def longest_name(node: Any) -> str:
+    if isinstance(node, dict):
+        function = node["function"]
+        assert function["type"] == "take", node
+        parameters = function["parameters"]
+        return longest_name(parameters["original_value"])[: parameters["number_to_take"]]
+    return node.replace("${base}", "p" * 12).replace("${suffix}", "s" * 13)
+
+
+def test_resource_names_fit_azures_limits() -> None:
+    max_prefix = [
+        decorator["argument"]
+        for decorator in parse(MAIN)["parameters"]["prefix"]["decorators"]
+        if decorator["type"] == "max_length"
+    ]
+    assert max_prefix == [12]
+    for (name, parameter), limit in NAME_LIMITS.items():
+        _, declaration = module(MAIN, name)
+        value = longest_name(declaration["config"]["params"][parameter])
+        assert "${" not in value and len(value) <= limit, (name, parameter, value)
+
+
 # --- the bot ----------------------------------------------------------------------------------
 
 
