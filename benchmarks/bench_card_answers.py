@@ -1,9 +1,16 @@
-"""Card answers under load: N people pressing Keep on their own collision card, against
-`learning-loop serve` running as its own process(es).
+"""Card answers under load: N people pressing Keep on their own collision card (or, with
+`--card checkin`, submitting their learning check-in), against `learning-loop serve` running as
+its own process(es).
 
     .venv/bin/python benchmarks/bench_card_answers.py [--database sqlite|postgres|both]
-        [--people 200] [--interval 2.0] [--seconds 30] [--in-flight 200]
+        [--card keep|checkin] [--people 200] [--interval 2.0] [--seconds 30] [--in-flight 200]
         [--closed-requests 2000] [--processes 1] [--workers 0]
+
+`--card checkin`: a named learning check-in campaign for everyone, sent by its own fan-out and
+prompt jobs; each submit is the form.submit data of the card the person received plus their
+answers; an answer counts when the card turns into the summary (Edit, no Submit), and a lost
+write is a person shown the summary whose response is not stored with those answers. The rest
+of this text describes the Keep run.
 
 The state is a real one, made with the product's own use cases and jobs before the measured
 service starts (seeding time is printed, not measured): a Graph emulator (its own process) with
@@ -56,31 +63,45 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import delete, insert, select
+from microsoft_agents.activity import Activity
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script: make the project importable
 
-from benchmarks.processes import peak_rss, process_tree, reset_peaks  # noqa: E402
+from benchmarks.processes import (  # noqa: E402
+    peak_rss,
+    process_tree,
+    reset_peaks,
+    start_emulator,
+)
+from teams_app.adapters.sql.campaign_tables import (  # noqa: E402
+    campaign_prompts,
+    campaign_responses,
+)
 from teams_app.adapters.sql.engine import create_engine  # noqa: E402
 from teams_app.adapters.sql.occurrence_tables import (  # noqa: E402
     slot_collisions,
     slot_occurrences,
 )
 from teams_app.bootstrap import Runtime, bootstrap  # noqa: E402
+from teams_app.bot.turns import conversation_ref_of  # noqa: E402
 from teams_app.domain.bookings import RunState  # noqa: E402
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow  # noqa: E402
 from teams_app.domain.calendar import Weekday  # noqa: E402
+from teams_app.domain.campaigns.campaigns import Audience, CampaignSpec, Timing  # noqa: E402
 from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanSpec  # noqa: E402
 from teams_app.domain.occurrence_records import CollisionState, Decision, SlotRef  # noqa: E402
 from teams_app.logs import configure_logging  # noqa: E402
 from teams_app.settings import Settings  # noqa: E402
+from teams_app.use_cases.campaigns.creating import CreateCampaign, create_campaign  # noqa: E402
 from teams_app.use_cases.defend.scan import DefendMailbox, defend_mailbox  # noqa: E402
 from teams_app.use_cases.plans.booking import BookPlan, book_plan  # noqa: E402
 from teams_app.use_cases.plans.planning import create_plan  # noqa: E402
@@ -97,30 +118,7 @@ ZONES = ("Europe/Stockholm", "Europe/London", "America/New_York", "Asia/Tokyo", 
 HOURS = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
          "startTime": "08:00:00", "endTime": "17:00:00"}
 SEED_AT_ONCE = 20  # installs and mailbox scans in flight while seeding
-EMULATOR = """
-import asyncio, sys
-from graph.emulator import start_emulator
 
-async def main():
-    runner, url = await start_emulator(seed="empty", token=sys.argv[1])
-    print(url, flush=True)
-    await asyncio.Event().wait()
-
-asyncio.run(main())
-"""
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", EMULATOR, TOKEN], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    base_url = process.stdout.readline().strip()
-    if not base_url.startswith("http://127.0.0.1:"):
-        process.kill()
-        raise SystemExit(f"the emulator did not start: {base_url!r}")
-    return process, base_url
 
 
 def note(message: str) -> None:
@@ -128,6 +126,24 @@ def note(message: str) -> None:
 
 
 # --- seeding -------------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    """What the load presses and how its results are checked: each person's card data, the
+    verb, which answer counts, and the store of record read and reset between runs."""
+
+    name: str
+    verb: str
+    data: dict[str, dict[str, Any]]  # person -> the data their card's button sends
+    is_answer: Callable[[Any], bool]
+    lost_writes: Callable[[AsyncEngine, set[str]], Awaitable[int]]
+    undo: Callable[[AsyncEngine], Awaitable[None]]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def members(self) -> list[str]:
+        return list(self.data)
 
 
 @dataclass
@@ -203,7 +219,7 @@ def keep_cards(connector: FakeConnector) -> dict[str, dict[str, Any]]:
 
 
 async def seed(database_url: str, graph_url: str, connector: FakeConnector,
-               people: int) -> Seeded:
+               people: int) -> Scenario:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     root = graph_url.removesuffix("/v1.0")
@@ -327,13 +343,132 @@ async def seed(database_url: str, graph_url: str, connector: FakeConnector,
     finally:
         await engine.dispose()
     timings["all"] = time.perf_counter() - started
-    return Seeded(plan_id, revision, {m: keeps[m] for m in members}, rows, carded_rows, timings)
+    seeded = Seeded(plan_id, revision, {m: keeps[m] for m in members}, rows, carded_rows, timings)
+    return Scenario("Keep on a collision card", "slot.keep", seeded.keeps, is_kept_card,
+                    partial(lost_writes, seeded=seeded), partial(undo_answers, seeded=seeded),
+                    timings)
+
+
+ALL_DAY = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                          "sunday"], "startTime": "00:00:00", "endTime": "23:59:00"}
+CHECK_IN = {"used_time": "partly", "worked_on": "Read two chapters", "obstacles": "meeting",
+            "will_apply": "Pair on the next review"}
+
+
+async def seed_checkins(database_url: str, graph_url: str, connector: FakeConnector,
+                        people: int) -> Scenario:
+    """A named learning check-in sent to everyone through the campaign's own fan-out and prompt
+    jobs; each person's submit is the form.submit data of the card they received, answered."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    root = graph_url.removesuffix("/v1.0")
+    async with aiohttp.ClientSession() as http:
+        await control(http, root, "POST", "/reset", {"seed": "empty"})
+        owner = (await control(http, root, "POST", "/users", {
+            "displayName": "Learning Lead", "timeZone": ZONES[0],
+            "workingHours": ALL_DAY}))["id"]
+        made = await bounded([
+            lambda n=n: control(http, root, "POST", "/users", {
+                "displayName": f"Member {n}", "mailNickname": f"member{n}",
+                "timeZone": ZONES[n % len(ZONES)], "workingHours": ALL_DAY,
+                "managerId": owner})
+            for n in range(people)
+        ], SEED_AT_ONCE)
+    members = [m["id"] for m in made]
+    timings["people"] = time.perf_counter() - started
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, anonymous=True, database_url=database_url, graph_base_url=graph_url,
+        graph_auth="static", graph_static_token=TOKEN, graph_max_retries=1, log_json=True,
+        job_poll_seconds=0.05, per_tenant_rate=10_000, send_base_delay=0.01,
+        send_max_delay=0.2,
+    )
+    runtime = await bootstrap(settings)
+    services = runtime.services
+    try:
+        step = time.perf_counter()
+        now = services.clock.now()
+        async with services.uow() as tx:  # everyone's chat, as their first turn stores it
+            for member in members:
+                ref = conversation_ref_of(Activity.model_validate(an_install(
+                    connector.service_url, user_aad=member,
+                    conversation_id=f"a:personal-{member}")))
+                assert ref is not None
+                await tx.conversations.save(ref, at=now)
+            await tx.commit()
+        created = await create_campaign(
+            CreateCampaign(owner, CampaignSpec(
+                form_key="learning_checkin", form_version=1,
+                audience=Audience.of_people(*members), timing=Timing.once(now),
+                closes_at=now + timedelta(days=14))),
+            uow=services.uow, forms=services.forms, directory=services.directory,
+            rights=services.rights, clock=services.clock, new_id=lambda: str(uuid.uuid4()),
+        )
+
+        async def all_asked() -> bool:
+            return len(submit_cards(connector)) >= people
+
+        await run_jobs_until(runtime, all_asked, "check-in cards", 60 + people)
+        timings["campaign and cards"] = time.perf_counter() - step
+    finally:
+        await runtime.close()
+    submits = submit_cards(connector)
+    if set(submits) != set(members):
+        raise SystemExit("seeding: the check-in cards went to other people than the members")
+    timings["all"] = time.perf_counter() - started
+    campaign = created.campaign_id
+    return Scenario(
+        "Submit a learning check-in", "form.submit",
+        {m: {**submits[m], **CHECK_IN} for m in members}, is_summary_card,
+        partial(lost_check_ins, campaign=campaign), partial(undo_check_ins, campaign=campaign),
+        timings,
+    )
+
+
+def submit_cards(connector: FakeConnector) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for conversation, activity in connector.activities:
+        for attachment in activity.get("attachments") or []:
+            submit = actions(attachment.get("content") or {}).get("form.submit")
+            if submit is not None:
+                found[conversation.removeprefix("a:personal-")] = submit["data"]
+    return found
+
+
+def is_summary_card(body: Any) -> bool:
+    """The card turned into the summary of the answers: Edit, no Submit."""
+    if not isinstance(body, dict) or body.get("statusCode") != 200 or body.get("type") != CARD:
+        return False
+    card = body.get("value")
+    return isinstance(card, dict) and set(actions(card)) == {"form.edit"}
+
+
+async def lost_check_ins(engine: AsyncEngine, answered: set[str], *, campaign: str) -> int:
+    """People shown their answers whose response is not stored with those answers."""
+    async with engine.connect() as connection:
+        stored = {
+            r.person_id for r in await connection.execute(
+                select(campaign_responses.c.person_id, campaign_responses.c.answers).where(
+                    campaign_responses.c.campaign_id == campaign))
+            if r.answers.get("worked_on") == CHECK_IN["worked_on"]
+        }
+    return len(answered - stored)
+
+
+async def undo_check_ins(engine: AsyncEngine, *, campaign: str) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(delete(campaign_responses).where(
+            campaign_responses.c.campaign_id == campaign))
+        await connection.execute(update(campaign_prompts).where(
+            campaign_prompts.c.campaign_id == campaign).values(answered=False))
+
+
+SCENARIOS = {"keep": seed, "checkin": seed_checkins}
 
 
 # --- the store of record -------------------------------------------------------------------
 
 
-async def undo_answers(engine: AsyncEngine, seeded: Seeded) -> None:
+async def undo_answers(engine: AsyncEngine, *, seeded: Seeded) -> None:
     """Put the plan's occurrences and collisions back as seeded (no decision, carded); the
     service keeps none of them in memory, so the next run starts from the same state."""
     async with engine.begin() as connection:
@@ -343,7 +478,7 @@ async def undo_answers(engine: AsyncEngine, seeded: Seeded) -> None:
             await connection.execute(insert(table), rows)
 
 
-async def lost_writes(engine: AsyncEngine, seeded: Seeded, answered: set[str]) -> int:
+async def lost_writes(engine: AsyncEngine, answered: set[str], *, seeded: Seeded) -> int:
     """People answered "Kept" whose card's occurrence is not stored as kept, or whose collision
     on it is not stored as answered."""
     async with engine.connect() as connection:
@@ -407,11 +542,11 @@ def is_kept_card(body: Any) -> bool:
     return isinstance(card, dict) and not card.get("actions") and texts(card).startswith(KEPT)
 
 
-async def press(http: aiohttp.ClientSession, url: str, service_url: str, member: str,
-                data: dict[str, Any], tally: Tally, since: float) -> None:
+async def press(http: aiohttp.ClientSession, url: str, service_url: str, scenario: Scenario,
+                member: str, tally: Tally, since: float) -> None:
     tally.late.append(time.perf_counter() - since)
-    activity = an_execute(service_url, "slot.keep", data, user_aad=member, locale=LOCALE,
-                          conversation_id=f"a:personal-{member}")
+    activity = an_execute(service_url, scenario.verb, scenario.data[member], user_aad=member,
+                          locale=LOCALE, conversation_id=f"a:personal-{member}")
     try:
         async with http.post(f"{url}/api/messages", json=activity) as response:
             raw = await response.read()
@@ -428,7 +563,7 @@ async def press(http: aiohttp.ClientSession, url: str, service_url: str, member:
         body = json.loads(raw) if raw else None
     except ValueError:
         body = None
-    if is_kept_card(body):
+    if scenario.is_answer(body):
         tally.answered.add(member)
     else:
         tally.not_cards += 1
@@ -440,7 +575,7 @@ def client(limit: int) -> aiohttp.ClientSession:
                                  timeout=aiohttp.ClientTimeout(total=120))
 
 
-async def open_loop(url: str, service_url: str, seeded: Seeded, interval: float,
+async def open_loop(url: str, service_url: str, seeded: Scenario, interval: float,
                     seconds: float) -> tuple[Tally, float]:
     rng = random.Random(11)
     schedule: list[tuple[float, str]] = []
@@ -458,14 +593,14 @@ async def open_loop(url: str, service_url: str, seeded: Seeded, interval: float,
             delay = start + at - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(press(http, url, service_url, member,
-                                                   seeded.keeps[member], tally, start + at)))
+            tasks.append(asyncio.create_task(press(http, url, service_url, seeded, member,
+                                                   tally, start + at)))
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
     return tally, elapsed
 
 
-async def closed_loop(url: str, service_url: str, seeded: Seeded, in_flight: int,
+async def closed_loop(url: str, service_url: str, seeded: Scenario, in_flight: int,
                       requests: int) -> tuple[Tally, float]:
     tally = Tally()
     members = seeded.members
@@ -475,7 +610,7 @@ async def closed_loop(url: str, service_url: str, seeded: Seeded, in_flight: int
         async def one_client() -> None:
             for n in counter:
                 member = members[n % len(members)]
-                await press(http, url, service_url, member, seeded.keeps[member], tally,
+                await press(http, url, service_url, seeded, member, tally,
                             time.perf_counter())
 
         start = time.perf_counter()
@@ -510,13 +645,13 @@ async def run_one(database_url: str, label: str, graph_url: str,
     engine = create_engine(database_url)
     process = None
     try:
-        seeded = await seed(database_url, graph_url, connector, args.people)
-        t = seeded.timings
-        note(f"{label}: seeded {args.people} people in {t['all']:.1f} s (emulator users "
-             f"{t['people']:.1f} s, installs {t['installs']:.1f} s, booking {t['booking']:.1f} s, "
-             f"scans and collision cards {t['collisions']:.1f} s)")
+        seeding = SCENARIOS[args.card]
+        seeded = await seeding(database_url, graph_url, connector, args.people)
+        steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in seeded.timings.items()
+                          if step != "all")
+        note(f"{label}: seeded {args.people} people in {seeded.timings['all']:.1f} s ({steps})")
         everyone = set(seeded.members)
-        unpressed = await lost_writes(engine, seeded, everyone)
+        unpressed = await seeded.lost_writes(engine, everyone)
         note(f"{label}: lost-write check on the seeded state, before any press: "
              f"{unpressed} of {len(everyone)} counted lost")
         if unpressed != len(everyone):
@@ -538,7 +673,7 @@ async def run_one(database_url: str, label: str, graph_url: str,
         warm = Tally()
         async with client(limit=16) as http:
             await bounded([
-                lambda m=m: press(http, url, connector.service_url, m, seeded.keeps[m], warm,
+                lambda m=m: press(http, url, connector.service_url, seeded, m, warm,
                                   time.perf_counter())
                 for m in seeded.members
             ], 16)
@@ -546,22 +681,22 @@ async def run_one(database_url: str, label: str, graph_url: str,
             note(f"{label}: warm-up: {warm.errors} errors, {warm.not_cards} answers not a card")
 
         rows = []
-        await undo_answers(engine, seeded)
+        await seeded.undo(engine)
         reset_peaks(process.pid)
         tally, elapsed = await open_loop(url, connector.service_url, seeded, args.interval,
                                          args.seconds)
-        lost = await lost_writes(engine, seeded, tally.answered)
+        lost = await seeded.lost_writes(engine, tally.answered)
         late = sorted(tally.late) or [0.0]
         note(f"{label}: open loop: the load generator sent {late[len(late) // 2] * 1000:.1f} ms "
              f"(median) / {late[-1] * 1000:.1f} ms (max) after the scheduled times")
         rows.append(row(label, args.processes, f"open, {args.people / args.interval:g}/s",
                         tally, elapsed, lost, peak_rss(process.pid)))
 
-        await undo_answers(engine, seeded)
+        await seeded.undo(engine)
         reset_peaks(process.pid)
         tally, elapsed = await closed_loop(url, connector.service_url, seeded, args.in_flight,
                                            args.closed_requests)
-        lost = await lost_writes(engine, seeded, tally.answered)
+        lost = await seeded.lost_writes(engine, tally.answered)
         rows.append(row(label, args.processes, f"closed, {args.in_flight} in flight", tally,
                         elapsed, lost, peak_rss(process.pid)))
         return rows
@@ -591,6 +726,8 @@ async def stop_service(process: asyncio.subprocess.Process) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--card", choices=sorted(SCENARIOS), default="keep",
+                        help="keep: Keep on a collision card; checkin: submit a check-in")
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--interval", type=float, default=2.0,
                         help="mean seconds between one person's presses (open loop)")
@@ -607,7 +744,7 @@ async def main() -> None:
         parser.error("people, interval, seconds and in-flight must be positive")
     configure_logging(json=True, level=logging.CRITICAL)  # the run prints its own lines
     logging.getLogger("microsoft_agents").setLevel(logging.ERROR)  # "no App ID": none is needed
-    emulator, graph_url = start_emulator()
+    emulator, graph_url = start_emulator(TOKEN)
     rows: list[str] = []
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -624,7 +761,9 @@ async def main() -> None:
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
-    print(f"\n{args.people} people pressing Keep on their collision card; machine: "
+    what = {"keep": "pressing Keep on their collision card",
+            "checkin": "submitting their learning check-in"}[args.card]
+    print(f"\n{args.people} people {what}; machine: "
           f"{os.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}; the load generator shares the machine\n")
     print("| database | processes | load | requests | requests/s | p50 ms | p99 ms | max ms "

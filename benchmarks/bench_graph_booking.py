@@ -38,7 +38,6 @@ import asyncio
 import math
 import os
 import platform
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -52,6 +51,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script: make the project importable
 
+from benchmarks.processes import start_emulator  # noqa: E402
 from graph.calendar import GraphCalendar  # noqa: E402
 from graph.client import GraphConnection, build_graph  # noqa: E402
 from teams_app.domain.calendar import CalendarEvent, EventDraft, Recurrence, Weekday  # noqa: E402
@@ -61,17 +61,6 @@ TOKEN = "bench-token"
 NOW = "2026-03-02T07:00:00Z"
 INNER_PARALLEL = 4  # inner requests Graph (and the emulator) runs at once per $batch
 BATCH = 20
-EMULATOR = """
-import asyncio, sys
-from graph.emulator import start_emulator
-
-async def main():
-    runner, url = await start_emulator(seed="empty", token=sys.argv[1])
-    print(url, flush=True)
-    await asyncio.Event().wait()
-
-asyncio.run(main())
-"""
 
 
 @dataclass(frozen=True)
@@ -231,18 +220,6 @@ def check(stored: dict[str, list[dict[str, Any]]], mailboxes: list[str], naive: 
         raise SystemExit("booking check failed")
 
 
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", EMULATOR, TOKEN], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    base_url = process.stdout.readline().strip()
-    if not base_url.startswith("http://127.0.0.1:"):
-        process.kill()
-        raise SystemExit(f"the emulator did not start: {base_url!r}")
-    return process, base_url
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -252,7 +229,7 @@ def main() -> None:
     parser.add_argument("--global", dest="global_concurrency", type=int, default=32,
                         help="graph_global_concurrency (the settings' default is 32)")
     args = parser.parse_args()
-    process, base_url = start_emulator()
+    process, base_url = start_emulator(TOKEN)
     try:
         runs = asyncio.run(
             measure(args, base_url.removesuffix("/v1.0"), base_url, process.pid)

@@ -2,11 +2,13 @@
 
     .venv/bin/python benchmarks/bench_plan_booking.py [--members 10000] [--naive 40]
         [--latency-ms 150] [--throttle 0.01] [--workers 64] [--global 32]
-        [--database sqlite|postgres]
+        [--database sqlite|postgres] [--worker-processes 0]
 
 What runs is what production runs: `create_plan`, then `book_plan` (the directory group, every
 member's mailbox settings and free/busy, the slot finder over all members, the booking jobs
-enqueued in one transaction), then the job workers of this process run the booking jobs until
+enqueued in one transaction), then the job workers of this process (or, with
+`--worker-processes N`, N `learning-loop worker` processes started before the booking, as
+`serve` runs them, sharing `--workers` and `--global` between them) run the booking jobs until
 the plan's booking progress says finished. The Graph client is the product's (msgraph-sdk,
 graph/client.py limits: 4 requests per mailbox, `--global` in all). The emulator runs in its own
 process with Graph's Outlook limits (`preset: graph`: 4 concurrent requests per mailbox, 10,000
@@ -60,6 +62,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script: make the project importable
 
+from benchmarks.processes import start_emulator  # noqa: E402
 from graph import demo_org  # noqa: E402
 from teams_app.bootstrap import bootstrap  # noqa: E402
 from teams_app.domain.bookings import RunState  # noqa: E402
@@ -78,30 +81,7 @@ ZONES = ("Europe/Stockholm", "Europe/London", "America/New_York", "Asia/Tokyo", 
 _TODAY = datetime.now(UTC).date()
 START = _TODAY + timedelta(days=7 - _TODAY.weekday())  # next Monday
 PAGE = 999  # the directory page the adapter asks for ($top)
-EMULATOR = """
-import asyncio, sys
-from graph.emulator import start_emulator
 
-async def main():
-    runner, url = await start_emulator(seed="empty", token=sys.argv[1])
-    print(url, flush=True)
-    await asyncio.Event().wait()
-
-asyncio.run(main())
-"""
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", EMULATOR, TOKEN], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    base_url = process.stdout.readline().strip()
-    if not base_url.startswith("http://127.0.0.1:"):
-        process.kill()
-        raise SystemExit(f"the emulator did not start: {base_url!r}")
-    return process, base_url
 
 
 def process_cpu(pid: int) -> float | None:
@@ -195,6 +175,8 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
         runtime = await bootstrap(settings)
         services = runtime.services
         assert services.calendar is not None and services.directory is not None
+        # Started before the booking: their first defend scan finds nothing booked yet.
+        workers = [await worker_process(args, settings) for _ in range(args.worker_processes)]
         try:
             spec = a_spec(group_id)
             receipt = await create_plan(CreatePlan(owner, spec), uow=services.uow(),
@@ -211,7 +193,9 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
             print(f"book_plan: {slots_found:.1f} s, {booking.queued} jobs, "
                   f"{len(booking.problems)} problems", file=sys.stderr, flush=True)
             stop = asyncio.Event()
-            worker = asyncio.create_task(runtime.worker(concurrency=args.workers).run(stop))
+            worker = asyncio.create_task(
+                runtime.worker(concurrency=args.workers).run(stop) if not workers
+                else stop.wait())
             progress = booking.progress
             while progress.state is not RunState.FINISHED:
                 await asyncio.sleep(0.1)
@@ -227,6 +211,10 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
             emulator_after = process_cpu(emulator_pid)
             stop.set()
             await worker
+            for process in workers:
+                process.terminate()
+            for process in workers:
+                await process.wait()
             stats = await control(session, root, "GET", "/stats")
 
             # The naive way: the same requests, one at a time, on a sample.
@@ -277,7 +265,8 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
                     else emulator_after - emulator_before)
     print(f"\n{n} members; emulator in its own process: {args.latency_ms:g} ms per request, "
           f"Graph's mailbox limits, {args.throttle:.0%} of requests throttled (Retry-After 1 s); "
-          f"client: {g} Graph requests at once, {args.workers} jobs at once, {args.database} "
+          f"client: {g} Graph requests at once, {args.workers} jobs at once "
+          f"({args.worker_processes or 'no'} worker processes), {args.database} "
           f"({platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs)\n")
     print(f"Graph requests in the booking: {stats['total']} in all, {stats['batches']} $batch, "
@@ -301,6 +290,21 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
         raise SystemExit("booking check failed")
 
 
+async def worker_process(args: argparse.Namespace,
+                         settings: Settings) -> asyncio.subprocess.Process:
+    share = max(1, args.worker_processes)
+    env = {**os.environ, "LEARNING_LOOP_ANONYMOUS": "true",
+           "LEARNING_LOOP_DATABASE_URL": settings.database_url,
+           "LEARNING_LOOP_GRAPH_BASE_URL": str(settings.graph_base_url),
+           "LEARNING_LOOP_GRAPH_AUTH": "static", "LEARNING_LOOP_GRAPH_STATIC_TOKEN": TOKEN,
+           "LEARNING_LOOP_GRAPH_GLOBAL_CONCURRENCY": str(max(1, args.global_concurrency // share)),
+           "LEARNING_LOOP_WORKERS": str(max(1, args.workers // share)),
+           "LEARNING_LOOP_JOB_POLL_SECONDS": "0.1", "LEARNING_LOOP_LOG_JSON": "true"}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "teams_app.cli.main", "worker", env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 async def _plan(services: Any, plan_id: str) -> Any:
     async with services.uow() as tx:
         return await tx.plans.get(plan_id)
@@ -316,9 +320,11 @@ def main() -> None:
     parser.add_argument("--global", dest="global_concurrency", type=int, default=32,
                         help="graph_global_concurrency (the settings' default is 32)")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--worker-processes", type=int, default=0,
+                        help="run the jobs in N `learning-loop worker` processes (0: in this one)")
     args = parser.parse_args()
     configure_logging(json=True, level=logging.CRITICAL)  # the run prints its own lines
-    process, base_url = start_emulator()
+    process, base_url = start_emulator(TOKEN)
     server = None
     try:
         with tempfile.TemporaryDirectory() as scratch:

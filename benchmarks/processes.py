@@ -1,10 +1,41 @@
-"""What the benchmarks read of the service's processes from /proc (Linux): the process tree of a
-`learning-loop serve` and each process's peak resident memory."""
+"""The benchmarks' processes: the Graph emulator started as its own process, and what they read
+from /proc (Linux) of the service's: the process tree of a `learning-loop serve` and each
+process's peak resident memory."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+_EMULATOR = """
+import asyncio, sys
+from graph.emulator import start_emulator
+
+async def main():
+    runner, url = await start_emulator(seed="empty", token=sys.argv[1])
+    print(url, flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+def start_emulator(token: str) -> tuple[subprocess.Popen[str], str]:
+    """The Graph emulator in a process of its own, so its CPU is not the client's."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _EMULATOR, token], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    base_url = process.stdout.readline().strip()
+    if not base_url.startswith("http://127.0.0.1:"):
+        process.kill()
+        raise SystemExit(f"the emulator did not start: {base_url!r}")
+    return process, base_url
 
 
 def process_tree(pid: int) -> list[int]:

@@ -10,9 +10,15 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"  # an attachment's contentType
 
 
-def card(body: list[ac.Element], actions: list[ac.Action] | None = None) -> dict[str, Any]:
+def card(
+    body: list[ac.Element],
+    actions: list[ac.Action] | None = None,
+    *,
+    refresh: ac.RefreshDefinition | None = None,
+) -> dict[str, Any]:
     """The whole card as Adaptive Cards 1.5 JSON: the one place a card is serialised."""
-    model = ac.AdaptiveCard(ac_schema=SCHEMA, version="1.5", body=body, actions=actions or None)
+    model = ac.AdaptiveCard(ac_schema=SCHEMA, version="1.5", body=body, actions=actions or None,
+                            refresh=refresh)
     return model.model_dump(by_alias=True, exclude_none=True, mode="json")
 
 

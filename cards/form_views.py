@@ -44,6 +44,8 @@ class FormView:
     questions: tuple[QuestionView, ...]
     submit_label: str
     intro: str | None = None
+    round: str = ""  # the campaign's round the card asks about
+    refresh_user_ids: tuple[str, ...] = ()  # its recipient: Teams refreshes it for them
     framework: tuple[Fact, ...] = ()  # session feedback: what kind, about what, who reads it
     privacy_note: str | None = None  # anonymous or named
     errors_notice: str | None = None  # above the questions when some answers were refused
@@ -68,6 +70,8 @@ class FormSummaryView:
     answers: tuple[AnswerLine, ...]
     note: str | None = None
     edit_label: str | None = None  # None: no Edit (the campaign no longer takes changes)
+    round: str = ""
+    refresh_user_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ def form_card(view: FormView) -> dict[str, Any]:
         body.append(_problems(view.errors_notice, view.problems))
     for question in view.questions:
         body += _question(question)
-    ids = _ids(view.campaign_id, view.form_key, view.form_version)
-    return card(body, [execute(view.submit_label, verbs.FORM_SUBMIT, style="positive", **ids)])
+    ids = _ids(view.campaign_id, view.round, view.form_key, view.form_version)
+    return card(body, [execute(view.submit_label, verbs.FORM_SUBMIT, style="positive", **ids)],
+                refresh=_refresh(view.refresh_user_ids, ids))
 
 
 def form_summary_card(view: FormSummaryView) -> dict[str, Any]:
@@ -37,10 +38,11 @@ def form_summary_card(view: FormSummaryView) -> dict[str, Any]:
                               *_answers(view.answers)]
     if view.note:
         body.append(small(view.note, spacing="Medium"))
+    ids = _ids(view.campaign_id, view.round, view.form_key, view.form_version)
+    refresh = _refresh(view.refresh_user_ids, ids)
     if view.edit_label is None:
-        return card(body)
-    ids = _ids(view.campaign_id, view.form_key, view.form_version)
-    return card(body, [execute(view.edit_label, verbs.FORM_EDIT, **ids)])
+        return card(body, refresh=refresh)
+    return card(body, [execute(view.edit_label, verbs.FORM_EDIT, **ids)], refresh=refresh)
 
 
 def form_closed_card(view: FormClosedView) -> dict[str, Any]:
@@ -59,12 +61,13 @@ def _question(q: QuestionView) -> list[ac.Element]:
     # With our message beside the question, the client's own message would say it twice.
     client_message = None if shown_error else q.required_message
     elements: list[ac.Element] = [_input(q, client_message)]
+    # The hint belongs to the question's own choices, so it comes before the "other" field.
+    if q.hint:
+        elements.append(small(q.hint, spacing="Small"))
     if q.other_input_id:
         elements.append(text_input(q.other_input_id, q.other_label or "", q.other_value,
                                    placeholder=q.other_placeholder,
                                    max_length=q.other_max_length))
-    if q.hint:
-        elements.append(small(q.hint, spacing="Small"))
     if shown_error:
         elements.append(field_error(shown_error))
     return [ac.Container(spacing="Medium", items=elements)]
@@ -109,5 +112,19 @@ def _problems(notice: str | None, problems: tuple[str, ...]) -> ac.Container:
     return ac.Container(style="attention", items=items)
 
 
-def _ids(campaign_id: str, form_key: str, form_version: int) -> dict[str, Any]:
-    return {"campaign_id": campaign_id, "form_key": form_key, "form_version": form_version}
+def _ids(campaign_id: str, round: str, form_key: str, form_version: int) -> dict[str, Any]:
+    ids: dict[str, Any] = {"campaign_id": campaign_id, "form_key": form_key,
+                           "form_version": form_version}
+    if round:
+        ids["round"] = round
+    return ids
+
+
+def _refresh(user_ids: tuple[str, ...], ids: dict[str, Any]) -> ac.RefreshDefinition | None:
+    """Teams asks the bot for the card as it is now whenever the recipient opens it, so an old
+    card never offers what is no longer true. At most 60 user ids (a personal chat has one)."""
+    if not user_ids:
+        return None
+    action = ac.ExecuteAction(title="refresh", verb=verbs.FORM_REFRESH,
+                              data={"verb": verbs.FORM_REFRESH, **ids})
+    return ac.RefreshDefinition(action=action, user_ids=list(user_ids[:60]))

@@ -51,6 +51,7 @@ class AdaptiveCard(ms.AdaptiveCard):
     ac_schema: str | None = Field(default=None, alias="$schema")
     body: Elements = None
     actions: Actions = None
+    refresh: RefreshDefinition | None = None
 
 
 # --- text and layout ---------------------------------------------------------------------------
@@ -151,6 +152,14 @@ class ExecuteAction(ms.ExecuteAction):
 
 class SubmitAction(ms.SubmitAction):
     model_config = STRICT
+
+
+class RefreshDefinition(ms.RefreshDefinition):
+    """Universal Actions: Teams runs `action` when the card is shown to one of `user_ids`
+    (at most 60), so each sees the card as it is now for them."""
+
+    model_config = STRICT
+    action: ExecuteAction | None = None
 
 
 class OpenUrlAction(ms.OpenUrlAction):

@@ -21,7 +21,8 @@ SLOT_MOVE = "slot.move"  # move_to: the suggested start, ISO 8601 UTC
 SLOT_KEEP = "slot.keep"
 SLOT_SKIP = "slot.skip"
 
-# Anyone: answering a form sent by a campaign (issue 12). Data: campaign_id, form_key,
+# Anyone: answering a form sent by a campaign (issue 12). Data: campaign_id, round, form_key,
 # form_version, and with submit the answers under the question ids.
 FORM_SUBMIT = "form.submit"  # -> the read-only summary (or the form again, with its errors)
 FORM_EDIT = "form.edit"  # from the summary -> the form, filled in with the answers kept
+FORM_REFRESH = "form.refresh"  # the card's refresh (Universal Actions) -> the card as it is now

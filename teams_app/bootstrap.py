@@ -39,6 +39,8 @@ from teams_app.ports.forms import FormCatalog
 from teams_app.ports.results import OUTBOX_DRAIN
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
+from teams_app.use_cases.campaigns.occurrences import OCCURRENCE_PROMPTS
+from teams_app.use_cases.campaigns.sending import REMINDERS as CAMPAIGN_REMINDERS
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
 from teams_app.use_cases.plans.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
 from teams_app.web.app import create_web_app
@@ -129,6 +131,11 @@ class Runtime:
             self.settings.defend_scan_minutes * 60,
             first_run_at=self.clock.now(),
         )
+        for campaign_job in (CAMPAIGN_REMINDERS, OCCURRENCE_PROMPTS):
+            await self.jobs.upsert_schedule(
+                campaign_job, campaign_job, {}, self.settings.campaign_reminder_minutes * 60,
+                first_run_at=self.clock.now(),
+            )
         await self.jobs.upsert_schedule(
             RECONCILE_ALL, RECONCILE_ALL, {}, RECONCILE_EVERY_SECONDS,
             first_run_at=self.clock.now() + timedelta(seconds=RECONCILE_EVERY_SECONDS),
@@ -206,6 +213,7 @@ async def bootstrap(
         clock=clock,
         messenger=messenger,
         renderer=TranslatedCards(settings.default_locale),
+        forms=FileFormCatalog.load(settings.forms_directory),
         calendar=GraphCalendar(graph) if graph else None,
         directory=GraphDirectory(graph) if graph else None,
         lists=GraphLists(graph) if graph else None,

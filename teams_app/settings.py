@@ -86,11 +86,15 @@ class Settings(BaseSettings):
     learning_leads_group: str | None = None
     plan_for_indirect_reports: bool = False
 
+    # Campaigns (issue 12): the admin's form files beside the built-in ones, the cap on
+    # prompts one person gets per week across all campaigns, and how often reminders and the
+    # prompts after learning occurrences are looked for.
+    forms_directory: Path | None = None
+    weekly_prompt_cap: int = Field(3, ge=1, le=20)
+    campaign_reminder_minutes: int = Field(15, ge=1, le=1440)
+
     default_locale: str = "en"
     log_json: bool | None = None
-
-    # Form files (YAML or JSON) beside the built-in forms; see docs/forms.md.
-    forms_directory: Path | None = None
 
     # --- Microsoft Graph (graph/client.py builds the one Graph client from these) ------------
     # LEARNING_LOOP_GRAPH_*. The default base URL is the global Graph service (a national cloud

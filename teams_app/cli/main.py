@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from teams_app.cli import clock, db, demo, emulator, jobs, manifest, notify, plans, results, serve
+from teams_app.cli import (
+    campaigns,
+    clock,
+    db,
+    demo,
+    emulator,
+    jobs,
+    manifest,
+    notify,
+    plans,
+    results,
+    serve,
+)
 
 app = typer.Typer(help="Learning Loop: protected learning time, check-ins and reflection in Teams.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -23,6 +35,7 @@ jobs.register(app)
 clock.register(app)
 plans.register(app)  # plan
 results.register(app)  # provision, outbox
+campaigns.register(app)  # campaign
 manifest.register(app)
 
 

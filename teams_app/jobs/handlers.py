@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 
+from teams_app.jobs.campaigns import campaign_job_handlers
 from teams_app.jobs.defend import defend_job_handlers
 from teams_app.jobs.maintenance import maintenance_job_handlers
 from teams_app.jobs.notifications import notification_job_handlers
@@ -23,4 +24,5 @@ def job_handlers(
         **plan_job_handlers(services),  # booking, progress cards, edits, membership
         **defend_job_handlers(services),  # defending booked time, collision cards
         **results_job_handlers(services),  # responses into the SharePoint lists
+        **campaign_job_handlers(services),  # prompts, reminders
     }

@@ -12,6 +12,7 @@ from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.languages import PersonLanguage
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.reach import Unreachable, UnreachablePerson
+from teams_app.ports.campaigns import CampaignRepository, PromptCounts
 from teams_app.ports.errors import (
     ExternalServiceError,
     GraphConflict,
@@ -33,6 +34,7 @@ from teams_app.ports.results import ListOutbox, OutboxCounts, OutboxRow, ResultL
 # catalog in ports/forms.py and the errors in ports/errors.py; everything is importable from here.
 __all__ = [
     "Calendar",
+    "CampaignRepository",
     "Clock",
     "ConversationStore",
     "DeliveryLog",
@@ -59,6 +61,7 @@ __all__ = [
     "OutboxRow",
     "PersonLanguageStore",
     "PlanRepository",
+    "PromptCounts",
     "RecipientUnreachable",
     "ResultListStore",
     "Subscriptions",
@@ -166,6 +169,7 @@ class UnitOfWork(Protocol):
     occurrences: OccurrenceRepository  # defending booked time (ports/plans.py)
     outbox: ListOutbox  # items on their way to SharePoint (ports/results.py)
     result_lists: ResultListStore  # where provisioning put the results lists
+    campaigns: CampaignRepository  # campaigns, prompts, responses (ports/campaigns.py)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed

@@ -13,6 +13,7 @@ from teams_app.ports import (
     Calendar,
     Clock,
     Directory,
+    FormCatalog,
     Lists,
     Messenger,
     Subscriptions,
@@ -39,6 +40,8 @@ class Services:
     clock: Clock
     messenger: Messenger
     renderer: CardRenderer
+    # The forms campaigns send (built-in and the admin's files), loaded at start.
+    forms: FormCatalog
     # Microsoft Graph, when configured (LEARNING_LOOP_GRAPH_*); None otherwise.
     calendar: Calendar | None = None
     directory: Directory | None = None

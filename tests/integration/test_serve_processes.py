@@ -5,6 +5,7 @@ SIGTERM stopping everything gracefully with the port free again."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -62,8 +63,16 @@ def alive(pid: int) -> bool:
 
 
 def holds_socket(pid: int, inode: str) -> bool:
-    fds = Path(f"/proc/{pid}/fd")
-    return any(os.readlink(fd) == f"socket:[{inode}]" for fd in fds.iterdir())
+    target = f"socket:[{inode}]"
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # the process is gone
+        return False
+    for fd in fds:
+        with contextlib.suppress(OSError):  # a starting process opens and closes files
+            if os.readlink(fd) == target:
+                return True
+    return False
 
 
 async def ready(url: str, within: float = 60.0) -> None:
@@ -158,8 +167,12 @@ async def test_a_dead_web_process_is_replaced_and_turns_keep_being_answered(
         assert statuses == [202] * 12  # the other process answered while one was down
         replaced = await web_children(pid, 2)
         assert first not in replaced and second in replaced
-        assert holds_socket(next(c for c in replaced if c != second),
-                            listening_inode(supervised.port))
+        newcomer = next(c for c in replaced if c != second)
+        inode = listening_inode(supervised.port)
+        deadline = time.monotonic() + 30
+        while not holds_socket(newcomer, inode):
+            assert time.monotonic() < deadline, "the new process never took the socket"
+            await asyncio.sleep(0.2)
         await connector.wait_for(12)
     finally:
         await runner.cleanup()

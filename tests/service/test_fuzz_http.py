@@ -36,7 +36,8 @@ def card_actions(draw: st.DrawFn) -> dict[str, Any]:
     verb = draw(st.one_of(st.sampled_from(KNOWN_VERBS), st.text(max_size=12), json_leaf))
     data = draw(st.one_of(
         st.dictionaries(st.sampled_from(["verb", "plan_id", "revision", "slot_id", "member_id",
-                                         "occurrence_id", "move_to", "members"]),
+                                         "occurrence_id", "move_to", "members", "campaign_id",
+                                         "round", "form_key", "form_version", "used_time"]),
                         st.one_of(json_leaf, marked_text), max_size=6)
         .map(lambda d: {"verb": verb, **d}),
         json_value,

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from teams_app.adapters.sql.campaigns import SqlCampaignRepository
 from teams_app.adapters.sql.engine import READ_ONLY, write_gate
 from teams_app.adapters.sql.job_queue import SqlJobQueue
 from teams_app.adapters.sql.languages import SqlPersonLanguageStore
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     occurrences: SqlOccurrenceRepository
     outbox: SqlListOutbox
     result_lists: SqlResultListStore
+    campaigns: SqlCampaignRepository
 
     def __init__(
         self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int, read_only: bool = False
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveryLog(self._connection)
         self.plans = SqlPlanRepository(self._connection)
         self.occurrences = SqlOccurrenceRepository(self._connection)
+        self.campaigns = SqlCampaignRepository(self._connection)
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
         self.outbox = SqlListOutbox(self._connection, self._clock, self.jobs)
         self.result_lists = SqlResultListStore(self._connection)

@@ -26,7 +26,7 @@ MAX_QUESTIONS = 30  # a card with more is past Teams' size limit, and past peopl
 
 # Card data carries these ids beside the answers (an Action.Submit adds "msteams"), so no
 # question may be named like one of them.
-RESERVED_IDS = frozenset({"verb", "campaign_id", "form_key", "form_version", "msteams"})
+RESERVED_IDS = frozenset({"verb", "campaign_id", "round", "form_key", "form_version", "msteams"})
 
 
 class FormKind(StrEnum):

@@ -32,7 +32,7 @@ from teams_app.domain.occurrence_records import (
 )
 from teams_app.domain.occurrences import CollisionKind, Outcome, collision_key
 from teams_app.domain.slot_events import slot_event_draft
-from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWorkFactory
+from teams_app.ports import Calendar, Clock, GraphNotFound, UnitOfWork, UnitOfWorkFactory
 from teams_app.use_cases.defend.collision_cards import (
     MOVE_WITHIN,
     CollisionFacts,
@@ -120,16 +120,74 @@ async def decide_occurrence(
     if cmd.by != cmd.slot.member_id:
         raise NotYourSlot()
     at = clock.now()
+    if cmd.decision is Decision.KEPT:
+        # Most answers under load are Keep on a session still in Outlook: read, decide and
+        # record in one transaction. Only a Keep that must put the session back leaves it, to
+        # call Graph outside any transaction.
+        async with uow() as tx:
+            loaded = await _load_in(tx, cmd.slot, cmd.occurrence_key, at=at)
+            if not _needs_calendar(loaded, cmd.decision):
+                decided = _decide_without_calendar(cmd, loaded)
+                await _record(tx, cmd, decided, at=at)
+                await tx.commit()
+                return decided.result
     loaded = await _load(cmd.slot, cmd.occurrence_key, uow, at=at)
-    occurrence, slot = loaded.occurrence, loaded.slot
-    # Not in Outlook any more: deleted by someone, skipped or away (we removed it).
-    deleted = occurrence.outcome in (Outcome.SKIPPED, Outcome.AWAY) or (
+    decided = await _decide_in_calendar(cmd, loaded, calendar, at=at)
+    async with uow() as tx:
+        await _record(tx, cmd, decided, at=at)
+        await tx.commit()
+    return decided.result
+
+
+def _deleted(occurrence: StoredOccurrence) -> bool:
+    """Not in Outlook any more: deleted by someone, skipped or away (we removed it)."""
+    return occurrence.outcome in (Outcome.SKIPPED, Outcome.AWAY) or (
         occurrence.outcome is Outcome.LOST and occurrence.decision is not Decision.SKIPPED
     )
+
+
+def _is_team(loaded: _Loaded) -> bool:
+    return loaded.plan.spec.mode is PlanMode.TEAM_SESSION
+
+
+def _needs_calendar(loaded: _Loaded, decision: Decision) -> bool:
+    if decision is not Decision.KEPT:
+        return True
+    return _deleted(loaded.occurrence) and not _is_team(loaded)
+
+
+@dataclass(frozen=True)
+class _Decided:
+    result: OccurrenceDecided
+    outcome: Outcome
+    event_id: str | None
+
+
+def _decide_without_calendar(cmd: DecideOccurrence, loaded: _Loaded) -> _Decided:
+    """Keep on a session still in Outlook, or on a team session's deleted occurrence (not ours
+    to put back): only the record changes."""
+    occurrence = loaded.occurrence
+    unchanged = occurrence.outcome is Outcome.MOVED or (
+        _deleted(occurrence) and _is_team(loaded)
+    )
+    outcome = occurrence.outcome if unchanged else Outcome.BOOKED
+    return _Decided(
+        OccurrenceDecided(cmd.slot, cmd.occurrence_key, cmd.decision, occurrence.span,
+                          loaded.slot.time_zone),
+        outcome,
+        occurrence.event_id,
+    )
+
+
+async def _decide_in_calendar(
+    cmd: DecideOccurrence, loaded: _Loaded, calendar: Calendar, *, at: datetime
+) -> _Decided:
+    occurrence, slot = loaded.occurrence, loaded.slot
+    deleted = _deleted(occurrence)
     span, event_id, restored = occurrence.span, occurrence.event_id, False
     # A team session is one meeting: only its organiser moves it, and what was deleted from it
     # (cancelled for everyone, or an attendee's own decline) is not ours to put back.
-    team = loaded.plan.spec.mode is PlanMode.TEAM_SESSION
+    team = _is_team(loaded)
     organiser = slot.member_id == cmd.slot.member_id
     if cmd.decision is Decision.MOVED and team and (deleted or not organiser):
         raise MoveTargetInvalid()
@@ -139,48 +197,60 @@ async def decide_occurrence(
         event_id, restored = event.id, deleted
         outcome = Outcome.MOVED
     elif cmd.decision is Decision.KEPT:
-        if deleted and not team:
-            event = await _place(calendar, loaded, occurrence.span, existing=None)
-            event_id, restored = event.id, True
-        unchanged = occurrence.outcome is Outcome.MOVED or (deleted and team)
-        outcome = occurrence.outcome if unchanged else Outcome.BOOKED
+        if not _needs_calendar(loaded, cmd.decision):
+            return _decide_without_calendar(cmd, loaded)
+        event = await _place(calendar, loaded, occurrence.span, existing=None)
+        event_id, restored = event.id, True
+        outcome = Outcome.BOOKED
     else:
         if not deleted and event_id is not None:
             # The person's own occurrence: their series, their copy of a team session (they
             # miss that week), or the organiser's meeting (cancelled that week for everyone).
             await _remove(calendar, cmd.slot.member_id, event_id)
         outcome = Outcome.SKIPPED
-    async with uow() as tx:
-        await tx.occurrences.decide(
-            cmd.slot, cmd.occurrence_key, cmd.decision, outcome=outcome, at=at, event_id=event_id
-        )
-        if cmd.decision is Decision.MOVED:
-            # Our own move must not come back as a "your session was moved" card.
-            await tx.occurrences.add_collision(
-                cmd.slot,
-                collision_key(cmd.occurrence_key, CollisionKind.MOVED, None),
-                occurrence_key=cmd.occurrence_key,
-                kind=CollisionKind.MOVED,
-                state=CollisionState.ANSWERED,
-                at=at,
-            )
-        await tx.occurrences.answer_collisions(cmd.slot, cmd.occurrence_key, at=at)
-        await tx.commit()
-    return OccurrenceDecided(
-        cmd.slot, cmd.occurrence_key, cmd.decision, span, slot.time_zone, restored
+    return _Decided(
+        OccurrenceDecided(cmd.slot, cmd.occurrence_key, cmd.decision, span, slot.time_zone,
+                          restored),
+        outcome,
+        event_id,
     )
+
+
+async def _record(tx: UnitOfWork, cmd: DecideOccurrence, decided: _Decided, *,
+                  at: datetime) -> None:
+    await tx.occurrences.decide(
+        cmd.slot, cmd.occurrence_key, cmd.decision, outcome=decided.outcome, at=at,
+        event_id=decided.event_id,
+    )
+    if cmd.decision is Decision.MOVED:
+        # Our own move must not come back as a "your session was moved" card.
+        await tx.occurrences.add_collision(
+            cmd.slot,
+            collision_key(cmd.occurrence_key, CollisionKind.MOVED, None),
+            occurrence_key=cmd.occurrence_key,
+            kind=CollisionKind.MOVED,
+            state=CollisionState.ANSWERED,
+            at=at,
+        )
+    await tx.occurrences.answer_collisions(cmd.slot, cmd.occurrence_key, at=at)
 
 
 async def _load(
     ref: SlotRef, occurrence_key: str, uow: UnitOfWorkFactory, *, at: datetime
 ) -> _Loaded:
     async with uow(read_only=True) as tx:
-        plan = await tx.plans.get(ref.plan_id)
-        slot = await defended_slot(tx, plan, ref)
-        occurrence = await tx.occurrences.occurrence(ref, occurrence_key)
-        carded = [
-            c for c in await tx.occurrences.collisions(ref) if c.occurrence_key == occurrence_key
-        ]
+        return await _load_in(tx, ref, occurrence_key, at=at)
+
+
+async def _load_in(
+    tx: UnitOfWork, ref: SlotRef, occurrence_key: str, *, at: datetime
+) -> _Loaded:
+    plan = await tx.plans.get(ref.plan_id)
+    slot = await defended_slot(tx, plan, ref)
+    occurrence = await tx.occurrences.occurrence(ref, occurrence_key)
+    carded = [
+        c for c in await tx.occurrences.collisions(ref) if c.occurrence_key == occurrence_key
+    ]
     if (
         plan is None
         or slot is None

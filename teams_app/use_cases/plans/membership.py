@@ -29,8 +29,8 @@ from teams_app.domain.bookings import (
 from teams_app.domain.learning_plans import PlanMode, PlanStatus, member_changes
 from teams_app.domain.planners import PlanningRights
 from teams_app.ports import Calendar, Clock, Directory, GraphNotFound, UnitOfWork
+from teams_app.use_cases.planners import not_allowed
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
-from teams_app.use_cases.plans.planners import not_allowed
 from teams_app.use_cases.plans.reads import UnknownPlan, resolve_members
 from teams_app.use_cases.plans.team_sessions import update_attendees
 

@@ -20,7 +20,7 @@ from teams_app.domain.learning_plans import LearningPlan, MemberSourceKind
 from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slots import Absence, MemberCalendar, SlotProblem, SlotTime, search_windows
 from teams_app.ports import Calendar, Directory, GraphError, GraphNotFound
-from teams_app.use_cases.plans.planners import not_allowed
+from teams_app.use_cases.planners import not_allowed
 
 SLOT_PROBLEMS = {
     SlotProblem.NO_FREE_TIME: MemberFailure.NO_FREE_TIME,

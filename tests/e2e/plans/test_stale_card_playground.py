@@ -46,8 +46,9 @@ async def test_book_on_a_card_older_than_an_edit_changes_nothing(world: World) -
     assert services.calendar is not None and services.directory is not None
     await book_plan(BookPlan(plan.plan_id, me), uow=services.uow, calendar=services.calendar,
                     directory=services.directory, clock=services.clock, rights=services.rights)
+    # They never wrote to the app, so the booked card speaks their mailbox's Swedish.
     booked = await pg.wait_for_message(pg.personal_chat_id,
-                                       card_contains("Your learning time is booked"), timeout=30)
+                                       card_contains("Din lärtid är bokad"), timeout=30)
     afternoon = replace(spec, window=LearningWindow((Weekday.TUESDAY, Weekday.WEDNESDAY),
                                                     time(13), time(16)))
     await edit_plan(EditPlan(plan.plan_id, me, afternoon, 1), uow=services.uow(),

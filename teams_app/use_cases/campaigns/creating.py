@@ -1,0 +1,83 @@
+"""Creating a campaign, listing and closing them: what the owner does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from teams_app.domain.campaigns.campaigns import Campaign, CampaignSpec, TimingKind
+from teams_app.domain.planners import PlanningRights
+from teams_app.ports import Clock, Directory, FormCatalog, UnitOfWorkFactory
+from teams_app.use_cases.campaigns.audiences import audience_people
+from teams_app.use_cases.campaigns.errors import AudienceNotAllowed, UnknownCampaign, UnknownForm
+from teams_app.use_cases.campaigns.sending import FAN_OUT, fan_out_payload
+from teams_app.use_cases.planners import not_allowed
+
+
+@dataclass(frozen=True)
+class CreateCampaign:
+    owner_id: str
+    spec: CampaignSpec
+
+
+@dataclass(frozen=True)
+class CampaignCreated:
+    campaign_id: str
+    people: int
+
+
+async def create_campaign(
+    cmd: CreateCampaign,
+    *,
+    uow: UnitOfWorkFactory,
+    forms: FormCatalog,
+    directory: Directory | None,
+    rights: PlanningRights,
+    clock: Clock,
+    new_id: Callable[[], str],
+) -> CampaignCreated:
+    """Checks the form, the spec and that the owner may ask every person (the rule that says
+    who may plan for whom), stores the campaign and queues its first round."""
+    spec = cmd.spec
+    if await forms.get(spec.form_key, spec.form_version) is None:
+        raise UnknownForm(spec.form_key)
+    campaign = Campaign.start(id=new_id(), owner_id=cmd.owner_id, spec=spec, at=clock.now())
+    people = await audience_people(spec.audience, uow=uow, directory=directory)
+    if directory is None:
+        refused = tuple(p for p in people if p != cmd.owner_id)
+    else:
+        refused = await not_allowed(cmd.owner_id, people, directory=directory, rights=rights,
+                                    group_id=spec.audience.group_id)
+    if refused:
+        raise AudienceNotAllowed(refused)
+    async with uow() as tx:
+        await tx.campaigns.add(campaign)
+        if spec.timing.kind is not TimingKind.AFTER_OCCURRENCE:
+            await tx.jobs.enqueue(FAN_OUT, fan_out_payload(campaign.id, 0),
+                                  run_at=spec.timing.round_due(0),
+                                  idempotency_key=f"{FAN_OUT}:{campaign.id}:0")
+        await tx.commit()
+    return CampaignCreated(campaign.id, len(people))
+
+
+async def list_campaigns(owner_id: str, *, uow: UnitOfWorkFactory) -> list[Campaign]:
+    async with uow(read_only=True) as tx:
+        return await tx.campaigns.of_owner(owner_id)
+
+
+@dataclass(frozen=True)
+class CloseCampaign:
+    campaign_id: str
+    by: str  # only the owner closes it
+
+
+async def close_campaign(cmd: CloseCampaign, *, uow: UnitOfWorkFactory, clock: Clock) -> Campaign:
+    """Closes it now: no more prompts, reminders or answers; idempotent."""
+    async with uow() as tx:
+        campaign = await tx.campaigns.get(cmd.campaign_id)
+        if campaign is None or campaign.owner_id != cmd.by:
+            raise UnknownCampaign(cmd.campaign_id)
+        closed = campaign.close(clock.now())
+        await tx.campaigns.close(closed)
+        await tx.commit()
+    return closed

@@ -1,0 +1,79 @@
+"""The form cards (each built-in form, and one form's every state) as the Agents Playground renders
+them, sent through the product's proactive messenger like the plan gallery, in Swedish, Dutch and
+German (the Playground itself only speaks en-US). Screenshots go to artifacts/e2e/gallery/forms/
+for a person to look at."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+
+from cards import form_card, form_closed_card, form_summary_card, translator_for
+from teams_app.bot.campaigns.form_presenters import closed_view, form_view, summary_view
+from teams_app.domain.forms.answers import validate_answers
+from teams_app.domain.forms.errors import InvalidAnswers
+from teams_app.domain.messages import OutboundMessage
+from tests.card_schema import assert_valid_card
+from tests.card_texts import texts
+from tests.e2e.conftest import ARTIFACTS, World, require_browser
+from tests.e2e.playground_client import adaptive_cards
+from tests.e2e.screenshots import screenshot, wait_for_file
+from tests.unit.forms.support import builtin_forms
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+GALLERY = ARTIFACTS / "gallery" / "forms"
+CAMPAIGN = "gallery"
+
+
+def gallery() -> dict[str, dict[str, Any]]:
+    forms = {form.key: form for form in builtin_forms()}
+    cards: dict[str, dict[str, Any]] = {}
+    for language, key in (("sv", "learning_checkin"), ("nl", "pre_session_survey"),
+                          ("de", "learning_preferences"), ("sv", "session_feedback")):
+        t = translator_for(language)
+        cards[f"{language}-{key}"] = form_card(form_view(forms[key], t, campaign_id=CAMPAIGN))
+    checkin, t = forms["learning_checkin"], translator_for("sv")
+    try:
+        validate_answers(checkin, {"worked_on": "Läste guiden"})
+    except InvalidAnswers as refused:
+        errors = refused.errors
+    cards["sv-checkin-errors"] = form_card(form_view(
+        checkin, t, campaign_id=CAMPAIGN, submitted={"worked_on": "Läste guiden"},
+        errors=errors))
+    answers = validate_answers(checkin, {
+        "used_time": "partly", "worked_on": "Läste guiden om incidentgenomgångar",
+        "obstacles": "meeting", "will_apply": "Använda mallen på fredagens genomgång"})
+    cards["sv-checkin-summary"] = form_summary_card(
+        summary_view(checkin, t, answers, campaign_id=CAMPAIGN, editable=True))
+    cards["sv-checkin-closed"] = form_closed_card(closed_view(checkin, t, answers))
+    return cards
+
+
+async def test_every_form_card_renders(world: World) -> None:
+    require_browser()
+    pg, services = world.playground, world.runtime.services
+    mark = pg.mark()
+    await pg.send_text(pg.personal_chat_id, pg.current_user_id, "help")
+    await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
+                              since=mark, timeout=30)
+    async with services.uow() as tx:
+        chat = await tx.conversations.personal_chat_of(pg.current_user_aad_id)
+    assert chat is not None
+    for name, card in gallery().items():
+        assert_valid_card(card)
+        ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
+        shot = asyncio.create_task(screenshot(
+            world.url, GALLERY / f"{name}.png", card_text=texts(card).splitlines()[0],
+            ready_file=ready, timeout=60))
+        await wait_for_file(ready, shot)
+        mark = pg.mark()
+        await services.messenger.send(chat, OutboundMessage(card=card, summary=name))
+        message = await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
+                                            since=mark, timeout=30)
+        (shown,) = adaptive_cards(message)
+        assert shown == card
+        assert (await shot).stat().st_size > 20_000

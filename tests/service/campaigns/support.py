@@ -1,0 +1,165 @@
+"""A campaign to answer: an owner and two reports in the Graph emulator (Swedish and Dutch
+mailboxes, each with a chat with the bot), someone outside the audience, the service in local
+mode so the clock can move. Working hours span the whole day, so a prompt is due at once."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from teams_app.domain.campaigns.campaigns import Audience, CampaignSpec, Timing
+from teams_app.use_cases.campaigns.creating import CreateCampaign, create_campaign
+from tests.builders import an_execute, an_install
+from tests.card_schema import assert_valid_card
+from tests.connector import FakeConnector
+from tests.graph.conftest import GraphEmulator
+from tests.service.conftest import RunningService, ServiceFactory
+from tests.service.plans.support import on_emulator
+
+ZONE = "Europe/Stockholm"
+ALL_DAY = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                          "sunday"], "startTime": "00:00:00", "endTime": "23:59:00"}
+
+
+@dataclass
+class World:
+    service: RunningService
+    emulator: GraphEmulator
+    connector: FakeConnector
+    owner: str
+    astrid: str  # Swedish mailbox
+    bram: str  # Dutch mailbox
+    outsider: str  # has a chat with the bot, never asked
+    campaigns: list[str] = field(default_factory=list)
+
+    @property
+    def services(self) -> Any:
+        return self.service.runtime.services
+
+    async def campaign(self, *, anonymous: bool = False, form: str = "learning_checkin",
+                       people: tuple[str, ...] | None = None, **changes: Any) -> str:
+        now = self.services.clock.now()
+        values: dict[str, Any] = {
+            "audience": Audience.of_people(*(people or (self.astrid, self.bram))),
+            "timing": Timing.once(now), "closes_at": now + timedelta(days=14),
+        }
+        values.update(changes)
+        spec = CampaignSpec(form_key=form, form_version=1, anonymous=anonymous, **values)
+        created = await create_campaign(
+            CreateCampaign(self.owner, spec), uow=self.services.uow, forms=self.services.forms,
+            directory=self.services.directory, rights=self.services.rights,
+            clock=self.services.clock, new_id=lambda: str(uuid.uuid4()),
+        )
+        self.campaigns.append(created.campaign_id)
+        return created.campaign_id
+
+    async def send(self, by: timedelta = timedelta(hours=1)) -> None:
+        """Run the fan-out, move the clock past the send times, run the sends."""
+        await run_jobs(self.service)
+        await self.service.runtime.advance_clock(by)
+        await run_jobs(self.service)
+
+    def cards_to(self, person: str) -> list[dict[str, Any]]:
+        cards = []
+        for activity in self.connector.sent_to(f"a:personal-{person}"):
+            for attachment in activity.get("attachments") or []:
+                cards.append(attachment["content"])
+        return cards
+
+    async def press(self, card: dict[str, Any], verb: str, *, as_: str,
+                    inputs: dict[str, Any] | None = None, locale: str = "sv-SE",
+                    **data_changes: Any) -> dict[str, Any]:
+        """Press the card's action with `verb` as `as_`, with these inputs; the card Teams
+        shows next (validated against the Adaptive Cards 1.5 schema)."""
+        data = dict(action_data(card, verb))
+        data.update(data_changes)
+        data.update(inputs or {})
+        status, body = await self.service.post(an_execute(
+            self.connector.service_url, verb, data, user_aad=as_,
+            conversation_id=f"a:personal-{as_}", locale=locale,
+        ))
+        assert status == 200, body
+        assert body["statusCode"] == 200, body
+        assert_valid_card(body["value"])
+        return body["value"]
+
+
+def action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    for action in card.get("actions") or []:
+        if action.get("verb") == verb:
+            return action["data"]
+    refresh = (card.get("refresh") or {}).get("action") or {}
+    if refresh.get("verb") == verb:
+        return refresh["data"]
+    raise AssertionError(f"no {verb} on the card")
+
+
+def texts(card: Any) -> list[str]:
+    """Every TextBlock's text and input label, in order."""
+    found: list[str] = []
+    if isinstance(card, dict):
+        if card.get("type") == "TextBlock":
+            found.append(card["text"])
+        if isinstance(card.get("label"), str):
+            found.append(card["label"])
+        for value in card.values():
+            found += texts(value)
+    elif isinstance(card, list):
+        for item in card:
+            found += texts(item)
+    return found
+
+
+def input_values(card: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if isinstance(card, dict):
+        if str(card.get("type", "")).startswith("Input.") and "value" in card:
+            found[card["id"]] = card["value"]
+        for key, value in card.items():
+            if key != "fallback":
+                found.update(input_values(value))
+    elif isinstance(card, list):
+        for item in card:
+            found.update(input_values(item))
+    return found
+
+
+async def run_jobs(service: RunningService, *, until_idle_for: float = 0.3) -> int:
+    worker = service.runtime.worker(concurrency=4)
+    loop = asyncio.get_running_loop()
+    ran, idle_since = 0, loop.time()
+    while loop.time() - idle_since < until_idle_for:
+        done = await worker.run_once()
+        ran += done
+        if done:
+            idle_since = loop.time()
+        await asyncio.sleep(0.02)
+    return ran
+
+
+async def a_world(
+    start_service: ServiceFactory, emulator: GraphEmulator, connector: FakeConnector,
+    **settings: Any,
+) -> World:
+    await emulator.control.reset("empty")
+    owner = (await emulator.control.add_user("Anna Berg", time_zone=ZONE,
+                                             working_hours=ALL_DAY))["id"]
+    astrid = (await emulator.control.add_user("Astrid Lindqvist", time_zone=ZONE,
+                                              working_hours=ALL_DAY, manager_id=owner,
+                                              mailbox_language="sv-SE"))["id"]
+    bram = (await emulator.control.add_user("Bram de Vries", time_zone="Europe/Amsterdam",
+                                            working_hours=ALL_DAY, manager_id=owner,
+                                            mailbox_language="nl-NL"))["id"]
+    outsider = (await emulator.control.add_user("Olle Utanför", time_zone=ZONE,
+                                                working_hours=ALL_DAY))["id"]
+    service = await start_service(**on_emulator(emulator, local_mode=True, graph_max_retries=1,
+                                                 **settings))
+    for person in (astrid, bram, outsider):
+        await service.post(an_install(connector.service_url, user_aad=person,
+                                      conversation_id=f"a:personal-{person}"))
+    await connector.wait_for(3)
+    connector.activities.clear()
+    return World(service, emulator, connector, owner, astrid, bram, outsider)
