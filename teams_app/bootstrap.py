@@ -40,6 +40,8 @@ from teams_app.ports.results import OUTBOX_DRAIN
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
 from teams_app.use_cases.campaigns.occurrences import OCCURRENCE_PROMPTS
+from teams_app.use_cases.campaigns.outbox import EXPORT as CAMPAIGN_EXPORT
+from teams_app.use_cases.campaigns.outbox import EXPORT_EVERY_SECONDS
 from teams_app.use_cases.campaigns.sending import REMINDERS as CAMPAIGN_REMINDERS
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
 from teams_app.use_cases.plans.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
@@ -137,6 +139,10 @@ class Runtime:
                 first_run_at=self.clock.now(),
             )
         await self.jobs.upsert_schedule(
+            CAMPAIGN_EXPORT, CAMPAIGN_EXPORT, {}, EXPORT_EVERY_SECONDS,
+            first_run_at=self.clock.now(),
+        )
+        await self.jobs.upsert_schedule(
             RECONCILE_ALL, RECONCILE_ALL, {}, RECONCILE_EVERY_SECONDS,
             first_run_at=self.clock.now() + timedelta(seconds=RECONCILE_EVERY_SECONDS),
         )
@@ -145,9 +151,9 @@ class Runtime:
         )
 
     def form_catalog(self) -> FormCatalog:
-        """The built-in forms and the admin's (LEARNING_LOOP_FORMS_DIRECTORY); a mistake in a
-        file stops here with a message naming it."""
-        return FileFormCatalog.load(self.settings.forms_directory)
+        """The built-in forms and the admin's (LEARNING_LOOP_FORMS_DIRECTORY), loaded at start:
+        a mistake in a file stopped the start with a message naming it."""
+        return self.services.forms
 
     async def advance_clock(self, by: timedelta) -> datetime:
         if not isinstance(self.clock, MovableClock):

@@ -21,6 +21,8 @@ from teams_app.use_cases.campaigns.occurrences import (
     OCCURRENCE_PROMPTS,
     prompt_after_occurrences,
 )
+from teams_app.use_cases.campaigns.outbox import BATCH as EXPORT_BATCH
+from teams_app.use_cases.campaigns.outbox import EXPORT, export_responses
 from teams_app.use_cases.campaigns.sending import (
     FAN_OUT,
     PROMPT,
@@ -32,6 +34,7 @@ from teams_app.use_cases.campaigns.sending import (
 )
 
 log = structlog.get_logger()
+_EXPORT_BATCHES = 20  # at most 10,000 responses a run; the next run takes the rest
 
 
 def campaign_job_handlers(services: Services) -> dict[str, JobHandler]:
@@ -90,5 +93,18 @@ def campaign_job_handlers(services: Services) -> dict[str, JobHandler]:
         log.info("campaign_support_alert", job_id=job.id, campaign_id=campaign_id,
                  outcome=outcome.value)
 
+    async def export(job: Job) -> None:
+        # A backlog goes in batches, each its own transaction, until one is short.
+        handed = 0
+        for _ in range(_EXPORT_BATCHES):
+            done = await export_responses(uow=services.uow, forms=services.forms,
+                                          clock=services.clock)
+            handed += done
+            if done < EXPORT_BATCH:
+                break
+        if handed:
+            log.info("campaign_responses_exported", job_id=job.id, responses=handed)
+
     return {FAN_OUT: fan_out, PROMPT: prompt, REMINDERS: reminders,
-            OCCURRENCE_PROMPTS: occurrence_prompts, SUPPORT_ALERT: support_alert}
+            OCCURRENCE_PROMPTS: occurrence_prompts, SUPPORT_ALERT: support_alert,
+            EXPORT: export}

@@ -192,6 +192,20 @@ class SqlCampaignRepository:
         )).mappings()
         return [_response(row) for row in rows]
 
+    async def unexported_responses(self, limit: int) -> list[StoredResponse]:
+        r = campaign_responses.c
+        rows = (await self._connection.execute(
+            select(campaign_responses).where(r.exported.is_(False))
+            .order_by(r.response_key).limit(limit)
+        )).mappings()
+        return [_response(row) for row in rows]
+
+    async def mark_exported(self, keys: Sequence[str]) -> None:
+        for chunk in _chunks(list(keys)):
+            await self._connection.execute(
+                update(campaign_responses)
+                .where(campaign_responses.c.response_key.in_(chunk)).values(exported=True)
+            )
 
     async def blur_answers(self, campaign_id: str) -> None:
         # PostgreSQL writes a new row version even when no value changes: that is the point.

@@ -90,6 +90,12 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
+def campaign_closed_fields(*, campaign_id: str, closed_at: datetime) -> dict[str, FieldValue]:
+    """What closing changes on the campaign's item (the outbox updates only these fields of
+    the item its creation wrote)."""
+    return {TITLE: campaign_id, KEY: campaign_id, "ClosesAt": closed_at, "State": "closed"}
+
+
 def campaign_fields(
     *,
     campaign_id: str,

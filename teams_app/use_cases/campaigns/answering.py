@@ -29,7 +29,6 @@ from teams_app.domain.forms.definitions import Form
 from teams_app.ports import Clock, FormCatalog, UnitOfWorkFactory
 from teams_app.use_cases.campaigns.alerts import queue_support_alert, raises_support
 from teams_app.use_cases.campaigns.errors import UnknownCampaign, UnknownForm
-from teams_app.use_cases.campaigns.outbox import hand_to_outbox
 
 log = structlog.get_logger()
 
@@ -110,7 +109,6 @@ async def submit_answers(
                     form_version=form.version, answers=data, submitted_at=at,
                     person_id=cmd.person_id, round=ids.round, updated_at=at,
                 ))
-        await hand_to_outbox(tx, key)
         if campaign.spec.support_contact and raises_support(form, answers, before):
             await queue_support_alert(tx, campaign, cmd.person_id)
         await tx.commit()

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from teams_app.domain.campaigns.campaigns import Campaign, CampaignSpec, TimingKind
+from teams_app.domain.directory import FieldValue
 from teams_app.domain.planners import PlanningRights
+from teams_app.domain.results.items import campaign_closed_fields, campaign_fields
+from teams_app.domain.results.lists import ListKind
 from teams_app.ports import Clock, Directory, FormCatalog, UnitOfWorkFactory
 from teams_app.use_cases.campaigns.audiences import audience_people
 from teams_app.use_cases.campaigns.errors import AudienceNotAllowed, UnknownCampaign, UnknownForm
@@ -39,7 +42,8 @@ async def create_campaign(
     """Checks the form, the spec and that the owner may ask every person (the rule that says
     who may plan for whom), stores the campaign and queues its first round."""
     spec = cmd.spec
-    if await forms.get(spec.form_key, spec.form_version) is None:
+    form = await forms.get(spec.form_key, spec.form_version)
+    if form is None:
         raise UnknownForm(spec.form_key)
     campaign = Campaign.start(id=new_id(), owner_id=cmd.owner_id, spec=spec, at=clock.now())
     people = await audience_people(spec.audience, uow=uow, directory=directory)
@@ -52,12 +56,25 @@ async def create_campaign(
         raise AudienceNotAllowed(refused)
     async with uow() as tx:
         await tx.campaigns.add(campaign)
+        await tx.outbox.add(ListKind.CAMPAIGNS.value, campaign.id,
+                            campaign_item(campaign, form.kind.value))
         if spec.timing.kind is not TimingKind.AFTER_OCCURRENCE:
             await tx.jobs.enqueue(FAN_OUT, fan_out_payload(campaign.id, 0),
                                   run_at=spec.timing.round_due(0),
                                   idempotency_key=f"{FAN_OUT}:{campaign.id}:0")
         await tx.commit()
     return CampaignCreated(campaign.id, len(people))
+
+
+def campaign_item(campaign: Campaign, form_kind: str) -> dict[str, FieldValue]:
+    """The campaign as its item in the campaigns list: ids, times and settings, no answers."""
+    spec = campaign.spec
+    return campaign_fields(
+        campaign_id=campaign.id, form_key=spec.form_key, form_kind=form_kind,
+        owner_id=campaign.owner_id, opens_at=spec.timing.first_at or campaign.created_at,
+        closes_at=spec.closes_at, anonymous=spec.anonymous, minimum_answers=spec.k,
+        state=campaign.state.value,
+    )
 
 
 async def list_campaigns(owner_id: str, *, uow: UnitOfWorkFactory) -> list[Campaign]:
@@ -79,5 +96,9 @@ async def close_campaign(cmd: CloseCampaign, *, uow: UnitOfWorkFactory, clock: C
             raise UnknownCampaign(cmd.campaign_id)
         closed = campaign.close(clock.now())
         await tx.campaigns.close(closed)
+        # The campaigns list shows it closed; the item's key is the campaign id, so this
+        # updates the item the creation wrote.
+        await tx.outbox.add(ListKind.CAMPAIGNS.value, closed.id, campaign_closed_fields(
+            campaign_id=closed.id, closed_at=closed.closed_at or clock.now()))
         await tx.commit()
     return closed
