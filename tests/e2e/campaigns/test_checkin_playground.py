@@ -1,9 +1,11 @@
 """End to end in the Agents Playground: a member's learning session ends (the local clock moves
 past it), the learning check-in arrives in her chat in her Outlook language, she answers it on
-the card, the card turns into the summary of her answers, and the response is stored once."""
+the card, the card turns into the summary of her answers, the response is stored once, and its
+item lands in the organisation's (emulated) SharePoint list."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import time, timedelta
 
@@ -11,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from cards import translator_for, verbs
+from graph import demo_org
 from teams_app.adapters.sql.campaign_tables import campaign_responses
 from teams_app.domain.cadences import Cadence, Horizon, LearningWindow
 from teams_app.domain.calendar import Weekday
@@ -19,9 +22,12 @@ from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanSpec
 from teams_app.domain.occurrence_records import SlotRef
 from teams_app.use_cases.campaigns.creating import CreateCampaign, create_campaign
 from teams_app.use_cases.campaigns.occurrences import prompt_after_occurrences
+from teams_app.use_cases.campaigns.outbox import export_responses
 from teams_app.use_cases.defend.scan import DefendMailbox, defend_mailbox
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
 from teams_app.use_cases.plans.planning import create_plan
+from teams_app.use_cases.results.outbox import drain_outbox
+from teams_app.use_cases.results.provisioning import provision_results
 from tests.card_schema import assert_valid_card
 from tests.card_texts import texts
 from tests.e2e.conftest import World
@@ -95,3 +101,21 @@ async def test_a_session_ends_the_check_in_arrives_and_is_answered(world: World)
         rows = (await connection.execute(select(campaign_responses))).mappings().all()
     assert len(rows) == 1 and rows[0]["person_id"] == me
     assert rows[0]["answers"]["worked_on"] == "Läste halva guiden"
+
+    # The export and the outbox: their jobs run every minute in the service; here now too
+    # (whichever runs first, the item is written once).
+    await provision_results(demo_org.SHAREPOINT_SITE.url,
+                            forms=await services.forms.every_version(), uow=services.uow,
+                            lists=services.lists, clock=services.clock)
+    for _ in range(50):
+        await export_responses(uow=services.uow, forms=services.forms, clock=services.clock)
+        await drain_outbox(uow=services.uow, lists=services.lists, clock=services.clock,
+                           owner="e2e")
+        lists = await world.graph("GET", "/_emulator/objects/lists")
+        (checkins,) = [x for x in lists if x["displayName"] == "Learning Loop check-ins"]
+        if checkins.get("items"):
+            break
+        await asyncio.sleep(0.2)
+    (item,) = [i["fields"] for i in checkins["items"]]
+    assert item["PersonId"] == me and item["worked_on"] == "Läste halva guiden"
+    assert item["LoopKey"] == rows[0]["response_key"]
