@@ -11,6 +11,18 @@ from pathlib import Path
 import structlog
 
 
+class _Stderr:
+    """Whatever sys.stderr is when a line is written, not when logging was configured: a command
+    run in-process under a captured stream (a test runner, a notebook) would otherwise leave
+    every later log line writing to a stream that is closed by then."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(
     *, json: bool | None = None, level: int = logging.INFO, cache: bool = True
 ) -> None:
@@ -27,11 +39,11 @@ def configure_logging(
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_Stderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=cache,
     )
     # The SDK logs activity details (including message text) at INFO; keep it to warnings.
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, force=True)
+    logging.basicConfig(level=logging.WARNING, stream=_Stderr(), force=True)  # type: ignore[arg-type]
     for handler in logging.getLogger().handlers:
         handler.addFilter(_without_exception_messages)
     keep_person_text_out_of_library_logs()
