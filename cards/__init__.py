@@ -1,6 +1,15 @@
 """Adaptive Card builders: pure functions from view models to Adaptive Cards 1.5 JSON."""
 
 from cards.booking import booking_progress_card, booking_summary_card
+from cards.campaign_reports import MAX_CAMPAIGNS, campaign_report_card, campaigns_list_card
+from cards.campaign_views import (
+    CampaignItem,
+    CampaignReportView,
+    CampaignsListView,
+    Distribution,
+    HoursChart,
+    RateChart,
+)
 from cards.form_views import (
     AnswerLine,
     FormClosedView,
@@ -53,6 +62,15 @@ from cards.views import (
 from cards.welcome import welcome_card
 
 __all__ = [
+    "MAX_CAMPAIGNS",
+    "CampaignItem",
+    "CampaignReportView",
+    "CampaignsListView",
+    "Distribution",
+    "HoursChart",
+    "RateChart",
+    "campaign_report_card",
+    "campaigns_list_card",
     "MAX_PLANS",
     "MAX_ROWS",
     "SUPPORTED_LOCALES",

@@ -1,12 +1,13 @@
 """Campaigns in Teams (issue 12): answering a campaign's form card (Send, Edit, and the card's
-refresh), and the presenters that turn a form into its cards in the person's language."""
+refresh), the owner's list and report (`campaigns`), and the presenters that turn a form into
+its cards in the person's language."""
 
 from __future__ import annotations
 
-from microsoft_agents.hosting.core import AgentApplication, TurnState
+from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
 from cards import verbs
-from teams_app.bot.campaigns import handlers
+from teams_app.bot.campaigns import handlers, reports
 from teams_app.bot.routing import route
 from teams_app.ports.services import Services
 
@@ -15,3 +16,9 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     route(app, verbs.FORM_SUBMIT, handlers.on_form_submit, services)
     route(app, verbs.FORM_EDIT, handlers.on_form_edit, services)
     route(app, verbs.FORM_REFRESH, handlers.on_form_refresh, services)
+    route(app, verbs.CAMPAIGNS_LIST, reports.on_campaigns_list, services)
+    route(app, verbs.CAMPAIGN_REPORT, reports.on_campaign_report, services)
+
+    @app.message(reports.CAMPAIGNS_WORDS)
+    async def on_campaigns_typed(context: TurnContext, _state: TurnState) -> None:
+        await reports.on_campaigns_typed(context, services)

@@ -1,0 +1,59 @@
+"""The owner's campaign cards: the list of their campaigns, and a campaign's report (counts
+always; charts only from k answers, which the presenter decides by what it puts in the view)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards import models as ac
+from cards import verbs
+from cards.blocks import facts, more_line, reach_block, section, small
+from cards.campaign_views import CampaignReportView, CampaignsListView
+from cards.charts import distribution_chart, kept_hours_chart, rate_chart
+from cards.elements import card, execute, heading, text
+
+MAX_CAMPAIGNS = 20  # the presenter sends at most this many and says how many more there are
+
+
+def campaigns_list_card(view: CampaignsListView) -> dict[str, Any]:
+    body: list[ac.Element] = [heading(view.title)]
+    if not view.items:
+        body.append(text(view.empty))
+    for item in view.items[:MAX_CAMPAIGNS]:
+        body.append(ac.Container(separator=True, spacing="Medium", items=[
+            text(item.title, weight="Bolder"),
+            text(item.details, subtle=True, spacing="Small"),
+            text(item.counts, spacing="Small"),
+            ac.ActionSet(actions=[execute(view.report_button, verbs.CAMPAIGN_REPORT,
+                                          campaign_id=item.campaign_id)]),
+        ]))
+    body += more_line(view.more)
+    return card(body)
+
+
+def campaign_report_card(view: CampaignReportView) -> dict[str, Any]:
+    body: list[ac.Element] = [
+        heading(view.title),
+        text(view.details, subtle=True, spacing="Small"),
+        facts(view.counts),
+    ]
+    if view.below_k:
+        body.append(small(view.below_k, spacing="Medium"))
+    if view.rate is not None and view.rate.points:
+        body.append(rate_chart(view.rate.title, view.rate.points, legend=view.rate.legend))
+    if view.hours is not None:
+        hours = view.hours
+        if hours.kept + hours.lost > 0:
+            body.append(kept_hours_chart(hours.title, hours.kept, hours.lost,
+                                         kept_legend=hours.kept_legend,
+                                         lost_legend=hours.lost_legend))
+        body.append(text(hours.words, spacing="Small"))
+    if view.distributions and view.distributions_title:
+        body.append(section(view.distributions_title))
+        body += [distribution_chart(d.question, d.bars) for d in view.distributions]
+    if view.reach is not None:
+        body.append(reach_block(view.reach))
+    return card(body, [
+        execute(view.refresh_button, verbs.CAMPAIGN_REPORT, campaign_id=view.campaign_id),
+        execute(view.list_button, verbs.CAMPAIGNS_LIST),
+    ])
