@@ -40,7 +40,8 @@ def campaign_report_card(view: CampaignReportView) -> dict[str, Any]:
     if view.below_k:
         body.append(small(view.below_k, spacing="Medium"))
     if view.rate is not None and view.rate.points:
-        body.append(rate_chart(view.rate.title, view.rate.points, legend=view.rate.legend))
+        body += [text(view.rate.title, weight="Bolder", spacing="Medium"),
+                 rate_chart(view.rate.title, view.rate.points, legend=view.rate.legend)]
     if view.hours is not None:
         hours = view.hours
         if hours.kept + hours.lost > 0:
@@ -50,7 +51,9 @@ def campaign_report_card(view: CampaignReportView) -> dict[str, Any]:
         body.append(text(hours.words, spacing="Small"))
     if view.distributions and view.distributions_title:
         body.append(section(view.distributions_title))
-        body += [distribution_chart(d.question, d.bars) for d in view.distributions]
+        for d in view.distributions:
+            body += [text(d.question, weight="Bolder", spacing="Medium"),
+                     distribution_chart(d.question, d.bars)]
     if view.reach is not None:
         body.append(reach_block(view.reach))
     return card(body, [

@@ -65,25 +65,24 @@ def rate_chart(
     title: str, points: tuple[tuple[str, int, str], ...], *, legend: str
 ) -> ac.LineChart:
     """The share answered (percent, 0-100) day by day: (day, percent, the words for it). The
-    1.5 fallback lists the days with their words."""
+    1.5 fallback lists the days with their words. Put the title above it as text: not every
+    client shows a chart's own title."""
     return ac.LineChart(
         title=title,
         y_min=0,
         y_max=100,
         data=[ac.LineChartData(legend=legend, color="good", values=[
             ac.LineChartValue(x=day, y=percent) for day, percent, _ in points])],
-        fallback=ac.Container(items=[
-            text(title, weight="Bolder"),
-            ac.FactSet(facts=[ac.Fact(title=day, value=words) for day, _, words in points]),
-        ]),
+        fallback=ac.FactSet(facts=[ac.Fact(title=day, value=words) for day, _, words in points]),
     )
 
 
 def distribution_chart(title: str, bars: tuple[tuple[str, int], ...]) -> ac.HorizontalBarChart:
     """How many chose each answer: (label, count) in the form's order. The 1.5 fallback is a
-    row per answer: its label, a bar as long as its share of the largest, the count."""
+    row per answer: its label, a bar as long as its share of the largest, the count. Put the
+    title above it as text: not every client shows a chart's own title."""
     largest = max((count for _, count in bars), default=0)
-    rows: list[ac.Element] = [text(title, weight="Bolder")]
+    rows: list[ac.Element] = []
     for label, count in bars:
         bar = simple_bar(((count, "accent"), (largest - count, "emphasis"))) if largest else None
         rows.append(ac.ColumnSet(spacing="Small", columns=[
@@ -96,8 +95,9 @@ def distribution_chart(title: str, bars: tuple[tuple[str, int], ...]) -> ac.Hori
         ]))
     return ac.HorizontalBarChart(
         title=title,
-        color_set="categorical",
-        display_mode="AbsoluteWithAxis",
+        # Counts are small whole numbers: an axis would read 0, 0.33, 0.67 ...; the values on
+        # the bars say it plainly.
+        display_mode="AbsoluteNoAxis",
         data=[ac.HorizontalBarValue(x=label, y=count) for label, count in bars],
         fallback=ac.Container(items=rows),
     )

@@ -11,16 +11,27 @@ from typing import Any
 
 import pytest
 
-from cards import form_card, form_closed_card, form_summary_card, translator_for
+from cards import (
+    campaign_report_card,
+    campaigns_list_card,
+    form_card,
+    form_closed_card,
+    form_summary_card,
+    translator_for,
+)
 from teams_app.bot.campaigns.form_presenters import closed_view, form_view, summary_view
+from teams_app.bot.campaigns.report_presenters import campaigns_view, report_view
 from teams_app.domain.forms.answers import validate_answers
 from teams_app.domain.forms.errors import InvalidAnswers
 from teams_app.domain.messages import OutboundMessage
+from teams_app.ports.campaigns import PromptCounts
+from teams_app.use_cases.campaigns.reports import CampaignListing
 from tests.card_schema import assert_valid_card
 from tests.card_texts import texts
 from tests.e2e.conftest import ARTIFACTS, World, require_browser
 from tests.e2e.playground_client import adaptive_cards
 from tests.e2e.screenshots import screenshot, wait_for_file
+from tests.unit.campaigns.report_support import CHECKIN, NOW, a_campaign, a_report
 from tests.unit.forms.support import builtin_forms
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
@@ -50,6 +61,24 @@ def gallery() -> dict[str, dict[str, Any]]:
     cards["sv-checkin-summary"] = form_summary_card(
         summary_view(checkin, t, answers, campaign_id=CAMPAIGN, editable=True))
     cards["sv-checkin-closed"] = form_closed_card(closed_view(checkin, t, answers))
+    return cards | owner_cards()
+
+
+def owner_cards() -> dict[str, dict[str, Any]]:
+    """The owner's campaigns list and report: below k (counts only), from k (the charts)."""
+    unreachable = (("u-1", "not_installed"), ("u-2", "uninstalled"))
+    names = {"u-1": "Sam Tyst", "u-2": "Olle Utanför"}
+    listings = [CampaignListing(a_campaign(), PromptCounts(8, 8, 6, 1, 0), CHECKIN),
+                CampaignListing(a_campaign(anonymous=True), PromptCounts(12, 11, 2, 0, 1),
+                                CHECKIN)]
+    cards: dict[str, dict[str, Any]] = {}
+    for language in ("sv", "de"):
+        t = translator_for(language)
+        cards[f"{language}-campaigns"] = campaigns_list_card(campaigns_view(t, listings, now=NOW))
+        cards[f"{language}-report-below-k"] = campaign_report_card(report_view(
+            t, a_report(3, unreachable=unreachable), now=NOW, names=names))
+        cards[f"{language}-report"] = campaign_report_card(report_view(
+            t, a_report(6, unreachable=unreachable), now=NOW, names=names))
     return cards
 
 
@@ -68,7 +97,7 @@ async def test_every_form_card_renders(world: World) -> None:
         ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
         shot = asyncio.create_task(screenshot(
             world.url, GALLERY / f"{name}.png", card_text=texts(card).splitlines()[0],
-            ready_file=ready, timeout=60))
+            ready_file=ready, whole_card="report" in name, timeout=60))
         await wait_for_file(ready, shot)
         mark = pg.mark()
         await services.messenger.send(chat, OutboundMessage(card=card, summary=name))

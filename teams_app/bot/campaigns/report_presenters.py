@@ -145,4 +145,7 @@ def _details(t: Translator, campaign: Campaign, now: datetime) -> str:
                date=day_and_month(t, campaign.spec.closes_at.astimezone(UTC).date()))
              if campaign.is_open(now) else t("campaigns.closed"))
     privacy = t("campaigns.anonymous" if campaign.spec.anonymous else "campaigns.named")
-    return f"{state} · {privacy}"
+    # Two campaigns of one form differ by when they began: the list must tell them apart.
+    started = t("campaigns.started",
+                date=day_and_month(t, campaign.created_at.astimezone(UTC).date()))
+    return f"{started} · {state} · {privacy}"
