@@ -23,7 +23,7 @@ from teams_app.bot.campaigns.report_presenters import campaigns_view, report_vie
 from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
 from teams_app.ports.services import Services
 from teams_app.use_cases.campaigns.errors import UnknownCampaign
-from teams_app.use_cases.campaigns.reports import list_campaigns, show_campaign
+from teams_app.use_cases.campaigns.reports import campaign_listings, show_campaign
 from teams_app.use_cases.people_names import people_names
 
 log = structlog.get_logger()
@@ -82,7 +82,7 @@ async def on_campaigns_typed(context: TurnContext, services: Services) -> None:
 
 
 async def campaigns_card(context: TurnContext, services: Services) -> dict[str, Any]:
-    listings = await list_campaigns(sender_of(context), uow=services.uow, forms=services.forms)
+    listings = await campaign_listings(sender_of(context), uow=services.uow, forms=services.forms)
     return campaigns_list_card(campaigns_view(translator_of(context, services), listings,
                                               now=services.clock.now()))
 

@@ -70,7 +70,7 @@ async def show_campaign(
     return CampaignReport(campaign, counts.sent, summary, unreachable, form, rate, hours)
 
 
-async def list_campaigns(
+async def campaign_listings(
     owner_id: str, *, uow: UnitOfWorkFactory, forms: FormCatalog
 ) -> list[CampaignListing]:
     """The owner's campaigns, newest first, with their counts (never answers)."""

@@ -20,6 +20,7 @@ from cards import (
 )
 from teams_app.bot.campaigns.report_presenters import campaigns_view, report_view
 from teams_app.domain.campaigns.report_series import RatePoint, response_rate
+from teams_app.domain.campaigns.responses import BelowThreshold, require_k
 from teams_app.ports.campaigns import PromptCounts
 from teams_app.use_cases.campaigns.reports import CampaignListing
 from tests.card_schema import assert_valid_card
@@ -103,3 +104,11 @@ def test_the_campaigns_list_has_a_report_button_each(locale: str) -> None:
     assert t("campaigns.form_gone") in everything(card)
     empty = campaigns_list_card(campaigns_view(t, [], now=NOW))
     assert_valid_card(empty) and t("campaigns.empty") in everything(empty)  # type: ignore[func-returns-value]
+
+
+def test_the_k_rule_refuses_an_export_below_k_and_says_by_how_much() -> None:
+    campaign = a_campaign(k=4)
+    with pytest.raises(BelowThreshold) as refused:
+        require_k(campaign, 3)
+    assert (refused.value.answered, refused.value.k) == (3, 4)
+    require_k(campaign, 4)
