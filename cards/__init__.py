@@ -1,7 +1,13 @@
 """Adaptive Card builders: pure functions from view models to Adaptive Cards 1.5 JSON."""
 
 from cards.booking import booking_progress_card, booking_summary_card
-from cards.campaign_reports import MAX_CAMPAIGNS, campaign_report_card, campaigns_list_card
+from cards.campaign_reports import (
+    MAX_CAMPAIGNS,
+    SAID_DID_INPUT,
+    campaign_report_card,
+    campaigns_list_card,
+    said_did_card,
+)
 from cards.campaign_views import (
     CampaignItem,
     CampaignReportView,
@@ -9,6 +15,8 @@ from cards.campaign_views import (
     Distribution,
     HoursChart,
     RateChart,
+    SaidDidForm,
+    SaidDidView,
 )
 from cards.form_views import (
     AnswerLine,
@@ -62,6 +70,10 @@ from cards.views import (
 from cards.welcome import welcome_card
 
 __all__ = [
+    "SAID_DID_INPUT",
+    "SaidDidForm",
+    "SaidDidView",
+    "said_did_card",
     "MAX_CAMPAIGNS",
     "CampaignItem",
     "CampaignReportView",

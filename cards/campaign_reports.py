@@ -8,11 +8,12 @@ from typing import Any
 from cards import models as ac
 from cards import verbs
 from cards.blocks import facts, more_line, reach_block, section, small
-from cards.campaign_views import CampaignReportView, CampaignsListView
+from cards.campaign_views import CampaignReportView, CampaignsListView, SaidDidForm, SaidDidView
 from cards.charts import distribution_chart, kept_hours_chart, rate_chart
 from cards.elements import card, execute, heading, text
 
 MAX_CAMPAIGNS = 20  # the presenter sends at most this many and says how many more there are
+SAID_DID_INPUT = "said_did"  # the report's text input: what changed because of the answers
 
 
 def campaigns_list_card(view: CampaignsListView) -> dict[str, Any]:
@@ -56,7 +57,35 @@ def campaign_report_card(view: CampaignReportView) -> dict[str, Any]:
                      distribution_chart(d.question, d.bars)]
     if view.reach is not None:
         body.append(reach_block(view.reach))
+    if view.said_did is not None:
+        body += _said_did(view.campaign_id, view.said_did)
     return card(body, [
         execute(view.refresh_button, verbs.CAMPAIGN_REPORT, campaign_id=view.campaign_id),
         execute(view.list_button, verbs.CAMPAIGNS_LIST),
+    ])
+
+
+def _said_did(campaign_id: str, form: SaidDidForm) -> list[ac.Element]:
+    items: list[ac.Element] = [section(form.label)]
+    if form.notice:
+        items.append(ac.Container(style="good", items=[text(form.notice, weight="Bolder")]))
+    items += [small(line, spacing="Small") for line in form.sent]
+    items.append(ac.TextInput(id=SAID_DID_INPUT, is_multiline=True, max_length=form.max_length,
+                              placeholder=form.placeholder, value=form.value or None,
+                              label=form.input_label))
+    if form.error:
+        items.append(text(form.error, color="attention", spacing="Small"))
+    items.append(ac.ActionSet(actions=[
+        execute(form.button, verbs.CAMPAIGN_SAID_DID, campaign_id=campaign_id, seen=form.seen),
+    ]))
+    return items
+
+
+def said_did_card(view: SaidDidView) -> dict[str, Any]:
+    """To everyone the campaign asked: what changed because of their answers."""
+    return card([
+        heading(view.title),
+        text(view.about, subtle=True, spacing="Small"),
+        text(view.text),
+        small(view.thanks, spacing="Medium"),
     ])

@@ -63,3 +63,30 @@ class CampaignReportView:
     distributions: tuple[Distribution, ...] = ()
     hours: HoursChart | None = None
     reach: ReachNotice | None = None
+    said_did: SaidDidForm | None = None
+
+
+@dataclass(frozen=True)
+class SaidDidView:
+    """"You said, we did" to someone the campaign asked."""
+
+    title: str  # "You said, we did"
+    about: str  # "About: Learning time check-in"
+    text: str  # the owner's words
+    thanks: str
+
+
+@dataclass(frozen=True)
+class SaidDidForm:
+    """The owner's input on the report: what changed, and the messages already sent."""
+
+    label: str  # the section's heading
+    input_label: str
+    placeholder: str
+    button: str
+    seen: int  # messages sent so far: the Send of an older card sends nothing
+    sent: tuple[str, ...] = ()  # "10 March: sent to 7 people, 1 not reached"
+    value: str = ""  # what was typed, kept when refused
+    error: str | None = None
+    notice: str | None = None  # "Sent" / "already sent from this card"
+    max_length: int = 2000

@@ -30,3 +30,4 @@ FORM_REFRESH = "form.refresh"  # the card's refresh (Universal Actions) -> the c
 # Owner: their campaigns (issue 12). Data: campaign_id (only its owner sees the report).
 CAMPAIGNS_LIST = "campaigns.list"  # -> the owner's campaigns, each with a Report button
 CAMPAIGN_REPORT = "campaign.report"  # campaign_id -> counts; from k answers, charts too
+CAMPAIGN_SAID_DID = "campaign.said_did"  # campaign_id, seen + the text -> sent to everyone asked

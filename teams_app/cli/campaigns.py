@@ -1,5 +1,5 @@
-"""`learning-loop campaign`: create, list, show, export, close a campaign, and queue its
-reminders.
+"""`learning-loop campaign`: create, list, show, export, close a campaign, queue its
+reminders, and tell everyone asked what changed (said-did).
 People are named by directory id or UPN; times are ISO 8601 with an offset (or "now")."""
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from teams_app.use_cases.campaigns.creating import (
 )
 from teams_app.use_cases.campaigns.exports import export_responses
 from teams_app.use_cases.campaigns.reports import show_campaign
+from teams_app.use_cases.campaigns.said_did import SendSaidDid, send_said_did
 from teams_app.use_cases.campaigns.sending import queue_reminders
 from teams_app.use_cases.people_names import people_names
 
@@ -59,6 +60,8 @@ _MESSAGES = {
     "campaign_no_audience": "The audience has nobody in it.",
     "campaign_audience_not_allowed": "The owner may not ask some of these people (a manager "
     "asks themself, their reports and members of groups they own; learning leads anyone).",
+    "campaign_said_did_empty": "--text: write what changed.",
+    "campaign_said_did_too_long": "--text: at most 2000 characters.",
     "campaign_unknown": "No such campaign of this owner. `learning-loop campaign list` shows "
     "them.",
 }
@@ -217,6 +220,9 @@ def show(campaign_id: str, by: ByOption, database_url: DatabaseOption = None) ->
                       f"postponed by the weekly cap {s.postponed}, unreachable {s.unreachable}")
         for person, reason in report.unreachable:
             console.print(f"unreachable: {person} ({reason})")
+        for message in report.said_dids:
+            console.print(f"you said, we did ({message.at:%Y-%m-%d}): reached {message.sent}, "
+                          f"not reached {message.unreachable}")
         if not s.shown:
             console.print(f"Fewer than {report.campaign.spec.k} answers: only the counts.")
             return
@@ -245,6 +251,26 @@ def export(
         names = await people_names(people, directory=services.directory)
         written = write_csv(export_, out, translator_for(language), names)
         console.print(f"{written} responses written to {escape(str(out))}.")
+
+    _run(db_settings(database_url), go)
+
+
+def said_did(
+    campaign_id: str,
+    by: ByOption,
+    text: Annotated[str, typer.Option("--text", help="What changed because of the answers.")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """"You said, we did": send what changed to everyone the campaign asked (the service's job
+    workers deliver it, in each person's language)."""
+
+    async def go(runtime: Runtime) -> None:
+        services = runtime.services
+        await send_said_did(SendSaidDid(campaign_id, await _person(runtime, by, "--by"), text),
+                            uow=services.uow, clock=services.clock,
+                            new_id=lambda: str(uuid.uuid4()))
+        console.print("Queued for everyone the campaign asked; `campaign show` counts who it "
+                      "reached.")
 
     _run(db_settings(database_url), go)
 
@@ -279,6 +305,7 @@ def register(app: typer.Typer) -> None:
     campaign.command("list")(list_)
     campaign.command()(show)
     campaign.command()(export)
+    campaign.command("said-did")(said_did)
     campaign.command()(close)
     campaign.command()(remind)
     app.add_typer(campaign, name="campaign")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,10 +18,12 @@ from cards import (
     form_card,
     form_closed_card,
     form_summary_card,
+    said_did_card,
     translator_for,
 )
 from teams_app.bot.campaigns.form_presenters import closed_view, form_view, summary_view
-from teams_app.bot.campaigns.report_presenters import campaigns_view, report_view
+from teams_app.bot.campaigns.report_presenters import campaigns_view, report_view, said_did_view
+from teams_app.domain.campaigns.said_did import SaidDid
 from teams_app.domain.forms.answers import validate_answers
 from teams_app.domain.forms.errors import InvalidAnswers
 from teams_app.domain.messages import OutboundMessage
@@ -79,6 +82,14 @@ def owner_cards() -> dict[str, dict[str, Any]]:
             t, a_report(3, unreachable=unreachable), now=NOW, names=names))
         cards[f"{language}-report"] = campaign_report_card(report_view(
             t, a_report(6, unreachable=unreachable), now=NOW, names=names))
+    said = SaidDid("s-1", "c-1", "Vi flyttar lärtiden till fredag förmiddag, som ni föreslog, "
+                   "och bokar in en kort genomgång av verktygen innan nästa pass.", NOW, 7, 1)
+    cards["sv-report-said-did-sent"] = campaign_report_card(report_view(
+        translator_for("sv"), replace(a_report(6), said_dids=(said,)), now=NOW, names=names,
+        notice="saiddid.sent"))
+    for language in ("sv", "nl"):
+        cards[f"{language}-said-did"] = said_did_card(
+            said_did_view(translator_for(language), CHECKIN, said))
     return cards
 
 

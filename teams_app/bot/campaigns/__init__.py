@@ -18,6 +18,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     route(app, verbs.FORM_REFRESH, handlers.on_form_refresh, services)
     route(app, verbs.CAMPAIGNS_LIST, reports.on_campaigns_list, services)
     route(app, verbs.CAMPAIGN_REPORT, reports.on_campaign_report, services)
+    route(app, verbs.CAMPAIGN_SAID_DID, reports.on_said_did, services)
 
     @app.message(reports.CAMPAIGNS_WORDS)
     async def on_campaigns_typed(context: TurnContext, _state: TurnState) -> None:

@@ -17,12 +17,15 @@ from cards import (
     Fact,
     HoursChart,
     RateChart,
+    SaidDidForm,
+    SaidDidView,
     Translator,
 )
 from teams_app.bot.formatting import day_and_month, decimal, hours_of, percent
 from teams_app.bot.reach import reach_notice
 from teams_app.domain.campaigns.campaigns import Campaign
 from teams_app.domain.campaigns.responses import Tally
+from teams_app.domain.campaigns.said_did import MAX_TEXT, SaidDid
 from teams_app.domain.forms.definitions import Form
 from teams_app.domain.forms.questions import CHOICE_KINDS, NUMBER_KINDS, OTHER, QuestionKind
 from teams_app.domain.reach import Unreachable, UnreachablePerson
@@ -49,8 +52,11 @@ def campaigns_view(t: Translator, listings: Sequence[CampaignListing], *, now: d
 
 
 def report_view(
-    t: Translator, report: CampaignReport, *, now: datetime, names: Mapping[str, str]
+    t: Translator, report: CampaignReport, *, now: datetime, names: Mapping[str, str],
+    said_did: str = "", said_did_error: str | None = None, notice: str | None = None,
 ) -> CampaignReportView:
+    """`said_did` (what the owner typed), `said_did_error` and `notice` (catalog keys) answer
+    their Send: the words kept with the problem under them, or what happened."""
     summary, campaign = report.summary, report.campaign
     counts = [
         Fact(t("report.asked"), str(summary.asked)),
@@ -69,6 +75,16 @@ def report_view(
         refresh_button=t("report.refresh"),
         list_button=t("report.list"),
         reach=reach_notice(t, _unreachable(report, now), names, heading_key="reach.campaign"),
+        said_did=SaidDidForm(
+            label=t("saiddid.label"), input_label=t("saiddid.input"),
+            placeholder=t("saiddid.placeholder"),
+            button=t("saiddid.button"), seen=len(report.said_dids),
+            sent=tuple(t("saiddid.sent_line", date=day_and_month(t, s.at.astimezone(UTC).date()),
+                         sent=s.sent, unreachable=s.unreachable) for s in report.said_dids),
+            value=said_did,
+            error=t(said_did_error, limit=MAX_TEXT) if said_did_error else None,
+            notice=t(notice) if notice else None, max_length=MAX_TEXT,
+        ),
     )
     if not summary.shown:
         return replace(view, below_k=t("report.below_k", k=campaign.spec.k))
@@ -149,3 +165,8 @@ def _details(t: Translator, campaign: Campaign, now: datetime) -> str:
     started = t("campaigns.started",
                 date=day_and_month(t, campaign.created_at.astimezone(UTC).date()))
     return f"{started} · {state} · {privacy}"
+
+
+def said_did_view(t: Translator, form: Form | None, said_did: SaidDid) -> SaidDidView:
+    return SaidDidView(title=t("saiddid.title"), about=t("saiddid.about", form=_title(t, form)),
+                       text=said_did.text, thanks=t("saiddid.thanks"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from teams_app.domain.campaigns.campaigns import AudienceKind, Campaign
 from teams_app.domain.campaigns.report_series import RatePoint, response_rate
 from teams_app.domain.campaigns.responses import CampaignSummary, StoredResponse, summarise
+from teams_app.domain.campaigns.said_did import SaidDid
 from teams_app.domain.forms.answers import AnswerSet, validate_answers
 from teams_app.domain.forms.definitions import Form, FormKind
 from teams_app.domain.forms.errors import InvalidAnswers
@@ -30,6 +31,7 @@ class CampaignReport:
     rate: tuple[RatePoint, ...] = ()
     # A check-in of a plan's members: the plan's kept vs booked time beside the answers.
     hours: Tally | None = None
+    said_dids: tuple[SaidDid, ...] = ()  # "you said, we did" sent so far, oldest first
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ async def show_campaign(
         counts = await tx.campaigns.counts(campaign_id)
         responses = await tx.campaigns.responses(campaign_id)
         prompts = await tx.campaigns.prompts_of(campaign_id)
+        said_dids = tuple(await tx.campaigns.said_dids(campaign_id))
         form = await forms.get(campaign.spec.form_key, campaign.spec.form_version)
         audience = campaign.spec.audience
         hours = (
@@ -64,10 +67,12 @@ async def show_campaign(
                         postponed=counts.postponed, unreachable=counts.unreachable)
     unreachable = tuple(sorted({(p.person_id, p.unreachable) for p in prompts if p.unreachable}))
     if not summary.shown:
-        return CampaignReport(campaign, counts.sent, summary, unreachable, form)
+        return CampaignReport(campaign, counts.sent, summary, unreachable, form,
+                              said_dids=said_dids)
     rate = response_rate([p.sent_at for p in prompts if p.sent_at is not None],
                          [r.submitted_at for r in responses])
-    return CampaignReport(campaign, counts.sent, summary, unreachable, form, rate, hours)
+    return CampaignReport(campaign, counts.sent, summary, unreachable, form, rate, hours,
+                          said_dids)
 
 
 async def campaign_listings(

@@ -6,6 +6,7 @@ en, sv, nl and de, valid Adaptive Cards 1.5."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,12 +16,14 @@ from cards import (
     SUPPORTED_LOCALES,
     campaign_report_card,
     campaigns_list_card,
+    said_did_card,
     translator_for,
     verbs,
 )
-from teams_app.bot.campaigns.report_presenters import campaigns_view, report_view
+from teams_app.bot.campaigns.report_presenters import campaigns_view, report_view, said_did_view
 from teams_app.domain.campaigns.report_series import RatePoint, response_rate
 from teams_app.domain.campaigns.responses import BelowThreshold, require_k
+from teams_app.domain.campaigns.said_did import MAX_TEXT, SaidDid, SaidDidEmpty, SaidDidTooLong
 from teams_app.ports.campaigns import PromptCounts
 from teams_app.use_cases.campaigns.reports import CampaignListing
 from tests.card_schema import assert_valid_card
@@ -112,3 +115,30 @@ def test_the_k_rule_refuses_an_export_below_k_and_says_by_how_much() -> None:
         require_k(campaign, 3)
     assert (refused.value.answered, refused.value.k) == (3, 4)
     require_k(campaign, 4)
+
+
+def test_you_said_we_did_keeps_the_words_trimmed_and_refuses_empty_or_too_long() -> None:
+    written = SaidDid.write(id="s", campaign_id="c-1", text="  Fridays now \n", at=NOW)
+    assert written.text == "Fridays now" and "Fridays" not in repr(written)
+    with pytest.raises(SaidDidEmpty):
+        SaidDid.write(id="s", campaign_id="c-1", text=" \n ", at=NOW)
+    with pytest.raises(SaidDidTooLong):
+        SaidDid.write(id="s", campaign_id="c-1", text="x" * (MAX_TEXT + 1), at=NOW)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_the_report_holds_the_send_with_what_was_typed_and_the_card_people_get(
+    locale: str,
+) -> None:
+    t = translator_for(locale)
+    report = replace(a_report(2), said_dids=(
+        SaidDid("s-1", "c-1", "Fridays now", NOW, sent=7, unreachable=1),))
+    card = campaign_report_card(report_view(t, report, now=NOW, names={}, said_did="Half",
+                                            said_did_error="saiddid.error.empty"))
+    assert_valid_card(card)
+    shown = everything(card)
+    assert t("saiddid.error.empty") in shown and '"value": "Half"' in shown
+    assert '"seen": 1' in shown and t("saiddid.button") in shown
+    people_get = said_did_card(said_did_view(t, CHECKIN, report.said_dids[0]))
+    assert_valid_card(people_get)
+    assert "Fridays now" in everything(people_get)
