@@ -3,7 +3,6 @@ run is going, and the names to show for member ids. Read only."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from teams_app.domain.bookings import (
     edit_counts,
 )
 from teams_app.domain.calendar import TimeSpan
-from teams_app.domain.directory import Group, Page, PeopleQuery, Person
 from teams_app.domain.learning_plans import LearningPlan, PlanMode
 from teams_app.domain.occurrence_records import StoredOccurrence
 from teams_app.domain.occurrences import (
@@ -31,28 +29,14 @@ from teams_app.domain.occurrences import (
     tally,
 )
 from teams_app.domain.reach import UnreachablePerson
-from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
+from teams_app.ports import Clock, UnitOfWork
 from teams_app.use_cases.learning_hours import accounted
 
-# Shared with campaigns; kept importable from here for the plan modules that name members.
+# Shared with campaigns; kept importable from here for the plan modules that use them.
+from teams_app.use_cases.people_choices import PlanPeople as PlanPeople
+from teams_app.use_cases.people_choices import plan_people as plan_people
 from teams_app.use_cases.people_names import people_names as people_names
 from teams_app.use_cases.plans.planning import UnknownPlan
-
-MAX_COLLEAGUES = 50  # one page of Graph's users: a choice list, not a directory browser
-
-
-@dataclass(frozen=True)
-class PlanPeople:
-    """Whom a manager is offered on the plan card."""
-
-    reports: tuple[Person, ...]  # the owner's direct reports
-    colleagues: tuple[Person, ...] = ()  # others in the owner's department (first page)
-    owner: Person | None = None  # a learning lead often learns with the team
-    groups: tuple[Group, ...] = ()  # the groups the owner is in, to plan for one as a whole
-
-    @property
-    def everyone(self) -> tuple[Person, ...]:
-        return (self.owner,) * (self.owner is not None) + self.reports + self.colleagues
 
 
 @dataclass(frozen=True)
@@ -195,44 +179,6 @@ async def edit_report(
         slots = await uow.plans.slots(plan_id)
     failures = tuple(m for m in members if m.state is MemberState.FAILED)
     return EditReport(plan, kind, edit_counts(kind, revision, slots, progress), failures)
-
-
-async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
-    """The owner's direct reports (Graph errors propagate: without them there is no card) and,
-    as conveniences, the groups the owner is in and up to MAX_COLLEAGUES people of the owner's
-    department, so someone without reports can plan for peers; a failure reading either only
-    leaves them out."""
-    reports = tuple(await directory.direct_reports(owner_id))
-    (owner, page), groups = await asyncio.gather(
-        _owner_and_colleagues(owner_id, directory), _groups_of(owner_id, directory)
-    )
-    skip = {owner_id, *(p.object_id for p in reports)}
-    colleagues = tuple(p for p in (page.items if page else ()) if p.object_id not in skip)
-    return PlanPeople(reports, colleagues, owner, groups)
-
-
-async def _owner_and_colleagues(
-    owner_id: str, directory: Directory
-) -> tuple[Person | None, Page[Person] | None]:
-    owner: Person | None = None
-    try:
-        owner = await directory.user(owner_id)
-        department = owner.department
-        page = (
-            await directory.users(PeopleQuery(department=department, page_size=MAX_COLLEAGUES))
-            if department
-            else None
-        )
-    except GraphError:
-        page = None
-    return owner, page
-
-
-async def _groups_of(owner_id: str, directory: Directory) -> tuple[Group, ...]:
-    try:
-        return tuple(await directory.groups_of(owner_id))
-    except GraphError:
-        return ()
 
 
 async def running_booking(
