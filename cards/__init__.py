@@ -1,6 +1,7 @@
 """Adaptive Card builders: pure functions from view models to Adaptive Cards 1.5 JSON."""
 
 from cards.booking import booking_progress_card, booking_summary_card
+from cards.campaign_form import CampaignFormView, campaign_form_card
 from cards.campaign_reports import (
     MAX_CAMPAIGNS,
     SAID_DID_INPUT,
@@ -70,6 +71,8 @@ from cards.views import (
 from cards.welcome import welcome_card
 
 __all__ = [
+    "CampaignFormView",
+    "campaign_form_card",
     "SAID_DID_INPUT",
     "SaidDidForm",
     "SaidDidView",

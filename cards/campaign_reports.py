@@ -33,11 +33,10 @@ def campaigns_list_card(view: CampaignsListView) -> dict[str, Any]:
 
 
 def campaign_report_card(view: CampaignReportView) -> dict[str, Any]:
-    body: list[ac.Element] = [
-        heading(view.title),
-        text(view.details, subtle=True, spacing="Small"),
-        facts(view.counts),
-    ]
+    body: list[ac.Element] = [heading(view.title)]
+    if view.notice:
+        body.append(ac.Container(style="good", items=[text(view.notice, weight="Bolder")]))
+    body += [text(view.details, subtle=True, spacing="Small"), facts(view.counts)]
     if view.below_k:
         body.append(small(view.below_k, spacing="Medium"))
     if view.rate is not None and view.rate.points:

@@ -64,6 +64,7 @@ class CampaignReportView:
     hours: HoursChart | None = None
     reach: ReachNotice | None = None
     said_did: SaidDidForm | None = None
+    notice: str | None = None  # what just happened ("Created: 12 people will be asked.")
 
 
 @dataclass(frozen=True)

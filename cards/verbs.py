@@ -31,3 +31,5 @@ FORM_REFRESH = "form.refresh"  # the card's refresh (Universal Actions) -> the c
 CAMPAIGNS_LIST = "campaigns.list"  # -> the owner's campaigns, each with a Report button
 CAMPAIGN_REPORT = "campaign.report"  # campaign_id -> counts; from k answers, charts too
 CAMPAIGN_SAID_DID = "campaign.said_did"  # campaign_id, seen + the text -> sent to everyone asked
+# token (the new campaign's id, made with the card), kind + the inputs -> the campaign's report
+CAMPAIGN_CREATE = "campaign.create"

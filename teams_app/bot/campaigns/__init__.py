@@ -7,8 +7,9 @@ from __future__ import annotations
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
 from cards import verbs
-from teams_app.bot.campaigns import handlers, reports
+from teams_app.bot.campaigns import create, handlers, reports
 from teams_app.bot.routing import route
+from teams_app.domain.forms.definitions import FormKind
 from teams_app.ports.services import Services
 
 
@@ -23,3 +24,12 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     @app.message(reports.CAMPAIGNS_WORDS)
     async def on_campaigns_typed(context: TurnContext, _state: TurnState) -> None:
         await reports.on_campaigns_typed(context, services)
+    route(app, verbs.CAMPAIGN_CREATE, create.on_create, services)
+
+    def on_kind(kind: FormKind) -> None:
+        @app.message(create.KIND_WORDS[kind])
+        async def on_kind_typed(context: TurnContext, _state: TurnState) -> None:
+            await create.on_kind_typed(context, services, kind)
+
+    for kind in create.KIND_WORDS:
+        on_kind(kind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import structlog
@@ -83,7 +84,7 @@ async def on_campaign_report(context: TurnContext, services: Services, data: Any
     campaign_id = campaign_id_of(data)
     if campaign_id is None:
         log.info("campaign_report_refused", problem="card_data")
-        return _unknown(t)
+        return unknown_card(t)
     return await _report(context, services, campaign_id)
 
 
@@ -92,7 +93,7 @@ async def on_said_did(context: TurnContext, services: Services, data: Any) -> di
     parsed = said_did_of(data)
     if parsed is None:
         log.info("campaign_said_did_refused", problem="card_data")
-        return _unknown(t)
+        return unknown_card(t)
     campaign_id, seen, words = parsed
     try:
         sent = await send_said_did(SendSaidDid(campaign_id, sender_of(context), words, seen),
@@ -100,7 +101,7 @@ async def on_said_did(context: TurnContext, services: Services, data: Any) -> di
                                    new_id=lambda: str(uuid.uuid4()))
     except UnknownCampaign:
         log.info("campaign_said_did_refused", problem="not_owner_or_unknown")
-        return _unknown(t)
+        return unknown_card(t)
     except (SaidDidEmpty, SaidDidTooLong) as error:
         key = "saiddid.error.empty" if isinstance(error, SaidDidEmpty) else (
             "saiddid.error.too_long")
@@ -115,17 +116,26 @@ async def on_said_did(context: TurnContext, services: Services, data: Any) -> di
 
 async def _report(context: TurnContext, services: Services, campaign_id: str, **answer: Any
                   ) -> dict[str, Any]:
-    t = translator_of(context, services)
     try:
-        report = await show_campaign(campaign_id, sender_of(context), uow=services.uow,
-                                     forms=services.forms, clock=services.clock)
+        return await report_card(context, services, campaign_id, **answer)
     except UnknownCampaign:
         log.info("campaign_report_refused", problem="not_owner_or_unknown")
-        return _unknown(t)
+        return unknown_card(translator_of(context, services))
+
+
+async def report_card(context: TurnContext, services: Services, campaign_id: str, *,
+                      top: str | None = None, count: int = 0, **answer: Any) -> dict[str, Any]:
+    """The sender's campaign's report (UnknownCampaign: not theirs, or none); `top` is a
+    message key shown above it (with `count`)."""
+    t = translator_of(context, services)
+    report = await show_campaign(campaign_id, sender_of(context), uow=services.uow,
+                                 forms=services.forms, clock=services.clock)
     names = await people_names([p for p, _ in report.unreachable], directory=services.directory)
     log.info("campaign_report_shown", campaign_id=campaign_id, shown=report.summary.shown)
-    return campaign_report_card(report_view(t, report, now=services.clock.now(), names=names,
-                                            **answer))
+    view = report_view(t, report, now=services.clock.now(), names=names, **answer)
+    if top is not None:
+        view = replace(view, notice=t(top, count=count))
+    return campaign_report_card(view)
 
 
 async def on_campaigns_typed(context: TurnContext, services: Services) -> None:
@@ -142,6 +152,6 @@ async def campaigns_card(context: TurnContext, services: Services) -> dict[str, 
                                               now=services.clock.now()))
 
 
-def _unknown(t: Translator) -> dict[str, Any]:
+def unknown_card(t: Translator) -> dict[str, Any]:
     return notice_card(NoticeView(title=t("report.notice.title"), message=t("report.unknown"),
                                   button=t("report.list"), verb=verbs.CAMPAIGNS_LIST))

@@ -9,7 +9,12 @@ from teams_app.domain.campaigns.campaigns import Campaign, CampaignSpec, TimingK
 from teams_app.domain.planners import PlanningRights
 from teams_app.ports import Clock, Directory, FormCatalog, UnitOfWorkFactory
 from teams_app.use_cases.campaigns.audiences import audience_people
-from teams_app.use_cases.campaigns.errors import AudienceNotAllowed, UnknownCampaign, UnknownForm
+from teams_app.use_cases.campaigns.errors import (
+    AudienceNotAllowed,
+    CampaignExists,
+    UnknownCampaign,
+    UnknownForm,
+)
 from teams_app.use_cases.campaigns.sending import FAN_OUT, fan_out_payload
 from teams_app.use_cases.planners import not_allowed
 
@@ -42,6 +47,9 @@ async def create_campaign(
     if await forms.get(spec.form_key, spec.form_version) is None:
         raise UnknownForm(spec.form_key)
     campaign = Campaign.start(id=new_id(), owner_id=cmd.owner_id, spec=spec, at=clock.now())
+    async with uow(read_only=True) as tx:
+        if await tx.campaigns.get(campaign.id) is not None:
+            raise CampaignExists(campaign.id)  # before anything else: nothing to check again
     people = await audience_people(spec.audience, uow=uow, directory=directory)
     if directory is None:
         refused = tuple(p for p in people if p != cmd.owner_id)
@@ -51,6 +59,9 @@ async def create_campaign(
     if refused:
         raise AudienceNotAllowed(refused)
     async with uow() as tx:
+        if await tx.campaigns.get(campaign.id) is not None:
+            # The card's id was used: its Create pressed twice, or an old card. One campaign.
+            raise CampaignExists(campaign.id)
         await tx.campaigns.add(campaign)
         if spec.timing.kind is not TimingKind.AFTER_OCCURRENCE:
             await tx.jobs.enqueue(FAN_OUT, fan_out_payload(campaign.id, 0),
