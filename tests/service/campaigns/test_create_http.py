@@ -11,7 +11,7 @@ from typing import Any
 
 from cards import translator_for, verbs
 from cards.campaign_form import AUDIENCE, CLOSES, EVERY_WEEKS, PRIVACY, TIMING, K
-from teams_app.use_cases.campaigns.creating import list_campaigns
+from teams_app.use_cases.campaigns.creating import CloseCampaign, close_campaign, list_campaigns
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
 from tests.service.campaigns.support import World, a_world, input_values, run_jobs, texts
@@ -67,6 +67,14 @@ async def test_the_card_offers_the_owners_people_and_creates_once(
     # Someone else pressing the owner's card learns nothing and creates nothing.
     other = await create(world, card, as_=world.astrid, **good(world))
     assert SV("report.unknown") in texts(other)
+    # Closed since: the old card's Create shows it closed, and opens nothing again.
+    (campaign,) = await list_campaigns(world.owner, uow=world.services.uow)
+    await close_campaign(CloseCampaign(campaign.id, world.owner), uow=world.services.uow,
+                         clock=world.services.clock)
+    closed = await create(world, card, as_=world.owner, **good(world))
+    assert SV("newcampaign.exists") in texts(closed)
+    assert any(SV("campaigns.closed") in line for line in texts(closed))
+    assert len(await list_campaigns(world.owner, uow=world.services.uow)) == 1
 
 
 async def test_refusals_sit_under_their_inputs(
