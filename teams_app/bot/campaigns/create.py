@@ -35,6 +35,7 @@ from teams_app.domain.campaigns.campaigns import (
     BadTiming,
     ClosesTooEarly,
     ThresholdOutOfRange,
+    TimingKind,
 )
 from teams_app.domain.forms.definitions import FormKind
 from teams_app.ports import GraphError
@@ -108,10 +109,13 @@ async def on_create(context: TurnContext, services: Services, data: Any) -> dict
             new_id=lambda: card.token)
     except CampaignExists:
         return await _current(context, services, card.token)
-    except BadTiming as error:
-        key = (("newcampaign.error.after_needs_plan", TIMING)
-               if "plan" in str(error) else ("newcampaign.error.every_weeks", EVERY_WEEKS))
-        return campaign_form(t, card, choices, errors=(FieldError(key[1], t(key[0])),))
+    except BadTiming:
+        # The only timing the card can get wrong past its own checks: after each session
+        # without a plan to follow.
+        after = spec.timing.kind is TimingKind.AFTER_OCCURRENCE
+        field, key = ((TIMING, "newcampaign.error.after_needs_plan") if after
+                      else (EVERY_WEEKS, "newcampaign.error.every_weeks"))
+        return campaign_form(t, card, choices, errors=(FieldError(field, t(key)),))
     except tuple(_REFUSALS) as error:
         field, key = _REFUSALS[type(error)]
         return campaign_form(t, card, choices, errors=(FieldError(field, t(key)),))
