@@ -29,7 +29,8 @@ def campaigns_list_card(view: CampaignsListView) -> dict[str, Any]:
                                           campaign_id=item.campaign_id)]),
         ]))
     body += more_line(view.more)
-    return card(body)
+    return card(body, [execute(title, verbs.CAMPAIGN_NEW, kind=kind)
+                       for kind, title in view.new_buttons])
 
 
 def campaign_report_card(view: CampaignReportView) -> dict[str, Any]:

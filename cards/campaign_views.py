@@ -23,6 +23,7 @@ class CampaignsListView:
     empty: str
     report_button: str
     more: str | None = None
+    new_buttons: tuple[tuple[str, str], ...] = ()  # (kind, "New check-in")
 
 
 @dataclass(frozen=True)

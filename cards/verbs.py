@@ -33,3 +33,4 @@ CAMPAIGN_REPORT = "campaign.report"  # campaign_id -> counts; from k answers, ch
 CAMPAIGN_SAID_DID = "campaign.said_did"  # campaign_id, seen + the text -> sent to everyone asked
 # token (the new campaign's id, made with the card), kind + the inputs -> the campaign's report
 CAMPAIGN_CREATE = "campaign.create"
+CAMPAIGN_NEW = "campaign.new"  # kind (checkin | feedback | pulse) -> a blank campaign card

@@ -24,6 +24,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
     @app.message(reports.CAMPAIGNS_WORDS)
     async def on_campaigns_typed(context: TurnContext, _state: TurnState) -> None:
         await reports.on_campaigns_typed(context, services)
+    route(app, verbs.CAMPAIGN_NEW, create.on_new, services)
     route(app, verbs.CAMPAIGN_CREATE, create.on_create, services)
 
     def on_kind(kind: FormKind) -> None:

@@ -80,6 +80,15 @@ async def on_kind_typed(context: TurnContext, services: Services, kind: FormKind
     await context.send_activity(card_message(card))
 
 
+async def on_new(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
+    """The list's New buttons: data is the kind alone."""
+    kind = data.get("kind") if isinstance(data, dict) else None  # type: ignore[union-attr]
+    if (not isinstance(data, dict) or not set(data) <= {"verb", "kind", "msteams"}  # type: ignore[arg-type]
+            or kind not in {k.value for k in KIND_WORDS}):
+        return unknown_card(translator_of(context, services))
+    return await _card(context, services, CreateCard(str(uuid.uuid4()), FormKind(kind), {}))
+
+
 async def on_create(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
     t = translator_of(context, services)
     card = parse_create(data)

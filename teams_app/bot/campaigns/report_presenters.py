@@ -48,6 +48,8 @@ def campaigns_view(t: Translator, listings: Sequence[CampaignListing], *, now: d
         title=t("campaigns.title"), items=items, empty=t("campaigns.empty"),
         report_button=t("campaigns.report"),
         more=t("campaigns.more", count=more) if more > 0 else None,
+        new_buttons=tuple((kind, t(f"newcampaign.title.{kind}"))
+                          for kind in ("checkin", "feedback", "pulse")),
     )
 
 

@@ -110,3 +110,17 @@ async def test_tampered_card_data_gets_a_notice(
     assert await list_campaigns(world.owner, uow=world.services.uow) == []
     in_group = await typed(world, "puls", as_=world.owner, group=True)
     assert in_group["text"] == SV("newcampaign.personal_only")
+
+
+async def test_the_campaigns_list_opens_a_new_card_of_each_kind(
+    start_service: ServiceFactory, graph_emulator: GraphEmulator, connector: FakeConnector
+) -> None:
+    world = await a_world(start_service, graph_emulator, connector)
+    listed = (await typed(world, "utskick", as_=world.owner))["attachments"][0]["content"]
+    kinds = [a["data"]["kind"] for a in listed["actions"] if a["verb"] == verbs.CAMPAIGN_NEW]
+    assert kinds == ["checkin", "feedback", "pulse"]
+    pulse = await world.press(listed, verbs.CAMPAIGN_NEW, as_=world.owner, kind="pulse")
+    assert SV("newcampaign.title.pulse") in texts(pulse)
+    for tampered in ({"kind": "survey"}, {"kind": "pulse", "token": "x"}):
+        answer = await world.press(listed, verbs.CAMPAIGN_NEW, as_=world.owner, **tampered)
+        assert SV("report.unknown") in texts(answer), tampered
