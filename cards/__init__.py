@@ -1,6 +1,24 @@
 """Adaptive Card builders: pure functions from view models to Adaptive Cards 1.5 JSON."""
 
 from cards.booking import booking_progress_card, booking_summary_card
+from cards.campaign_form import CampaignFormView, campaign_form_card
+from cards.campaign_reports import (
+    MAX_CAMPAIGNS,
+    SAID_DID_INPUT,
+    campaign_report_card,
+    campaigns_list_card,
+    said_did_card,
+)
+from cards.campaign_views import (
+    CampaignItem,
+    CampaignReportView,
+    CampaignsListView,
+    Distribution,
+    HoursChart,
+    RateChart,
+    SaidDidForm,
+    SaidDidView,
+)
 from cards.form_views import (
     AnswerLine,
     FormClosedView,
@@ -53,6 +71,21 @@ from cards.views import (
 from cards.welcome import welcome_card
 
 __all__ = [
+    "CampaignFormView",
+    "campaign_form_card",
+    "SAID_DID_INPUT",
+    "SaidDidForm",
+    "SaidDidView",
+    "said_did_card",
+    "MAX_CAMPAIGNS",
+    "CampaignItem",
+    "CampaignReportView",
+    "CampaignsListView",
+    "Distribution",
+    "HoursChart",
+    "RateChart",
+    "campaign_report_card",
+    "campaigns_list_card",
     "MAX_PLANS",
     "MAX_ROWS",
     "SUPPORTED_LOCALES",

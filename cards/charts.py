@@ -5,6 +5,7 @@ a bar as its fallback, which older clients draw instead."""
 from __future__ import annotations
 
 from cards import models as ac
+from cards.elements import text
 
 BAR_HEIGHT = "8px"
 
@@ -58,3 +59,45 @@ def _weight(size: float) -> int:
 
 def _hours(value: float) -> float:
     return round(value, 2)  # a quarter hour stays 0.25, as the words beside the chart say
+
+
+def rate_chart(
+    title: str, points: tuple[tuple[str, int, str], ...], *, legend: str
+) -> ac.LineChart:
+    """The share answered (percent, 0-100) day by day: (day, percent, the words for it). The
+    1.5 fallback lists the days with their words. Put the title above it as text: not every
+    client shows a chart's own title."""
+    return ac.LineChart(
+        title=title,
+        y_min=0,
+        y_max=100,
+        data=[ac.LineChartData(legend=legend, color="good", values=[
+            ac.LineChartValue(x=day, y=percent) for day, percent, _ in points])],
+        fallback=ac.FactSet(facts=[ac.Fact(title=day, value=words) for day, _, words in points]),
+    )
+
+
+def distribution_chart(title: str, bars: tuple[tuple[str, int], ...]) -> ac.HorizontalBarChart:
+    """How many chose each answer: (label, count) in the form's order. The 1.5 fallback is a
+    row per answer: its label, a bar as long as its share of the largest, the count. Put the
+    title above it as text: not every client shows a chart's own title."""
+    largest = max((count for _, count in bars), default=0)
+    rows: list[ac.Element] = []
+    for label, count in bars:
+        bar = simple_bar(((count, "accent"), (largest - count, "emphasis"))) if largest else None
+        rows.append(ac.ColumnSet(spacing="Small", columns=[
+            ac.Column(width=4, items=[text(label, size="Small")],
+                      vertical_content_alignment="Center"),
+            ac.Column(width=5, items=[bar] if bar else [],
+                      vertical_content_alignment="Center"),
+            ac.Column(width=1, items=[text(str(count), size="Small", horizontal_alignment="Right")],
+                      vertical_content_alignment="Center"),
+        ]))
+    return ac.HorizontalBarChart(
+        title=title,
+        # Counts are small whole numbers: an axis would read 0, 0.33, 0.67 ...; the values on
+        # the bars say it plainly.
+        display_mode="AbsoluteNoAxis",
+        data=[ac.HorizontalBarValue(x=label, y=count) for label, count in bars],
+        fallback=ac.Container(items=rows),
+    )

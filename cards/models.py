@@ -85,6 +85,7 @@ class Fact(ms.Fact):
 
 class FactSet(ms.FactSet):
     model_config = STRICT
+    facts: list[Fact] | None = None  # see ColumnSet.columns (as a chart's fallback it warned)
 
 
 class ColumnDefinition(ms.ColumnDefinition):
@@ -188,6 +189,35 @@ class StackedBarData(ms.StackedHorizontalBarChartData):
 
 class StackedHorizontalBarChart(ms.StackedHorizontalBarChart):
     model_config = STRICT
+    fallback: ElementFallback = None
+
+
+class LineChartValue(ms.LineChartValue):
+    model_config = STRICT
+    y: Number | None = None
+
+
+class LineChartData(ms.LineChartData):
+    model_config = STRICT
+    values: list[LineChartValue] | None = None  # see ColumnSet.columns
+
+
+class LineChart(ms.LineChart):
+    model_config = STRICT
+    data: list[LineChartData] | None = None
+    y_min: Number | None = None
+    y_max: Number | None = None
+    fallback: ElementFallback = None
+
+
+class HorizontalBarValue(ms.HorizontalBarChartDataValue):
+    model_config = STRICT
+    y: Number | None = None
+
+
+class HorizontalBarChart(ms.HorizontalBarChart):
+    model_config = STRICT
+    data: list[HorizontalBarValue] | None = None
     fallback: ElementFallback = None
 
 

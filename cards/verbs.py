@@ -26,3 +26,11 @@ SLOT_SKIP = "slot.skip"
 FORM_SUBMIT = "form.submit"  # -> the read-only summary (or the form again, with its errors)
 FORM_EDIT = "form.edit"  # from the summary -> the form, filled in with the answers kept
 FORM_REFRESH = "form.refresh"  # the card's refresh (Universal Actions) -> the card as it is now
+
+# Owner: their campaigns (issue 12). Data: campaign_id (only its owner sees the report).
+CAMPAIGNS_LIST = "campaigns.list"  # -> the owner's campaigns, each with a Report button
+CAMPAIGN_REPORT = "campaign.report"  # campaign_id -> counts; from k answers, charts too
+CAMPAIGN_SAID_DID = "campaign.said_did"  # campaign_id, seen + the text -> sent to everyone asked
+# token (the new campaign's id, made with the card), kind + the inputs -> the campaign's report
+CAMPAIGN_CREATE = "campaign.create"
+CAMPAIGN_NEW = "campaign.new"  # kind (checkin | feedback | pulse) -> a blank campaign card

@@ -16,7 +16,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton, format_time, get_day_names
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
 from cards import Translator
@@ -42,6 +42,11 @@ def locale_of(t: Translator) -> Locale:
 def decimal(t: Translator, value: float) -> str:
     """2.25 -> "2.25" (en), "2,25" (sv, nl, de); 3.0 -> "3"."""
     return format_decimal(value, _DECIMAL, locale=locale_of(t))
+
+
+def percent(t: Translator, share: float) -> str:
+    """0.6 -> "60%" (en), "60 %" (sv, de), "60%" (nl): whole percents."""
+    return format_percent(share, locale=locale_of(t))
 
 
 def hours_of(value: timedelta) -> float:

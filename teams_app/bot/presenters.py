@@ -29,6 +29,8 @@ def help_view(t: Translator, *, not_understood: bool = False) -> HelpView:
         commands=(
             CommandHelp(t("help.command.plan.word"), t("help.command.plan")),
             CommandHelp(t("help.command.plans.word"), t("help.command.plans")),
+            CommandHelp(t("help.command.new_campaign.word"), t("help.command.new_campaign")),
+            CommandHelp(t("help.command.campaigns.word"), t("help.command.campaigns")),
             CommandHelp("help", t("help.command.help")),
         ),
         privacy_note=t("help.privacy"),

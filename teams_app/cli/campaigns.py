@@ -1,4 +1,5 @@
-"""`learning-loop campaign`: create, list, show, close a campaign, and queue its reminders.
+"""`learning-loop campaign`: create, list, show, export, close a campaign, queue its
+reminders, and tell everyone asked what changed (said-did).
 People are named by directory id or UPN; times are ISO 8601 with an offset (or "now")."""
 
 from __future__ import annotations
@@ -8,13 +9,16 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from cards import translator_for
 from teams_app.bootstrap import Runtime, bootstrap
+from teams_app.cli.campaign_csv import write_csv
 from teams_app.cli.common import DatabaseOption, console, db_settings, errors
 from teams_app.domain.campaigns.campaigns import (
     DEFAULT_REMINDERS,
@@ -25,6 +29,7 @@ from teams_app.domain.campaigns.campaigns import (
     CampaignSpec,
     Timing,
 )
+from teams_app.domain.campaigns.responses import BelowThreshold
 from teams_app.domain.errors import DomainError
 from teams_app.logs import configure_logging
 from teams_app.ports import GraphError, GraphNotFound
@@ -36,8 +41,11 @@ from teams_app.use_cases.campaigns.creating import (
     create_campaign,
     list_campaigns,
 )
+from teams_app.use_cases.campaigns.exports import export_responses
 from teams_app.use_cases.campaigns.reports import show_campaign
+from teams_app.use_cases.campaigns.said_did import SendSaidDid, send_said_did
 from teams_app.use_cases.campaigns.sending import queue_reminders
+from teams_app.use_cases.people_names import people_names
 
 T = TypeVar("T")
 
@@ -52,6 +60,8 @@ _MESSAGES = {
     "campaign_no_audience": "The audience has nobody in it.",
     "campaign_audience_not_allowed": "The owner may not ask some of these people (a manager "
     "asks themself, their reports and members of groups they own; learning leads anyone).",
+    "campaign_said_did_empty": "--text: write what changed.",
+    "campaign_said_did_too_long": "--text: at most 2000 characters.",
     "campaign_unknown": "No such campaign of this owner. `learning-loop campaign list` shows "
     "them.",
 }
@@ -80,6 +90,11 @@ def _run(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
     except GraphError as error:
         errors.print(f"[red]Microsoft Graph: {escape(type(error).__name__)}[/red]")
         raise typer.Exit(1) from None
+    except BelowThreshold as error:
+        errors.print(f"[red]Only {error.answered} answers; the export needs at least {error.k} "
+                     "(the campaign's k), so that no one's answers can be singled out. Nothing "
+                     "was written.[/red]")
+        raise typer.Exit(2) from None
     except DomainError as error:
         errors.print(f"[red]{escape(_MESSAGES.get(error.code, 'Refused: ' + error.code))}[/red]")
         raise typer.Exit(2) from None
@@ -205,12 +220,57 @@ def show(campaign_id: str, by: ByOption, database_url: DatabaseOption = None) ->
                       f"postponed by the weekly cap {s.postponed}, unreachable {s.unreachable}")
         for person, reason in report.unreachable:
             console.print(f"unreachable: {person} ({reason})")
+        for message in report.said_dids:
+            console.print(f"you said, we did ({message.at:%Y-%m-%d}): reached {message.sent}, "
+                          f"not reached {message.unreachable}")
         if not s.shown:
             console.print(f"Fewer than {report.campaign.spec.k} answers: only the counts.")
             return
         for tally in s.tallies:
             counts = ", ".join(f"{k}: {v}" for k, v in tally.counts.items())
             console.print(f"{tally.question}: {counts}")
+
+    _run(db_settings(database_url), go)
+
+
+def export(
+    campaign_id: str,
+    by: ByOption,
+    out: Annotated[Path, typer.Option("--out", help="The CSV file to write.")],
+    language: Annotated[str, typer.Option(
+        help="Language of the column names and answers: en, sv, nl or de.")] = "en",
+    database_url: DatabaseOption = None,
+) -> None:
+    """The responses as CSV (UTF-8 with BOM, for Excel), only from k answers."""
+
+    async def go(runtime: Runtime) -> None:
+        services = runtime.services
+        export_ = await export_responses(campaign_id, await _person(runtime, by, "--by"),
+                                         uow=services.uow, forms=services.forms)
+        people = {r.person_id for r in export_.responses if r.person_id}
+        names = await people_names(people, directory=services.directory)
+        written = write_csv(export_, out, translator_for(language), names)
+        console.print(f"{written} responses written to {escape(str(out))}.")
+
+    _run(db_settings(database_url), go)
+
+
+def said_did(
+    campaign_id: str,
+    by: ByOption,
+    text: Annotated[str, typer.Option("--text", help="What changed because of the answers.")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """"You said, we did": send what changed to everyone the campaign asked (the service's job
+    workers deliver it, in each person's language)."""
+
+    async def go(runtime: Runtime) -> None:
+        services = runtime.services
+        await send_said_did(SendSaidDid(campaign_id, await _person(runtime, by, "--by"), text),
+                            uow=services.uow, clock=services.clock,
+                            new_id=lambda: str(uuid.uuid4()))
+        console.print("Queued for everyone the campaign asked; `campaign show` counts who it "
+                      "reached.")
 
     _run(db_settings(database_url), go)
 
@@ -244,6 +304,8 @@ def register(app: typer.Typer) -> None:
     campaign.command()(create)
     campaign.command("list")(list_)
     campaign.command()(show)
+    campaign.command()(export)
+    campaign.command("said-did")(said_did)
     campaign.command()(close)
     campaign.command()(remind)
     app.add_typer(campaign, name="campaign")

@@ -1,6 +1,7 @@
 """Job handlers for campaigns (thin): a round's fan-out, one prompt (or reminder) to one person,
 the periodic queueing of the reminders that are due, the periodic prompts after learning
-occurrences, and the alert an answer raises for the support contact."""
+occurrences, the alert an answer raises for the support contact, and "you said, we did" to
+everyone a campaign asked."""
 
 from __future__ import annotations
 
@@ -22,7 +23,14 @@ from teams_app.use_cases.campaigns.occurrences import (
     prompt_after_occurrences,
 )
 from teams_app.use_cases.campaigns.outbox import BATCH as EXPORT_BATCH
-from teams_app.use_cases.campaigns.outbox import EXPORT, export_responses
+from teams_app.use_cases.campaigns.outbox import EXPORT, hand_to_outbox
+from teams_app.use_cases.campaigns.said_did import (
+    SAID_DID,
+    SAID_DID_SEND,
+    deliver_said_did,
+    fan_out_said_did,
+    payload_ids,
+)
 from teams_app.use_cases.campaigns.sending import (
     FAN_OUT,
     PROMPT,
@@ -97,7 +105,7 @@ def campaign_job_handlers(services: Services) -> dict[str, JobHandler]:
         # A backlog goes in batches, each its own transaction, until one is short.
         handed = 0
         for _ in range(_EXPORT_BATCHES):
-            done = await export_responses(uow=services.uow, forms=services.forms,
+            done = await hand_to_outbox(uow=services.uow, forms=services.forms,
                                           clock=services.clock)
             handed += done
             if done < EXPORT_BATCH:
@@ -105,6 +113,23 @@ def campaign_job_handlers(services: Services) -> dict[str, JobHandler]:
         if handed:
             log.info("campaign_responses_exported", job_id=job.id, responses=handed)
 
+    async def said_did(job: Job) -> None:
+        ids = payload_ids(job.payload, "campaign_id", "said_did_id")
+        if ids is None:
+            raise PermanentJobError("bad_payload")
+        queued = await fan_out_said_did(*ids, uow=services.uow)
+        log.info("campaign_said_did_fanned_out", job_id=job.id, campaign_id=ids[0],
+                 queued=queued)
+
+    async def said_did_send(job: Job) -> None:
+        ids = payload_ids(job.payload, "campaign_id", "said_did_id", "person_id")
+        if ids is None:
+            raise PermanentJobError("bad_payload")
+        outcome = await deliver_said_did(*ids, chats=personal_chats(services),
+                                         forms=services.forms, renderer=cards)
+        log.info("campaign_said_did_sent", job_id=job.id, campaign_id=ids[0],
+                 outcome=outcome.value)
+
     return {FAN_OUT: fan_out, PROMPT: prompt, REMINDERS: reminders,
             OCCURRENCE_PROMPTS: occurrence_prompts, SUPPORT_ALERT: support_alert,
-            EXPORT: export}
+            EXPORT: export, SAID_DID: said_did, SAID_DID_SEND: said_did_send}

@@ -11,6 +11,7 @@ from typing import Protocol
 from teams_app.domain.campaigns.campaigns import Campaign
 from teams_app.domain.campaigns.prompts import Prompt
 from teams_app.domain.campaigns.responses import StoredResponse
+from teams_app.domain.campaigns.said_did import SaidDid
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,8 @@ class CampaignRepository(Protocol):
     # their random keys (never of arrival).
     async def unexported_responses(self, limit: int) -> list[StoredResponse]: ...
     async def mark_exported(self, keys: Sequence[str]) -> None: ...
+
+    # "You said, we did": the owner's messages, oldest first, and how many each reached.
+    async def add_said_did(self, said_did: SaidDid) -> None: ...
+    async def said_dids(self, campaign_id: str) -> list[SaidDid]: ...
+    async def count_said_did(self, said_did_id: str, *, reached: bool) -> None: ...

@@ -2,7 +2,7 @@
 //
 //   node tests/e2e/screenshot.mjs <url> <out.png> [text to send] [chat name]
 //        [--bot=Learning Loop] [--log-panel] [--timeout=ms]
-//        [--click=<button title>]... [--card-text=<text>] [--ready-file=<path>]
+//        [--click=<button title>]... [--card-text=<text>] [--ready-file=<path>] [--whole-card]
 //
 // Opens <url> in Debian's Chromium (headless, fresh profile), optionally clicks the chat named
 // [chat name] in the chat list (its aria-label: "Personal Chat", "<group chat name>",
@@ -59,6 +59,7 @@ const keepLogPanel = flags.includes('--log-panel');
 const clicks = flags.filter((f) => f.startsWith('--click=')).map((f) => f.slice(8));
 const cardText = flag('card-text', '');
 const readyFile = flag('ready-file', '');
+const wholeCard = flags.includes('--whole-card');
 const personal = !chatName || chatName === 'Personal Chat';
 
 const profile = mkdtempSync(join(tmpdir(), 'learning-loop-chromium-'));
@@ -66,7 +67,7 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
   headless: true,
   args: ARGS,
-  viewport: { width: 1280, height: 900 },
+  viewport: { width: 1280, height: wholeCard ? 2400 : 900 }, // a tall card fits whole
   timeout,
 });
 const page = context.pages()[0] ?? (await context.newPage());
@@ -126,7 +127,8 @@ try {
   }
   await last.scrollIntoViewIfNeeded();
   await page.waitForTimeout(300); // let images and fonts inside the card settle
-  await page.screenshot({ path: out });
+  // A card taller than the window (a report with charts) is shot whole, as the card alone.
+  await (wholeCard ? last.screenshot({ path: out }) : page.screenshot({ path: out }));
   console.log(out);
 } catch (error) {
   exitCode = 1;

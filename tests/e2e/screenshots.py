@@ -48,6 +48,7 @@ async def screenshot(
     clicks: tuple[str, ...] = (),
     card_text: str | None = None,
     ready_file: str | Path | None = None,
+    whole_card: bool = False,
     timeout: float = 60.0,  # noqa: ASYNC109 - also bounds the script's own waits
 ) -> Path:
     """Opens the Playground at `url`, optionally opens the chat named `chat` (its label in the
@@ -60,7 +61,8 @@ async def screenshot(
 
     `clicks` presses buttons of the newest card by title, in order; `card_text` shoots the card
     showing that text (waiting for it); `ready_file` is written once the page is open, so a test
-    can then make the bot send something proactively.
+    can then make the bot send something proactively. `whole_card` saves the card alone, all
+    of it, instead of the window (for cards taller than the window).
     """
     reason = browser_available()
     if reason is not None:
@@ -83,6 +85,8 @@ async def screenshot(
         args.append(f"--card-text={card_text}")
     if ready_file:
         args.append(f"--ready-file={ready_file}")
+    if whole_card:
+        args.append("--whole-card")
     process = await asyncio.create_subprocess_exec(
         "node",
         *args,

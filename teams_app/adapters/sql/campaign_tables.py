@@ -61,3 +61,17 @@ campaign_responses = Table(
     # (SQLite): the order of arrival would match answers to who answered first.
     sqlite_with_rowid=False,
 )
+
+# "You said, we did" (migration 0008): the owner's words to everyone asked, and how many it
+# reached. Nothing here belongs to any one person.
+campaign_said_did = Table(
+    "campaign_said_did",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("campaign_id", String(36), nullable=False),
+    Column("text", String(2000), nullable=False),  # the owner's words: never logged
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent", Integer, nullable=False),
+    Column("unreachable", Integer, nullable=False),
+    Index(None, "campaign_id"),
+)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from teams_app.adapters.sql.campaign_tables import (
     campaign_prompts,
     campaign_responses,
+    campaign_said_did,
     campaigns,
 )
 from teams_app.adapters.sql.dialects import insert_for
@@ -26,6 +27,7 @@ from teams_app.domain.campaigns.campaigns import (
 )
 from teams_app.domain.campaigns.prompts import Prompt
 from teams_app.domain.campaigns.responses import StoredResponse
+from teams_app.domain.campaigns.said_did import SaidDid
 from teams_app.ports.campaigns import PromptCounts
 
 
@@ -221,6 +223,26 @@ class SqlCampaignRepository:
             update(campaign_responses).where(r.campaign_id == campaign_id, r.person_id.is_(None))
             .values(exported=r.exported)
         )
+
+    async def add_said_did(self, said_did: SaidDid) -> None:
+        await self._connection.execute(campaign_said_did.insert().values(
+            id=said_did.id, campaign_id=said_did.campaign_id, text=said_did.text,
+            created_at=said_did.at, sent=said_did.sent, unreachable=said_did.unreachable))
+
+    async def said_dids(self, campaign_id: str) -> list[SaidDid]:
+        s = campaign_said_did.c
+        rows = (await self._connection.execute(
+            select(campaign_said_did).where(s.campaign_id == campaign_id)
+            .order_by(s.created_at, s.id)
+        )).mappings()
+        return [SaidDid(r["id"], r["campaign_id"], r["text"], r["created_at"], r["sent"],
+                        r["unreachable"]) for r in rows]
+
+    async def count_said_did(self, said_did_id: str, *, reached: bool) -> None:
+        s = campaign_said_did.c
+        column = s.sent if reached else s.unreachable
+        await self._connection.execute(update(campaign_said_did).where(s.id == said_did_id)
+                                       .values({column.name: column + 1}))
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:

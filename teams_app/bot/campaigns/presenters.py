@@ -14,9 +14,12 @@ from cards import (
     form_card,
     form_closed_card,
     form_summary_card,
+    said_did_card,
 )
 from teams_app.bot.campaigns.form_presenters import closed_view, form_view, summary_view
+from teams_app.bot.campaigns.report_presenters import said_did_view
 from teams_app.domain.campaigns.campaigns import Campaign
+from teams_app.domain.campaigns.said_did import SaidDid
 from teams_app.domain.forms.answers import AnswerSet, validate_answers
 from teams_app.domain.forms.definitions import Form
 from teams_app.domain.forms.errors import AnswerError, InvalidAnswers
@@ -107,3 +110,10 @@ class CampaignCards:
                    else t("form.alert.anonymous", form=title))
         card = form_closed_card(FormClosedView(t("form.alert.title"), message))
         return OutboundMessage(card=card, summary=t("form.alert.title"))
+
+    def said_did(self, form: Form | None, said_did: SaidDid, *, locale: str | None
+                 ) -> OutboundMessage:
+        """"You said, we did" to one person asked, in their language."""
+        t = self._cards.translator(locale)
+        return OutboundMessage(card=said_did_card(said_did_view(t, form, said_did)),
+                               summary=t("saiddid.title"))

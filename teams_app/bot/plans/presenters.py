@@ -35,7 +35,7 @@ from teams_app.bot.formatting import (
     weekdays,
 )
 from teams_app.bot.plans.card_data import CardProblem
-from teams_app.bot.plans.reach import reach_notice
+from teams_app.bot.reach import reach_notice
 from teams_app.bot.zones import zone_label_on
 from teams_app.domain.bookings import MemberFailure, RunState
 from teams_app.domain.cadences import CadenceKind

@@ -18,7 +18,7 @@ from cards import (
 from teams_app.bot.plans import presenters as present
 from teams_app.bot.plans.failures import failure_key
 from teams_app.bot.plans.presenters import more, unbookable
-from teams_app.bot.plans.reach import reach_notice
+from teams_app.bot.reach import reach_notice
 from teams_app.domain.bookings import EditKind, RunState
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.messages import OutboundMessage

@@ -57,9 +57,9 @@ from teams_app.domain.learning_plans import (
 from teams_app.ports import (
     JobState,
 )
+from teams_app.use_cases.people_names import people_names
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
 from teams_app.use_cases.plans.planning import PlanPreview, cancel_plan, create_plan, find_slots
-from teams_app.use_cases.plans.reports import people_names
 
 
 def register(plan: typer.Typer) -> None:

@@ -26,8 +26,8 @@ from teams_app.ports import (
     GraphThrottled,
 )
 from teams_app.settings import Settings
+from teams_app.use_cases.people_names import people_names
 from teams_app.use_cases.plans.planning import PlanPreview, UnknownPlan
-from teams_app.use_cases.plans.reports import people_names
 
 T = TypeVar("T")
 

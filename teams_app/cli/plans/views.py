@@ -13,8 +13,9 @@ from teams_app.cli.common import DatabaseOption, console, db_settings
 from teams_app.cli.plans.input import FAILURE_TEXT, REACH_TEXT
 from teams_app.cli.plans.support import run_command
 from teams_app.domain.bookings import OUT_OF_PLAN, MemberState, RunState, SlotState
+from teams_app.use_cases.people_names import people_names
 from teams_app.use_cases.plans.planning import UnknownPlan
-from teams_app.use_cases.plans.reports import list_plans, people_names
+from teams_app.use_cases.plans.reports import list_plans
 
 
 def register(plan: typer.Typer) -> None:

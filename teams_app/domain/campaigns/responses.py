@@ -37,6 +37,22 @@ class AlreadyAnswered(CampaignError):
     code = "campaign_already_answered"  # anonymous: a second submit; nothing to edit
 
 
+class BelowThreshold(CampaignError):
+    """Fewer than k answers: the answers themselves (an export) would single people out."""
+
+    code = "campaign_below_k"
+
+    def __init__(self, answered: int, k: int) -> None:
+        super().__init__(answered, k)
+        self.answered, self.k = answered, k
+
+
+def require_k(campaign: Campaign, answered: int) -> None:
+    """The k rule for anything that shows answers beyond counts (DESIGN.md 8)."""
+    if answered < campaign.spec.k:
+        raise BelowThreshold(answered, campaign.spec.k)
+
+
 @dataclass(frozen=True)
 class StoredResponse:
     """A response as kept. `person_id` and `round` are None for an anonymous one."""

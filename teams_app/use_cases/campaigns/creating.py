@@ -12,7 +12,12 @@ from teams_app.domain.results.items import campaign_closed_fields, campaign_fiel
 from teams_app.domain.results.lists import ListKind
 from teams_app.ports import Clock, Directory, FormCatalog, UnitOfWorkFactory
 from teams_app.use_cases.campaigns.audiences import audience_people
-from teams_app.use_cases.campaigns.errors import AudienceNotAllowed, UnknownCampaign, UnknownForm
+from teams_app.use_cases.campaigns.errors import (
+    AudienceNotAllowed,
+    CampaignExists,
+    UnknownCampaign,
+    UnknownForm,
+)
 from teams_app.use_cases.campaigns.sending import FAN_OUT, fan_out_payload
 from teams_app.use_cases.planners import not_allowed
 
@@ -46,6 +51,9 @@ async def create_campaign(
     if form is None:
         raise UnknownForm(spec.form_key)
     campaign = Campaign.start(id=new_id(), owner_id=cmd.owner_id, spec=spec, at=clock.now())
+    async with uow(read_only=True) as tx:
+        if await tx.campaigns.get(campaign.id) is not None:
+            raise CampaignExists(campaign.id)  # before anything else: nothing to check again
     people = await audience_people(spec.audience, uow=uow, directory=directory)
     if directory is None:
         refused = tuple(p for p in people if p != cmd.owner_id)
@@ -55,6 +63,9 @@ async def create_campaign(
     if refused:
         raise AudienceNotAllowed(refused)
     async with uow() as tx:
+        if await tx.campaigns.get(campaign.id) is not None:
+            # The card's id was used: its Create pressed twice, or an old card. One campaign.
+            raise CampaignExists(campaign.id)
         await tx.campaigns.add(campaign)
         await tx.outbox.add(ListKind.CAMPAIGNS.value, campaign.id,
                             campaign_item(campaign, form.kind.value))

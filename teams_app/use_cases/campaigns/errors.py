@@ -23,3 +23,7 @@ class AudienceNotAllowed(DomainError):
     def __init__(self, person_ids: tuple[str, ...]) -> None:
         super().__init__(len(person_ids))  # ids only, never names
         self.person_ids = person_ids
+
+
+class CampaignExists(DomainError):
+    code = "campaign_exists"  # the id is taken: a card's Create pressed again

@@ -1,6 +1,6 @@
 """Responses on their way to the organisation's SharePoint lists.
 
-A periodic sweep (`export_responses`, the `campaign.export` job) hands every response that is
+A periodic sweep (`hand_to_outbox`, the `campaign.export` job) hands every response that is
 new or edited since its last export to the SharePoint outbox (`tx.outbox.add`, issue 12's
 "Results in SharePoint"), which writes it to its form kind's list by its random response key, so
 an edit updates the same item and a retry never adds one.
@@ -36,7 +36,7 @@ EXPORT_EVERY_SECONDS = 60.0
 BATCH = 500
 
 
-async def export_responses(
+async def hand_to_outbox(
     *, uow: UnitOfWorkFactory, forms: FormCatalog, clock: Clock, limit: int = BATCH
 ) -> int:
     """Hands waiting responses to the SharePoint outbox; returns how many."""

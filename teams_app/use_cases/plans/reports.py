@@ -3,9 +3,8 @@ run is going, and the names to show for member ids. Read only."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,38 +20,23 @@ from teams_app.domain.bookings import (
     edit_counts,
 )
 from teams_app.domain.calendar import TimeSpan
-from teams_app.domain.directory import Group, Page, PeopleQuery, Person
 from teams_app.domain.learning_plans import LearningPlan, PlanMode
 from teams_app.domain.occurrence_records import StoredOccurrence
 from teams_app.domain.occurrences import (
     AccountedOccurrence,
-    ExpectedOccurrence,
-    OccurrenceView,
-    Presence,
     Tally,
     expected_occurrences,
     tally,
 )
 from teams_app.domain.reach import UnreachablePerson
-from teams_app.ports import Clock, Directory, GraphError, UnitOfWork
+from teams_app.ports import Clock, UnitOfWork
+from teams_app.use_cases.learning_hours import accounted
+
+# Shared with campaigns; kept importable from here for the plan modules that use them.
+from teams_app.use_cases.people_choices import PlanPeople as PlanPeople
+from teams_app.use_cases.people_choices import plan_people as plan_people
+from teams_app.use_cases.people_names import people_names as people_names
 from teams_app.use_cases.plans.planning import UnknownPlan
-
-MAX_NAME_LOOKUPS = 60  # a card lists at most 50 people; more lookups would only slow it
-MAX_COLLEAGUES = 50  # one page of Graph's users: a choice list, not a directory browser
-
-
-@dataclass(frozen=True)
-class PlanPeople:
-    """Whom a manager is offered on the plan card."""
-
-    reports: tuple[Person, ...]  # the owner's direct reports
-    colleagues: tuple[Person, ...] = ()  # others in the owner's department (first page)
-    owner: Person | None = None  # a learning lead often learns with the team
-    groups: tuple[Group, ...] = ()  # the groups the owner is in, to plan for one as a whole
-
-    @property
-    def everyone(self) -> tuple[Person, ...]:
-        return (self.owner,) * (self.owner is not None) + self.reports + self.colleagues
 
 
 @dataclass(frozen=True)
@@ -110,7 +94,7 @@ async def list_plans(owner_id: str, *, uow: UnitOfWork, clock: Clock) -> list[Pl
                 plan,
                 len(current) if members[plan.id] else None,
                 progress[plan.id],
-                tally([_accounted(o) for o in by_plan[plan.id]], at=at),
+                tally([accounted(o) for o in by_plan[plan.id]], at=at),
                 _unreachable_of(current, unreachable),
                 missed[plan.id],
             )
@@ -140,7 +124,7 @@ async def member_plans(
         plan_id = occurrence.slot.plan_id
         whose = team[plan_id].member_id if plan_id in team else member_id
         if occurrence.slot.member_id == whose:
-            counted[occurrence.slot.plan_id].append(_accounted(occurrence))
+            counted[occurrence.slot.plan_id].append(accounted(occurrence))
     hours = {plan_id: tally(items, at=at) for plan_id, items in counted.items()}
     reports = []
     for slot in [*slots, *team.values()]:
@@ -197,44 +181,6 @@ async def edit_report(
     return EditReport(plan, kind, edit_counts(kind, revision, slots, progress), failures)
 
 
-async def plan_people(owner_id: str, *, directory: Directory) -> PlanPeople:
-    """The owner's direct reports (Graph errors propagate: without them there is no card) and,
-    as conveniences, the groups the owner is in and up to MAX_COLLEAGUES people of the owner's
-    department, so someone without reports can plan for peers; a failure reading either only
-    leaves them out."""
-    reports = tuple(await directory.direct_reports(owner_id))
-    (owner, page), groups = await asyncio.gather(
-        _owner_and_colleagues(owner_id, directory), _groups_of(owner_id, directory)
-    )
-    skip = {owner_id, *(p.object_id for p in reports)}
-    colleagues = tuple(p for p in (page.items if page else ()) if p.object_id not in skip)
-    return PlanPeople(reports, colleagues, owner, groups)
-
-
-async def _owner_and_colleagues(
-    owner_id: str, directory: Directory
-) -> tuple[Person | None, Page[Person] | None]:
-    owner: Person | None = None
-    try:
-        owner = await directory.user(owner_id)
-        department = owner.department
-        page = (
-            await directory.users(PeopleQuery(department=department, page_size=MAX_COLLEAGUES))
-            if department
-            else None
-        )
-    except GraphError:
-        page = None
-    return owner, page
-
-
-async def _groups_of(owner_id: str, directory: Directory) -> tuple[Group, ...]:
-    try:
-        return tuple(await directory.groups_of(owner_id))
-    except GraphError:
-        return ()
-
-
 async def running_booking(
     plan_id: str, by: str, *, uow: UnitOfWork, revision: int | None = None
 ) -> BookingStatus | None:
@@ -250,28 +196,3 @@ async def running_booking(
     if progress is None or progress.state is not RunState.RUNNING:
         return None
     return BookingStatus(plan, progress, ())
-
-
-async def people_names(ids: Collection[str], *, directory: Directory | None) -> dict[str, str]:
-    """Display names by object id, for the first MAX_NAME_LOOKUPS ids; an id the directory
-    cannot name (outside the tenant, Graph down) is left out, and the caller shows the id."""
-    if directory is None:
-        return {}
-
-    async def name_of(object_id: str) -> tuple[str, str | None]:
-        try:
-            return object_id, (await directory.user(object_id)).display_name
-        except GraphError:
-            return object_id, None
-
-    found = await asyncio.gather(*(name_of(i) for i in list(ids)[:MAX_NAME_LOOKUPS]))
-    return {object_id: name for object_id, name in found if name}
-
-
-def _accounted(stored: StoredOccurrence) -> AccountedOccurrence:
-    # The tally reads the booked span and the outcome; the view is not stored, so a neutral
-    # one stands in for it.
-    expected = ExpectedOccurrence(stored.key, stored.span.start.date(), stored.span)
-    view = OccurrenceView(stored.key, Presence.PRESENT)
-    return AccountedOccurrence(expected, stored.outcome, view)
-

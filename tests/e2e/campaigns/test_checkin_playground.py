@@ -22,7 +22,7 @@ from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanSpec
 from teams_app.domain.occurrence_records import SlotRef
 from teams_app.use_cases.campaigns.creating import CreateCampaign, create_campaign
 from teams_app.use_cases.campaigns.occurrences import prompt_after_occurrences
-from teams_app.use_cases.campaigns.outbox import export_responses
+from teams_app.use_cases.campaigns.outbox import hand_to_outbox
 from teams_app.use_cases.defend.scan import DefendMailbox, defend_mailbox
 from teams_app.use_cases.plans.booking import BookPlan, book_plan
 from teams_app.use_cases.plans.planning import create_plan
@@ -108,7 +108,7 @@ async def test_a_session_ends_the_check_in_arrives_and_is_answered(world: World)
                             forms=await services.forms.every_version(), uow=services.uow,
                             lists=services.lists, clock=services.clock)
     for _ in range(50):
-        await export_responses(uow=services.uow, forms=services.forms, clock=services.clock)
+        await hand_to_outbox(uow=services.uow, forms=services.forms, clock=services.clock)
         await drain_outbox(uow=services.uow, lists=services.lists, clock=services.clock,
                            owner="e2e")
         lists = await world.graph("GET", "/_emulator/objects/lists")

@@ -4,12 +4,9 @@ emulator (the demo organisation) and SQLite; refusals are a message and exit cod
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -19,17 +16,6 @@ from tests.graph.conftest import TOKEN, GraphEmulator
 
 LEAD = demo_org.LEARNING_LEAD_ID
 REPORTS = [p.object_id for p in demo_org.direct_reports(LEAD)]
-
-
-@pytest.fixture(autouse=True)
-def logging_as_it_was() -> Iterator[None]:
-    saved = structlog.get_config()
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    structlog.configure(**saved)
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture

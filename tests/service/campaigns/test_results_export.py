@@ -9,7 +9,7 @@ from typing import Any
 
 from cards import verbs
 from teams_app.use_cases.campaigns.creating import CloseCampaign, close_campaign
-from teams_app.use_cases.campaigns.outbox import export_responses
+from teams_app.use_cases.campaigns.outbox import hand_to_outbox
 from teams_app.use_cases.results.outbox import drain_outbox
 from teams_app.use_cases.results.provisioning import provision_results
 from tests.connector import FakeConnector
@@ -41,7 +41,7 @@ async def items(emulator: GraphEmulator, name: str) -> list[dict[str, Any]]:
 
 async def export(world: World) -> int:
     services = world.services
-    handed = await export_responses(uow=services.uow, forms=services.forms,
+    handed = await hand_to_outbox(uow=services.uow, forms=services.forms,
                                     clock=services.clock)
     # The outbox's drain, as its job runs it (the job is queued at most once a second).
     report = await drain_outbox(uow=services.uow, lists=services.lists, clock=services.clock,

@@ -42,7 +42,7 @@ from cards import (
 )
 from cards import plan_fields as f
 from teams_app.bot.formatting import decimal, long_date, minutes, time_of_day, time_range, weekday
-from teams_app.bot.plans.reach import reach_notice
+from teams_app.bot.reach import reach_notice
 from teams_app.domain.calendar import Weekday
 from teams_app.domain.reach import Unreachable, UnreachablePerson
 

@@ -1,5 +1,6 @@
-"""Who a plan's cards do not reach in Teams, and what would fix it: the notice on the owner's
-plans list and booking summary (use_cases/reach.py keeps the reasons)."""
+"""Who a plan's or a campaign's cards do not reach in Teams, and what would fix it: the notice on
+the owner's plans list, booking summary and campaign report (use_cases/reach.py keeps the
+reasons)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ def reach_notice(
     names: Mapping[str, str],
     *,
     missed_cards: int = 0,
+    heading_key: str = "reach.heading",
 ) -> ReachNotice | None:
     """Who the plan's cards do not reach, why, and one piece of advice per reason present."""
     if not unreachable:
         return None
     reasons = list(dict.fromkeys(u.reason for u in unreachable))
-    heading = (t("reach.heading.one") if len(unreachable) == 1
-               else t("reach.heading.other", count=len(unreachable)))
+    heading = (t(f"{heading_key}.one") if len(unreachable) == 1
+               else t(f"{heading_key}.other", count=len(unreachable)))
     if missed_cards:
         heading = f"{heading} · {t('reach.missed', count=missed_cards)}"
     return ReachNotice(
