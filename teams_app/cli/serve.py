@@ -136,7 +136,7 @@ def serve_command(
     processes: Annotated[
         int | None,
         typer.Option(min=1, max=64, help="Web processes sharing the port, plus one job worker "
-                     "process (default: the number of cores)."),
+                     "process (default: the number of cores on PostgreSQL, 1 on SQLite)."),
     ] = None,
     listen_fd: Annotated[int | None, typer.Option(hidden=True)] = None,
     supervisor: Annotated[int | None, typer.Option(hidden=True)] = None,
