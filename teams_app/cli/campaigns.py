@@ -4,8 +4,6 @@ People are named by directory id or UPN; times are ISO 8601 with an offset (or "
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -17,9 +15,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from cards import translator_for
-from teams_app.bootstrap import Runtime, bootstrap
+from teams_app.bootstrap import Runtime
 from teams_app.cli.campaign_csv import write_csv
-from teams_app.cli.common import DatabaseOption, console, db_settings, errors
+from teams_app.cli.common import (
+    CliStop,
+    DatabaseOption,
+    console,
+    db_settings,
+    errors,
+    run_with_runtime,
+)
 from teams_app.domain.campaigns.campaigns import (
     DEFAULT_REMINDERS,
     K_DEFAULT,
@@ -31,7 +36,6 @@ from teams_app.domain.campaigns.campaigns import (
 )
 from teams_app.domain.campaigns.responses import BelowThreshold
 from teams_app.domain.errors import DomainError
-from teams_app.logs import configure_logging
 from teams_app.ports import GraphError, GraphNotFound
 from teams_app.settings import Settings
 from teams_app.use_cases.campaigns.creating import (
@@ -67,37 +71,20 @@ _MESSAGES = {
 }
 
 
-class _Stop(Exception):
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
 def _run(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
-    configure_logging(json=settings.log_json, level=logging.WARNING, cache=False)
+    return run_with_runtime(settings, action, refusal=_refusal, to=errors)
 
-    async def go() -> T:
-        runtime = await bootstrap(settings)
-        try:
-            return await action(runtime)
-        finally:
-            await runtime.close()
 
-    try:
-        return asyncio.run(go())
-    except _Stop as stop:
-        raise typer.Exit(stop.code) from None
-    except GraphError as error:
-        errors.print(f"[red]Microsoft Graph: {escape(type(error).__name__)}[/red]")
-        raise typer.Exit(1) from None
-    except BelowThreshold as error:
-        errors.print(f"[red]Only {error.answered} answers; the export needs at least {error.k} "
-                     "(the campaign's k), so that no one's answers can be singled out. Nothing "
-                     "was written.[/red]")
-        raise typer.Exit(2) from None
-    except DomainError as error:
-        errors.print(f"[red]{escape(_MESSAGES.get(error.code, 'Refused: ' + error.code))}[/red]")
-        raise typer.Exit(2) from None
+def _refusal(error: Exception) -> tuple[str, int] | None:
+    if isinstance(error, GraphError):
+        return f"Microsoft Graph: {type(error).__name__}", 1
+    if isinstance(error, BelowThreshold):
+        return (f"Only {error.answered} answers; the export needs at least {error.k} (the "
+                "campaign's k), so that no one's answers can be singled out. Nothing was "
+                "written."), 2
+    if isinstance(error, DomainError):
+        return _MESSAGES.get(error.code, "Refused: " + error.code), 2
+    return None
 
 
 async def _person(runtime: Runtime, id_or_upn: str, option: str) -> str:
@@ -109,7 +96,7 @@ async def _person(runtime: Runtime, id_or_upn: str, option: str) -> str:
     except GraphNotFound:
         errors.print(f"[red]{option} {escape(id_or_upn)}: nobody in the directory has that id "
                      "or name.[/red]")
-        raise _Stop(2) from None
+        raise CliStop(2) from None
 
 
 def _instant(value: str, option: str, now: datetime) -> datetime:
@@ -121,7 +108,7 @@ def _instant(value: str, option: str, now: datetime) -> datetime:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         errors.print(f"[red]{option}: an ISO 8601 time with an offset, or now.[/red]")
-        raise _Stop(2)
+        raise CliStop(2)
     return parsed
 
 
@@ -164,7 +151,7 @@ def create(
         if found is None:
             errors.print(f"[red]--form {escape(form)}: {_MESSAGES['campaign_unknown_form']}"
                          "[/red]")
-            raise _Stop(2)
+            raise CliStop(2)
         people = [await _person(runtime, p, "--person") for p in person or []]
         audience = (Audience.of_plan(plan) if plan else Audience.of_group(group) if group
                     else Audience.of_people(*people))

@@ -4,14 +4,17 @@ with the runtime, and the `--database-url` option."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from teams_app.bootstrap import Runtime, bootstrap
+from teams_app.logs import configure_logging
 from teams_app.settings import Settings
 
 console = Console()
@@ -34,6 +37,39 @@ def load_settings(**overrides: Any) -> Settings:
 
 def run(coro: Awaitable[T]) -> T:
     return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+class CliStop(Exception):
+    """Stop with a message (already printed) and this exit code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def run_with_runtime(
+    settings: Settings,
+    action: Callable[[Runtime], Awaitable[T]],
+    *,
+    refusal: Callable[[Exception], tuple[str, int] | None],
+    to: Console,
+) -> T:
+    """Run `action` with a runtime; an error `refusal` knows becomes its message on `to` and its
+    exit code (no traceback), CliStop its exit code."""
+    # Warnings and errors only, on stderr: the job workers' info lines would run through the
+    # progress bars and the tables.
+    configure_logging(json=settings.log_json, level=logging.WARNING, cache=False)
+    try:
+        return asyncio.run(with_runtime(settings, action))
+    except CliStop as stop:
+        raise typer.Exit(stop.code) from None
+    except Exception as error:
+        said = refusal(error)
+        if said is None:
+            raise
+        message, code = said
+        to.print(f"[red]{escape(message)}[/red]")
+        raise typer.Exit(code) from None
 
 
 async def with_runtime(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:

@@ -4,21 +4,18 @@ messages for domain and Graph errors (clear text, an exit code, no traceback).
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
 
-from teams_app.bootstrap import Runtime, bootstrap
-from teams_app.cli.common import console, errors
+from teams_app.bootstrap import Runtime
+from teams_app.cli.common import CliStop, console, errors, run_with_runtime
 from teams_app.cli.plans.input import plan_error_text
 from teams_app.domain.bookings import MemberFailure
 from teams_app.domain.errors import DomainError
 from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanError, PlanNotOwned
-from teams_app.logs import configure_logging
 from teams_app.ports import (
     GraphError,
     GraphForbidden,
@@ -38,36 +35,16 @@ NoWorkersOption = Annotated[bool, typer.Option(
     "--no-workers", help="Only watch the progress; the service's job workers book.")]
 
 
-class CliStop(Exception):
-    """Stop with a message (already printed) and this exit code."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
 def run_command(settings: Settings, action: Callable[[Runtime], Awaitable[T]]) -> T:
-    # Warnings and errors only, on stderr: the job workers' info lines would run through the
-    # progress bar and the tables.
-    configure_logging(json=settings.log_json, level=logging.WARNING, cache=False)
+    return run_with_runtime(settings, action, refusal=_refusal, to=console)
 
-    async def go() -> T:
-        runtime = await bootstrap(settings)
-        try:
-            return await action(runtime)
-        finally:
-            await runtime.close()
 
-    try:
-        return asyncio.run(go())
-    except CliStop as stop:
-        raise typer.Exit(stop.code) from None
-    except GraphError as error:
-        console.print(f"[red]{escape(graph_message(error))}[/red]")
-        raise typer.Exit(1) from None
-    except DomainError as error:
-        console.print(f"[red]{escape(domain_message(error))}[/red]")
-        raise typer.Exit(2) from None
+def _refusal(error: Exception) -> tuple[str, int] | None:
+    if isinstance(error, GraphError):
+        return graph_message(error), 1
+    if isinstance(error, DomainError):
+        return domain_message(error), 2
+    return None
 
 
 def graph_message(error: GraphError) -> str:

@@ -4,7 +4,6 @@ mode so the clock can move. Working hours span the whole day, so a prompt is due
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,6 +17,7 @@ from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
 from tests.service.plans.support import on_emulator
+from tests.service.plans.support import run_jobs as run_jobs  # the one job runner
 
 ZONE = "Europe/Stockholm"
 ALL_DAY = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
@@ -127,17 +127,6 @@ def input_values(card: Any) -> dict[str, Any]:
     return found
 
 
-async def run_jobs(service: RunningService, *, until_idle_for: float = 0.3) -> int:
-    worker = service.runtime.worker(concurrency=4)
-    loop = asyncio.get_running_loop()
-    ran, idle_since = 0, loop.time()
-    while loop.time() - idle_since < until_idle_for:
-        done = await worker.run_once()
-        ran += done
-        if done:
-            idle_since = loop.time()
-        await asyncio.sleep(0.02)
-    return ran
 
 
 async def a_world(

@@ -3,7 +3,6 @@ chat with the bot, one without), the service in local mode so tests can move its
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -22,6 +21,7 @@ from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
 from tests.service.plans.support import on_emulator
+from tests.service.plans.support import run_jobs as run_jobs  # the one job runner
 
 ZONE = "Europe/Stockholm"
 HOURS = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
@@ -114,17 +114,6 @@ def start_of(instance: dict[str, Any]) -> datetime:
     return utc(instance["start"]["dateTime"][:19])
 
 
-async def run_jobs(service: RunningService, *, until_idle_for: float = 0.3) -> int:
-    worker = service.runtime.worker(concurrency=4)
-    loop = asyncio.get_running_loop()
-    ran, idle_since = 0, loop.time()
-    while loop.time() - idle_since < until_idle_for:
-        done = await worker.run_once()
-        ran += done
-        if done:
-            idle_since = loop.time()
-        await asyncio.sleep(0.02)
-    return ran
 
 
 def a_spec(*members: str, occurrences: int = 4) -> PlanSpec:
