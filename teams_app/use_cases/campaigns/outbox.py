@@ -41,12 +41,12 @@ async def hand_to_outbox(
 ) -> int:
     """Hands waiting responses to the SharePoint outbox; returns how many."""
     at = clock.now()
-    every_version = await forms.every_version()
     lists: dict[ListKind, ResultsList] = {}
     async with uow() as tx:
         waiting = await tx.campaigns.unexported_responses(limit)
         if not waiting:
-            return 0
+            return 0  # the usual minute: nothing new, so nothing more to read
+        every_version = await forms.every_version()
         campaigns = {c: await tx.campaigns.get(c) for c in {r.campaign_id for r in waiting}}
         anonymous_waiting = Counter(r.campaign_id for r in waiting if r.person_id is None)
         handed: list[str] = []
