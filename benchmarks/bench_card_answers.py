@@ -218,6 +218,16 @@ def keep_cards(connector: FakeConnector) -> dict[str, dict[str, Any]]:
     return found
 
 
+def seeding_settings(database_url: str, graph_url: str) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, anonymous=True, database_url=database_url, graph_base_url=graph_url,
+        graph_auth="static", graph_static_token=TOKEN, graph_max_retries=1, log_json=True,
+        job_poll_seconds=0.05, job_backoff_base=0.05, job_backoff_max=0.5,
+        # Seeding is not measured: the cards may go out faster than Teams would take them.
+        per_tenant_rate=10_000, send_base_delay=0.01, send_max_delay=0.2,
+    )
+
+
 async def seed(database_url: str, graph_url: str, connector: FakeConnector,
                people: int) -> Scenario:
     timings: dict[str, float] = {}
@@ -236,13 +246,7 @@ async def seed(database_url: str, graph_url: str, connector: FakeConnector,
     members = [m["id"] for m in made]
     timings["people"] = time.perf_counter() - started
 
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, anonymous=True, database_url=database_url, graph_base_url=graph_url,
-        graph_auth="static", graph_static_token=TOKEN, graph_max_retries=1, log_json=True,
-        job_poll_seconds=0.05, job_backoff_base=0.05, job_backoff_max=0.5,
-        # Seeding is not measured: the cards may go out faster than Teams would take them.
-        per_tenant_rate=10_000, send_base_delay=0.01, send_max_delay=0.2,
-    )
+    settings = seeding_settings(database_url, graph_url)
     runtime = await bootstrap(settings)
     services = runtime.services
     assert services.calendar is not None and services.directory is not None
@@ -376,12 +380,7 @@ async def seed_checkins(database_url: str, graph_url: str, connector: FakeConnec
         ], SEED_AT_ONCE)
     members = [m["id"] for m in made]
     timings["people"] = time.perf_counter() - started
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, anonymous=True, database_url=database_url, graph_base_url=graph_url,
-        graph_auth="static", graph_static_token=TOKEN, graph_max_retries=1, log_json=True,
-        job_poll_seconds=0.05, per_tenant_rate=10_000, send_base_delay=0.01,
-        send_max_delay=0.2,
-    )
+    settings = seeding_settings(database_url, graph_url)
     runtime = await bootstrap(settings)
     services = runtime.services
     try:
