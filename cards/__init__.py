@@ -30,6 +30,20 @@ from cards.form_views import (
 from cards.forms import form_card, form_closed_card, form_summary_card
 from cards.help import help_card
 from cards.i18n import SUPPORTED_LOCALES, Translator, translator_for
+from cards.learning_report import (
+    MAX_PEOPLE,
+    learning_report_card,
+    my_learning_card,
+    report_choice_card,
+)
+from cards.learning_views import (
+    LearningReportView,
+    MyLearningView,
+    MyPlanHours,
+    PersonHoursRow,
+    ReportChoice,
+    ReportChoiceView,
+)
 from cards.notice import notice_card
 from cards.plan_preview import MAX_ROWS, plan_preview_card
 from cards.plans import plan_form_card, plan_form_labels
@@ -71,6 +85,16 @@ from cards.views import (
 from cards.welcome import welcome_card
 
 __all__ = [
+    "MAX_PEOPLE",
+    "LearningReportView",
+    "MyLearningView",
+    "MyPlanHours",
+    "PersonHoursRow",
+    "ReportChoice",
+    "ReportChoiceView",
+    "learning_report_card",
+    "my_learning_card",
+    "report_choice_card",
     "CampaignFormView",
     "campaign_form_card",
     "SAID_DID_INPUT",

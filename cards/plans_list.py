@@ -79,10 +79,13 @@ def _plan(view: PlansListView, plan: PlanSummary) -> ac.Container:
         actions=[execute(confirm_button, verb, style="destructive",
                          plan_id=plan.plan_id, revision=plan.revision)],
     )
-    items.append(ac.ActionSet(actions=[
+    actions: list[ac.Action] = [
         execute(view.edit_button, verbs.PLAN_EDIT, plan_id=plan.plan_id, revision=plan.revision),
-        ac.ShowCardAction(title=button, card=confirm),
-    ]))
+    ]
+    if view.report_button and not plan.draft:  # a draft has no sessions or answers to report
+        actions.append(execute(view.report_button, verbs.REPORT_SHOW, plan_id=plan.plan_id))
+    actions.append(ac.ShowCardAction(title=button, card=confirm))
+    items.append(ac.ActionSet(actions=actions))
     return ac.Container(separator=True, spacing="Large", items=items)
 
 

@@ -34,3 +34,8 @@ CAMPAIGN_SAID_DID = "campaign.said_did"  # campaign_id, seen + the text -> sent 
 # token (the new campaign's id, made with the card), kind + the inputs -> the campaign's report
 CAMPAIGN_CREATE = "campaign.create"
 CAMPAIGN_NEW = "campaign.new"  # kind (checkin | feedback | pulse) -> a blank campaign card
+
+# Owner: a plan's learning report (issue 13). Data: plan_id (only its owner sees the report).
+REPORT_SHOW = "report.show"  # plan_id -> the report; no plan_id -> their plans to choose from
+# Anyone: their own learning (kept time, and later reflections and follow-ups). No data.
+MY_LEARNING = "my.learning"

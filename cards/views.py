@@ -251,6 +251,7 @@ class PlansListView:
     discard_button: str
     confirm_discard_button: str
     new_plan_button: str
+    report_button: str = ""  # a booked plan's learning report (empty: no button)
     more: str | None = None  # plan.more
     notice: str | None = None  # on top: why this list answers, e.g. the card was out of date
     memberships: MembershipsView | None = None  # plans the person is in, below their own

@@ -23,6 +23,7 @@ from teams_app.cli.common import (
     console,
     db_settings,
     errors,
+    person_id,
     run_with_runtime,
 )
 from teams_app.domain.campaigns.campaigns import (
@@ -36,7 +37,7 @@ from teams_app.domain.campaigns.campaigns import (
 )
 from teams_app.domain.campaigns.responses import BelowThreshold
 from teams_app.domain.errors import DomainError
-from teams_app.ports import GraphError, GraphNotFound
+from teams_app.ports import GraphError
 from teams_app.settings import Settings
 from teams_app.use_cases.campaigns.creating import (
     CloseCampaign,
@@ -87,18 +88,6 @@ def _refusal(error: Exception) -> tuple[str, int] | None:
     return None
 
 
-async def _person(runtime: Runtime, id_or_upn: str, option: str) -> str:
-    directory = runtime.services.directory
-    if directory is None:
-        return id_or_upn
-    try:
-        return str((await directory.user(id_or_upn)).object_id)
-    except GraphNotFound:
-        errors.print(f"[red]{option} {escape(id_or_upn)}: nobody in the directory has that id "
-                     "or name.[/red]")
-        raise CliStop(2) from None
-
-
 def _instant(value: str, option: str, now: datetime) -> datetime:
     if value == "now":
         return now
@@ -145,14 +134,14 @@ def create(
     async def go(runtime: Runtime) -> None:
         services = runtime.services
         now = services.clock.now()
-        owner_id = await _person(runtime, owner, "--owner")
+        owner_id = await person_id(runtime, owner, "--owner")
         chosen = services.forms
         found = await chosen.get(form, version)
         if found is None:
             errors.print(f"[red]--form {escape(form)}: {_MESSAGES['campaign_unknown_form']}"
                          "[/red]")
             raise CliStop(2)
-        people = [await _person(runtime, p, "--person") for p in person or []]
+        people = [await person_id(runtime, p, "--person") for p in person or []]
         audience = (Audience.of_plan(plan) if plan else Audience.of_group(group) if group
                     else Audience.of_people(*people))
         first = _instant(at, "--at", now)
@@ -166,7 +155,7 @@ def create(
             form_key=found.key, form_version=found.version, audience=audience, timing=timing,
             closes_at=_instant(closes, "--closes", now) if closes else first + timedelta(days=14),
             anonymous=anonymous, k=k, reminders=reminders,
-            support_contact=await _person(runtime, support, "--support") if support else None,
+            support_contact=await person_id(runtime, support, "--support") if support else None,
         )
         created = await create_campaign(
             CreateCampaign(owner_id, spec), uow=services.uow, forms=services.forms,
@@ -183,7 +172,7 @@ def list_(owner: OwnerOption, database_url: DatabaseOption = None) -> None:
     """The owner's campaigns."""
 
     async def go(runtime: Runtime) -> None:
-        owner_id = await _person(runtime, owner, "--owner")
+        owner_id = await person_id(runtime, owner, "--owner")
         found = await list_campaigns(owner_id, uow=runtime.services.uow)
         table = Table("id", "form", "when", "anonymous", "closes", "state")
         for c in found:
@@ -200,7 +189,7 @@ def show(campaign_id: str, by: ByOption, database_url: DatabaseOption = None) ->
 
     async def go(runtime: Runtime) -> None:
         services = runtime.services
-        report = await show_campaign(campaign_id, await _person(runtime, by, "--by"),
+        report = await show_campaign(campaign_id, await person_id(runtime, by, "--by"),
                                      uow=services.uow, forms=services.forms)
         s = report.summary
         console.print(f"asked {s.asked}, sent {report.sent}, answered {s.answered}, "
@@ -232,7 +221,7 @@ def export(
 
     async def go(runtime: Runtime) -> None:
         services = runtime.services
-        export_ = await export_responses(campaign_id, await _person(runtime, by, "--by"),
+        export_ = await export_responses(campaign_id, await person_id(runtime, by, "--by"),
                                          uow=services.uow, forms=services.forms)
         people = {r.person_id for r in export_.responses if r.person_id}
         names = await people_names(people, directory=services.directory)
@@ -253,7 +242,7 @@ def said_did(
 
     async def go(runtime: Runtime) -> None:
         services = runtime.services
-        await send_said_did(SendSaidDid(campaign_id, await _person(runtime, by, "--by"), text),
+        await send_said_did(SendSaidDid(campaign_id, await person_id(runtime, by, "--by"), text),
                             uow=services.uow, clock=services.clock,
                             new_id=lambda: str(uuid.uuid4()))
         console.print("Queued for everyone the campaign asked; `campaign show` counts who it "
@@ -267,7 +256,7 @@ def close(campaign_id: str, by: ByOption, database_url: DatabaseOption = None) -
 
     async def go(runtime: Runtime) -> None:
         services = runtime.services
-        await close_campaign(CloseCampaign(campaign_id, await _person(runtime, by, "--by")),
+        await close_campaign(CloseCampaign(campaign_id, await person_id(runtime, by, "--by")),
                              uow=services.uow, clock=services.clock)
         console.print(f"Campaign [bold]{campaign_id}[/bold] is closed.")
 

@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from teams_app.bootstrap import Runtime, bootstrap
 from teams_app.logs import configure_logging
+from teams_app.ports import GraphNotFound
 from teams_app.settings import Settings
 
 console = Console()
@@ -83,3 +84,17 @@ async def with_runtime(settings: Settings, action: Callable[[Runtime], Awaitable
 # Commands that only touch the database need no bot identity; local settings satisfy validation.
 def db_settings(database_url: str | None) -> Settings:
     return load_settings(database_url=database_url, anonymous=True, host="127.0.0.1")
+
+
+async def person_id(runtime: Runtime, id_or_upn: str, option: str) -> str:
+    """The directory object id of a person named by id or UPN (as given without a directory);
+    nobody by that name stops the command with exit code 2."""
+    directory = runtime.services.directory
+    if directory is None:
+        return id_or_upn
+    try:
+        return str((await directory.user(id_or_upn)).object_id)
+    except GraphNotFound:
+        errors.print(f"[red]{option} {escape(id_or_upn)}: nobody in the directory has that id "
+                     "or name.[/red]")
+        raise CliStop(2) from None

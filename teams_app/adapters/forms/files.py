@@ -16,7 +16,13 @@ from pydantic_core import ErrorDetails
 from teams_app.adapters.forms.yaml_files import read_yaml
 from teams_app.domain.forms.definitions import FeedbackFramework, Form, FormKind
 from teams_app.domain.forms.errors import InvalidForm
-from teams_app.domain.forms.questions import Alert, ChoiceOption, Question, QuestionKind
+from teams_app.domain.forms.questions import (
+    Alert,
+    ChoiceOption,
+    Measure,
+    Question,
+    QuestionKind,
+)
 from teams_app.domain.forms.texts import LANGUAGES, Texts
 from teams_app.ports.forms import InvalidFormFile
 
@@ -56,6 +62,7 @@ class _Question(BaseModel):
     low: _Texts | None = None
     high: _Texts | None = None
     alerts: Alert | None = None
+    measures: Measure | None = None
 
 
 class _Framework(BaseModel):
@@ -135,6 +142,7 @@ def _question(q: _Question) -> Question:
         low=_texts(q.low),
         high=_texts(q.high),
         alerts=q.alerts,
+        measures=q.measures,
     )
 
 

@@ -264,6 +264,7 @@ def plans_view(
         discard_button=t("plans.discard"),
         confirm_discard_button=t("plans.discard.confirm"),
         new_plan_button=t("plans.new"),
+        report_button=t("learning.report.title"),
         more=more(t, len(reports), MAX_PLANS),
         notice=t(notice) if notice else None,
     )

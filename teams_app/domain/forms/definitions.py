@@ -106,6 +106,7 @@ def _question_problems(q: Question) -> Iterator[FormProblem]:
         "low": (q.low is not None, NUMBER_KINDS, "rating and scale"),
         "high": (q.high is not None, NUMBER_KINDS, "rating and scale"),
         "alerts": (q.alerts is not None, {QuestionKind.YES_NO}, "yes/no"),
+        "measures": (q.measures is not None, CHOICE_KINDS, "choice"),
     }
     for field, (given, kinds, name) in only.items():
         if given and q.kind not in kinds:

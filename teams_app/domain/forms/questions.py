@@ -45,6 +45,13 @@ ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 OTHER = "other"
 
 
+class Measure(StrEnum):
+    """What a question measures across forms, so reports can put the answers of different
+    forms (a check-in, a reflection) side by side without knowing their question ids."""
+
+    HINDRANCES = "hindrances"  # a choice question: what got in the way of learning
+
+
 class Alert(StrEnum):
     """Whom a "yes" to a yes/no question alerts at once."""
 
@@ -73,6 +80,7 @@ class Question:
     low: Texts | None = None  # numeric kinds: what the lowest value means ("not at all")
     high: Texts | None = None  # numeric kinds: what the highest value means ("completely")
     alerts: Alert | None = None  # yes/no: whom a "yes" alerts
+    measures: Measure | None = None  # choice kinds: what the learning report reads it as
 
     @property
     def text_limit(self) -> int:

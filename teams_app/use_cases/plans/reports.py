@@ -20,17 +20,16 @@ from teams_app.domain.bookings import (
     edit_counts,
 )
 from teams_app.domain.calendar import TimeSpan
-from teams_app.domain.learning_plans import LearningPlan, PlanMode
+from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.occurrence_records import StoredOccurrence
 from teams_app.domain.occurrences import (
-    AccountedOccurrence,
     Tally,
     expected_occurrences,
     tally,
 )
 from teams_app.domain.reach import UnreachablePerson
 from teams_app.ports import Clock, UnitOfWork
-from teams_app.use_cases.learning_hours import accounted
+from teams_app.use_cases.learning_hours import accounted, person_hours
 
 # Shared with campaigns; kept importable from here for the plan modules that use them.
 from teams_app.use_cases.people_choices import PlanPeople as PlanPeople
@@ -111,29 +110,14 @@ async def member_plans(
     series, or a team session's meeting (the organiser's slot; its sessions are everyone's)."""
     at = clock.now()
     async with uow:
-        slots = await uow.occurrences.booked_slots_of(member_id)
-        meetings = await uow.occurrences.organiser_slots_for(member_id)
-        plans = {s.plan_id: await uow.plans.get(s.plan_id) for s in [*slots, *meetings]}
-        stored = await uow.occurrences.plan_occurrences(list(plans)) if plans else []
-    team = {
-        s.plan_id: s for s in meetings
-        if (plan := plans[s.plan_id]) is not None and plan.spec.mode is PlanMode.TEAM_SESSION
-    }
-    counted: dict[str, list[AccountedOccurrence]] = defaultdict(list)
-    for occurrence in stored:
-        plan_id = occurrence.slot.plan_id
-        whose = team[plan_id].member_id if plan_id in team else member_id
-        if occurrence.slot.member_id == whose:
-            counted[occurrence.slot.plan_id].append(accounted(occurrence))
-    hours = {plan_id: tally(items, at=at) for plan_id, items in counted.items()}
+        booked = await person_hours(uow, member_id, at=at)
     reports = []
-    for slot in [*slots, *team.values()]:
-        plan = plans[slot.plan_id]
-        if plan is None or plan.owner_id == member_id:
+    for item in booked:
+        plan, slot = item.plan, item.slot
+        if plan.owner_id == member_id:
             continue  # the owner sees their plan in their own list
         ahead = (o.span for o in expected_occurrences(plan.spec, slot.slot_time) if o.span.end > at)
-        reports.append(MembershipReport(
-            plan, slot, next(ahead, None), hours.get(plan.id, Tally()), member_id))
+        reports.append(MembershipReport(plan, slot, next(ahead, None), item.hours, member_id))
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(reports, key=lambda r: r.next_session.start if r.next_session else far)
 

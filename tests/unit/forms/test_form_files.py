@@ -16,7 +16,7 @@ from teams_app.adapters.forms.catalog import BUILTIN, FileFormCatalog, form_file
 from teams_app.adapters.forms.files import load_form_file
 from teams_app.domain.forms.definitions import Form, FormKind
 from teams_app.domain.forms.errors import InvalidForm
-from teams_app.domain.forms.questions import Alert, QuestionKind
+from teams_app.domain.forms.questions import Alert, Measure, QuestionKind
 from teams_app.domain.forms.texts import LANGUAGES
 from teams_app.ports.forms import InvalidFormFile
 from tests.unit.forms.support import builtin_forms, texts
@@ -63,6 +63,7 @@ def test_the_built_in_forms_load() -> None:
     assert used is not None and [c.id for c in used.choices] == ["yes", "partly", "no"]
     blockers = checkin.question("obstacles")
     assert blockers is not None and blockers.other is not None
+    assert blockers.measures is Measure.HINDRANCES  # the learning report counts its choices
     help_question = forms["pre_session_survey"].question("needs_help")
     assert help_question is not None and help_question.alerts is Alert.SUPPORT
     ways = forms["learning_preferences"].question("ways")
@@ -178,6 +179,9 @@ MISTAKES: dict[str, tuple[Mistake, str]] = {
     "alert on a text": (_set((*Q1, "alerts"), "support"),
                         'question "notes": "alerts" is only for yes/no questions'),
     "unknown alert": (_set((*Q0, "alerts"), "boss"), 'question "used_time": "alerts": Input'),
+    "measures on a text": (_set((*Q1, "measures"), "hindrances"),
+                           'question "notes": "measures" is only for choice questions'),
+    "unknown measure": (_set((*Q0, "measures"), "mood"), 'question "used_time": "measures": '),
     "feedback without framework": (_set(("kind",), "feedback"),
                                    'form: "framework" is required for a feedback form'),
     "no questions": (_set(("questions",), []), 'form: "questions" must hold 1 to 30'),

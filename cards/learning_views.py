@@ -1,0 +1,71 @@
+"""View models of the learning report and `my learning`: display-ready strings and numbers only
+(the presenters in teams_app/bot/reports/ localise them and apply nothing: the k rule is the
+use case's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cards.campaign_views import Distribution, HoursChart
+from cards.views import Fact
+
+
+@dataclass(frozen=True)
+class PersonHoursRow:
+    name: str
+    kept: float  # hours, for the bar
+    lost: float
+    words: str  # "1.5 of 2 h kept"
+
+
+@dataclass(frozen=True)
+class LearningReportView:
+    plan_id: str
+    title: str  # "Learning report"
+    about: str  # the plan's goal and its cadence
+    hours_title: str
+    team: HoursChart
+    people: tuple[PersonHoursRow, ...] = ()  # at most MAX_PEOPLE
+    people_more: str | None = None  # "…and 12 more (learning-loop report --csv has all)"
+    answers_title: str = ""
+    rates: tuple[Fact, ...] = ()  # check-in response rate, applied rate: words, or why not
+    hindrances_title: str = ""
+    hindrances: Distribution | None = None  # over the months shown
+    months: tuple[Fact, ...] = ()  # month -> its top hindrances, or its count below k
+    k_note: str = ""
+    refresh_button: str = ""
+    plans_button: str = ""
+
+
+@dataclass(frozen=True)
+class ReportChoice:
+    plan_id: str
+    title: str
+    details: str
+
+
+@dataclass(frozen=True)
+class ReportChoiceView:
+    title: str
+    plans: tuple[ReportChoice, ...]
+    button: str
+    empty: str
+
+
+@dataclass(frozen=True)
+class MyPlanHours:
+    title: str
+    details: str  # owned or not, cadence
+    kept: float
+    lost: float
+    words: str
+
+
+@dataclass(frozen=True)
+class MyLearningView:
+    title: str
+    total: str  # "12 of 16 hours kept across 2 plans"
+    plans: tuple[MyPlanHours, ...]
+    empty: str
+    privacy: str  # who sees this (only you)
+    refresh_button: str

@@ -1,0 +1,132 @@
+"""`report` and `my learning`, typed or pressed. Only the owner sees a plan's report: anyone
+else, or a card with a tampered id, gets the same notice as for a plan that does not exist.
+Both are personal: in a group chat or channel the answer says to ask in the personal chat, so a
+manager's figures never land in front of the team."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import structlog
+from microsoft_agents.hosting.core import TurnContext
+
+from cards import (
+    NoticeView,
+    learning_report_card,
+    my_learning_card,
+    notice_card,
+    report_choice_card,
+    verbs,
+)
+from teams_app.bot.reports.presenters import (
+    choice_view,
+    my_learning_view,
+    report_view,
+)
+from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
+from teams_app.ports.services import Services
+from teams_app.use_cases.people_names import people_names
+from teams_app.use_cases.reports.learning_report import NoReport, learning_report, report_choices
+from teams_app.use_cases.reports.my_learning import my_learning
+
+log = structlog.get_logger()
+
+# What people type, in the languages the cards speak (matched whole, any case).
+REPORT_WORDS = re.compile(
+    r"\s*(report|learning report|rapport|lärrapport|lärorapport|leerrapport|"
+    r"bericht|lernbericht)\s*[.!]?\s*",
+    re.IGNORECASE,
+)
+MY_LEARNING_WORDS = re.compile(
+    r"\s*(my learning|mitt lärande|mijn leren|mein lernen)\s*[.!]?\s*",
+    re.IGNORECASE,
+)
+
+_MAX_ID = 100
+
+
+def plan_id_of(data: Any) -> str | None:
+    """The report button's plan id; None for anything this service did not make."""
+    if not isinstance(data, dict) or not set(data) <= {"verb", "plan_id", "msteams"}:
+        return None
+    value = data.get("plan_id")
+    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_ID:
+        return None
+    return value.strip()
+
+
+async def on_report(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
+    plan_id = plan_id_of(data)
+    if plan_id is None:
+        log.info("learning_report_refused", problem="card_data")
+        return _unknown(context, services)
+    if not is_personal(context):
+        return _personal_only(context, services, verbs.REPORT_SHOW)
+    return await report_card(context, services, plan_id)
+
+
+async def on_report_typed(context: TurnContext, services: Services) -> None:
+    t = translator_of(context, services)
+    if not is_personal(context):
+        await context.send_activity(t("learning.personal_only"))
+        return
+    plans = await report_choices(sender_of(context), uow=services.uow)
+    if len(plans) == 1:
+        card = await report_card(context, services, plans[0].id)
+    else:
+        card = report_choice_card(choice_view(t, plans))
+    await context.send_activity(card_message(card))
+
+
+async def report_card(context: TurnContext, services: Services, plan_id: str
+                      ) -> dict[str, Any]:
+    t = translator_of(context, services)
+    try:
+        report = await learning_report(plan_id, sender_of(context), uow=services.uow,
+                                       forms=services.forms, clock=services.clock)
+    except NoReport:
+        log.info("learning_report_refused", problem="not_owner_or_unknown")
+        return _unknown(context, services)
+    names = await people_names([p.person_id for p in report.people],
+                               directory=services.directory)
+    log.info("learning_report_shown", plan_id=plan_id, people=len(report.people))
+    return learning_report_card(report_view(t, report, names))
+
+
+async def on_my_learning(context: TurnContext, services: Services, _data: Any
+                         ) -> dict[str, Any]:
+    if not is_personal(context):
+        return _personal_only(context, services, verbs.MY_LEARNING)
+    return await my_learning_card_of(context, services)
+
+
+async def on_my_learning_typed(context: TurnContext, services: Services) -> None:
+    if not is_personal(context):
+        await context.send_activity(
+            translator_of(context, services)("learning.personal_only"))
+        return
+    await context.send_activity(card_message(await my_learning_card_of(context, services)))
+
+
+async def my_learning_card_of(context: TurnContext, services: Services) -> dict[str, Any]:
+    person = sender_of(context)
+    mine = await my_learning(person, uow=services.uow, clock=services.clock)
+    log.info("my_learning_shown", plans=len(mine.plans))
+    return my_learning_card(my_learning_view(translator_of(context, services), mine, person))
+
+
+def _unknown(context: TurnContext, services: Services) -> dict[str, Any]:
+    t = translator_of(context, services)
+    return notice_card(NoticeView(title=t("learning.report.title"),
+                                  message=t("learning.report.unknown"),
+                                  button=t("learning.report.plans"), verb=verbs.PLANS_LIST))
+
+
+def _personal_only(context: TurnContext, services: Services, verb: str) -> dict[str, Any]:
+    # An invoke's answer replaces the card in the conversation it was pressed in: in a group
+    # chat or channel that would put one person's figures in front of everyone there.
+    t = translator_of(context, services)
+    return notice_card(NoticeView(title=t("learning.report.title"),
+                                  message=t("learning.personal_only"),
+                                  button=t("welcome.help_button"), verb=verbs.HELP_SHOW))

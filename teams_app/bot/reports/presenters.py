@@ -1,0 +1,150 @@
+"""Presenters of the learning report and `my learning`: ids become names, choice ids the
+reader's words, hours and shares the reader's numbers. What is below k never reaches here (the
+use case left it out), so nothing here decides what may be shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from babel.dates import format_skeleton
+
+from cards import (
+    MAX_PEOPLE,
+    Distribution,
+    Fact,
+    HoursChart,
+    LearningReportView,
+    MyLearningView,
+    MyPlanHours,
+    PersonHoursRow,
+    ReportChoice,
+    ReportChoiceView,
+    Translator,
+)
+from teams_app.bot.formatting import decimal, hours_of, locale_of, percent
+from teams_app.bot.slot_texts import cadence_label
+from teams_app.domain.learning_plans import LearningPlan
+from teams_app.domain.learning_report import HindranceMonth, LearningReport, ShownRate
+from teams_app.domain.occurrences import Tally
+from teams_app.use_cases.reports.my_learning import MyLearning
+
+TOP_PER_MONTH = 3
+
+
+def report_view(t: Translator, report: LearningReport, names: Mapping[str, str]
+                ) -> LearningReportView:
+    people = sorted(report.people, key=lambda p: names.get(p.person_id, p.person_id).casefold())
+    more = len(people) - MAX_PEOPLE
+    rates = []
+    if report.checkins is not None:
+        rates.append(Fact(t("learning.report.checkins"), _rate(t, report.checkins)))
+    rates.append(Fact(t("learning.report.applied"),
+                      _rate(t, report.applied) if report.applied is not None
+                      else t("learning.report.applied.none")))
+    totals = report.hindrance_totals
+    return LearningReportView(
+        plan_id=report.plan.id,
+        title=t("learning.report.title"),
+        about=_about(t, report.plan),
+        hours_title=t("learning.report.hours"),
+        team=_hours_chart(t, report.team),
+        people=tuple(PersonHoursRow(names.get(p.person_id, p.person_id),
+                                    hours_of(p.hours.kept), hours_of(p.hours.lost),
+                                    _hours_words(t, p.hours))
+                     for p in people[:MAX_PEOPLE]),
+        people_more=t("learning.report.more", count=more) if more > 0 else None,
+        answers_title=t("learning.report.answers"),
+        rates=tuple(rates),
+        hindrances_title=t("learning.report.hindrances"),
+        hindrances=Distribution(t("learning.report.hindrances"),
+                                tuple((_hindrance(t, report, c), n) for c, n in totals))
+        if totals else None,
+        months=tuple(Fact(_month(t, m), _month_words(t, report, m)) for m in report.hindrances),
+        k_note=t("learning.report.k_note", k=report.k),
+        refresh_button=t("learning.report.refresh"),
+        plans_button=t("learning.report.plans"),
+    )
+
+
+def choice_view(t: Translator, plans: Sequence[LearningPlan]) -> ReportChoiceView:
+    return ReportChoiceView(
+        title=t("learning.report.choose"),
+        plans=tuple(ReportChoice(p.id, _title(t, p), cadence_label(t, p.spec)) for p in plans),
+        button=t("learning.report.show"),
+        empty=t("learning.report.no_plans"),
+    )
+
+
+def my_learning_view(t: Translator, mine: MyLearning, person_id: str) -> MyLearningView:
+    total = mine.total
+    return MyLearningView(
+        title=t("learning.mine.title"),
+        total=t("learning.mine.total", kept=decimal(t, hours_of(total.kept)),
+                booked=decimal(t, hours_of(total.due)), count=len(mine.plans)),
+        plans=tuple(
+            MyPlanHours(
+                title=_title(t, p.plan),
+                details=" · ".join([cadence_label(t, p.plan.spec)] + (
+                    [t("learning.mine.owned")] if p.plan.owner_id == person_id else [])),
+                kept=hours_of(p.hours.kept), lost=hours_of(p.hours.lost),
+                words=_hours_words(t, p.hours),
+            )
+            for p in mine.plans
+        ),
+        empty=t("learning.mine.empty"),
+        privacy=t("learning.mine.privacy"),
+        refresh_button=t("learning.report.refresh"),
+    )
+
+
+def _about(t: Translator, plan: LearningPlan) -> str:
+    return f"{_title(t, plan)} · {cadence_label(t, plan.spec)}"
+
+
+def _title(t: Translator, plan: LearningPlan) -> str:
+    return plan.spec.goal.strip() or t("plans.untitled")
+
+
+def _hours_chart(t: Translator, hours: Tally) -> HoursChart:
+    return HoursChart(
+        title=t("report.hours.title"),
+        kept=hours_of(hours.kept), lost=hours_of(hours.lost),
+        kept_legend=t("learning.report.kept"), lost_legend=t("learning.report.lost"),
+        words=_hours_words(t, hours),
+    )
+
+
+def _hours_words(t: Translator, hours: Tally) -> str:
+    kept, due, ahead = hours_of(hours.kept), hours_of(hours.due), hours_of(hours.upcoming)
+    parts = [t("plans.hours", kept=decimal(t, kept), booked=decimal(t, due)) if due
+             else t("plans.hours.none")]
+    if ahead:
+        parts.append(t("plans.member.ahead", hours=decimal(t, ahead)))
+    return " · ".join(parts)
+
+
+def _rate(t: Translator, rate: ShownRate) -> str:
+    if rate.rate is None:
+        return t("learning.report.rate.below_k", answered=rate.responded or rate.answered,
+                 asked=rate.asked, k=rate.k)
+    return t("learning.report.rate", percent=percent(t, rate.rate), answered=rate.answered,
+             asked=rate.asked)
+
+
+def _month(t: Translator, month: HindranceMonth) -> str:
+    return format_skeleton("yMMMM", month.month, locale=locale_of(t))
+
+
+def _month_words(t: Translator, report: LearningReport, month: HindranceMonth) -> str:
+    if not month.shown:
+        return t("learning.report.month.below_k", count=month.answers)
+    if not month.counts:
+        return t("learning.report.month.none", count=month.answers)
+    top = ", ".join(f"{_hindrance(t, report, c)} ({n})"
+                    for c, n in month.counts[:TOP_PER_MONTH])
+    return t("learning.report.month", count=month.answers, top=top)
+
+
+def _hindrance(t: Translator, report: LearningReport, choice: str) -> str:
+    label = report.labels.get(choice)
+    return label.in_(t.language) if label is not None else choice

@@ -1,0 +1,131 @@
+"""The manager's learning report over one plan: read only, the owner only (DESIGN.md 7); the
+k rule applied here, so nothing below k leaves this module (domain/learning_report.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from teams_app.domain.bookings import OUT_OF_PLAN
+from teams_app.domain.campaigns.campaigns import AudienceKind, Campaign
+from teams_app.domain.campaigns.responses import StoredResponse
+from teams_app.domain.forms.answers import ChoiceAnswer, validate_answers
+from teams_app.domain.forms.definitions import Form, FormKind
+from teams_app.domain.forms.errors import InvalidAnswers
+from teams_app.domain.forms.questions import OTHER, Measure
+from teams_app.domain.forms.texts import Texts
+from teams_app.domain.learning_plans import LearningPlan, PlanMode
+from teams_app.domain.learning_report import (
+    HindranceAnswer,
+    LearningReport,
+    ShownRate,
+    hindrance_months,
+    people_hours,
+    strictest_k,
+)
+from teams_app.domain.occurrences import AccountedOccurrence, Tally, tally
+from teams_app.ports import Clock, FormCatalog, UnitOfWork, UnitOfWorkFactory
+from teams_app.use_cases.learning_hours import accounted
+
+
+class NoReport(Exception):
+    """No such plan, or not the sender's: the same answer for both, so a tampered id learns
+    nothing about another owner's plan."""
+
+    def __init__(self, plan_id: str) -> None:
+        super().__init__(plan_id)
+        self.plan_id = plan_id
+
+
+async def learning_report(
+    plan_id: str, by: str, *, uow: UnitOfWorkFactory, forms: FormCatalog, clock: Clock
+) -> LearningReport:
+    at = clock.now()
+    async with uow(read_only=True) as tx:
+        plan = await tx.plans.get(plan_id)
+        if plan is None or plan.owner_id != by:
+            raise NoReport(plan_id)
+        stored = await tx.occurrences.plan_occurrences([plan.id])
+        members = [m.member_id for m in await tx.plans.members(plan.id)
+                   if m.state not in OUT_OF_PLAN]
+        campaigns = [c for c in await tx.campaigns.of_owner(by) if _asks_plan(c, plan.id)]
+        asked = answered = 0
+        ks: list[int] = []
+        hindrances: list[HindranceAnswer] = []
+        labels: dict[str, Texts] = {}
+        for campaign in campaigns:
+            form = await forms.get(campaign.spec.form_key, campaign.spec.form_version)
+            if form is None:
+                continue  # its file was removed: nothing can be read from its answers
+            if form.kind is FormKind.CHECKIN:
+                counts = await tx.campaigns.counts(campaign.id)
+                asked, answered = asked + counts.asked, answered + counts.answered
+            questions = [q.id for q in form.questions if q.measures is Measure.HINDRANCES]
+            _label(form, questions, labels)
+            if form.kind is FormKind.CHECKIN or questions:
+                ks.append(campaign.spec.k)
+            if questions:
+                hindrances += _hindrances(form, questions, await tx.campaigns.responses(
+                    campaign.id))
+        applied = await _applied(tx, plan.id)
+    k = strictest_k(ks)
+    per_person: dict[str, list[AccountedOccurrence]] = defaultdict(list)
+    for occurrence in stored:
+        per_person[occurrence.slot.member_id].append(accounted(occurrence))
+    # Everyone in the plan now, and anyone who left after sessions were recorded (their time
+    # was part of the team's): a member none of whose sessions were seen yet shows zero.
+    hours = {person: tally(per_person.get(person, []), at=at)
+             for person in {*members, *per_person}}
+    return LearningReport(
+        plan=plan,
+        # A team session's sessions are its organiser's meeting, the same for everyone: the
+        # team's figure says it all, a per-person list would only repeat it.
+        people=people_hours(hours) if plan.spec.mode is not PlanMode.TEAM_SESSION else (),
+        team=sum(hours.values(), Tally()),
+        checkins=ShownRate(asked, answered, k) if asked else None,
+        applied=applied,
+        hindrances=hindrance_months(hindrances, k=k),
+        k=k,
+        labels=labels,
+    )
+
+
+def _asks_plan(campaign: Campaign, plan_id: str) -> bool:
+    audience = campaign.spec.audience
+    return audience.kind is AudienceKind.PLAN and audience.plan_id == plan_id
+
+
+def _label(form: Form, questions: list[str], labels: dict[str, Texts]) -> None:
+    for question in (form.question(q) for q in questions):
+        if question is None:
+            continue
+        for choice in question.choices:
+            labels.setdefault(choice.id, choice.label)
+        if question.other is not None:
+            labels.setdefault(OTHER, question.other)
+
+
+def _hindrances(form: Form, questions: list[str], responses: list[StoredResponse]
+                ) -> list[HindranceAnswer]:
+    found = []
+    for response in responses:
+        try:
+            answers = validate_answers(form, response.answers)
+        except InvalidAnswers:
+            continue  # stored from a valid card; a form file edited in place is skipped
+        for question in questions:
+            answer = answers.get(question)
+            if isinstance(answer, ChoiceAnswer):
+                found.append(HindranceAnswer(response.submitted_at, frozenset(answer.choices)))
+    return found
+
+
+async def _applied(_tx: UnitOfWork, _plan_id: str) -> ShownRate | None:
+    # Follow-ups of reflection rounds ask whether planned actions were applied; until a round
+    # has asked anyone of this plan there is no applied rate to show.
+    return None
+
+
+async def report_choices(owner_id: str, *, uow: UnitOfWorkFactory) -> list[LearningPlan]:
+    """The plans `owner_id` may read a report of: their active plans, newest first."""
+    async with uow(read_only=True) as tx:
+        return await tx.plans.plans_of(owner_id)
