@@ -68,7 +68,8 @@ def my_learning_card(view: MyLearningView) -> dict[str, Any]:
         body.append(ac.Container(separator=True, spacing="Medium", items=[
             text(plan.title, weight="Bolder"),
             text(plan.details, subtle=True, spacing="Small"),
-            *([simple_bar(((plan.kept, "good"), (plan.lost, "attention")))]
+            *([kept_hours_chart(view.chart_title, plan.kept, plan.lost,
+                                kept_legend=view.kept_legend, lost_legend=view.lost_legend)]
               if plan.kept + plan.lost > 0 else []),
             text(plan.words, spacing="Small"),
         ]))

@@ -69,3 +69,6 @@ class MyLearningView:
     empty: str
     privacy: str  # who sees this (only you)
     refresh_button: str
+    chart_title: str  # "Learning time kept"
+    kept_legend: str
+    lost_legend: str

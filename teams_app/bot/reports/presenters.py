@@ -21,7 +21,7 @@ from cards import (
     ReportChoiceView,
     Translator,
 )
-from teams_app.bot.formatting import decimal, hours_of, locale_of, percent
+from teams_app.bot.formatting import day_and_month, decimal, hours_of, locale_of, percent
 from teams_app.bot.slot_texts import cadence_label
 from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.learning_report import HindranceMonth, LearningReport, ShownRate
@@ -50,7 +50,7 @@ def report_view(t: Translator, report: LearningReport, names: Mapping[str, str]
         team=_hours_chart(t, report.team),
         people=tuple(PersonHoursRow(names.get(p.person_id, p.person_id),
                                     hours_of(p.hours.kept), hours_of(p.hours.lost),
-                                    _hours_words(t, p.hours))
+                                    _row_words(t, p.hours))
                      for p in people[:MAX_PEOPLE]),
         people_more=t("learning.report.more", count=more) if more > 0 else None,
         answers_title=t("learning.report.answers"),
@@ -69,7 +69,9 @@ def report_view(t: Translator, report: LearningReport, names: Mapping[str, str]
 def choice_view(t: Translator, plans: Sequence[LearningPlan]) -> ReportChoiceView:
     return ReportChoiceView(
         title=t("learning.report.choose"),
-        plans=tuple(ReportChoice(p.id, _title(t, p), cadence_label(t, p.spec)) for p in plans),
+        plans=tuple(ReportChoice(p.id, _title(t, p), t(
+            "learning.report.since", cadence=cadence_label(t, p.spec),
+            date=day_and_month(t, p.spec.horizon.start))) for p in plans),
         button=t("learning.report.show"),
         empty=t("learning.report.no_plans"),
     )
@@ -94,6 +96,8 @@ def my_learning_view(t: Translator, mine: MyLearning, person_id: str) -> MyLearn
         empty=t("learning.mine.empty"),
         privacy=t("learning.mine.privacy"),
         refresh_button=t("learning.report.refresh"),
+        chart_title=t("report.hours.title"),
+        kept_legend=t("plans.chart.kept"), lost_legend=t("plans.chart.lost"),
     )
 
 
@@ -109,7 +113,7 @@ def _hours_chart(t: Translator, hours: Tally) -> HoursChart:
     return HoursChart(
         title=t("report.hours.title"),
         kept=hours_of(hours.kept), lost=hours_of(hours.lost),
-        kept_legend=t("learning.report.kept"), lost_legend=t("learning.report.lost"),
+        kept_legend=t("plans.chart.kept"), lost_legend=t("plans.chart.lost"),
         words=_hours_words(t, hours),
     )
 
@@ -121,6 +125,14 @@ def _hours_words(t: Translator, hours: Tally) -> str:
     if ahead:
         parts.append(t("plans.member.ahead", hours=decimal(t, ahead)))
     return " · ".join(parts)
+
+
+def _row_words(t: Translator, hours: Tally) -> str:
+    """A member's row is narrow: "5 of 6 h", the hours ahead left to the team's line."""
+    if not hours.due:
+        return t("learning.report.row.none")
+    return t("learning.report.row", kept=decimal(t, hours_of(hours.kept)),
+             booked=decimal(t, hours_of(hours.due)))
 
 
 def _rate(t: Translator, rate: ShownRate) -> str:

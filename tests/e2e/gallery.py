@@ -1,0 +1,45 @@
+"""Showing a set of cards in the Agents Playground, one after the other, through the product's
+proactive messenger (the Playground itself only speaks en-US), each screenshotted as it renders
+for a person to look at."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any
+
+from teams_app.domain.messages import OutboundMessage
+from tests.card_schema import assert_valid_card
+from tests.card_texts import texts
+from tests.e2e.conftest import ARTIFACTS, World, require_browser
+from tests.e2e.playground_client import adaptive_cards
+from tests.e2e.screenshots import screenshot, wait_for_file
+
+
+async def show_gallery(world: World, cards: dict[str, dict[str, Any]], folder: Path) -> None:
+    """Sends every card to the Playground user's personal chat and screenshots it whole into
+    `folder/<name>.png`; each must arrive exactly as built and render to a real picture."""
+    require_browser()
+    pg, services = world.playground, world.runtime.services
+    mark = pg.mark()
+    await pg.send_text(pg.personal_chat_id, pg.current_user_id, "help")
+    await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
+                              since=mark, timeout=30)
+    async with services.uow() as tx:
+        chat = await tx.conversations.personal_chat_of(pg.current_user_aad_id)
+    assert chat is not None
+    for name, card in cards.items():
+        assert_valid_card(card)
+        ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
+        shot = asyncio.create_task(screenshot(
+            world.url, folder / f"{name}.png", card_text=texts(card).splitlines()[0],
+            ready_file=ready, whole_card=True, timeout=60))
+        await wait_for_file(ready, shot)
+        mark = pg.mark()
+        await services.messenger.send(chat, OutboundMessage(card=card, summary=name))
+        message = await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
+                                            since=mark, timeout=30)
+        (shown,) = adaptive_cards(message)
+        assert shown == card
+        assert (await shot).stat().st_size > 10_000  # a picture, not a blank page

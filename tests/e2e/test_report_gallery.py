@@ -1,0 +1,82 @@
+"""The learning report cards as the Agents Playground renders them: a plan's report from k
+answers and below k, the chooser of plans, and `my learning`, in Swedish, German, Dutch and
+English. Screenshots go to artifacts/e2e/gallery/reports/."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from cards import learning_report_card, my_learning_card, report_choice_card, translator_for
+from teams_app.bot.reports.presenters import choice_view, my_learning_view, report_view
+from teams_app.domain.forms.questions import Measure
+from teams_app.domain.learning_report import (
+    HindranceAnswer,
+    LearningReport,
+    PersonHours,
+    ShownRate,
+    hindrance_months,
+)
+from teams_app.domain.occurrences import Tally
+from teams_app.use_cases.learning_hours import PersonPlanHours
+from teams_app.use_cases.reports.my_learning import MyLearning
+from tests.e2e.conftest import ARTIFACTS, World
+from tests.e2e.gallery import show_gallery
+from tests.unit.defend.test_slot_presenters import a_plan
+from tests.unit.forms.support import builtin_forms
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+GALLERY = ARTIFACTS / "gallery" / "reports"
+H = timedelta(hours=1)
+PEOPLE = {"p1": "Astrid Lindqvist", "p2": "Bram de Vries", "p3": "Carl Weber",
+          "p4": "Dana Ek", "p5": "Eva Holm"}
+
+
+def tally(kept: float, lost: float, ahead: float) -> Tally:
+    return Tally(booked=(kept + lost + ahead) * H, due=(kept + lost) * H, kept=kept * H,
+                 lost=lost * H, upcoming=ahead * H)
+
+
+def a_report(answers_per_month: tuple[int, int, int]) -> LearningReport:
+    obstacles = next(q for f in builtin_forms() for q in f.questions
+                     if q.measures is Measure.HINDRANCES)
+    choices = [c.id for c in obstacles.choices]
+    start = datetime(2026, 9, 8, 9, tzinfo=UTC)
+    answers = [HindranceAnswer(start + timedelta(days=31 * month, hours=n),
+                               frozenset(choices[(n + month) % len(choices)::3][:2]))
+               for month, count in enumerate(answers_per_month) for n in range(count)]
+    people = tuple(PersonHours(p, tally(kept, lost, 3)) for p, kept, lost in (
+        ("p1", 5, 1), ("p2", 3, 3), ("p3", 6, 0), ("p4", 2, 1), ("p5", 4, 2)))
+    return LearningReport(
+        plan=a_plan(), people=people, team=sum((p.hours for p in people), Tally()),
+        checkins=ShownRate(24, sum(answers_per_month), 5),
+        applied=ShownRate(9, 5, 5, 7), hindrances=hindrance_months(answers, k=5), k=5,
+        labels={c.id: c.label for c in obstacles.choices} | (
+            {"other": obstacles.other} if obstacles.other else {}),
+    )
+
+
+def gallery() -> dict[str, dict[str, Any]]:
+    cards: dict[str, dict[str, Any]] = {}
+    for language in ("sv", "de"):
+        t = translator_for(language)
+        cards[f"{language}-report"] = learning_report_card(
+            report_view(t, a_report((6, 3, 8)), PEOPLE))
+    cards["nl-report-below-k"] = learning_report_card(
+        report_view(translator_for("nl"), a_report((2, 1, 0)), PEOPLE))
+    plan = a_plan()
+    mine = MyLearning((PersonPlanHours(plan, None, tally(5, 1, 3)),  # type: ignore[arg-type]
+                       PersonPlanHours(plan, None, tally(1, 0, 6))),  # type: ignore[arg-type]
+                      tally(6, 1, 9))
+    for language in ("nl", "en"):
+        t = translator_for(language)
+        cards[f"{language}-my-learning"] = my_learning_card(my_learning_view(t, mine, "owner"))
+    cards["sv-choose"] = report_choice_card(choice_view(translator_for("sv"), [plan, plan]))
+    return cards
+
+
+async def test_every_report_card_renders(world: World) -> None:
+    await show_gallery(world, gallery(), GALLERY)
