@@ -34,3 +34,10 @@ CAMPAIGN_SAID_DID = "campaign.said_did"  # campaign_id, seen + the text -> sent 
 # token (the new campaign's id, made with the card), kind + the inputs -> the campaign's report
 CAMPAIGN_CREATE = "campaign.create"
 CAMPAIGN_NEW = "campaign.new"  # kind (checkin | feedback | pulse) -> a blank campaign card
+
+# Anyone: their own data (docs/privacy.md). Erase data: person_id and the fingerprint of what
+# the confirmation showed (only that person may; an old confirmation erases nothing).
+PRIVACY_SHOW = "privacy.show"  # -> the my data card
+PRIVACY_EXPORT = "privacy.export"  # -> the export card with its download link
+PRIVACY_ERASE_ASK = "privacy.erase_ask"  # -> the confirmation card
+PRIVACY_ERASE = "privacy.erase"  # person_id, fingerprint -> the erased card

@@ -31,6 +31,7 @@ def help_view(t: Translator, *, not_understood: bool = False) -> HelpView:
             CommandHelp(t("help.command.plans.word"), t("help.command.plans")),
             CommandHelp(t("help.command.new_campaign.word"), t("help.command.new_campaign")),
             CommandHelp(t("help.command.campaigns.word"), t("help.command.campaigns")),
+            CommandHelp(t("help.command.my_data.word"), t("help.command.my_data")),
             CommandHelp("help", t("help.command.help")),
         ),
         privacy_note=t("help.privacy"),
