@@ -48,6 +48,13 @@ from cards.notice import notice_card
 from cards.plan_preview import MAX_ROWS, plan_preview_card
 from cards.plans import plan_form_card, plan_form_labels
 from cards.plans_list import MAX_PLANS, plans_list_card
+from cards.privacy import (
+    erase_confirm_card,
+    erased_card,
+    export_ready_card,
+    my_data_card,
+    privacy_notice_card,
+)
 from cards.slots import (
     member_left_card,
     slot_booked_card,
@@ -95,6 +102,11 @@ __all__ = [
     "learning_report_card",
     "my_learning_card",
     "report_choice_card",
+    "erase_confirm_card",
+    "erased_card",
+    "export_ready_card",
+    "my_data_card",
+    "privacy_notice_card",
     "CampaignFormView",
     "campaign_form_card",
     "SAID_DID_INPUT",

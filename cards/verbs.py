@@ -39,3 +39,9 @@ CAMPAIGN_NEW = "campaign.new"  # kind (checkin | feedback | pulse) -> a blank ca
 REPORT_SHOW = "report.show"  # plan_id -> the report; no plan_id -> their plans to choose from
 # Anyone: their own learning (kept time, and later reflections and follow-ups). No data.
 MY_LEARNING = "my.learning"
+# Anyone: their own data (docs/privacy.md). Erase data: person_id and the fingerprint of what
+# the confirmation showed (only that person may; an old confirmation erases nothing).
+PRIVACY_SHOW = "privacy.show"  # -> the my data card
+PRIVACY_EXPORT = "privacy.export"  # -> the export card with its download link
+PRIVACY_ERASE_ASK = "privacy.erase_ask"  # -> the confirmation card
+PRIVACY_ERASE = "privacy.erase"  # person_id, fingerprint -> the erased card

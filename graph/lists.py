@@ -262,6 +262,17 @@ class GraphLists:
                 raise
             return await self.update_item(ref, existing.id, values)
 
+    async def delete_item(self, ref: ListRef, key: str) -> bool:
+        existing = await self.item_by_key(ref, key)
+        if existing is None:
+            return False
+        info = self._items(ref).by_list_item_id(existing.id).to_delete_request_information()
+        try:
+            await self._graph.call_json(Operation.WRITE_ITEMS, info)
+        except GraphNotFound:  # deleted between the look-up and the delete: gone all the same
+            return False
+        return True
+
     async def item_by_key(self, ref: ListRef, key: str) -> ListItem | None:
         page = await self.query_items(ref, {ref.key_column: key}, page_size=2)
         return page.items[0] if page.items else None

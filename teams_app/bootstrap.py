@@ -25,17 +25,26 @@ from teams_app.adapters.messenger import SendLimits, TeamsMessenger
 from teams_app.adapters.sql.engine import create_engine, current_revision, head_revision, upgrade
 from teams_app.adapters.sql.job_queue import SqlJobStore
 from teams_app.adapters.sql.maintenance import purge
-from teams_app.adapters.sql.uow import SqlUnitOfWork
+from teams_app.adapters.sql.personal_campaigns import SqlCampaignData
+from teams_app.adapters.sql.personal_people import (
+    SqlConversationData,
+    SqlLanguageData,
+    SqlReachData,
+)
+from teams_app.adapters.sql.personal_plans import SqlPlanData
+from teams_app.adapters.sql.uow import PersonalDataSource, SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
 from teams_app.bot.connections import OffLoopConnections, build_connections
 from teams_app.bot.presenters import TranslatedCards
 from teams_app.domain.planners import PlanningRights
 from teams_app.jobs.handlers import job_handlers
 from teams_app.jobs.maintenance import PURGE, PURGE_EVERY_SECONDS
+from teams_app.jobs.privacy import RETENTION_EVERY_SECONDS
 from teams_app.jobs.results import DRAIN_EVERY_SECONDS
 from teams_app.jobs.worker import JobWorker
 from teams_app.logs import keep_person_text_out_of_library_logs
 from teams_app.ports.forms import FormCatalog
+from teams_app.ports.privacy import RETENTION
 from teams_app.ports.results import OUTBOX_DRAIN
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
@@ -48,6 +57,17 @@ from teams_app.use_cases.plans.membership import RECONCILE_ALL, RECONCILE_EVERY_
 from teams_app.web.app import create_web_app
 from teams_app.web.auth import ConnectorAuthenticator, ConnectorKeys
 from teams_app.web.graph_notifications import add_notification_routes
+from teams_app.web.privacy import add_privacy_routes
+
+# Every place that holds something about a person (ports/privacy.py): `my data`, export, erase
+# and retention go through each. A capability with personal data adds its source here.
+PERSONAL_DATA: tuple[PersonalDataSource, ...] = (
+    SqlPlanData,
+    SqlCampaignData,
+    SqlLanguageData,
+    SqlConversationData,
+    SqlReachData,
+)
 
 
 @dataclass
@@ -83,6 +103,7 @@ class Runtime:
         )
         if self.services.subscriptions is not None:
             add_notification_routes(app, self.services, handle_notification_request)
+        add_privacy_routes(app, self.services)
         return app
 
     def worker(self, *, concurrency: int | None = None) -> JobWorker:
@@ -149,6 +170,9 @@ class Runtime:
         await self.jobs.upsert_schedule(
             OUTBOX_DRAIN, OUTBOX_DRAIN, {}, DRAIN_EVERY_SECONDS, first_run_at=self.clock.now()
         )
+        await self.jobs.upsert_schedule(
+            RETENTION, RETENTION, {}, RETENTION_EVERY_SECONDS, first_run_at=self.clock.now()
+        )
 
     def form_catalog(self) -> FormCatalog:
         """The built-in forms and the admin's (LEARNING_LOOP_FORMS_DIRECTORY), loaded at start:
@@ -207,9 +231,12 @@ async def bootstrap(
         member_id_format=settings.teams_member_id_format,
     )
 
+    privacy_key = settings.privacy_key.encode() if settings.privacy_key else None
+
     def uow(*, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            engine, clock, job_max_attempts=settings.job_max_attempts, read_only=read_only
+            engine, clock, job_max_attempts=settings.job_max_attempts, read_only=read_only,
+            personal_data=PERSONAL_DATA, privacy_key=privacy_key,
         )
 
     graph = build_graph(settings) if settings.graph_configured else None

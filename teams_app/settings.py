@@ -94,6 +94,19 @@ class Settings(BaseSettings):
     campaign_reminder_minutes: int = Field(15, ge=1, le=1440)
 
     default_locale: str = "en"
+
+    # A person's own data (docs/privacy.md). Answers older than this many months are removed
+    # by a daily job; the export's download link lasts this long; the service's public address
+    # the link points at (unset: http://host:port, fine for local use only); a key for the
+    # erasure log's hash and the links' signature (unset: a random one kept in the database).
+    retention_months: int = Field(24, ge=1, le=240)
+    export_link_minutes: int = Field(15, ge=1, le=24 * 60)
+    public_url: str | None = None
+    privacy_key: str | None = Field(None, repr=False, min_length=32)
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
     log_json: bool | None = None
 
     # --- Microsoft Graph (graph/client.py builds the one Graph client from these) ------------

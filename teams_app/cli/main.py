@@ -18,6 +18,7 @@ from teams_app.cli import (
     manifest,
     notify,
     plans,
+    privacy,
     reports,
     results,
     serve,
@@ -38,6 +39,7 @@ plans.register(app)  # plan
 results.register(app)  # provision, outbox
 campaigns.register(app)  # campaign
 reports.register(app)  # report
+privacy.register(app)  # privacy export, erase, log
 manifest.register(app)
 
 

@@ -28,6 +28,7 @@ from teams_app.ports.errors import (
 from teams_app.ports.forms import FormCatalog, InvalidFormFile
 from teams_app.ports.graph import Calendar, Directory, Lists, Subscriptions, TeamsAppInstaller
 from teams_app.ports.plans import OccurrenceRepository, PlanRepository
+from teams_app.ports.privacy import ErasureLog, PersonalData
 from teams_app.ports.results import ListOutbox, OutboxCounts, OutboxRow, ResultListStore
 
 # The Graph ports live in ports/graph.py, the plan repositories in ports/plans.py, the form
@@ -38,6 +39,7 @@ __all__ = [
     "Clock",
     "ConversationStore",
     "DeliveryLog",
+    "ErasureLog",
     "Directory",
     "ExternalServiceError",
     "FormCatalog",
@@ -60,6 +62,7 @@ __all__ = [
     "OutboxCounts",
     "OutboxRow",
     "PersonLanguageStore",
+    "PersonalData",
     "PlanRepository",
     "PromptCounts",
     "RecipientUnreachable",
@@ -170,6 +173,9 @@ class UnitOfWork(Protocol):
     outbox: ListOutbox  # items on their way to SharePoint (ports/results.py)
     result_lists: ResultListStore  # where provisioning put the results lists
     campaigns: CampaignRepository  # campaigns, prompts, responses (ports/campaigns.py)
+    # Every place that holds something about a person (ports/privacy.py), and the erase log.
+    personal_data: Sequence[PersonalData]
+    erasures: ErasureLog
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed

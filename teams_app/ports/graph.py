@@ -99,6 +99,8 @@ class Lists(Protocol):
         self, ref: ListRef, key: str, fields: Mapping[str, FieldValue], *, assume_new: bool = False
     ) -> ListItem: ...  # assume_new: create first, look up only when the key already exists
     async def item_by_key(self, ref: ListRef, key: str) -> ListItem | None: ...
+    # Deletes the item whose key column holds `key`; False when there is none (gone already).
+    async def delete_item(self, ref: ListRef, key: str) -> bool: ...
     async def query_items(
         self,
         ref: ListRef,

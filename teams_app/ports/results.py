@@ -24,6 +24,7 @@ class OutboxRow:
     attempts: int = 0
     # No earlier row has this key and this one was never tried: create without a look-up.
     first_write: bool = False
+    operation: str = "upsert"  # upsert | delete (an erased or expired answer)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class ListOutbox(Protocol):
     async def add(
         self, list_kind: str, item_key: str, fields: Mapping[str, FieldValue]
     ) -> None: ...
+    # The item goes from the list: earlier rows for the key (their fields hold the answers)
+    # are dropped and a delete row takes their place, written in order like any other.
+    async def delete(self, list_kind: str, item_key: str) -> None: ...
     async def next_batch(self, limit: int) -> list[OutboxRow]: ...  # pending, oldest first
     async def written(self, row_ids: list[int], *, at: datetime) -> None: ...
     async def attempt_failed(self, row_id: int, error: str, *, final: bool) -> None: ...

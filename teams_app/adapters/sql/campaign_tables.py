@@ -10,6 +10,11 @@ from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table
 
 from teams_app.adapters.sql.tables import UtcDateTime, metadata
 
+# A sent prompt kept only as a count after its person erased their data: a random person id
+# that names no one, and this reason, so no reminder is sent to it.
+ERASED_PREFIX = "erased:"
+ERASED_REASON = "erased"
+
 campaigns = Table(
     "campaigns",
     metadata,

@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, func, select, update
+from sqlalchemy import Integer, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.campaign_tables import (
+    ERASED_REASON,
     campaign_prompts,
     campaign_responses,
     campaign_said_did,
@@ -133,6 +134,9 @@ class SqlCampaignRepository:
             .join(campaigns, campaigns.c.id == campaign_prompts.c.campaign_id)
             .where(campaign_prompts.c.answered.is_(False),
                    campaign_prompts.c.sent_at.is_not(None),
+                   # a prompt kept as a count after its person erased their data
+                   or_(campaign_prompts.c.unreachable.is_(None),
+                       campaign_prompts.c.unreachable != ERASED_REASON),
                    campaign_prompts.c.sent_at <= sent_before,
                    campaigns.c.state == CampaignState.OPEN.value)
             .order_by(campaign_prompts.c.sent_at)

@@ -23,6 +23,7 @@ from teams_app.ports import Clock, OutboxCounts, OutboxRow
 from teams_app.ports.results import OUTBOX_DRAIN, ProvisionedList
 
 PENDING, WRITTEN, FAILED = "pending", "written", "failed"
+UPSERT, DELETE = "upsert", "delete"
 _ERROR_LENGTH = 200
 _LEASE = "outbox"
 # Adds within one bucket share one drain job: a burst of answers queues one job, not one each
@@ -43,7 +44,22 @@ class SqlListOutbox:
         now = self._clock.now()
         await self._connection.execute(sharepoint_outbox.insert().values(
             list_kind=list_kind, item_key=item_key, fields=_to_json(fields), enqueued_at=now,
-            state=PENDING, attempts=0))
+            state=PENDING, attempts=0, operation=UPSERT))
+        await self._trigger(now)
+
+    async def delete(self, list_kind: str, item_key: str) -> None:
+        ListKind(list_kind)
+        if not item_key:
+            raise ValueError("an outbox row needs its item key")
+        now = self._clock.now()
+        await self._connection.execute(sharepoint_outbox.delete().where(
+            sharepoint_outbox.c.list_kind == list_kind, sharepoint_outbox.c.item_key == item_key))
+        await self._connection.execute(sharepoint_outbox.insert().values(
+            list_kind=list_kind, item_key=item_key, fields={}, enqueued_at=now,
+            state=PENDING, attempts=0, operation=DELETE))
+        await self._trigger(now)
+
+    async def _trigger(self, now: datetime) -> None:
         bucket = int(now.timestamp()) // _TRIGGER_BUCKET_SECONDS
         await self._jobs.enqueue(OUTBOX_DRAIN, {}, idempotency_key=f"{OUTBOX_DRAIN}:{bucket}")
 
@@ -61,7 +77,8 @@ class SqlListOutbox:
         rows = (await self._connection.execute(statement)).mappings().all()
         return [OutboxRow(id=r["id"], list_kind=r["list_kind"], item_key=r["item_key"],
                           fields=_from_json(r["fields"]), attempts=r["attempts"],
-                          first_write=r["attempts"] == 0 and not r["seen"]) for r in rows]
+                          first_write=r["attempts"] == 0 and not r["seen"],
+                          operation=r["operation"]) for r in rows]
 
     async def written(self, row_ids: list[int], *, at: datetime) -> None:
         if row_ids:

@@ -20,6 +20,8 @@ sharepoint_outbox = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", String(200), nullable=True),  # a short code, never a message
     Column("written_at", UtcDateTime, nullable=True),
+    # upsert | delete (migration 0011: an erased or expired answer leaves the list too)
+    Column("operation", String(8), nullable=False, server_default="upsert"),
     Index(None, "state", "id"),
     Index(None, "list_kind", "item_key"),
 )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from teams_app.adapters.sql.campaigns import SqlCampaignRepository
 from teams_app.adapters.sql.engine import READ_ONLY, write_gate
+from teams_app.adapters.sql.erasures import SqlErasureLog
 from teams_app.adapters.sql.job_queue import SqlJobQueue
 from teams_app.adapters.sql.languages import SqlPersonLanguageStore
 from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
@@ -16,6 +18,10 @@ from teams_app.adapters.sql.outbox import SqlListOutbox, SqlResultListStore
 from teams_app.adapters.sql.plans import SqlPlanRepository
 from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
 from teams_app.ports import Clock
+from teams_app.ports.privacy import PersonalData
+
+# Builds one PersonalData source on the unit of work's connection (bootstrap's registry).
+PersonalDataSource = Callable[[AsyncConnection], PersonalData]
 
 
 class SqlUnitOfWork:
@@ -28,10 +34,15 @@ class SqlUnitOfWork:
     outbox: SqlListOutbox
     result_lists: SqlResultListStore
     campaigns: SqlCampaignRepository
+    personal_data: tuple[PersonalData, ...]
+    erasures: SqlErasureLog
 
     def __init__(
-        self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int, read_only: bool = False
+        self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int, read_only: bool = False,
+        personal_data: Sequence[PersonalDataSource] = (), privacy_key: bytes | None = None,
     ) -> None:
+        self._sources = tuple(personal_data)
+        self._privacy_key = privacy_key
         self._engine = engine
         self._clock = clock
         self._job_max_attempts = job_max_attempts
@@ -73,6 +84,8 @@ class SqlUnitOfWork:
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
         self.outbox = SqlListOutbox(self._connection, self._clock, self.jobs)
         self.result_lists = SqlResultListStore(self._connection)
+        self.personal_data = tuple(source(self._connection) for source in self._sources)
+        self.erasures = SqlErasureLog(self._connection, self._privacy_key)
 
     async def __aexit__(self, *exc: object) -> None:
         connection, self._connection = self._connection, None

@@ -139,7 +139,11 @@ async def _write(
     if target is None:
         return "not_provisioned", False, None
     try:
-        await lists.upsert_item(target.ref, row.item_key, row.fields, assume_new=row.first_write)
+        if row.operation == "delete":
+            await lists.delete_item(target.ref, row.item_key)  # gone already is done too
+        else:
+            await lists.upsert_item(target.ref, row.item_key, row.fields,
+                                    assume_new=row.first_write)
     except GraphThrottled as error:
         return "throttled", False, error.retry_after
     except GraphForbidden:
