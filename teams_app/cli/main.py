@@ -13,6 +13,7 @@ from teams_app.cli import (
     clock,
     db,
     demo,
+    doctor,
     emulator,
     jobs,
     manifest,
@@ -37,6 +38,7 @@ plans.register(app)  # plan
 results.register(app)  # provision, outbox
 campaigns.register(app)  # campaign
 manifest.register(app)
+doctor.register(app)
 
 
 def main() -> None:
