@@ -22,6 +22,7 @@ from teams_app.adapters.clock import MovableClock, SystemClock
 from teams_app.adapters.connector_pool import PooledClientFactory
 from teams_app.adapters.forms.catalog import FileFormCatalog
 from teams_app.adapters.messenger import SendLimits, TeamsMessenger
+from teams_app.adapters.public_endpoint import HttpPublicEndpoint
 from teams_app.adapters.sql.engine import create_engine, current_revision, head_revision, upgrade
 from teams_app.adapters.sql.job_queue import SqlJobStore
 from teams_app.adapters.sql.maintenance import purge
@@ -32,9 +33,14 @@ from teams_app.adapters.sql.personal_people import (
     SqlReachData,
 )
 from teams_app.adapters.sql.personal_plans import SqlPlanData
+from teams_app.adapters.sql.schema_version import SqlSchemaVersion
 from teams_app.adapters.sql.uow import PersonalDataSource, SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
-from teams_app.bot.connections import OffLoopConnections, build_connections
+from teams_app.bot.connections import (
+    ConnectorCredentials,
+    OffLoopConnections,
+    build_connections,
+)
 from teams_app.bot.presenters import TranslatedCards
 from teams_app.domain.planners import PlanningRights
 from teams_app.jobs.handlers import job_handlers
@@ -43,6 +49,7 @@ from teams_app.jobs.privacy import RETENTION_EVERY_SECONDS
 from teams_app.jobs.results import DRAIN_EVERY_SECONDS
 from teams_app.jobs.worker import JobWorker
 from teams_app.logs import keep_person_text_out_of_library_logs
+from teams_app.ports.doctor import DoctorPorts
 from teams_app.ports.forms import FormCatalog
 from teams_app.ports.privacy import RETENTION
 from teams_app.ports.results import OUTBOX_DRAIN
@@ -287,3 +294,53 @@ async def migrate(database_url: str) -> tuple[str | None, str | None]:
         return await current_revision(engine), head_revision()
     finally:
         await engine.dispose()
+
+
+@dataclass
+class DoctorRuntime:
+    """What `learning-loop doctor` probes through; nothing is migrated or started."""
+
+    ports: DoctorPorts
+    engine: AsyncEngine
+    graph: GraphConnection | None
+
+    async def close(self) -> None:
+        if self.graph is not None:
+            await self.graph.aclose()
+        await self.engine.dispose()
+
+
+def build_doctor(settings: Settings, *, connections: Connections | None = None) -> DoctorRuntime:
+    """`connections` stands in for Entra ID in tests, as in `bootstrap`."""
+    engine = create_engine(settings.database_url)
+    clock = SystemClock()
+    graph = None
+    if settings.graph_configured:
+        try:
+            graph = build_graph(settings)
+        except (ValueError, OSError):  # the settings check names the problem; Graph is "off"
+            graph = None
+    credentials = None
+    if settings.app_id is not None:
+        credentials = ConnectorCredentials(OffLoopConnections(
+            connections or build_connections(settings), seconds=settings.token_seconds))
+
+    def uow(*, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(
+            engine, clock, job_max_attempts=settings.job_max_attempts, read_only=read_only
+        )
+
+    ports = DoctorPorts(
+        schema=SqlSchemaVersion(engine, settings),
+        uow=uow,
+        clock=clock,
+        endpoint=HttpPublicEndpoint(),
+        credentials=credentials,
+        calendar=GraphCalendar(graph) if graph else None,
+        directory=GraphDirectory(graph) if graph else None,
+        lists=GraphLists(graph) if graph else None,
+        installer=GraphTeamsAppInstaller(graph, teams_app_id=settings.graph_teams_app_id)
+        if graph and settings.graph_teams_app_id
+        else None,
+    )
+    return DoctorRuntime(ports=ports, engine=engine, graph=graph)

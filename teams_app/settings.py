@@ -134,6 +134,15 @@ class Settings(BaseSettings):
     # switches change notifications on (the periodic delta scan runs either way).
     graph_notification_secret: str | None = Field(None, repr=False, min_length=16, max_length=128)
 
+    # --- `learning-loop doctor` -----------------------------------------------------------
+    # (public_url above: the service's public address, whose /readyz doctor asks too.)
+    # A mailbox inside the calendar scope and a group, for doctor's harmless Graph calls
+    # (unset: the first person the directory lists; the learning leads group).
+    doctor_mailbox: str | None = None
+    doctor_group: str | None = None
+    # A mailbox outside the Exchange RBAC scope, which Graph must refuse (unset: not checked).
+    rbac_outside_mailbox: str | None = None
+
     @field_validator("allowed_tenants", "token_issuers", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:

@@ -13,6 +13,7 @@ and faults, read stats and stored objects. Not part of Graph; no bearer token ne
     DELETE /_emulator/sites/{id}     later calls on the site answer 404
     GET|PUT /_emulator/limits        see faults.Limits; PUT replaces (with "preset": off|graph)
     GET|DELETE /_emulator/stats
+    GET|PUT /_emulator/access        permissions denied and the RBAC mailbox scope (access.py)
     GET /_emulator/objects/{kind}    users groups events lists sites subscriptions
                                      installedApps notifications (events: ?mailbox=)
     POST /_emulator/subscriptions/{id}/lifecycle  {"lifecycleEvent": "reauthorizationRequired"}
@@ -29,6 +30,7 @@ from aiohttp import web
 
 from graph import demo_org
 from graph.emulator import seeds
+from graph.emulator.access import Access, access_from_json
 from graph.emulator.calendar import changed
 from graph.emulator.core import EMULATOR, Emulator
 from graph.emulator.errors import GraphError
@@ -90,6 +92,7 @@ async def reset(request: web.Request) -> web.Response:
     seeds.load(emu.state, str(body.get("seed", emu.seed)), now=emu.now(), rng_seed=rng_seed)
     emu.faults.reset(rng_seed)
     emu.stats.clear()
+    emu.access = Access()
     return web.json_response(_summary(emu))
 
 
@@ -279,6 +282,17 @@ def _objects(emu: Emulator, kind: str, query: Any) -> Any:
     raise KeyError(f"unknown kind {kind!r}")
 
 
+async def access(request: web.Request) -> web.Response:
+    emu = _emu(request)
+    if request.method == "PUT":
+        def resolve(key: str) -> str | None:
+            user = emu.state.find_user(key)
+            return user.id if user else None
+
+        emu.access = access_from_json(await _json(request), resolve)
+    return web.json_response(emu.access.to_json())
+
+
 async def objects(request: web.Request) -> web.Response:
     emu = _emu(request)
     return web.json_response(_objects(emu, request.match_info["kind"], request.query))
@@ -312,6 +326,7 @@ def register(app: web.Application) -> None:
         ("POST", "/_emulator/sites", add_site), ("DELETE", "/_emulator/sites/{site}", delete_site),
         ("POST", "/_emulator/sites/{site}/lists/{list}/items", add_list_items),
         ("GET", "/_emulator/limits", limits), ("PUT", "/_emulator/limits", limits),
+        ("GET", "/_emulator/access", access), ("PUT", "/_emulator/access", access),
         ("GET", "/_emulator/stats", stats), ("DELETE", "/_emulator/stats", stats),
         ("GET", "/_emulator/objects/{kind}", objects),
         ("POST", "/_emulator/subscriptions/{subscription}/lifecycle", lifecycle),

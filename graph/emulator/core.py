@@ -4,11 +4,12 @@ route -> stats -> limits and faults -> handler -> Graph error body."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from aiohttp import web
 
+from graph.emulator.access import Access
 from graph.emulator.errors import GraphError, error_body, invalid_user, mailbox_not_enabled
 from graph.emulator.faults import Faults, Stats
 from graph.emulator.notify import Notifier
@@ -31,6 +32,7 @@ class Emulator:
     tenant_id: str
     token: str | None  # the one bearer token accepted; None accepts any non-empty token
     seed: str
+    access: Access = field(default_factory=Access)  # permissions denied, the RBAC scope
 
     # --- helpers for handlers ----------------------------------------------------------------
     def now(self) -> datetime:
@@ -75,6 +77,10 @@ class Emulator:
         user = self.state.find_user(value)
         return user.id if user else value.lower()
 
+    def _scoped_mailbox(self, value: str | None) -> str | None:
+        user = self.state.find_user(value) if value else None
+        return user.id if user else None
+
     async def dispatch(self, call: Call) -> Reply:
         try:
             route, params = self.router.match(call.method, call.path)
@@ -89,6 +95,8 @@ class Emulator:
         self.stats.request(endpoint)
         mailbox = self._mailbox_key(params.get(route.mailbox_param or ""))
         try:
+            # Graph refuses before it counts the call against a mailbox's limits.
+            self.access.check(endpoint, self._scoped_mailbox(params.get(route.mailbox_param or "")))
             if route.guarded:
                 reply = await self.faults.run(call, endpoint, mailbox,
                                               lambda: route.handler(call, self))

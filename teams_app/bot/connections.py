@@ -27,6 +27,7 @@ from microsoft_agents.hosting.core.authorization import (
 )
 from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 
+from teams_app.ports.doctor import CredentialsRefused
 from teams_app.settings import Settings
 
 
@@ -172,3 +173,31 @@ class OffLoopConnections(Connections):
 
     def __getattr__(self, name: str) -> Any:  # what else the SDK asks of its manager
         return getattr(self._inner, name)
+
+
+BOT_CONNECTOR_RESOURCE = "https://api.botframework.com"
+
+
+class ConnectorCredentials:
+    """`learning-loop doctor`'s probe: the token the bot's proactive sends would get, through
+    the same connection manager (MSAL off the loop, with its deadline)."""
+
+    def __init__(self, connections: Connections) -> None:
+        self._connections = connections
+
+    async def obtain_token(self) -> None:
+        provider = self._connections.get_default_connection()
+        try:
+            token = await provider.get_access_token(
+                BOT_CONNECTOR_RESOURCE, [f"{BOT_CONNECTOR_RESOURCE}/.default"])
+        except TokenUnavailable as error:
+            raise CredentialsRefused(str(error)) from None
+        except Exception as error:  # MSAL and the SDK raise many kinds; the admin needs the text
+            raise CredentialsRefused(f"{type(error).__name__}: {_first_line(error)}") from None
+        if not token:
+            raise CredentialsRefused("Microsoft Entra ID answered without a token")
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:300] if text else "no message"

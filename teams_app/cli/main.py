@@ -13,6 +13,7 @@ from teams_app.cli import (
     clock,
     db,
     demo,
+    doctor,
     emulator,
     jobs,
     manifest,
@@ -41,6 +42,7 @@ campaigns.register(app)  # campaign
 reports.register(app)  # report
 privacy.register(app)  # privacy export, erase, log
 manifest.register(app)
+doctor.register(app)
 
 
 def main() -> None:

@@ -110,19 +110,30 @@ def test_manifest_carries_the_build_inputs(manifest: dict[str, Any]) -> None:
     assert "${{" not in json.dumps(manifest)
 
 
+PERSONAL_COMMANDS = ["help", "plan", "plans", "checkin", "feedback", "pulse", "campaigns",
+                     "reflect", "my learning", "my data", "report", "partners"]
+# In a team or a group chat the bot answers only these; plans, campaigns and a person's own
+# learning and data name people, so it shows them in the personal chat only.
+GROUP_COMMANDS = ["help", "reflect"]
+
+
 def test_manifest_describes_the_bot_and_its_permissions(manifest: dict[str, Any]) -> None:
     assert manifest["name"] == {"short": "Learning Loop",
                                 "full": "Learning Loop \u2013 continuous learning at work"}
     (bot,) = manifest["bots"]
     assert bot["scopes"] == ["personal", "team", "groupChat"]
     assert bot["supportsFiles"] is False and bot["isNotificationOnly"] is False
-    assert [lst["scopes"] for lst in bot["commandLists"]] == [["personal"], ["team"], ["groupChat"]]
-    for command_list in bot["commandLists"]:
-        assert command_list["commands"] == [
-            {"title": "help", "description": "Show what Learning Loop can do"}]
+    titles = {command_list["scopes"][0]: [c["title"] for c in command_list["commands"]]
+              for command_list in bot["commandLists"]}
+    assert titles == {"personal": PERSONAL_COMMANDS, "team": GROUP_COMMANDS,
+                      "groupChat": GROUP_COMMANDS}
+    assert all(len(command_list["scopes"]) == 1 for command_list in bot["commandLists"])
+    # Meeting start and end events reach the bot in the meeting's chat through this consent.
     assert manifest["authorization"]["permissions"]["resourceSpecific"] == [
         {"name": "OnlineMeeting.ReadBasic.Chat", "type": "Application"}]
     assert manifest["localizationInfo"]["defaultLanguageTag"] == "en-us"
+    assert [language["languageTag"] for language in
+            manifest["localizationInfo"]["additionalLanguages"]] == list(LANGUAGES)
 
 
 # -- translations ---------------------------------------------------------------------------------
@@ -153,17 +164,55 @@ def test_translation_is_valid_complete_and_listed(
     assert set(translation) - {"$schema"} == set(english)
     for key, text in english.items():
         assert translation[key].strip(), key
-        if key != "name.short":  # the product name stays the same in every language
+        # The product name stays the same in every language, and so may a command word that
+        # the language shares (feedback in Dutch and German).
+        if key != "name.short" and not key.endswith(".title"):
             assert translation[key] != text, f"{tag} {key} is not translated"
 
 
-@pytest.mark.parametrize("tag", LANGUAGES)
-def test_translated_help_command_is_a_word_the_bot_understands(tag: str) -> None:
+def words_the_bot_understands() -> list[re.Pattern[str]]:
+    from teams_app.bot.campaigns.create import KIND_WORDS
+    from teams_app.bot.campaigns.reports import CAMPAIGNS_WORDS
+    from teams_app.bot.plans.handlers import PLAN_WORDS, PLANS_WORDS
     from teams_app.bot.presenters import HELP_WORDS
+    from teams_app.bot.privacy import MY_DATA_WORDS
+    from teams_app.bot.reports.handlers import MY_LEARNING_WORDS, REPORT_WORDS
 
-    translation = json.loads((manifest_dir() / "locales" / f"{tag}.json").read_text("utf-8"))
-    titles = {value for key, value in translation.items() if key.endswith(".title")}
-    assert titles and titles <= HELP_WORDS
+    help_words = re.compile("|".join(map(re.escape, HELP_WORDS)), re.IGNORECASE)
+    return [help_words, PLAN_WORDS, PLANS_WORDS, CAMPAIGNS_WORDS, *KIND_WORDS.values(),
+            MY_DATA_WORDS, MY_LEARNING_WORDS, REPORT_WORDS]
+
+
+# Issue 13 (reflection rounds, a person's learning and data) teaches the bot these words in
+# parallel; once it has, these cases pass and strict xfail fails until the mark is removed.
+NOT_YET_UNDERSTOOD = {"reflect", "partners"}
+
+
+def command_titles(tag: str) -> list[tuple[str, str]]:
+    """(English title, title in `tag`) of every command; English from the template."""
+    template = json.loads((manifest_dir() / "manifest.template.json").read_text("utf-8"))
+    if tag == "en":
+        translation: dict[str, str] = {}
+    else:
+        translation = json.loads((manifest_dir() / "locales" / f"{tag}.json").read_text("utf-8"))
+    titles = []
+    for i, command_list in enumerate(template["bots"][0]["commandLists"]):
+        for j, command in enumerate(command_list["commands"]):
+            key = f"bots[0].commandLists[{i}].commands[{j}].title"
+            titles.append((command["title"], translation.get(key, command["title"])))
+    return titles
+
+
+@pytest.mark.parametrize(("tag", "english", "title"), [
+    pytest.param(tag, english, title, id=f"{tag}-{title}",
+                 marks=[pytest.mark.xfail(strict=True, reason="issue 13 adds the word")]
+                 if english in NOT_YET_UNDERSTOOD else [])
+    for tag in ("en", *LANGUAGES) for english, title in dict(command_titles(tag)).items()
+])
+def test_every_command_title_is_a_word_the_bot_understands(
+    tag: str, english: str, title: str
+) -> None:
+    assert any(words.fullmatch(title) for words in words_the_bot_understands()), (tag, title)
 
 
 # -- the zip --------------------------------------------------------------------------------------
