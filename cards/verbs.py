@@ -39,3 +39,8 @@ CAMPAIGN_NEW = "campaign.new"  # kind (checkin | feedback | pulse) -> a blank ca
 REPORT_SHOW = "report.show"  # plan_id -> the report; no plan_id -> their plans to choose from
 # Anyone: their own learning (kept time, and later reflections and follow-ups). No data.
 MY_LEARNING = "my.learning"
+
+# Learning partners (issue 13). The owner pairs a plan's members (plan_id; only the owner may);
+# a person answers their coaching check-in (pairing_id, number + the inputs; only that person).
+PARTNERS_PAIR = "partners.pair"
+PARTNER_CHECK_IN = "partner.check_in"

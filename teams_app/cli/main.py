@@ -17,6 +17,7 @@ from teams_app.cli import (
     jobs,
     manifest,
     notify,
+    partners,
     plans,
     reports,
     results,
@@ -38,6 +39,7 @@ plans.register(app)  # plan
 results.register(app)  # provision, outbox
 campaigns.register(app)  # campaign
 reports.register(app)  # report
+partners.register(app)  # partners pair
 manifest.register(app)
 
 

@@ -27,6 +27,7 @@ from teams_app.ports.errors import (
 )
 from teams_app.ports.forms import FormCatalog, InvalidFormFile
 from teams_app.ports.graph import Calendar, Directory, Lists, Subscriptions, TeamsAppInstaller
+from teams_app.ports.partners import PartnerRepository
 from teams_app.ports.plans import OccurrenceRepository, PlanRepository
 from teams_app.ports.results import ListOutbox, OutboxCounts, OutboxRow, ResultListStore
 
@@ -170,6 +171,7 @@ class UnitOfWork(Protocol):
     outbox: ListOutbox  # items on their way to SharePoint (ports/results.py)
     result_lists: ResultListStore  # where provisioning put the results lists
     campaigns: CampaignRepository  # campaigns, prompts, responses (ports/campaigns.py)
+    partners: PartnerRepository  # learning partners and their check-ins (ports/partners.py)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed
