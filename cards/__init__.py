@@ -45,6 +45,18 @@ from cards.learning_views import (
     ReportChoiceView,
 )
 from cards.notice import notice_card
+from cards.partners import (
+    PARTNER_HELP,
+    PARTNER_WENT,
+    PairingView,
+    PartnerAnsweredView,
+    PartnerCheckInView,
+    PartnersView,
+    pairing_card,
+    partner_answered_card,
+    partner_check_in_card,
+    partners_card,
+)
 from cards.plan_preview import MAX_ROWS, plan_preview_card
 from cards.plans import plan_form_card, plan_form_labels
 from cards.plans_list import MAX_PLANS, plans_list_card
@@ -92,6 +104,16 @@ from cards.views import (
 from cards.welcome import welcome_card
 
 __all__ = [
+    "PARTNER_HELP",
+    "PARTNER_WENT",
+    "PairingView",
+    "PartnerAnsweredView",
+    "PartnerCheckInView",
+    "PartnersView",
+    "pairing_card",
+    "partner_answered_card",
+    "partner_check_in_card",
+    "partners_card",
     "MAX_PEOPLE",
     "LearningReportView",
     "MyLearningView",

@@ -38,10 +38,11 @@ def learning_report_card(view: LearningReportView) -> dict[str, Any]:
             body.append(facts(view.months))
     if view.k_note:
         body.append(small(view.k_note, spacing="Medium"))
-    return card(body, [
-        execute(view.refresh_button, verbs.REPORT_SHOW, plan_id=view.plan_id),
-        execute(view.plans_button, verbs.PLANS_LIST),
-    ])
+    actions = [execute(view.refresh_button, verbs.REPORT_SHOW, plan_id=view.plan_id)]
+    if view.pair_button and len(view.people) >= 2:
+        actions.append(execute(view.pair_button, verbs.PARTNERS_PAIR, plan_id=view.plan_id))
+    actions.append(execute(view.plans_button, verbs.PLANS_LIST))
+    return card(body, actions)
 
 
 def report_choice_card(view: ReportChoiceView) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class LearningReportView:
     k_note: str = ""
     refresh_button: str = ""
     plans_button: str = ""
+    pair_button: str = ""  # pair the plan's members as learning partners (empty: none)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ from teams_app.use_cases.campaigns.outbox import EXPORT as CAMPAIGN_EXPORT
 from teams_app.use_cases.campaigns.outbox import EXPORT_EVERY_SECONDS
 from teams_app.use_cases.campaigns.sending import REMINDERS as CAMPAIGN_REMINDERS
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
+from teams_app.use_cases.partners.check_ins import CHECK_INS_DUE as PARTNER_CHECK_INS
 from teams_app.use_cases.plans.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
 from teams_app.web.app import create_web_app
 from teams_app.web.auth import ConnectorAuthenticator, ConnectorKeys
@@ -169,6 +170,10 @@ class Runtime:
         await self.jobs.upsert_schedule(
             CAMPAIGN_EXPORT, CAMPAIGN_EXPORT, {}, EXPORT_EVERY_SECONDS,
             first_run_at=self.clock.now(),
+        )
+        await self.jobs.upsert_schedule(
+            PARTNER_CHECK_INS, PARTNER_CHECK_INS, {},
+            self.settings.campaign_reminder_minutes * 60, first_run_at=self.clock.now(),
         )
         await self.jobs.upsert_schedule(
             RECONCILE_ALL, RECONCILE_ALL, {}, RECONCILE_EVERY_SECONDS,

@@ -17,7 +17,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
-from teams_app.bot import campaigns, defend, errors, help, plans, privacy, reports
+from teams_app.bot import campaigns, defend, errors, help, partners, plans, privacy, reports
 from teams_app.bot.conversations import ConversationMemory
 from teams_app.logs import bounded
 from teams_app.ports.services import Services
@@ -65,6 +65,7 @@ def create_agent_app(
     campaigns.register(app, services)  # answering a campaign's form card
     reports.register(app, services)  # a plan's learning report, and my learning
     privacy.register(app, services)  # my data: see, download, erase
+    partners.register(app, services)  # learning partners: pairing, who, check-ins
     help.register_catch_alls(app, services)  # what no capability understood: help
 
     @app.error

@@ -34,6 +34,7 @@ def help_view(t: Translator, *, not_understood: bool = False) -> HelpView:
             CommandHelp(t("help.command.report.word"), t("help.command.report")),
             CommandHelp(t("help.command.my_learning.word"), t("help.command.my_learning")),
             CommandHelp(t("help.command.my_data.word"), t("help.command.my_data")),
+            CommandHelp(t("help.command.partners.word"), t("help.command.partners")),
             CommandHelp("help", t("help.command.help")),
         ),
         privacy_note=t("help.privacy"),

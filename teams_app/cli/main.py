@@ -18,6 +18,7 @@ from teams_app.cli import (
     jobs,
     manifest,
     notify,
+    partners,
     plans,
     privacy,
     reports,
@@ -41,6 +42,7 @@ results.register(app)  # provision, outbox
 campaigns.register(app)  # campaign
 reports.register(app)  # report
 privacy.register(app)  # privacy export, erase, log
+partners.register(app)  # partners pair
 manifest.register(app)
 doctor.register(app)
 

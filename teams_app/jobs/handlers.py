@@ -9,6 +9,7 @@ from teams_app.jobs.campaigns import campaign_job_handlers
 from teams_app.jobs.defend import defend_job_handlers
 from teams_app.jobs.maintenance import maintenance_job_handlers
 from teams_app.jobs.notifications import notification_job_handlers
+from teams_app.jobs.partners import partner_job_handlers
 from teams_app.jobs.plans import plan_job_handlers
 from teams_app.jobs.privacy import privacy_job_handlers
 from teams_app.jobs.results import results_job_handlers
@@ -27,4 +28,5 @@ def job_handlers(
         **results_job_handlers(services),  # responses into the SharePoint lists
         **campaign_job_handlers(services),  # prompts, reminders
         **privacy_job_handlers(services),  # erased people's series, retention
+        **partner_job_handlers(services),  # learning partners and their check-ins
     }

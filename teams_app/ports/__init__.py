@@ -27,6 +27,7 @@ from teams_app.ports.errors import (
 )
 from teams_app.ports.forms import FormCatalog, InvalidFormFile
 from teams_app.ports.graph import Calendar, Directory, Lists, Subscriptions, TeamsAppInstaller
+from teams_app.ports.partners import PartnerRepository
 from teams_app.ports.plans import OccurrenceRepository, PlanRepository
 from teams_app.ports.privacy import ErasureLog, PersonalData
 from teams_app.ports.results import ListOutbox, OutboxCounts, OutboxRow, ResultListStore
@@ -176,6 +177,7 @@ class UnitOfWork(Protocol):
     # Every place that holds something about a person (ports/privacy.py), and the erase log.
     personal_data: Sequence[PersonalData]
     erasures: ErasureLog
+    partners: PartnerRepository  # learning partners and their check-ins (ports/partners.py)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed

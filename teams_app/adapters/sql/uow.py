@@ -15,6 +15,7 @@ from teams_app.adapters.sql.job_queue import SqlJobQueue
 from teams_app.adapters.sql.languages import SqlPersonLanguageStore
 from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
 from teams_app.adapters.sql.outbox import SqlListOutbox, SqlResultListStore
+from teams_app.adapters.sql.partners import SqlPartnerRepository
 from teams_app.adapters.sql.plans import SqlPlanRepository
 from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
 from teams_app.ports import Clock
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     campaigns: SqlCampaignRepository
     personal_data: tuple[PersonalData, ...]
     erasures: SqlErasureLog
+    partners: SqlPartnerRepository
 
     def __init__(
         self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int, read_only: bool = False,
@@ -81,6 +83,7 @@ class SqlUnitOfWork:
         self.plans = SqlPlanRepository(self._connection)
         self.occurrences = SqlOccurrenceRepository(self._connection)
         self.campaigns = SqlCampaignRepository(self._connection)
+        self.partners = SqlPartnerRepository(self._connection)
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
         self.outbox = SqlListOutbox(self._connection, self._clock, self.jobs)
         self.result_lists = SqlResultListStore(self._connection)

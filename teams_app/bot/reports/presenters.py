@@ -63,6 +63,7 @@ def report_view(t: Translator, report: LearningReport, names: Mapping[str, str]
         k_note=t("learning.report.k_note", k=report.k),
         refresh_button=t("learning.report.refresh"),
         plans_button=t("learning.report.plans"),
+        pair_button=t("learning.report.pair"),
     )
 
 

@@ -1,0 +1,104 @@
+"""Presenters of the learning partners' cards: ids become names, in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from cards import (
+    PairingView,
+    PartnerAnsweredView,
+    PartnerCheckInView,
+    PartnersView,
+    Translator,
+    partner_check_in_card,
+    partners_card,
+)
+from teams_app.domain.messages import OutboundMessage
+from teams_app.domain.partners import Pairing
+from teams_app.ports.partners import PartnerCheckIn
+from teams_app.ports.services import CardRenderer
+from teams_app.use_cases.partners.check_ins import MAX_TEXT
+from teams_app.use_cases.partners.pairing import MyPartners
+
+
+def names_of(t: Translator, people: Sequence[str], names: Mapping[str, str]) -> str:
+    """"Bram de Vries" or "Bram de Vries and Carl Weber" (a trio)."""
+    shown = [names.get(p, t("partners.unnamed")) for p in people]
+    if len(shown) < 2:
+        return "".join(shown)
+    return t("partners.and", first=", ".join(shown[:-1]), last=shown[-1])
+
+
+def partners_view(t: Translator, mine: Sequence[MyPartners], names: Mapping[str, str]
+                  ) -> PartnersView:
+    return PartnersView(
+        title=t("partners.title"),
+        lines=tuple(t("partners.line", plan=m.plan_title.strip() or t("plans.untitled"),
+                      partners=names_of(t, m.partners, names)) for m in mine),
+        about=t("partners.about", weeks=min((m.pairing.every_weeks for m in mine), default=2)),
+        empty=t("partners.none"),
+    )
+
+
+def check_in_view(t: Translator, pairing: Pairing, number: int, partners: Sequence[str],
+                  names: Mapping[str, str], *, went: str = "", would_help: str = "",
+                  error: str | None = None) -> PartnerCheckInView:
+    who = names_of(t, partners, names)
+    return PartnerCheckInView(
+        pairing_id=pairing.id, number=number,
+        title=t("partners.checkin.title", partners=who),
+        intro=t("partners.checkin.intro", partners=who),
+        went_label=t("partners.checkin.went", partners=who),
+        help_label=t("partners.checkin.help"),
+        max_length=MAX_TEXT, button=t("partners.checkin.send"),
+        privacy=t("partners.checkin.privacy"),
+        went=went, would_help=would_help, error=error,
+    )
+
+
+def answered_view(t: Translator, check_in: PartnerCheckIn, *, newly: bool,
+                  partners: Sequence[str], names: Mapping[str, str]) -> PartnerAnsweredView:
+    who = names_of(t, partners, names)
+    answers = tuple((q, words) for q, words in (
+        (t("partners.checkin.went", partners=who), check_in.went or ""),
+        (t("partners.checkin.help"), check_in.would_help or ""),
+    ) if words)
+    return PartnerAnsweredView(
+        title=t("partners.checkin.title", partners=who),
+        notice=t("partners.checkin.saved" if newly else "partners.checkin.already"),
+        answers=answers, privacy=t("partners.checkin.privacy"),
+    )
+
+
+def pairing_view(t: Translator, pairing: Pairing, plan_title: str, names: Mapping[str, str],
+                 *, notice: str | None = None) -> PairingView:
+    return PairingView(
+        plan_id=pairing.plan_id,
+        title=t("partners.pairing.title", plan=plan_title.strip() or t("plans.untitled")),
+        groups=tuple(" · ".join(sorted((names.get(p, t("partners.unnamed")) for p in group),
+                                       key=str.casefold))
+                     for group in pairing.groups),
+        about=t("partners.pairing.about", weeks=pairing.every_weeks),
+        again_button=t("partners.pairing.again"), notice=notice,
+    )
+
+
+class PartnerCardRenderer:
+    """The renderer the partner jobs use (use_cases.partners.check_ins.PartnerCards)."""
+
+    def __init__(self, cards: CardRenderer) -> None:
+        self._cards = cards
+
+    def announce(self, pairing: Pairing, partners: tuple[str, ...], names: Mapping[str, str],
+                 plan_title: str, *, locale: str | None) -> OutboundMessage:
+        t = self._cards.translator(locale)
+        mine = MyPartners(pairing, partners, plan_title)
+        return OutboundMessage(card=partners_card(partners_view(t, [mine], names)),
+                               summary=t("partners.title"))
+
+    def check_in(self, pairing: Pairing, number: int, partners: tuple[str, ...],
+                 names: Mapping[str, str], *, locale: str | None) -> OutboundMessage:
+        t = self._cards.translator(locale)
+        view = check_in_view(t, pairing, number, partners, names)
+        return OutboundMessage(card=partner_check_in_card(view), summary=view.title)
+

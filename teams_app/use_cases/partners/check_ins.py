@@ -1,0 +1,155 @@
+"""Announcing partners and their coaching check-ins: every `every_weeks` weeks each person of an
+active pairing gets a card asking how their partner's learning went and what would help. A late
+run sends only the newest check-in due (an older one never arrives after a newer one); a card
+that cannot reach someone is counted under the plan for its owner, like every member card. The
+answer is the person's own: stored once, shown to them alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from teams_app.domain.learning_plans import PlanStatus
+from teams_app.domain.messages import OutboundMessage
+from teams_app.domain.occurrence_records import SlotRef
+from teams_app.domain.partners import Pairing
+from teams_app.ports import Clock, Directory, UnitOfWorkFactory
+from teams_app.ports.partners import PartnerCheckIn
+from teams_app.use_cases.member_cards import CardOutcome, deliver_member_card
+from teams_app.use_cases.people_names import people_names
+from teams_app.use_cases.reach import PersonalChats
+
+CHECK_INS_DUE = "partners.check_ins"  # periodic: queues the check-ins that came due
+CHECK_IN = "partners.check_in"  # one person's check-in card
+MAX_TEXT = 1000
+
+
+class PartnerCards(Protocol):
+    def announce(self, pairing: Pairing, partners: tuple[str, ...], names: Mapping[str, str],
+                 plan_title: str, *, locale: str | None) -> OutboundMessage: ...
+    def check_in(self, pairing: Pairing, number: int, partners: tuple[str, ...],
+                 names: Mapping[str, str], *, locale: str | None) -> OutboundMessage: ...
+
+
+async def announce(pairing_id: str, person_id: str, *, chats: PersonalChats,
+                   directory: Directory | None, cards: PartnerCards) -> CardOutcome:
+    async with chats.uow() as tx:
+        pairing = await tx.partners.get(pairing_id)
+        active = await tx.partners.active(pairing.plan_id) if pairing else None
+        plan = await tx.plans.get(pairing.plan_id) if pairing else None
+    if (pairing is None or active is None or active.id != pairing.id or plan is None
+            or plan.status is not PlanStatus.ACTIVE):
+        return CardOutcome.STALE  # paired again (or the plan ended) before the card went
+    partners = pairing.partners_of(person_id)
+    names = await people_names(partners, directory=directory)
+    return await deliver_member_card(
+        SlotRef(plan.id, person_id, plan.revision), f"{pairing.id}:{person_id}:announce",
+        lambda locale: cards.announce(pairing, partners, names, plan.spec.goal, locale=locale),
+        chats=chats)
+
+
+async def queue_check_ins(*, uow: UnitOfWorkFactory, clock: Clock) -> int:
+    """Queues the newest check-in due of every active pairing, once per person."""
+    now = clock.now()
+    queued = 0
+    async with uow() as tx:
+        for pairing in await tx.partners.active_pairings():
+            number = pairing.check_ins_due(now)
+            if number < 1:
+                continue
+            due = pairing.check_in_due(number)
+            for person in (p for group in pairing.groups for p in group):
+                added = await tx.partners.add_check_ins(
+                    [PartnerCheckIn(pairing.id, person, number, due)])
+                if added:
+                    await tx.jobs.enqueue(CHECK_IN, {"pairing_id": pairing.id,
+                                                     "person_id": person, "number": number})
+                    queued += 1
+        await tx.commit()
+    return queued
+
+
+async def send_check_in(pairing_id: str, person_id: str, number: int, *, chats: PersonalChats,
+                        directory: Directory | None, cards: PartnerCards) -> CardOutcome:
+    async with chats.uow() as tx:
+        pairing = await tx.partners.get(pairing_id)
+        active = await tx.partners.active(pairing.plan_id) if pairing else None
+        plan = await tx.plans.get(pairing.plan_id) if pairing else None
+        check_in = await tx.partners.check_in(pairing_id, person_id, number)
+    if (pairing is None or active is None or active.id != pairing.id or plan is None
+            or plan.status is not PlanStatus.ACTIVE or check_in is None
+            or check_in.answered_at is not None
+            or pairing.check_ins_due(chats.clock.now()) != number):
+        return CardOutcome.STALE  # re-paired, ended, answered, or a newer one came due
+    partners = pairing.partners_of(person_id)
+    names = await people_names(partners, directory=directory)
+    outcome = await deliver_member_card(
+        SlotRef(plan.id, person_id, plan.revision), f"{pairing.id}:{person_id}:check_in:{number}",
+        lambda locale: cards.check_in(pairing, number, partners, names, locale=locale),
+        chats=chats)
+    async with chats.uow() as tx:
+        if outcome is CardOutcome.SENT:
+            await tx.partners.mark_sent(check_in, at=chats.clock.now())
+        elif outcome is CardOutcome.UNREACHABLE:
+            await tx.partners.mark_unreachable(check_in, "unreachable")
+        await tx.commit()
+    return outcome
+
+
+class CheckInRefused(Exception):
+    """Not the sender's check-in, or not one that exists: one answer for both."""
+
+
+class CheckInEmpty(Exception):
+    """Neither question answered: nothing to keep."""
+
+
+class CheckInTooLong(Exception):
+    """An answer longer than MAX_TEXT: refused whole, so nothing typed is cut off unseen."""
+
+
+class CheckInStale(Exception):
+    """The pairing changed (new partners) or a newer check-in came due: the card is old."""
+
+
+@dataclass(frozen=True)
+class AnswerCheckIn:
+    pairing_id: str
+    number: int
+    by: str
+    went: str
+    would_help: str
+
+
+@dataclass(frozen=True)
+class CheckInAnswered:
+    pairing: Pairing
+    check_in: PartnerCheckIn
+    newly: bool  # False: it had been answered already; the stored answer stands
+
+
+async def answer_check_in(cmd: AnswerCheckIn, *, uow: UnitOfWorkFactory, clock: Clock
+                          ) -> CheckInAnswered:
+    went, would_help = cmd.went.strip(), cmd.would_help.strip()
+    if not went and not would_help:
+        raise CheckInEmpty(cmd.pairing_id)
+    if max(len(went), len(would_help)) > MAX_TEXT:
+        raise CheckInTooLong(cmd.pairing_id)
+    async with uow() as tx:
+        pairing = await tx.partners.get(cmd.pairing_id)
+        check_in = await tx.partners.check_in(cmd.pairing_id, cmd.by, cmd.number)
+        if pairing is None or check_in is None:
+            raise CheckInRefused(cmd.pairing_id)
+        if check_in.answered_at is not None:
+            return CheckInAnswered(pairing, check_in, newly=False)
+        active = await tx.partners.active(pairing.plan_id)
+        if (active is None or active.id != pairing.id
+                or pairing.check_ins_due(clock.now()) != cmd.number):
+            raise CheckInStale(cmd.pairing_id)
+        at = clock.now()
+        newly = await tx.partners.answer(check_in, went=went, would_help=would_help, at=at)
+        stored = await tx.partners.check_in(cmd.pairing_id, cmd.by, cmd.number)
+        await tx.commit()
+    assert stored is not None
+    return CheckInAnswered(pairing, stored, newly)

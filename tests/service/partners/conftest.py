@@ -1,0 +1,4 @@
+"""The Graph emulator fixture for the partner tests, and logging left as it was found."""
+
+from tests.graph.conftest import graph_emulator  # noqa: F401
+from tests.service.campaigns.conftest import logging_as_it_was  # noqa: F401
