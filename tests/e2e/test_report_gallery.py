@@ -1,6 +1,7 @@
-"""The learning report cards as the Agents Playground renders them: a plan's report from k
-answers and below k, the chooser of plans, and `my learning`, in Swedish, German, Dutch and
-English. Screenshots go to artifacts/e2e/gallery/reports/."""
+"""The learning report and learning partner cards as the Agents Playground renders them: a
+plan's report from k answers and below k, the chooser of plans, `my learning`, who your
+partners are, the coaching check-in (blank, refused, answered) and the owner's pairing, in
+Swedish, German, Dutch and English. Screenshots go to artifacts/e2e/gallery/reports/."""
 
 from __future__ import annotations
 
@@ -9,7 +10,22 @@ from typing import Any
 
 import pytest
 
-from cards import learning_report_card, my_learning_card, report_choice_card, translator_for
+from cards import (
+    learning_report_card,
+    my_learning_card,
+    pairing_card,
+    partner_answered_card,
+    partner_check_in_card,
+    partners_card,
+    report_choice_card,
+    translator_for,
+)
+from teams_app.bot.partners.presenters import (
+    answered_view,
+    check_in_view,
+    pairing_view,
+    partners_view,
+)
 from teams_app.bot.reports.presenters import choice_view, my_learning_view, report_view
 from teams_app.domain.forms.questions import Measure
 from teams_app.domain.learning_report import (
@@ -20,7 +36,10 @@ from teams_app.domain.learning_report import (
     hindrance_months,
 )
 from teams_app.domain.occurrences import Tally
+from teams_app.domain.partners import Pairing
+from teams_app.ports.partners import PartnerCheckIn
 from teams_app.use_cases.learning_hours import PersonPlanHours
+from teams_app.use_cases.partners.pairing import MyPartners
 from teams_app.use_cases.reports.my_learning import MyLearning
 from tests.e2e.conftest import ARTIFACTS, World
 from tests.e2e.gallery import show_gallery
@@ -75,6 +94,32 @@ def gallery() -> dict[str, dict[str, Any]]:
         t = translator_for(language)
         cards[f"{language}-my-learning"] = my_learning_card(my_learning_view(t, mine, "owner"))
     cards["sv-choose"] = report_choice_card(choice_view(translator_for("sv"), [plan, plan]))
+    return cards | partner_cards()
+
+
+def partner_cards() -> dict[str, dict[str, Any]]:
+    at = datetime(2026, 9, 7, 9, tzinfo=UTC)
+    pairing = Pairing("pairing-1", "p-7", (("p1", "p2"), ("p3", "p4", "p5")), 2, at)
+    cards: dict[str, dict[str, Any]] = {}
+    for language in ("sv", "de"):
+        t = translator_for(language)
+        cards[f"{language}-partners"] = partners_card(partners_view(
+            t, [MyPartners(pairing, ("p4", "p5"), "Finish the cloud security course")], PEOPLE))
+        cards[f"{language}-partner-check-in"] = partner_check_in_card(
+            check_in_view(t, pairing, 1, ("p2",), PEOPLE))
+    t = translator_for("nl")
+    cards["nl-partner-check-in-refused"] = partner_check_in_card(check_in_view(
+        t, pairing, 1, ("p4", "p5"), PEOPLE, error=t("partners.checkin.empty")))
+    answered = PartnerCheckIn("pairing-1", "p1", 1, at, at, None, at,
+                              "Bram finished the second module and tried it on a real ticket.",
+                              "An hour without meetings on Thursdays.")
+    cards["en-partner-answered"] = partner_answered_card(
+        answered_view(translator_for("en"), answered, newly=True, partners=("p2",),
+                      names=PEOPLE))
+    cards["sv-partners-none"] = partners_card(partners_view(translator_for("sv"), [], {}))
+    cards["sv-pairing"] = pairing_card(pairing_view(
+        translator_for("sv"), pairing, "Finish the cloud security course", PEOPLE,
+        notice=translator_for("sv")("partners.pairing.done")))
     return cards
 
 
