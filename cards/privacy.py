@@ -26,7 +26,8 @@ class MyDataView:
     groups: tuple[HeldGroup, ...]
     empty: str | None  # said instead of the groups when nothing is held
     anonymous_note: str
-    export_button: str
+    owned_note: str | None  # the plans they own stay after an erase
+    export_button: str | None  # None: nothing to download
     erase_button: str | None  # None: nothing to erase
 
 
@@ -34,6 +35,7 @@ class MyDataView:
 class EraseConfirmView:
     title: str
     will_go: tuple[str, ...]
+    owned_stay: str | None  # the plans they own, which an erase leaves to their teams
     will_stay: str
     warning: str
     confirm_button: str
@@ -68,13 +70,17 @@ class PrivacyNoticeView:
 
 
 def my_data_card(view: MyDataView) -> dict[str, Any]:
-    body: list[ac.Element] = [heading(view.title), text(view.intro)]
-    if view.empty:
-        body.append(text(view.empty, weight="Bolder"))
+    # With nothing held, the intro's "download or erase it" would offer what is not there.
+    body: list[ac.Element] = [heading(view.title)]
+    body.append(text(view.empty, weight="Bolder") if view.empty else text(view.intro))
     for group in view.groups:
         body += [section(group.title), facts(group.rows)]
-    body.append(small(view.anonymous_note, spacing="Medium"))
-    actions: list[ac.Action] = [execute(view.export_button, verbs.PRIVACY_EXPORT)]
+    notes = [view.owned_note] if view.owned_note else []
+    body += [small(note, spacing="Medium" if i == 0 else "Small")
+             for i, note in enumerate([*notes, view.anonymous_note])]
+    actions: list[ac.Action] = []
+    if view.export_button:
+        actions.append(execute(view.export_button, verbs.PRIVACY_EXPORT))
     if view.erase_button:
         actions.append(execute(view.erase_button, verbs.PRIVACY_ERASE_ASK,
                                style="destructive"))
@@ -83,7 +89,9 @@ def my_data_card(view: MyDataView) -> dict[str, Any]:
 
 def erase_confirm_card(view: EraseConfirmView) -> dict[str, Any]:
     return card(
-        [heading(view.title), bullets(view.will_go), text(view.will_stay, subtle=True),
+        [heading(view.title), bullets(view.will_go),
+         *([text(view.owned_stay, weight="Bolder")] if view.owned_stay else []),
+         text(view.will_stay, subtle=True),
          ac.Container(style="attention", items=[text(view.warning, weight="Bolder")])],
         [execute(view.confirm_button, verbs.PRIVACY_ERASE, style="destructive",
                  person_id=view.person_id, fingerprint=view.fingerprint),

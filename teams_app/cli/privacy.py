@@ -15,11 +15,11 @@ from teams_app.cli.common import (
     CliStop,
     DatabaseOption,
     console,
+    db_settings,
     errors,
-    load_settings,
     run_with_runtime,
 )
-from teams_app.ports import GraphError
+from teams_app.ports import GraphError, GraphNotFound
 from teams_app.use_cases.privacy.archive import archive_name, export_archive
 from teams_app.use_cases.privacy.erasing import ErasePerson, erase_person
 from teams_app.use_cases.privacy.holdings import describe_person, export_person
@@ -55,7 +55,7 @@ def export(
         console.print(f"{len(holdings)} records written to {escape(str(target))}")
         return target
 
-    run_with_runtime(load_settings(database_url=database_url), action,
+    run_with_runtime(db_settings(database_url), action,
                      refusal=_refusal, to=errors)
 
 
@@ -80,11 +80,11 @@ def erase(
         erased = await erase_person(ErasePerson(person_id, by="admin"), uow=services.uow,
                                     clock=services.clock)
         for kind, count in sorted(erased.counts.items()):
-            console.print(f"{kind}: {count}")
+            console.print(f"{kind.replace('_', ' ')}: {count}")
         console.print(f"SharePoint items queued for deletion: {len(erased.list_items)}; "
                       f"calendar series to delete: {len(erased.calendar_series)}")
 
-    run_with_runtime(load_settings(database_url=database_url), action,
+    run_with_runtime(db_settings(database_url), action,
                      refusal=_refusal, to=errors)
 
 
@@ -98,22 +98,37 @@ def erasure_log(
         async with runtime.services.uow(read_only=True) as tx:
             for entry in await tx.erasures.recent(limit):
                 counts = ", ".join(f"{k} {v}" for k, v in sorted(entry.counts.items()))
+                # One line per erase, unwrapped, for a script reading it.
                 console.print(f"{entry.at:%Y-%m-%d %H:%M} {entry.by} "
-                              f"{(entry.person_hash or '-')[:16]} {counts}")
+                              f"{(entry.person_hash or '-')[:16]} {counts}", soft_wrap=True)
 
-    run_with_runtime(load_settings(database_url=database_url), action,
+    run_with_runtime(db_settings(database_url), action,
                      refusal=_refusal, to=errors)
 
 
 async def _person_id(runtime: Runtime, person: str) -> str:
+    """The person's object id, checked in the directory when Graph is configured. An id the
+    directory no longer knows is still taken when something is held under it: people who left
+    the organisation have the same rights."""
     person = person.strip()
     if not person:
-        errors.print("[red]--person is empty.[/red]")
+        errors.print("[red]--person is empty: give the person's object id or UPN.[/red]")
         raise CliStop(2)
     directory = runtime.services.directory
-    if "@" in person and directory is not None:
-        return (await directory.user(person)).object_id
-    return person
+    if directory is None:
+        return person
+    try:
+        return str((await directory.user(person)).object_id)
+    except GraphNotFound:
+        pass
+    if "@" not in person:
+        held = await describe_person(person, uow=runtime.services.uow)
+        if held.holdings:
+            console.print("Not in the directory (they may have left); using the id as given.")
+            return person
+    errors.print(f"[red]--person {escape(person)}: nobody in the directory has that id or "
+                 "name, and nothing is held under it.[/red]")
+    raise CliStop(2)
 
 
 def _refusal(error: Exception) -> tuple[str, int] | None:

@@ -1,5 +1,6 @@
 """Plans as personal data: the plans a person is in, their slots (booked series) and what
-became of each session. Erase releases them: the rows go, and the series ids and marks are
+became of each session, and the plans they own (listed, never erased: a team's plan stays until
+its owner cancels it). Erase releases them: the rows go, and the series ids and marks are
 handed back so the use case deletes the series from their calendar, as leaving a plan does."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.occurrence_tables import slot_collisions, slot_occurrences
 from teams_app.adapters.sql.tables import learning_plans, plan_members, plan_slots
+from teams_app.domain.learning_plans import PlanStatus
 from teams_app.domain.privacy import Erased, Holding
 from teams_app.domain.slot_events import slot_marker
 
@@ -38,6 +40,16 @@ class SqlPlanData:
             held.append(Holding(self.source, "membership", m["plan_id"], m["updated_at"],
                                 details={"plan_id": m["plan_id"], "state": m["state"],
                                          "goal": m["goal"]} if details else {}))
+        owned = (await c.execute(select(learning_plans).where(
+            learning_plans.c.owner_id == person_id,
+            learning_plans.c.state == PlanStatus.ACTIVE.value))).mappings().all()
+        for p in owned:
+            # A team's plan does not go with its owner's erase: it stays until they cancel it,
+            # so it is shown but not counted in what an erase takes away.
+            held.append(Holding(self.source, "owned_plan", p["id"], p["updated_at"],
+                                significant=False,
+                                details={"plan_id": p["id"], "goal": p["goal"],
+                                         "state": p["state"]} if details else {}))
         slots = (await c.execute(select(plan_slots).where(
             plan_slots.c.member_id == person_id))).mappings().all()
         for s in slots:

@@ -24,10 +24,11 @@ from teams_app.use_cases.privacy.holdings import PersonalDataReport
 _GROUPS = {"plans": "plans", "campaigns": "campaigns", "languages": "reach",
            "conversations": "reach", "reach": "reach"}
 _GROUP_ORDER = ("plans", "campaigns", "reach", "other")
-_KINDS = {"membership", "slot", "sessions", "response", "prompt", "language", "chat",
+_KINDS = {"membership", "owned_plan", "slot", "sessions", "response", "prompt", "language", "chat",
           "unreachable"}
-_COUNTS = {"named_responses", "prompts_unsent", "prompts_kept_as_counts", "memberships", "slots",
-           "sessions", "languages", "chats", "unreachable"}
+# In the order a person reads what an erase did: their answers first, how they were reached last.
+_COUNTS = ("named_responses", "prompts_kept_as_counts", "prompts_unsent", "memberships", "slots",
+           "sessions", "languages", "chats", "unreachable")
 
 
 def my_data_view(report: PersonalDataReport, t: Translator) -> MyDataView:
@@ -45,7 +46,8 @@ def my_data_view(report: PersonalDataReport, t: Translator) -> MyDataView:
                      for g in _GROUP_ORDER if g in groups),
         empty=None if report.holdings else t("privacy.empty"),
         anonymous_note=t("privacy.anonymous_note"),
-        export_button=t("privacy.export_button"),
+        owned_note=t("privacy.owned_note") if _owned(report) else None,
+        export_button=t("privacy.export_button") if report.holdings else None,
         erase_button=t("privacy.erase_button") if report.erasable else None,
     )
 
@@ -53,14 +55,16 @@ def my_data_view(report: PersonalDataReport, t: Translator) -> MyDataView:
 def confirm_view(report: PersonalDataReport, t: Translator) -> EraseConfirmView:
     responses = sum(1 for h in report.holdings if h.kind == "response")
     plans = len({h.item_id for h in report.holdings if h.kind == "membership"})
+    owned = _owned(report)
     will_go = []
     if responses:
-        will_go.append(t("privacy.confirm.go.responses", count=responses))
+        will_go.append(_counted(t, "privacy.confirm.go.responses", responses))
     if plans:
-        will_go.append(t("privacy.confirm.go.plans", count=plans))
+        will_go.append(_counted(t, "privacy.confirm.go.plans", plans))
     will_go.append(t("privacy.confirm.go.reach"))
     return EraseConfirmView(
         title=t("privacy.confirm.title"), will_go=tuple(will_go),
+        owned_stay=_counted(t, "privacy.confirm.stay_owned", owned) if owned else None,
         will_stay=t("privacy.confirm.stay"), warning=t("privacy.confirm.warning"),
         confirm_button=t("privacy.confirm.button"), keep_button=t("privacy.confirm.keep"),
         person_id=report.person_id, fingerprint=report.fingerprint,
@@ -70,7 +74,8 @@ def confirm_view(report: PersonalDataReport, t: Translator) -> EraseConfirmView:
 def erased_view(erased: Erased, t: Translator) -> ErasedView:
     return ErasedView(
         title=t("privacy.erased.title"),
-        counts=tuple(Fact(_count(t, kind), str(n)) for kind, n in sorted(erased.counts.items())),
+        counts=tuple(Fact(_count(t, kind), str(n)) for kind, n in sorted(
+            erased.counts.items(), key=lambda c: (_rank(c[0]), c[0]))),
         follow_up=t("privacy.erased.follow_up"),
         back_button=t("privacy.erased.back"),
     )
@@ -87,6 +92,14 @@ def export_view(url: str, valid_minutes: int, t: Translator) -> ExportReadyView:
 
 def notice_view(key: str, t: Translator) -> PrivacyNoticeView:
     return PrivacyNoticeView(t("privacy.notice.title"), t(key), t("privacy.notice.button"))
+
+
+def _owned(report: PersonalDataReport) -> int:
+    return sum(1 for h in report.holdings if h.kind == "owned_plan")
+
+
+def _counted(t: Translator, key: str, count: int) -> str:
+    return t(f"{key}.one") if count == 1 else t(key, count=count)
 
 
 def _row(t: Translator, held: Sequence[Holding]) -> str:
@@ -117,6 +130,10 @@ def _where(t: Translator, place: str) -> str:
 
 def _kind(t: Translator, kind: str) -> str:
     return t(f"privacy.kind.{kind}") if kind in _KINDS else kind
+
+
+def _rank(kind: str) -> int:
+    return _COUNTS.index(kind) if kind in _COUNTS else len(_COUNTS)
 
 
 def _count(t: Translator, kind: str) -> str:

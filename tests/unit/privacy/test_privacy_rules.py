@@ -63,3 +63,18 @@ def test_the_cards_are_valid_in_every_language(locale: str) -> None:
     assert_valid_card(erase_confirm_card(confirm_view(report, t)))
     empty = my_data_view(PersonalDataReport("p", (), fingerprint([])), t)
     assert empty.erase_button is None and empty.empty
+
+
+def test_the_confirmation_says_how_many_owned_plans_stay() -> None:
+    at = datetime(2026, 9, 1, tzinfo=UTC)
+    held = (Holding("plans", "membership", "a", at),
+            *(Holding("plans", "owned_plan", p, at, significant=False) for p in "bc"))
+    t = translator_for("en")
+    view = confirm_view(PersonalDataReport("p", held, fingerprint(held)), t)
+    assert view.owned_stay is not None and "Your 2 plans stay" in view.owned_stay
+    assert view.will_go[0] == "Your place in 1 plan, and its learning series in your calendar"
+    one = confirm_view(PersonalDataReport("p", held[:2], fingerprint(held[:2])), t)
+    assert one.owned_stay is not None and one.owned_stay.startswith("The plan you own stays")
+    alone = held[:1]
+    assert confirm_view(PersonalDataReport("p", alone, fingerprint(alone)), t).owned_stay is None
+    assert fingerprint(held) == fingerprint(alone)  # owned plans are not what an erase takes
