@@ -4,13 +4,15 @@
         [--latency-ms 150] [--throttle 0.01] [--workers 64] [--global 32]
         [--database sqlite|postgres] [--worker-processes 0]
 
-What runs is what production runs: `create_plan`, then `book_plan` (the directory group, every
-member's mailbox settings and free/busy, the slot finder over all members, the booking jobs
-enqueued in one transaction), then the job workers of this process (or, with
-`--worker-processes N`, N `learning-loop worker` processes started before the booking, as
-`serve` runs them, sharing `--workers` and `--global` between them) run the booking jobs until
-the plan's booking progress says finished. The Graph client is the product's (msgraph-sdk,
-graph/client.py limits: 4 requests per mailbox, `--global` in all). The emulator runs in its own
+What runs is what production runs: `create_plan`, then `book_plan` (the directory group, then
+chunk by chunk of 200 members their mailbox settings and free/busy, the slot finder with the
+team's load carried from chunk to chunk, and the chunk's booking jobs enqueued in one
+transaction) while the job workers of this process (or, with `--worker-processes N`, N
+`learning-loop worker` processes, as `serve` runs them, sharing `--workers` between them) run
+the booking jobs from the first chunk on, until the plan's booking progress says finished.
+The Graph client is the product's (msgraph-sdk, graph/client.py limits: 4 requests per mailbox,
+`--global` in all: in this process's one limit, or with worker processes half for this
+process's reads and half shared by the workers, see `reading_share`). The emulator runs in its own
 process with Graph's Outlook limits (`preset: graph`: 4 concurrent requests per mailbox, 10,000
 requests per 10 minutes per mailbox), `--latency-ms` on every request and `--throttle` of the
 requests answered 429 with Retry-After: 1. The database is SQLite in a scratch folder
@@ -169,7 +171,8 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
             "throttle_probability": args.throttle, "retry_after_s": 1, "rng_seed": 7})
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, anonymous=True, database_url=url, graph_base_url=base_url,
-            graph_auth="static", graph_static_token=TOKEN, graph_global_concurrency=g,
+            graph_auth="static", graph_static_token=TOKEN,
+            graph_global_concurrency=reading_share(args),
             workers=args.workers, job_poll_seconds=0.1, log_json=True,
         )
         runtime = await bootstrap(settings)
@@ -183,28 +186,37 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
                                         clock=services.clock, new_id=lambda: str(uuid.uuid4()))
             plan_id = receipt.plan_id
             await control(session, root, "DELETE", "/stats")
-            emulator_before, cpu_before = process_cpu(emulator_pid), time.process_time()
-            started = time.perf_counter()
-            booking = await book_plan(
-                BookPlan(plan_id, owner), uow=services.uow, calendar=services.calendar,
-                directory=services.directory, clock=services.clock,
-                rights=services.rights)  # the members are the owner's reports: all allowed
-            slots_found = time.perf_counter() - started
-            print(f"book_plan: {slots_found:.1f} s, {booking.queued} jobs, "
-                  f"{len(booking.problems)} problems", file=sys.stderr, flush=True)
             stop = asyncio.Event()
+            # Running before booking starts, as in `serve`: booking queues each chunk's jobs
+            # while it still reads later chunks' calendars, and the workers create meanwhile.
             worker = asyncio.create_task(
                 runtime.worker(concurrency=args.workers).run(stop) if not workers
                 else stop.wait())
-            progress = booking.progress
-            while progress.state is not RunState.FINISHED:
+            emulator_before, cpu_before = process_cpu(emulator_pid), time.process_time()
+            started = time.perf_counter()
+            booking_run = asyncio.create_task(book_plan(
+                BookPlan(plan_id, owner), uow=services.uow, calendar=services.calendar,
+                directory=services.directory, clock=services.clock,
+                rights=services.rights))  # the members are the owner's reports: all allowed
+            booking, slots_found, first_booked = None, math.nan, math.nan
+            progress = None
+            while booking is None or progress is None or progress.state is not RunState.FINISHED:
                 await asyncio.sleep(0.1)
+                if booking is None and booking_run.done():
+                    booking, slots_found = booking_run.result(), time.perf_counter() - started
+                    print(f"book_plan: {slots_found:.1f} s, {booking.queued} members queued, "
+                          f"{len(booking.problems)} problems", file=sys.stderr, flush=True)
                 async with services.uow() as tx:
                     current = await tx.plans.progress(plan_id, receipt.revision)
-                assert current is not None
-                if (current.done, current.failed) != (progress.done, progress.failed):
+                if current is None:
+                    continue  # the run has not started yet (reading the directory)
+                if current.done and math.isnan(first_booked):
+                    first_booked = time.perf_counter() - started
+                if progress is None or (current.done, current.failed) != (progress.done,
+                                                                          progress.failed):
                     print(f"  {time.perf_counter() - started:6.1f} s  done {current.done} "
-                          f"failed {current.failed}", file=sys.stderr, flush=True)
+                          f"failed {current.failed} of {current.total}", file=sys.stderr,
+                          flush=True)
                 progress = current
             seconds = time.perf_counter() - started
             client_cpu = time.process_time() - cpu_before
@@ -272,8 +284,9 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
     print(f"Graph requests in the booking: {stats['total']} in all, {stats['batches']} $batch, "
           f"{creates} creates, {reads} mailbox settings, {schedules} getSchedule, "
           f"{stats['throttled']} answered 429")
-    print(f"book_plan (directory, settings, free/busy, slot finder, enqueue): {slots_found:.1f} s, "
-          f"then the booking jobs: {seconds - slots_found:.1f} s; CPU over both: client "
+    print(f"book_plan (directory, then per chunk settings, free/busy, slot finder, enqueue) "
+          f"returned after {slots_found:.1f} s; the first chunk was booked after "
+          f"{first_booked:.1f} s, the last after {seconds:.1f} s; CPU over the run: client "
           f"{client_cpu:.1f} s, emulator {'n/a' if emulator_cpu is None else f'{emulator_cpu:.1f}'}"
           " s\n")
     print("| way | members | wall s | × product path |")
@@ -290,19 +303,47 @@ async def run(args: argparse.Namespace, base_url: str, emulator_pid: int, url: s
         raise SystemExit("booking check failed")
 
 
+def reading_share(args: argparse.Namespace) -> int:
+    """Graph requests at once for this process. Its reads overlap the workers' creates, so
+    with worker processes the `--global` limit is split: half for this process (the reads),
+    half shared by the workers (the creates); the bound counts `--global` in all. Without
+    them, reads and creates share this process's one limit."""
+    g = args.global_concurrency
+    return max(1, g // 2) if args.worker_processes else g
+
+
 async def worker_process(args: argparse.Namespace,
                          settings: Settings) -> asyncio.subprocess.Process:
     share = max(1, args.worker_processes)
+    creates = max(1, args.global_concurrency - reading_share(args))
     env = {**os.environ, "LEARNING_LOOP_ANONYMOUS": "true",
            "LEARNING_LOOP_DATABASE_URL": settings.database_url,
            "LEARNING_LOOP_GRAPH_BASE_URL": str(settings.graph_base_url),
            "LEARNING_LOOP_GRAPH_AUTH": "static", "LEARNING_LOOP_GRAPH_STATIC_TOKEN": TOKEN,
-           "LEARNING_LOOP_GRAPH_GLOBAL_CONCURRENCY": str(max(1, args.global_concurrency // share)),
+           "LEARNING_LOOP_GRAPH_GLOBAL_CONCURRENCY": str(max(1, creates // share)),
            "LEARNING_LOOP_WORKERS": str(max(1, args.workers // share)),
            "LEARNING_LOOP_JOB_POLL_SECONDS": "0.1", "LEARNING_LOOP_LOG_JSON": "true"}
-    return await asyncio.create_subprocess_exec(
+    process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "teams_app.cli.main", "worker", env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Booking queues its first jobs within seconds now: a worker still importing would be
+    # timed as booking. Its log says when it claims jobs; the rest of the log is drained.
+    assert process.stderr is not None
+    async for line in process.stderr:
+        if b"worker_started" in line:
+            break
+    else:
+        raise SystemExit("a worker process did not start")
+    _DRAINS.add(asyncio.create_task(_drain(process.stderr)))
+    return process
+
+
+_DRAINS: set[asyncio.Task[None]] = set()
+
+
+async def _drain(stream: asyncio.StreamReader) -> None:
+    async for _ in stream:
+        pass
 
 
 async def _plan(services: Any, plan_id: str) -> Any:

@@ -6,6 +6,7 @@ or failed, one job per member; the progress row counts them so a card or the CLI
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
@@ -99,12 +100,21 @@ class BookingProgress:
 
 
 def progress_of(
-    plan_id: str, revision: int, members: list[PlanMember], *, at: datetime
+    plan_id: str,
+    revision: int,
+    members: list[PlanMember],
+    *,
+    at: datetime,
+    waiting: Collection[str] = (),
 ) -> BookingProgress:
-    """The progress a set of member states amounts to (used when a run starts or re-runs)."""
+    """The progress a set of member states amounts to (used when a run starts or re-runs).
+    `waiting`: members of a run that books chunk by chunk whose chunk is not planned yet; they
+    count in the total from the start, and their state from before the run does not count (a
+    member that failed last time may be booked this time)."""
     done = sum(m.state is MemberState.BOOKED for m in members)
-    failed = sum(m.state is MemberState.FAILED for m in members)
-    total = sum(m.state not in OUT_OF_PLAN for m in members)
+    failed = sum(m.state is MemberState.FAILED and m.member_id not in waiting for m in members)
+    counted = {m.member_id for m in members if m.state not in OUT_OF_PLAN}
+    total = len(counted | set(waiting))
     state = RunState.FINISHED if done + failed >= total else RunState.RUNNING
     return BookingProgress(plan_id, revision, total, done, failed, state, at)
 

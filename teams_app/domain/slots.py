@@ -12,7 +12,8 @@ How a personal slot is ranked (first difference wins):
    afternoon preference" stay predictable instead of being weights that trade off silently;
 2. most sessions free (then fewest that collide with busy time or fall outside working hours);
 3. fewest colleagues already placed at overlapping times (spreading, so the team is not all
-   out at once); members with the fewest equally good choices are placed first;
+   out at once); members with the fewest equally good choices are placed first (within a
+   chunk, when booking places members chunk by chunk: `PersonalSlotFinder`);
 4. earliest start time, then earliest weekday.
 """
 
@@ -174,20 +175,32 @@ def last_day_before(slot: SlotTime, cut: datetime) -> date:
 
 
 def find_personal_slots(plan: PlanSpec, members: Sequence[MemberCalendar]) -> PersonalSlots:
-    search = _Search(plan)
-    options = {m.member_id: search.options(m) for m in members}
-    placed: dict[str, MemberSlot] = {}
-    load = SpreadLoad()  # how many placed members are out, per cell
-    # The most constrained go first, so the flexible ones make room by spreading around them.
-    for member in sorted(members, key=lambda m: (len(options[m.member_id][0]), m.member_id)):
-        best, slot = options[member.member_id]
-        if slot is not None:
-            placed[member.member_id] = slot
-            continue
-        chosen = min(best, key=lambda c: (load.overlap(c.cells), c.start, c.day))
-        load.add(chosen.cells)
-        placed[member.member_id] = search.member_slot(member.member_id, chosen)
-    return PersonalSlots(tuple(placed[m.member_id] for m in members))
+    return PersonalSlotFinder(plan).place(members)
+
+
+class PersonalSlotFinder:
+    """Places members chunk by chunk (booking reads calendars in chunks), carrying how many
+    are out per cell from every earlier chunk, so later chunks spread around earlier ones.
+    Within a chunk the most constrained go first; across chunks, earlier chunks go first."""
+
+    def __init__(self, plan: PlanSpec) -> None:
+        self._search = _Search(plan)
+        self.load = SpreadLoad()  # how many placed members are out, per cell
+
+    def place(self, members: Sequence[MemberCalendar]) -> PersonalSlots:
+        search, load = self._search, self.load
+        options = {m.member_id: search.options(m) for m in members}
+        placed: dict[str, MemberSlot] = {}
+        # The most constrained go first, so the flexible ones make room by spreading around them.
+        for member in sorted(members, key=lambda m: (len(options[m.member_id][0]), m.member_id)):
+            best, slot = options[member.member_id]
+            if slot is not None:
+                placed[member.member_id] = slot
+                continue
+            chosen = min(best, key=lambda c: (load.overlap(c.cells), c.start, c.day))
+            load.add(chosen.cells)
+            placed[member.member_id] = search.member_slot(member.member_id, chosen)
+        return PersonalSlots(tuple(placed[m.member_id] for m in members))
 
 
 def find_team_session(
@@ -342,7 +355,7 @@ class _Search:
         return best, None
 
     def member_slot(self, member_id: str, chosen: _Candidate) -> MemberSlot:
-        free = self._free[member_id]
+        free = self._free.pop(member_id)  # a finder lives for a whole booking run
         conflicts = tuple(
             d
             for d, b in zip(chosen.dates, chosen.bases, strict=True)

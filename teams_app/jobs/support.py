@@ -11,7 +11,7 @@ from teams_app.ports.services import Services
 from teams_app.use_cases.languages import PersonLanguages
 from teams_app.use_cases.reach import PersonalChats, TeamsEndpoint
 
-JobHandler = Callable[[Job], Awaitable[None]]
+JobHandler = Callable[[Job], Awaitable[object]]  # worker.FINISHED, or anything else
 
 
 def calendar_of(services: Services) -> Calendar:

@@ -24,13 +24,21 @@ from teams_app.ports import Clock, Job
 
 log = structlog.get_logger()
 
-JobHandler = Callable[[Job], Awaitable[None]]
+JobHandler = Callable[[Job], Awaitable[object]]  # FINISHED, or anything else
 
 UNKNOWN_KIND = "unknown_kind"
 # After the grace period, cancelled handlers get this long to unwind before we stop waiting.
 _CANCEL_WAIT_SECONDS = 5.0
 # How long a full worker waits for more slots to free up before claiming (see _wait_for_slots).
 _REFILL_WAIT_SECONDS = 0.02
+
+
+class Finished:
+    """What a handler returns when it marked its own job done in its last transaction
+    (`JobQueue.finish`): the worker records nothing more."""
+
+
+FINISHED = Finished()
 
 
 class PermanentJobError(Exception):
@@ -212,7 +220,7 @@ class JobWorker:
             await self._dead(job, UNKNOWN_KIND, started)
             return
         try:
-            await handler(job)
+            outcome = await handler(job)
         except asyncio.CancelledError:
             raise
         except PermanentJobError as exc:
@@ -222,7 +230,7 @@ class JobWorker:
             # The type name only: exception messages can quote personal data.
             await self._retry_or_dead(job, type(exc).__name__, started)
             return
-        recorded = await self._store.complete(job.id, self.owner)
+        recorded = outcome is FINISHED or await self._store.complete(job.id, self.owner)
         log.info(
             "job_done" if recorded else "job_done_lease_lost",
             job_id=job.id,

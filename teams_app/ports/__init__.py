@@ -122,6 +122,10 @@ class JobQueue(Protocol):
         *,
         run_at: datetime | None = None,
     ) -> None: ...  # (payload, idempotency key) each, in one statement; known keys skipped
+    # The caller's own running job marked done in the caller's transaction, so its outcome and
+    # its completion commit together (one transaction fewer than the worker's completion).
+    # False when `owner` no longer holds the job (its lease ran out and another took it).
+    async def finish(self, job_id: str, owner: str) -> bool: ...
 
 
 class ConversationStore(Protocol):

@@ -76,6 +76,9 @@ class PlanRepository(Protocol):
     async def slots_of(
         self, plan_id: str, revision: int, member_ids: Sequence[str]
     ) -> list[BookedSlot]: ...
+    async def members_of(
+        self, plan_id: str, member_ids: Sequence[str]
+    ) -> list[PlanMember]: ...  # those of `member_ids` the plan has a row for
     async def set_members(
         self,
         plan_id: str,

@@ -249,3 +249,25 @@ async def test_enqueue_many_adds_each_job_once_and_skips_keys_already_queued(
     claimed = await store.claim("a", 10, 30)
     assert sorted(j.payload["member_id"] for j in claimed) == ["m-1", "m-2", "m-3"]
     assert {j.max_attempts for j in claimed} == {3} and {j.kind for j in claimed} == {"card"}
+
+
+async def test_a_job_finished_in_its_handlers_transaction_is_done_only_if_that_commits(
+    engine: AsyncEngine, store: SqlJobStore, clock: FakeClock
+) -> None:
+    class RecordingFailed(Exception):
+        pass
+
+    job_id = await add_job(engine, clock)
+    await store.claim("a", 10, 30)
+    with pytest.raises(RecordingFailed):
+        async with engine.begin() as connection:
+            assert await SqlJobQueue(connection, clock, 3).finish(job_id, "a")
+            raise RecordingFailed
+    assert (await job(store, job_id)).state is JobState.RUNNING  # rolled back with it
+
+    async with engine.begin() as connection:
+        assert not await SqlJobQueue(connection, clock, 3).finish(job_id, "b")  # not b's lease
+        assert await SqlJobQueue(connection, clock, 3).finish(job_id, "a")
+    done = await job(store, job_id)
+    assert (done.state, done.lease_owner, done.finished_at) == (JobState.DONE, None, clock.now())
+    assert not await store.complete(job_id, "a")  # nothing left for the worker to record

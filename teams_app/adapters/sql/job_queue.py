@@ -117,6 +117,19 @@ class SqlJobQueue:
         )
 
 
+    async def finish(self, job_id: str, owner: str) -> bool:
+        result = await self._connection.execute(
+            update(jobs)
+            .where(
+                jobs.c.id == job_id,
+                jobs.c.state == JobState.RUNNING.value,
+                jobs.c.lease_owner == owner,
+            )
+            .values(**_finished(JobState.DONE, self._clock.now()))
+        )
+        return result.rowcount == 1
+
+
 class SqlJobStore:
     """Claims, outcomes, inspection and schedules, each in its own short transaction."""
 

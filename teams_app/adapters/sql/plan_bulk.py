@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from teams_app.adapters.sql.dialects import insert_for
 from teams_app.adapters.sql.slot_rows import slot_from_row
 from teams_app.adapters.sql.tables import plan_members, plan_slots
-from teams_app.domain.bookings import BookedSlot, MemberFailure, MemberState, SlotState
+from teams_app.domain.bookings import (
+    BookedSlot,
+    MemberFailure,
+    MemberState,
+    PlanMember,
+    SlotState,
+)
 
 
 class PlanBulkWrites:
@@ -37,6 +43,27 @@ class PlanBulkWrites:
             )
         ).mappings()
         return [slot_from_row(r) for r in rows]
+
+    async def members_of(self, plan_id: str, member_ids: Sequence[str]) -> list[PlanMember]:
+        if not member_ids:
+            return []
+        rows = (
+            await self._connection.execute(
+                select(plan_members).where(
+                    plan_members.c.plan_id == plan_id,
+                    plan_members.c.member_id.in_(list(member_ids)),
+                )
+            )
+        ).mappings()
+        return [
+            PlanMember(
+                r["plan_id"],
+                r["member_id"],
+                MemberState(r["state"]),
+                MemberFailure(r["failure"]) if r["failure"] else None,
+            )
+            for r in rows
+        ]
 
     async def set_members(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Annotated
@@ -58,7 +59,12 @@ from teams_app.ports import (
     JobState,
 )
 from teams_app.use_cases.people_names import people_names
-from teams_app.use_cases.plans.booking import BookPlan, book_plan
+from teams_app.use_cases.plans.booking import (
+    BookingStarted,
+    BookPlan,
+    ReadFailure,
+    book_plan,
+)
 from teams_app.use_cases.plans.planning import PlanPreview, cancel_plan, create_plan, find_slots
 
 
@@ -165,11 +171,12 @@ def plan_create(
         receipt = await create_plan(CreatePlan(owner_id, final), uow=services.uow(),
                                     clock=services.clock, new_id=lambda: str(uuid.uuid4()))
         console.print(f"Plan [bold]{receipt.plan_id}[/bold] created.")
-        started = await book_plan(BookPlan(receipt.plan_id, owner_id), uow=services.uow,
-                                  calendar=calendar, directory=directory, clock=services.clock,
-                                  rights=services.rights)
-        progress = await _follow(runtime, receipt.plan_id, receipt.revision, started.progress,
-                                 workers=None if no_workers else workers)
+        _, progress = await _book_and_follow(
+            runtime,
+            lambda: book_plan(BookPlan(receipt.plan_id, owner_id, on_failure=ReadFailure.SETTLE),
+                              uow=services.uow, calendar=calendar, directory=directory,
+                              clock=services.clock, rights=services.rights),
+            workers=None if no_workers else workers)
         _print_outcome(progress, receipt.plan_id)
 
     run_command(db_settings(database_url), go)
@@ -189,13 +196,18 @@ def _print_preview(preview: PlanPreview, names: dict[str, str]) -> None:
     console.print(f"{len(preview.bookable)} can be booked, {len(preview.problems)} cannot.")
 
 
-async def _follow(runtime: Runtime, plan_id: str, revision: int, progress: BookingProgress,
-                  *, workers: int | None) -> BookingProgress:
-    """Show the run's progress until it finishes, running job workers here unless None."""
+async def _book_and_follow(
+    runtime: Runtime, book: Callable[[], Awaitable[BookingStarted]], *, workers: int | None
+) -> tuple[BookingStarted, BookingProgress]:
+    """Book, and show the run's progress until it finishes, running job workers here unless
+    None. The workers start first: booking queues each chunk's jobs while it still reads the
+    calendars of later chunks, and they create those series meanwhile."""
     stop = asyncio.Event()
     task = asyncio.create_task(runtime.worker(concurrency=workers).run(stop)) if workers \
         else None
     try:
+        started = await book()
+        progress = started.progress
         with Progress(TextColumn("Booking"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[failed]} not booked"), TimeElapsedColumn(),
                       console=console, transient=False) as bar:
@@ -204,14 +216,15 @@ async def _follow(runtime: Runtime, plan_id: str, revision: int, progress: Booki
             while progress.state is not RunState.FINISHED:
                 await asyncio.sleep(0.2)
                 async with runtime.services.uow() as tx:
-                    progress = await tx.plans.progress(plan_id, revision) or progress
+                    progress = await tx.plans.progress(started.plan_id,
+                                                       started.revision) or progress
                 bar.update(shown, completed=progress.done + progress.failed,
                            failed=progress.failed)
     finally:
         stop.set()
         if task is not None:
             await task
-    return progress
+    return started, progress
 
 
 def _print_outcome(progress: BookingProgress, plan_id: str) -> None:
@@ -234,12 +247,13 @@ def plan_book(
     async def go(runtime: Runtime) -> None:
         calendar, directory = need_graph(runtime)
         services = runtime.services
-        started = await book_plan(BookPlan(plan_id, by), uow=services.uow, calendar=calendar,
-                                  directory=directory, clock=services.clock,
-                                  rights=services.rights)
+        started, progress = await _book_and_follow(
+            runtime,
+            lambda: book_plan(BookPlan(plan_id, by, on_failure=ReadFailure.SETTLE),
+                              uow=services.uow, calendar=calendar, directory=directory,
+                              clock=services.clock, rights=services.rights),
+            workers=None if no_workers else workers)
         console.print(f"{started.queued} members to book.")
-        progress = await _follow(runtime, plan_id, started.revision, started.progress,
-                                 workers=None if no_workers else workers)
         _print_outcome(progress, plan_id)
         # The others are booked; those no longer the owner's to plan for are named, exit 2.
         await refuse_not_allowed(

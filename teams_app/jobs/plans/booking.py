@@ -10,7 +10,7 @@ from teams_app.bot.plans.booked_card import BookedCardRenderer
 from teams_app.bot.plans.memberships import MemberLeftCardRenderer
 from teams_app.domain.errors import DomainError
 from teams_app.jobs.support import JobHandler, calendar_of, personal_chats, slot_of
-from teams_app.jobs.worker import PermanentJobError
+from teams_app.jobs.worker import FINISHED, PermanentJobError
 from teams_app.ports import GraphForbidden, GraphNotFound, Job
 from teams_app.ports.services import Services
 from teams_app.use_cases.plans.booked_cards import (
@@ -42,7 +42,7 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
     left_renderer = MemberLeftCardRenderer(services.renderer)
     chats = personal_chats(services)
 
-    async def book_slots(job: Job) -> None:
+    async def book_slots(job: Job) -> object:
         try:
             cmd = BookMemberSlots.parse(
                 job.payload, last_attempt=job.attempts >= job.max_attempts
@@ -54,7 +54,8 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
             raise PermanentJobError("graph_not_configured")
         try:
             outcome = await book_member_slots(
-                cmd, uow=services.uow, calendar=services.calendar, clock=services.clock
+                cmd, uow=services.uow, calendar=services.calendar, clock=services.clock,
+                job=job,
             )
         except DomainError as error:
             raise PermanentJobError(error.code) from None
@@ -75,6 +76,7 @@ def booking_job_handlers(services: Services) -> dict[str, JobHandler]:
             failed=outcome.failed,
             skipped=outcome.skipped,
         )
+        return FINISHED if outcome.finished else None
 
     async def give_up(cmd: BookMemberSlots) -> None:
         given_up = await give_up_member_slots(cmd, uow=services.uow, clock=services.clock)

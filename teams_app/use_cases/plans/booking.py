@@ -1,4 +1,5 @@
-"""Booking a plan: slots are found for everyone at once, then jobs create the series in chunks.
+"""Booking a plan: calendars are read and slots found chunk by chunk, and each chunk's jobs
+create its series while later calendars are still being read (pipeline.py).
 
 `book_plan` plans each member's slot and queues one `plans.book_member_slots` job per chunk of
 up to 20 members (slot_booking.py: one Graph $batch each), in the transaction that marks them
@@ -15,17 +16,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from teams_app.domain.bookings import (
-    BookedSlot,
     BookingProgress,
     MemberFailure,
     MemberState,
     SlotState,
-    progress_of,
 )
 from teams_app.domain.learning_plans import PlanMode, PlanStatus
 from teams_app.domain.plan_errors import PlanAlreadyCancelled, PlanNotOwned
 from teams_app.domain.planners import PlanningRights
-from teams_app.domain.slot_events import slot_event_draft, slot_marker, slot_transaction_id
+from teams_app.domain.slot_events import slot_event_draft, slot_marker
 from teams_app.ports import (
     Calendar,
     Clock,
@@ -38,14 +37,13 @@ from teams_app.ports import (
     GraphUnavailable,
     UnitOfWork,
 )
-from teams_app.use_cases.languages import remember_mailbox_languages
+from teams_app.use_cases.plans.pipeline import CHUNK, ReadFailure, Started, book_in_chunks
 from teams_app.use_cases.plans.planning import (
     MemberPreview,
     UnknownPlan,
-    find_slots,
     left_members,
+    plan_people,
 )
-from teams_app.use_cases.plans.slot_booking import BOOK_MEMBER_SLOTS, BookMemberSlots, chunked
 from teams_app.use_cases.plans.team_sessions import book_team_session
 
 # The job kind of one member per job. `book_plan` now queues chunks (slot_booking.py); this
@@ -64,6 +62,9 @@ class BookPlan:
     plan_id: str
     by: str  # only the owner books
     revision: int | None = None  # the revision Book was pressed on; None: the current
+    # Reading calendars failed after the run started (pipeline.py): raise and leave the run
+    # to the caller's retry, settle the rest as failed, or take them out of the run.
+    on_failure: ReadFailure = ReadFailure.UNDO
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class BookingStarted:
     revision: int
     queued: int  # members queued for booking by this call (0 on a re-run with nothing new)
     problems: tuple[MemberPreview, ...]  # members that cannot be booked, with their code
-    progress: BookingProgress
+    progress: BookingProgress  # the run's latest
+    stopped: bool = False  # cancelled or edited while booking: later members were not queued
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,13 @@ async def book_plan(
     directory: Directory,
     clock: Clock,
     rights: PlanningRights,
+    started: Started | None = None,
+    chunk: int = CHUNK,
 ) -> BookingStarted:
     """Members the owner may no longer plan for (moved to another manager, or left the
-    owner's group) are recorded as NOT_ALLOWED and nothing is booked for them."""
+    owner's group) are recorded as NOT_ALLOWED and nothing is booked for them. Personal plans
+    are read, planned and queued `chunk` members at a time (pipeline.py); `started` runs in
+    the transaction that starts the run, before any calendar is read."""
     async with uow() as tx:
         plan = await tx.plans.get(cmd.plan_id)
         leavers = await left_members(tx, cmd.plan_id)
@@ -114,76 +120,16 @@ async def book_plan(
             plan, uow=uow, calendar=calendar, directory=directory, clock=clock, rights=rights
         )
         return BookingStarted(plan.id, plan.revision, team.queued, team.problems, team.progress)
-    preview = await find_slots(  # Graph: no tx
-        plan, calendar=calendar, directory=directory, rights=rights, leavers=leavers
+    if plan.status is PlanStatus.CANCELLED:
+        raise PlanAlreadyCancelled()
+    who = await plan_people(plan, directory=directory, rights=rights, leavers=leavers)
+    run = await book_in_chunks(
+        plan, who, uow=uow, calendar=calendar, clock=clock, started=started,
+        on_failure=cmd.on_failure, chunk=chunk,
     )
-    at = clock.now()
-    async with uow() as tx:
-        current = await tx.plans.get(plan.id)
-        if current is None or current.revision != plan.revision:
-            raise UnknownPlan(plan.id)  # edited meanwhile: the caller books the new revision
-        if current.status is PlanStatus.CANCELLED:
-            raise PlanAlreadyCancelled()  # cancelled meanwhile: nothing to book
-        known = {m.member_id: m for m in await tx.plans.members(plan.id)}
-        to_book: list[str] = []
-        states: list[tuple[str, MemberState, MemberFailure | None]] = []
-        planned: list[BookedSlot] = []
-        for member in preview.members:
-            before = known.get(member.member_id)
-            if before is not None and before.state in (MemberState.BOOKED, MemberState.PENDING):
-                continue  # booked, or its job is queued or running with the slot planned then
-            if member.slot is None:
-                states.append((member.member_id, MemberState.FAILED, member.problem))
-                continue
-            if (
-                before is not None
-                and before.state is MemberState.FAILED
-                and before.failure is not MemberFailure.UNAVAILABLE
-                and await tx.plans.slot(plan.id, member.member_id, plan.revision) is not None
-            ):
-                # Its job ran and Graph refused it for good (403/404/400); a re-run does not
-                # repeat it. One that Graph was too throttled or down for is tried again.
-                continue
-            to_book.append(member.member_id)
-            states.append((member.member_id, MemberState.PENDING, None))
-            slot = member.slot
-            planned.append(
-                BookedSlot(
-                    plan.id,
-                    member.member_id,
-                    plan.revision,
-                    slot_transaction_id(plan.id, member.member_id, plan.revision),
-                    slot.days,
-                    slot.start,
-                    slot.time_zone,
-                )
-            )
-        await tx.plans.set_members(plan.id, states, at=at)
-        # A slot already planned is kept as it is: a queued job books what was planned.
-        await tx.plans.plan_slots(planned, at=at)
-        languages = preview.languages
-        await remember_mailbox_languages(tx, languages, at=at)  # the members' cards need them
-        away = {m.member_id: m.away for m in preview.members if m.away}
-        jobs = [
-            BookMemberSlots(
-                plan.id,
-                plan.revision,
-                chunk,
-                languages={m: languages[m] for m in chunk if m in languages},
-                away={m: away[m] for m in chunk if m in away},
-            )
-            for chunk in chunked(to_book)
-        ]
-        # Members to book are neither pending nor booked, so no queued job holds them: every
-        # member here is queued now (the key names this run, see idempotency_key).
-        await tx.jobs.enqueue_many(
-            BOOK_MEMBER_SLOTS, [(job.payload(), job.idempotency_key(at)) for job in jobs]
-        )
-        queued = len(to_book)
-        progress = progress_of(plan.id, plan.revision, await tx.plans.members(plan.id), at=at)
-        await tx.plans.save_progress(progress)
-        await tx.commit()
-    return BookingStarted(plan.id, plan.revision, queued, preview.problems, progress)
+    return BookingStarted(
+        plan.id, plan.revision, run.queued, tuple(run.problems), run.progress, run.stopped
+    )
 
 
 async def book_member_slot(

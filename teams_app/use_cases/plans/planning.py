@@ -7,11 +7,12 @@ problem code: nobody is skipped silently (issue 4, "reported, not silently skipp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from teams_app.domain.bookings import MemberFailure, MemberState, SlotState
+from teams_app.domain.directory import Person
 from teams_app.domain.learning_plans import (
     CancelPlan,
     CreatePlan,
@@ -23,11 +24,12 @@ from teams_app.domain.learning_plans import (
 from teams_app.domain.plan_errors import PlanAlreadyCancelled
 from teams_app.domain.planners import PlanningRights
 from teams_app.domain.slot_days import away_days
-from teams_app.domain.slots import find_personal_slots
+from teams_app.domain.slots import PersonalSlotFinder
 from teams_app.ports import Calendar, Clock, Directory, UnitOfWork
 from teams_app.use_cases.plans.reads import (
     SLOT_PROBLEMS,
     CancelReceipt,
+    MemberCalendars,
     MemberPreview,
     PlanPreview,
     UnknownPlan,
@@ -44,12 +46,15 @@ __all__ = [
     "CancelReceipt",
     "MemberPreview",
     "PlanPreview",
+    "PlanPeople",
     "PlanReceipt",
     "UnknownPlan",
     "cancel_plan",
     "create_plan",
     "discard_plan",
     "find_slots",
+    "member_previews",
+    "plan_people",
     "preview_plan",
 ]
 
@@ -161,13 +166,53 @@ async def find_slots(
         raise PlanAlreadyCancelled()
     if plan.spec.mode is PlanMode.TEAM_SESSION:
         return await find_team_slot(plan, calendar=calendar, directory=directory, rights=rights)
+    who = await plan_people(plan, directory=directory, rights=rights, leavers=leavers)
+    read = await read_calendars(plan, who.people, calendar)
+    previews = member_previews(plan, who.people, read, PersonalSlotFinder(plan.spec))
+    return PlanPreview(plan.id, plan.revision, (*previews, *who.problems))
+
+
+@dataclass(frozen=True)
+class PlanPeople:
+    """Who a personal plan is for, from the directory: the people whose calendars are read,
+    and the ids that cannot be planned (the owner may not plan for them, or nobody knows them)."""
+
+    people: list[Person]
+    refused: list[str]
+    unknown: list[str]
+
+    @property
+    def problems(self) -> tuple[MemberPreview, ...]:
+        return (
+            *(MemberPreview(m, None, problem=MemberFailure.NOT_ALLOWED) for m in self.refused),
+            *(MemberPreview(m, None, problem=MemberFailure.OUTSIDE_TENANT) for m in self.unknown),
+        )
+
+
+async def plan_people(
+    plan: LearningPlan,
+    *,
+    directory: Directory,
+    rights: PlanningRights,
+    leavers: Collection[str] = (),
+) -> PlanPeople:
     people, unknown = await resolve_members(plan, directory)
     people = [p for p in people if p.object_id not in leavers]
     unknown = [u for u in unknown if u not in leavers]
     plan.resolve_members([p.object_id for p in people] + unknown)  # NoMembers when empty
     people, refused = await allowed_people(plan, people, directory=directory, rights=rights)
-    read = await read_calendars(plan, people, calendar)
-    found = {m.member_id: m for m in find_personal_slots(plan.spec, read.calendars).members}
+    return PlanPeople(people, refused, unknown)
+
+
+def member_previews(
+    plan: LearningPlan,
+    people: Sequence[Person],
+    read: MemberCalendars,
+    finder: PersonalSlotFinder,
+) -> list[MemberPreview]:
+    """Each person's slot, or the problem, from their calendars (`read`); `finder` carries
+    the team's load from the people it placed before."""
+    found = {m.member_id: m for m in finder.place(read.calendars).members}
     calendars = {c.member_id: c for c in read.calendars}
     previews: list[MemberPreview] = []
     for person in people:
@@ -190,9 +235,7 @@ async def find_slots(
                     away=away_days(plan.spec, member.slot, away) if member.slot and away else (),
                 )
             )
-    previews += [MemberPreview(m, None, problem=MemberFailure.NOT_ALLOWED) for m in refused]
-    previews += [MemberPreview(m, None, problem=MemberFailure.OUTSIDE_TENANT) for m in unknown]
-    return PlanPreview(plan.id, plan.revision, tuple(previews))
+    return previews
 
 
 async def left_members(uow: UnitOfWork, plan_id: str) -> frozenset[str]:

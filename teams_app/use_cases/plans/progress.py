@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
-from teams_app.domain.bookings import EditKind, RunState
+from teams_app.domain.bookings import BookingProgress, EditKind, RunState
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.errors import DomainError
 from teams_app.domain.learning_plans import PlanStatus
@@ -32,7 +32,7 @@ from teams_app.ports import (
     Messenger,
     UnitOfWork,
 )
-from teams_app.use_cases.plans.booking import BookPlan, book_plan
+from teams_app.use_cases.plans.booking import BookPlan, ReadFailure, book_plan
 from teams_app.use_cases.plans.reports import (
     BookingStatus,
     EditReport,
@@ -168,13 +168,31 @@ async def start_booking(
     clock: Clock,
     rights: PlanningRights,
 ) -> bool:
-    """The job behind Book: runs `book_plan`, then lets the card follow the run. True when
-    booking started. Graph throttled or down propagates (the job retries) until the last
-    attempt; then, and for anything that retrying cannot mend, the card says why."""
+    """The job behind Book: runs `book_plan`, and lets the card follow the run from the
+    transaction that starts it (calendars are read chunk by chunk after that, and the card's
+    counts grow as chunks are queued and booked). True when booking started. Graph throttled
+    or down propagates (the job retries) until the last attempt; then, and for anything that
+    retrying cannot mend, the card says why, unless the run had started: then the members not
+    read are recorded failed and the card's summary names them."""
+    following: list[WatchBooking] = []
+    # The card follows the run from its start: a retry resumes it, the last attempt finishes
+    # it with the members not read named on the summary.
+    on_failure = ReadFailure.SETTLE if cmd.last_attempt else ReadFailure.RETRY
+
+    async def follow(tx: UnitOfWork, progress: BookingProgress) -> None:
+        # A retried job starts the same chain: round 0's key is taken, nothing is queued.
+        watch = WatchBooking(
+            cmd.plan_id, progress.revision, cmd.conversation_id, cmd.activity_id,
+            already_booked=progress.done,  # booked before this run: the rest queue
+        )
+        await _enqueue(tx, watch, clock)
+        following.append(watch)
+
     try:
         started = await book_plan(
-            BookPlan(cmd.plan_id, cmd.by, cmd.revision),
+            BookPlan(cmd.plan_id, cmd.by, cmd.revision, on_failure=on_failure),
             uow=uow, calendar=calendar, directory=directory, clock=clock, rights=rights,
+            started=follow,
         )
     except (GraphThrottled, GraphUnavailable) as error:
         if not cmd.last_attempt:
@@ -184,17 +202,18 @@ async def start_booking(
     except (GraphError, DomainError) as error:
         await _show_failure(cmd, error, uow=uow, messenger=messenger, cards=cards)
         return False
-    await watch_booking(
-        WatchBooking(
-            cmd.plan_id,
-            started.revision,
-            cmd.conversation_id,
-            cmd.activity_id,
-            already_booked=started.progress.done,  # booked before this run: the rest queue
-        ),
-        uow=uow,
-        clock=clock,
-    )
+    if not following:  # a team session: one meeting, queued at once
+        await watch_booking(
+            WatchBooking(
+                cmd.plan_id,
+                started.revision,
+                cmd.conversation_id,
+                cmd.activity_id,
+                already_booked=started.progress.done,
+            ),
+            uow=uow,
+            clock=clock,
+        )
     return True
 
 

@@ -42,7 +42,9 @@ from teams_app.ports import (
     GraphRejected,
     GraphThrottled,
     GraphUnavailable,
+    Job,
     UnitOfWork,
+    UnitOfWorkFactory,
 )
 from teams_app.use_cases.plans.booked_cards import SLOT_BOOKED_CARD
 from teams_app.use_cases.plans.event_texts import slot_texts
@@ -122,14 +124,22 @@ class ChunkOutcome:
     already: int = 0  # booked before (a repeated job)
     failed: int = 0  # recorded as failed by this run
     skipped: int = 0  # the plan was cancelled or edited since the job was queued
+    finished: bool = False  # the job was marked done with the outcome (`job` given)
 
 
 async def book_member_slots(
-    cmd: BookMemberSlots, *, uow: Callable[[], UnitOfWork], calendar: Calendar, clock: Clock
+    cmd: BookMemberSlots,
+    *,
+    uow: UnitOfWorkFactory,
+    calendar: Calendar,
+    clock: Clock,
+    job: Job | None = None,
 ) -> ChunkOutcome:
     """Raises MembersStillThrottled (after recording everyone else) when members are left to
-    retry; UnknownPlan when the plan is gone."""
-    async with uow() as tx:
+    retry; UnknownPlan when the plan is gone. With `job` (the running job, leased), the job is
+    marked done in the transaction that records the outcome when nothing is left to do: a
+    read-only transaction and one write, besides the worker's claim."""
+    async with uow(read_only=True) as tx:
         plan = await tx.plans.get(cmd.plan_id)
         slots = await tx.plans.slots_of(cmd.plan_id, cmd.revision, cmd.member_ids)
     if plan is None:
@@ -202,6 +212,13 @@ async def book_member_slots(
             await tx.plans.count_progress(
                 cmd.plan_id, cmd.revision, done=len(booked), failed=failed, at=at
             )
+        # Nothing follows that could fail the job (series to take out again, members to
+        # retry): done with its outcome. Sessions on days away are the scan's if removing
+        # them below fails.
+        finished = (
+            job is not None and job.lease_owner is not None and not retry and not cancelled
+            and await tx.jobs.finish(job.id, job.lease_owner)
+        )
         await tx.commit()
     if cancelled:  # cancelled while we were creating them: take them out again
         await asyncio.gather(*(_delete_series(calendar, m, e) for m, e in created.items()))
@@ -223,6 +240,7 @@ async def book_member_slots(
         already=already,
         failed=failed,
         skipped=len(cmd.member_ids) - len(booked) - already - failed,
+        finished=finished,
     )
 
 

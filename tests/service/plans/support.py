@@ -15,7 +15,7 @@ from teams_app.domain.calendar import Weekday
 from teams_app.domain.learning_plans import CreatePlan, MemberSource, PlanMode, PlanSpec
 from teams_app.domain.slot_events import slot_transaction_id
 from teams_app.ports import Job
-from teams_app.use_cases.plans.booking import BookingStarted, BookPlan, book_plan
+from teams_app.use_cases.plans.booking import BookingStarted, BookPlan, ReadFailure, book_plan
 from teams_app.use_cases.plans.planning import create_plan
 from tests.graph.conftest import TOKEN, GraphEmulator
 from tests.service.conftest import RunningService, ServiceFactory
@@ -86,16 +86,25 @@ async def new_plan(service: RunningService, spec: PlanSpec | None = None) -> str
     return receipt.plan_id
 
 
-async def book(service: RunningService, plan_id: str, by: str = LEAD) -> BookingStarted:
+async def book(
+    service: RunningService,
+    plan_id: str,
+    by: str = LEAD,
+    *,
+    on_failure: ReadFailure = ReadFailure.UNDO,
+    **options: Any,
+) -> BookingStarted:
+    """`book_plan`; `options` go to it as they are (chunk, started)."""
     services = service.runtime.services
     assert services.calendar is not None and services.directory is not None
     return await book_plan(
-        BookPlan(plan_id, by),
+        BookPlan(plan_id, by, on_failure=on_failure),
         uow=services.uow,
         calendar=services.calendar,
         directory=services.directory,
         clock=services.clock,
         rights=services.rights,
+        **options,
     )
 
 
