@@ -89,6 +89,25 @@ async def test_a_turn_the_database_refuses_fails_alone_and_the_others_are_stored
     assert stored == {f"a:first-{n}" for n in range(20)}
 
 
+async def test_the_help_card_built_once_per_language_still_speaks_each_sender_s(
+    start_service: ServiceFactory, connector: FakeConnector
+) -> None:
+    service = await start_service()
+    sent = [("help", "en-US"), ("Hjälp", "sv-SE"), ("help", "en-US"), ("vädret?", "sv-SE"),
+            ("hilfe", "de-DE"), ("Hjälp", "sv-SE")]
+    for n, (text, locale) in enumerate(sent):
+        await service.post(an_activity(connector.service_url, text=text, locale=locale,
+                                       conversation_id=f"a:help-{n}"))
+    await connector.wait_for(len(sent))
+    texts = [all_texts(card_of(connector.sent_to(f"a:help-{n}")[0])) for n in range(len(sent))]
+    assert [LOCALES[locale] in text for text, (_, locale) in zip(texts, sent, strict=True)] == [
+        True] * len(sent)
+    notices = ["förstod jag inte" in text or "did not understand" in text for text in texts]
+    assert notices == [False, False, False, True, False, False]
+    # Cached cards are shared: a later answer never carries an earlier one's notice.
+    assert texts[5] == texts[1]
+
+
 async def test_expect_replies_come_back_in_the_answer_not_through_the_connector(
     start_service: ServiceFactory, connector: FakeConnector
 ) -> None:
