@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from microsoft_agents.hosting.core import TurnContext, TurnState
 from sqlalchemy import event, select
 
 from teams_app.adapters.sql.tables import conversations, person_languages
 from teams_app.bootstrap import Runtime
+from teams_app.bot.app import TempOnlyTurnState
 from teams_app.cli.serve import serve
 from teams_app.settings import Settings
 from tests.builders import an_activity
@@ -106,6 +108,23 @@ async def test_the_help_card_built_once_per_language_still_speaks_each_sender_s(
     assert notices == [False, False, False, True, False, False]
     # Cached cards are shared: a later answer never carries an earlier one's notice.
     assert texts[5] == texts[1]
+
+
+async def test_a_turn_s_state_has_the_temp_scope_and_nothing_loaded_from_the_sdk_store(
+    start_service: ServiceFactory, connector: FakeConnector
+) -> None:
+    service = await start_service()
+    seen: dict[str, Any] = {}
+
+    @service.runtime.agent_app.message("what state")
+    async def capture(_context: TurnContext, state: TurnState) -> None:
+        seen["input"] = state.temp.input
+        seen["state"] = state
+
+    status, _ = await service.post(an_activity(connector.service_url, text="what state"))
+    assert status == 202
+    assert seen["input"] == "what state"  # what the SDK itself puts in the temp scope
+    assert isinstance(seen["state"], TempOnlyTurnState)
 
 
 async def test_expect_replies_come_back_in_the_answer_not_through_the_connector(
