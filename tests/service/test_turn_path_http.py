@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,18 @@ async def test_a_turn_s_state_has_the_temp_scope_and_nothing_loaded_from_the_sdk
     assert status == 202
     assert seen["input"] == "what state"  # what the SDK itself puts in the temp scope
     assert isinstance(seen["state"], TempOnlyTurnState)
+
+
+@pytest.mark.parametrize("bad", [b'"x": NaN', b'"x": "\\ud800"'])
+async def test_a_body_that_is_not_strict_json_is_refused(
+    start_service: ServiceFactory, connector: FakeConnector, bad: bytes
+) -> None:
+    service = await start_service()
+    activity = json.dumps(an_activity(connector.service_url, text="help")).encode()
+    status, body = await service.post(None, raw=activity[:-1] + b", " + bad + b"}")
+    assert status == 400
+    assert body["error"]["message"] == "The body is not valid JSON."
+    assert connector.activities == []
 
 
 async def test_expect_replies_come_back_in_the_answer_not_through_the_connector(
