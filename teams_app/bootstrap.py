@@ -42,6 +42,7 @@ from teams_app.bot.connections import (
     build_connections,
 )
 from teams_app.bot.presenters import TranslatedCards
+from teams_app.bot.sdk_telemetry import skip_unrecorded_sdk_spans
 from teams_app.domain.planners import PlanningRights
 from teams_app.jobs.handlers import job_handlers
 from teams_app.jobs.maintenance import PURGE, PURGE_EVERY_SECONDS
@@ -214,6 +215,7 @@ async def bootstrap(
     """`connections` replaces the token providers for outbound calls; tests use it to stand in
     for Entra ID, which only exists in Microsoft's cloud."""
     keep_person_text_out_of_library_logs()  # whoever configures logging, or nobody
+    skip_unrecorded_sdk_spans()
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade(engine)

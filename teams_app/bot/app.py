@@ -5,6 +5,7 @@ reactions); errors end with a friendly message, never a trace (bot/errors.py).""
 from __future__ import annotations
 
 import time
+from typing import Self
 
 import structlog
 from microsoft_agents.hosting.aiohttp import CloudAdapter
@@ -12,6 +13,7 @@ from microsoft_agents.hosting.core import (
     AgentApplication,
     ApplicationOptions,
     MemoryStorage,
+    Storage,
     TurnContext,
     TurnState,
 )
@@ -24,6 +26,19 @@ from teams_app.ports.services import Services
 
 log = structlog.get_logger()
 _TURN_STARTED = "learning_loop.turn_started"
+
+
+class TempOnlyTurnState(TurnState):
+    """The SDK's turn state without loading or saving its conversation and user scopes: this
+    bot keeps its state in SQL and no handler reads them, so reading them from the SDK's store
+    before each turn and comparing them after kept nothing (3 % of a message's CPU). The temp
+    scope, which the SDK itself fills during a turn, is there as before."""
+
+    async def load(self, context: TurnContext, storage: Storage | None = None) -> Self:
+        return self
+
+    async def save(self, turn_context: TurnContext, force: bool = False) -> None:
+        return None
 
 
 def create_agent_app(
@@ -39,6 +54,7 @@ def create_agent_app(
         ),
         connection_manager=connections,
     )
+    app.set_turn_state_factory(TempOnlyTurnState)
     memory = ConversationMemory(services)
 
     @app.before_turn

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import socket
@@ -83,6 +84,10 @@ async def serve(
         tasks = await run_worker_tasks(
             runtime, stop, workers=settings.workers, supervisor=supervisor
         )
+        # Everything built so far (modules, the SDK's models, routes, cards' schemas) lives as
+        # long as the process: out of the collector's sight, a full collection under load costs
+        # a fraction of what it did (profile_first_messages.py: 0.7 of 3.9 ms per message).
+        gc.freeze()
         log.info("service_started", host=settings.host, port=settings.port,
                  workers=settings.workers, local_mode=settings.local_mode)
         if on_ready is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.languages import SpokenLanguage
@@ -19,14 +19,25 @@ async def remember_turn(
 ) -> None:
     """Where the conversation is and the language its sender used, whichever is given, in one
     transaction: a person's first turn after a start saves both with one write."""
-    if ref is None and spoken is None:
+    await remember_turns([(ref, spoken)], uow=uow, clock=clock)
+
+
+async def remember_turns(
+    turns: Sequence[tuple[ConversationRef | None, SpokenLanguage | None]],
+    *,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+) -> None:
+    """What `remember_turn` keeps, for many turns in one transaction (a burst of first
+    messages). A later turn of the same conversation or person wins, as it would one by one."""
+    refs = {ref.conversation_id: ref for ref, _ in turns if ref is not None}
+    locales = {spoken.user_id: spoken.locale for _, spoken in turns if spoken is not None}
+    if not refs and not locales:
         return
     async with uow() as work:
         at = clock.now()
-        if ref is not None:
-            await work.conversations.save(ref, at=at)
-        if spoken is not None:
-            await work.languages.spoke(spoken.user_id, spoken.locale, at=at)
+        await work.conversations.save_all(list(refs.values()), at=at)
+        await work.languages.spoke_all(locales, at=at)
         await work.commit()
 
 

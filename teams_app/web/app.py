@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+from uuid import uuid4
 
+import orjson
 import structlog
 from aiohttp import web
-from microsoft_agents.activity import Activity
+from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import AgentApplication, TurnState
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity
@@ -48,10 +50,12 @@ async def read_body(request: web.Request, seconds: float) -> bytes | None:
 
 
 def read_json(raw: bytes) -> Any:
-    """The parsed body, or None when it is not JSON (nesting too deep to parse included)."""
+    """The parsed body, or None when it is not JSON (nesting deeper than 1,024, invalid UTF-8,
+    lone surrogates and NaN included). orjson parses an activity in a fifth of the standard
+    library's time."""
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        return orjson.loads(raw)
+    except ValueError:  # orjson.JSONDecodeError
         return None
 
 
@@ -66,6 +70,36 @@ def is_service_url(value: str | None) -> bool:
     except ValueError:  # e.g. "http://[::1"
         return False
     return url.scheme in ("http", "https") and bool(host)
+
+
+async def run_turn(
+    adapter: CloudAdapter,
+    agent_app: AgentApplication[TurnState],
+    identity: ClaimsIdentity,
+    activity: Activity,
+) -> web.Response:
+    """What the SDK's `CloudAdapter.process` does once it has the activity: the same turn, the
+    same answers (202; an invoke's or expectReplies' body and status, 501 when no route gave
+    one; 401 on the SDK's service URL check). It would read the body again, parse and validate
+    the activity a second time and wrap it all in one more span, about a tenth of a first
+    message's CPU; `messages` has done all of that already, more strictly."""
+    activity.request_id = str(uuid4())
+    if not adapter._validate_service_url(identity, activity):
+        return web.json_response(
+            {"error": "Service URL is not allowed by the host validator."}, status=401
+        )
+    try:
+        answer = await adapter.process_activity(identity, activity, agent_app.on_turn)
+    except PermissionError:
+        return web.json_response({"error": "Unauthorized"}, status=401)
+    if activity.type == ActivityTypes.invoke or (
+        activity.delivery_mode == DeliveryModes.expect_replies
+    ):
+        return web.json_response(
+            answer.body if answer else None,
+            status=(answer.status if answer else None) or HTTPStatus.NOT_IMPLEMENTED,
+        )
+    return web.Response(status=HTTPStatus.ACCEPTED)
 
 
 def error_response(status: int, code: str, message: str) -> web.Response:
@@ -140,14 +174,13 @@ def create_web_app(
             return error_response(403, "Forbidden", "This tenant is not allowed to use this app.")
 
         try:
-            response = await adapter.process(request, agent_app)
+            return await run_turn(adapter, agent_app, request["claims_identity"], activity)
         except TokenUnavailable:
             # No token to answer with (Entra ID slow or down): the connector may try again.
             log.error("turn_without_token")
             return error_response(
                 503, "ServiceUnavailable", "The bot cannot get a token to answer right now."
             )
-        return response if response is not None else web.Response(status=202)
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})

@@ -41,6 +41,23 @@ class SqlPersonLanguageStore:
             )
         )
 
+    async def spoke_all(self, locales: Mapping[str, str], *, at: datetime) -> None:
+        if not locales:
+            return
+        insert = insert_for(self._connection)(person_languages)
+        await self._connection.execute(
+            insert.on_conflict_do_update(
+                index_elements=["user_id"],
+                set_={"locale": insert.excluded.locale, "source": insert.excluded.source,
+                      "updated_at": insert.excluded.updated_at},
+            ),
+            [
+                {"user_id": user, "locale": locale, "source": LanguageSource.ACTIVITY.value,
+                 "updated_at": at}
+                for user, locale in locales.items()
+            ],
+        )
+
     async def read_from_mailboxes(
         self, locales: Mapping[str, str | None], *, at: datetime
     ) -> None:

@@ -14,22 +14,29 @@ from teams_app.adapters.sql.tables import conversations, deliveries, unreachable
 from teams_app.domain.conversations import ConversationKind, ConversationRef
 from teams_app.domain.reach import Unreachable, UnreachablePerson
 
+_UPDATED_ON_SAVE = ("kind", "user_id", "tenant_id", "channel_id", "service_url", "locale",
+                    "reference", "updated_at")
+
+
+def _saved_values(ref: ConversationRef, at: datetime) -> dict[str, Any]:
+    return {
+        "kind": ref.kind.value,
+        "user_id": ref.user_id,
+        "tenant_id": ref.tenant_id,
+        "channel_id": ref.channel_id,
+        "service_url": ref.service_url,
+        "locale": ref.locale,
+        "reference": ref.reference,
+        "updated_at": at,
+    }
+
 
 class SqlConversationStore:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
     async def save(self, ref: ConversationRef, *, at: datetime) -> bool:
-        values: dict[str, Any] = {
-            "kind": ref.kind.value,
-            "user_id": ref.user_id,
-            "tenant_id": ref.tenant_id,
-            "channel_id": ref.channel_id,
-            "service_url": ref.service_url,
-            "locale": ref.locale,
-            "reference": ref.reference,
-            "updated_at": at,
-        }
+        values = _saved_values(ref, at)
         if ref.kind is ConversationKind.PERSONAL and ref.user_id:
             await self._connection.execute(
                 delete(unreachable_people).where(unreachable_people.c.user_id == ref.user_id)
@@ -49,6 +56,31 @@ class SqlConversationStore:
             .values(values)
         )
         return False
+
+    async def save_all(self, refs: Sequence[ConversationRef], *, at: datetime) -> None:
+        if not refs:
+            return
+        people = sorted(
+            {ref.user_id for ref in refs if ref.kind is ConversationKind.PERSONAL and ref.user_id}
+        )
+        if people:
+            await self._connection.execute(
+                delete(unreachable_people).where(unreachable_people.c.user_id.in_(people))
+            )
+        insert = insert_for(self._connection)(conversations)
+        # An upsert, unlike `save`'s insert-then-update: one statement for the whole batch, and
+        # two turns of a new conversation in two batches still store it once.
+        await self._connection.execute(
+            insert.on_conflict_do_update(
+                index_elements=["conversation_id"],
+                set_={name: insert.excluded[name] for name in _UPDATED_ON_SAVE},
+            ),
+            [
+                {"conversation_id": ref.conversation_id, "created_at": at,
+                 **_saved_values(ref, at)}
+                for ref in refs
+            ],
+        )
 
     async def get(self, conversation_id: str) -> ConversationRef | None:
         row = (

@@ -7,12 +7,13 @@ one of those turns may greet.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import structlog
 from microsoft_agents.hosting.core import TurnContext
 
-from cards import help_card, welcome_card
+from cards import Translator, help_card, welcome_card
 from teams_app.bot import presenters
 from teams_app.bot.routing import card_message, translator_of
 from teams_app.bot.turns import bot_was_added, conversation_ref_of, person_name
@@ -33,16 +34,23 @@ async def on_conversation_update(context: TurnContext, services: Services) -> No
         await send_welcome(context, services)
 
 
+@functools.lru_cache(maxsize=64)
+def _help(t: Translator, *, not_understood: bool) -> tuple[dict[str, Any], str]:
+    """The help card and its summary: the same for everyone who speaks the language, so built
+    once per language (and notice); the cards are shared, never changed once built."""
+    view = presenters.help_view(t, not_understood=not_understood)
+    return help_card(view), view.title
+
+
 async def on_help(context: TurnContext, services: Services, _data: Any) -> dict[str, Any]:
-    return help_card(presenters.help_view(translator_of(context, services)))
+    return _help(translator_of(context, services), not_understood=False)[0]
 
 
 async def on_unknown_action(
     context: TurnContext, services: Services, _data: Any
 ) -> dict[str, Any]:
     # A card from an older version, or a verb we no longer know: show what still works.
-    view = presenters.help_view(translator_of(context, services), not_understood=True)
-    return help_card(view)
+    return _help(translator_of(context, services), not_understood=True)[0]
 
 
 async def on_message(context: TurnContext, services: Services) -> None:
@@ -53,8 +61,8 @@ async def on_message(context: TurnContext, services: Services) -> None:
 async def send_help(
     context: TurnContext, services: Services, *, not_understood: bool = False
 ) -> None:
-    view = presenters.help_view(translator_of(context, services), not_understood=not_understood)
-    await context.send_activity(card_message(help_card(view), view.title))
+    card, summary = _help(translator_of(context, services), not_understood=not_understood)
+    await context.send_activity(card_message(card, summary))
 
 
 async def send_welcome(context: TurnContext, services: Services) -> None:
