@@ -39,6 +39,7 @@ from teams_app.ports.forms import FormCatalog
 from teams_app.ports.results import OUTBOX_DRAIN
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
+from teams_app.telemetry import configure_telemetry
 from teams_app.use_cases.campaigns.occurrences import OCCURRENCE_PROMPTS
 from teams_app.use_cases.campaigns.outbox import EXPORT as CAMPAIGN_EXPORT
 from teams_app.use_cases.campaigns.outbox import EXPORT_EVERY_SECONDS
@@ -178,6 +179,7 @@ async def bootstrap(
     """`connections` replaces the token providers for outbound calls; tests use it to stand in
     for Entra ID, which only exists in Microsoft's cloud."""
     keep_person_text_out_of_library_logs()  # whoever configures logging, or nobody
+    configure_telemetry(settings)  # once per process; nothing at all unless asked for
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade(engine)
