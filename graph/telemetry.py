@@ -24,6 +24,8 @@ from kiota_http.middleware import BaseMiddleware
 from opentelemetry import metrics, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from teams_app.telemetry.setup import recording
+
 SCOPE = "learning_loop.graph"
 REQUESTS = "learning_loop.graph.requests"
 DURATION = "learning_loop.graph.duration"
@@ -80,6 +82,8 @@ class GraphRequestTelemetry(BaseMiddleware):
     async def send(
         self, request: httpx.Request, transport: httpx.AsyncBaseTransport
     ) -> httpx.Response:
+        if not recording():
+            return await super().send(request, transport)
         tools = _instruments()
         method = request.method.upper()
         endpoint = endpoint_template(request.url.path)
@@ -117,6 +121,8 @@ class GraphRequestTelemetry(BaseMiddleware):
 def record_inner_request(method: str, path: str, status: int) -> None:
     """An inner request of a `$batch` (graph/batch.py): Graph answers and throttles each one
     on its own inside the batch's 200, so it is counted like a request of its own."""
+    if not recording():
+        return
     labels = {
         METHOD: method.upper(),
         ENDPOINT: endpoint_template(path.split("?", 1)[0]),

@@ -11,7 +11,7 @@ exporter sees it, so the rule holds for Application Insights, the console and th
 from __future__ import annotations
 
 from opentelemetry.sdk.metrics.view import View
-from opentelemetry.sdk.trace import Event, ReadableSpan, Span, SpanProcessor
+from opentelemetry.sdk.trace import Event, Span, SpanProcessor
 from opentelemetry.trace import Status
 
 # Attribute keys whose values are addresses with ids, people or queries in them, or ids that
@@ -58,9 +58,6 @@ class PrivacySpanProcessor(SpanProcessor):
             span._events = tuple(_without_message(event) for event in events)  # type: ignore[assignment]  # noqa: SLF001,E501
         if span._status.description:  # noqa: SLF001
             span._status = Status(span._status.status_code)  # noqa: SLF001
-
-    def on_end(self, span: ReadableSpan) -> None:
-        return None
 
 
 def _without_message(event: Event) -> Event:

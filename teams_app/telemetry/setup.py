@@ -49,6 +49,13 @@ _QUIET_SCOPES = frozenset({ObservabilityOptions.get_tracer_instrumentation_name(
 
 _lock = threading.Lock()
 _installed: Mode | None = None
+_recording = False
+
+
+def recording() -> bool:
+    """Whether providers are installed. Without them our signals skip even the API's no-op
+    spans: a job or a turn then pays a function call, not a span's context switch."""
+    return _recording
 
 
 def telemetry_mode(settings: Settings) -> Mode:
@@ -84,6 +91,7 @@ def install_providers(
 ) -> None:
     """The providers with our privacy rules in front of the given exporters (the console, or
     a test's in-memory ones)."""
+    global _recording
     resource = Resource.create({"service.name": SERVICE_NAME})
     tracer_provider = TracerProvider(resource=resource, sampler=sampler)
     tracer_provider.add_span_processor(PrivacySpanProcessor())
@@ -94,6 +102,7 @@ def install_providers(
     metrics.set_meter_provider(MeterProvider(
         resource=resource, metric_readers=metric_readers, views=metric_views()
     ))
+    _recording = True
 
 
 def _install_console() -> None:
@@ -111,6 +120,8 @@ def _install_azure_monitor(connection_string: str) -> None:
     # process that sends nowhere should not pay for.
     from azure.monitor.opentelemetry import configure_azure_monitor
 
+    global _recording
+
     configure_azure_monitor(
         connection_string=connection_string,
         resource=Resource.create({"service.name": SERVICE_NAME}),
@@ -122,6 +133,7 @@ def _install_azure_monitor(connection_string: str) -> None:
         enable_live_metrics=False,
     )
     _quiet_library_tracers(trace.get_tracer_provider())
+    _recording = True
 
 
 def _quiet_library_tracers(provider: object) -> None:

@@ -7,7 +7,8 @@ only ever used as labels when they are one of our own fixed names (a card verb w
 so nobody can put words into a metric by sending them.
 
 The tracer and the instruments come from OpenTelemetry's global API, which the Agents SDK and
-kiota use too: without installed providers (teams_app/telemetry/setup.py) they are no-ops.
+kiota use too. Without installed providers (teams_app/telemetry/setup.py) nothing is recorded
+and these functions return at once.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from opentelemetry import metrics, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 import cards.verbs
+from teams_app.telemetry.setup import recording
 
 SCOPE = "learning_loop"
 
@@ -144,8 +146,11 @@ def turn_failed(error: BaseException, *, outcome: str = "failed") -> None:
 @contextmanager
 def turn() -> Iterator[TurnRecord]:
     """One POST to /api/messages: a SERVER span (App Insights: requests) and the turn metrics."""
-    tools = _instruments()
     record = TurnRecord()
+    if not recording():
+        yield record
+        return
+    tools = _instruments()
     token = _current_turn.set(record)
     started = time.perf_counter()
     with tools.tracer.start_as_current_span(
@@ -187,8 +192,11 @@ class JobRecord:
 def job_run(kind: str, *, attempt: int, queue_lag_ms: float) -> Iterator[JobRecord]:
     """One run of a job: a CONSUMER span (App Insights: requests) and the job metrics. `kind`
     is one of our job kinds (the worker passes "unknown" for one it has no handler for)."""
-    tools = _instruments()
     record = JobRecord()
+    if not recording():
+        yield record
+        return
+    tools = _instruments()
     started = time.perf_counter()
     lag = max(0.0, queue_lag_ms)
     with tools.tracer.start_as_current_span(
@@ -224,8 +232,11 @@ class SendRecord:
 def send(operation: str) -> Iterator[SendRecord]:
     """One proactive message to Teams (send, update, opening a chat): a CLIENT span (App
     Insights: dependencies) and the send metrics. The caller sets the outcome and reason."""
-    tools = _instruments()
     record = SendRecord()
+    if not recording():
+        yield record
+        return
+    tools = _instruments()
     started = time.perf_counter()
     with tools.tracer.start_as_current_span(
         f"teams {operation}", kind=SpanKind.CLIENT, record_exception=False,
@@ -252,6 +263,7 @@ def send(operation: str) -> Iterator[SendRecord]:
 def unreachable(reason: str) -> None:
     """A card that was not sent because its person cannot be reached (`reason`: a code of
     `teams_app.domain.reach.Unreachable`)."""
-    _instruments().sends.add(
-        1, {SEND_OPERATION: "reach", OUTCOME: "unreachable", SEND_REASON: reason}
-    )
+    if recording():
+        _instruments().sends.add(
+            1, {SEND_OPERATION: "reach", OUTCOME: "unreachable", SEND_REASON: reason}
+        )
