@@ -35,6 +35,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from kiota_abstractions.api_error import APIError
 from kiota_abstractions.headers_collection import HeadersCollection
@@ -45,6 +46,7 @@ from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
 from graph.client import GraphConnection, ReadTimeoutOption
 from graph.errors import Operation, error_for_status, retry_after_seconds
+from graph.telemetry import record_inner_request
 from teams_app.ports import GraphError
 
 MAX_BATCH = 20  # Graph's documented limit per $batch
@@ -181,6 +183,12 @@ class BatchSender:
                 error = error_for_status(None, request.operation, code="missingFromBatch")
                 out.append((request, BatchResult(request.id, 0, error=error), 1.0, False))
                 continue
+            inner = built.get(request.id) or {}
+            record_inner_request(
+                str(inner.get("method", "GET")),
+                urlsplit(self._graph.base_url).path + str(inner.get("url", "")),
+                int(item.get("status") or 0),
+            )
             out.append(_result(request, item))
         return out
 

@@ -41,6 +41,7 @@ from kiota_http.kiota_client_factory import KiotaClientFactory
 from kiota_http.middleware import BaseMiddleware, RetryHandler
 from kiota_http.middleware.middleware import REQUEST_OPTIONS_KEY
 from kiota_http.middleware.options import RetryHandlerOption, UrlReplaceHandlerOption
+from kiota_http.observability_options import ObservabilityOptions
 from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph._version import VERSION as SDK_VERSION
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
@@ -51,6 +52,7 @@ from msgraph_core.middleware.options import GraphTelemetryHandlerOption
 from graph.errors import TRANSLATABLE, Operation, retry_after_seconds, translate
 from graph.limits import GraphLimits
 from graph.sharepoint_pacing import SharePointPacing
+from graph.telemetry import GraphRequestTelemetry
 from teams_app.domain.backoff import retry_delay
 from teams_app.settings import LOOPBACK_HOSTS, Settings
 
@@ -280,6 +282,8 @@ def build_graph(settings: Settings) -> GraphConnection:
         )
     http = build_http_client(settings)
     adapter = GraphRequestAdapter(auth, client=http)
+    # kiota's spans would carry each request's full URL (people's ids, UPNs, $filter values).
+    adapter.observability_options = ObservabilityOptions(include_euii_attributes=False)
     adapter.base_url = base_url
     limits = GraphLimits(
         per_mailbox=settings.graph_mailbox_concurrency,
@@ -353,6 +357,7 @@ def build_http_client(settings: Settings) -> httpx.AsyncClient:
     ]
     middleware.append(ReadTimeoutHandler())
     middleware.append(SharePointPacing())  # inside the retry handler: every try is paced
+    middleware.append(GraphRequestTelemetry())  # innermost: every try is counted
     middleware.append(
         GraphTelemetryHandler(
             options=GraphTelemetryHandlerOption(api_version=APIVersion.v1, sdk_version=SDK_VERSION)

@@ -56,6 +56,7 @@ from teams_app.ports.privacy import RETENTION
 from teams_app.ports.results import OUTBOX_DRAIN
 from teams_app.ports.services import Services
 from teams_app.settings import Settings
+from teams_app.telemetry import configure_telemetry
 from teams_app.use_cases.campaigns.occurrences import OCCURRENCE_PROMPTS
 from teams_app.use_cases.campaigns.outbox import EXPORT as CAMPAIGN_EXPORT
 from teams_app.use_cases.campaigns.outbox import EXPORT_EVERY_SECONDS
@@ -215,7 +216,8 @@ async def bootstrap(
     """`connections` replaces the token providers for outbound calls; tests use it to stand in
     for Entra ID, which only exists in Microsoft's cloud."""
     keep_person_text_out_of_library_logs()  # whoever configures logging, or nobody
-    skip_unrecorded_sdk_spans()
+    configure_telemetry(settings)  # once per process; nothing at all unless asked for
+    skip_unrecorded_sdk_spans()  # after it: the SDK's spans run when telemetry records them
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade(engine)

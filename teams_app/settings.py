@@ -109,6 +109,14 @@ class Settings(BaseSettings):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
     log_json: bool | None = None
 
+    # Traces and metrics (teams_app/telemetry): "auto" sends them to Application Insights when
+    # its standard connection string is set (infra/ sets it) and nowhere otherwise; "console"
+    # prints them; "off" sends nothing even with a connection string.
+    telemetry: Literal["auto", "console", "off"] = "auto"
+    applicationinsights_connection_string: str | None = Field(
+        None, validation_alias="APPLICATIONINSIGHTS_CONNECTION_STRING", repr=False
+    )
+
     # --- Microsoft Graph (graph/client.py builds the one Graph client from these) ------------
     # LEARNING_LOOP_GRAPH_*. The default base URL is the global Graph service (a national cloud
     # sets its own); local mode points it at the emulator with graph_auth=static.

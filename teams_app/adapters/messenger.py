@@ -7,6 +7,8 @@ connector rejects for new (non-reply) messages."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,7 @@ from tenacity import (
 )
 
 from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
+from teams_app import telemetry
 from teams_app.domain.backoff import retry_after_seconds
 from teams_app.domain.conversations import ConversationKind, ConversationRef
 from teams_app.domain.messages import OutboundMessage
@@ -80,7 +83,8 @@ class TeamsMessenger:
 
     async def send(self, ref: ConversationRef, message: OutboundMessage) -> str | None:
         activity = outbound_activity(ref, message)
-        return await self._with_retries(ref, activity, None)
+        with _observed("send"):
+            return await self._with_retries(ref, activity, None)
 
     async def update(
         self, ref: ConversationRef, activity_id: str, message: OutboundMessage
@@ -89,7 +93,8 @@ class TeamsMessenger:
         retries as a send, since Teams counts updates against the same budgets."""
         activity = outbound_activity(ref, message)
         activity.id = activity_id
-        await self._with_retries(ref, activity, activity_id)
+        with _observed("update"):
+            await self._with_retries(ref, activity, activity_id)
 
     async def open_personal_chat(
         self, user_id: str, *, tenant_id: str | None, service_url: str, bot_id: str | None = None
@@ -104,12 +109,13 @@ class TeamsMessenger:
             body["channelData"] = {"tenant": {"id": tenant_id}}
         retrying = self._retrying()
         conversation_id = ""
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    conversation_id = await self._create_once(service_url, tenant_id, body)
-        except _Transient as error:
-            raise MessengerUnavailable("teams", error.status) from None
+        with _observed("open_chat"):
+            try:
+                async for attempt in retrying:
+                    with attempt:
+                        conversation_id = await self._create_once(service_url, tenant_id, body)
+            except _Transient as error:
+                raise MessengerUnavailable("teams", error.status) from None
         reference = ConversationReference(
             channel_id="msteams",
             service_url=service_url,
@@ -252,6 +258,27 @@ class TeamsMessenger:
             claims.get_token_audience(),
             use_anonymous=not self._app_id,
         )
+
+
+@contextmanager
+def _observed(operation: str) -> Iterator[None]:
+    """The send's outcome for telemetry: delivered, or why not as a status code."""
+    with telemetry.send(operation) as record:
+        try:
+            yield
+        except RecipientUnreachable as error:
+            record.outcome, record.reason = "unreachable", _status_code(error.status)
+            raise
+        except MessengerUnavailable as error:
+            record.outcome, record.reason = "unavailable", _status_code(error.status)
+            raise
+        except ExternalServiceError as error:
+            record.outcome, record.reason = "failed", _status_code(error.status)
+            raise
+
+
+def _status_code(status: int | None) -> str:
+    return f"http_{status}" if status else "connection"
 
 
 def outbound_activity(ref: ConversationRef, message: OutboundMessage) -> Activity:

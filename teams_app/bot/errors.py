@@ -14,6 +14,7 @@ from microsoft_agents.activity import (
 )
 from microsoft_agents.hosting.core import TurnContext
 
+from teams_app import telemetry
 from teams_app.bot.routing import translator_of
 from teams_app.logs import exception_fields
 from teams_app.ports import ExternalServiceError
@@ -24,8 +25,10 @@ log = structlog.get_logger()
 
 async def on_turn_failed(context: TurnContext, services: Services, error: Exception) -> None:
     log.error("turn_failed", **exception_fields(error))
+    unavailable = isinstance(error, ExternalServiceError)
+    telemetry.turn_failed(error, outcome="unavailable" if unavailable else "failed")
     translate = translator_of(context, services)
-    key = "error.unavailable" if isinstance(error, ExternalServiceError) else "error.generic"
+    key = "error.unavailable" if unavailable else "error.generic"
     if context.activity.type == ActivityTypes.invoke:
         # An invoke must be answered in its HTTP response; Teams shows this text on the card.
         await context.send_activity(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from teams_app import telemetry
+from teams_app.domain.conversations import ConversationRef
 from teams_app.domain.occurrence_records import SlotRef
+from teams_app.domain.reach import Unreachable
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Calendar, Job
 from teams_app.ports.services import Services
@@ -25,9 +28,20 @@ def person_languages(services: Services) -> PersonLanguages:
     return PersonLanguages(services.uow, services.calendar, services.clock)
 
 
+class CountedPersonalChats(PersonalChats):
+    """Counts each card that is not sent because its person cannot be reached, with the
+    reason's code, beside the sends the messenger counts (telemetry: undelivered cards)."""
+
+    async def reach(self, user_id: str) -> ConversationRef | Unreachable:
+        found = await super().reach(user_id)
+        if isinstance(found, Unreachable):
+            telemetry.unreachable(found.value)
+        return found
+
+
 def personal_chats(services: Services) -> PersonalChats:
     settings = services.settings
-    return PersonalChats(
+    return CountedPersonalChats(
         uow=services.uow,
         messenger=services.messenger,
         clock=services.clock,

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import structlog
 
+from teams_app import telemetry
 from teams_app.domain.backoff import retry_delay
 from teams_app.ports import Clock, Job
 
@@ -216,28 +217,38 @@ class JobWorker:
 
     async def _run_handler(self, job: Job, started: float) -> None:
         handler = self._handlers.get(job.kind)
-        if handler is None:
-            await self._dead(job, UNKNOWN_KIND, started)
-            return
-        try:
-            outcome = await handler(job)
-        except asyncio.CancelledError:
-            raise
-        except PermanentJobError as exc:
-            await self._dead(job, exc.code, started)
-            return
-        except Exception as exc:
-            # The type name only: exception messages can quote personal data.
-            await self._retry_or_dead(job, type(exc).__name__, started)
-            return
-        recorded = outcome is FINISHED or await self._store.complete(job.id, self.owner)
-        log.info(
-            "job_done" if recorded else "job_done_lease_lost",
-            job_id=job.id,
-            kind=job.kind,
+        with telemetry.job_run(
+            job.kind if handler else "unknown",
             attempt=job.attempts,
-            duration_ms=_elapsed_ms(started),
-        )
+            queue_lag_ms=_lag_ms(self._clock.now(), job.run_at),
+        ) as record:
+            if handler is None:
+                record.outcome, record.error = "dead", UNKNOWN_KIND
+                await self._dead(job, UNKNOWN_KIND, started)
+                return
+            try:
+                outcome = await handler(job)
+            except asyncio.CancelledError:
+                raise
+            except PermanentJobError as exc:
+                record.outcome, record.error = "dead", exc.code
+                await self._dead(job, exc.code, started)
+                return
+            except Exception as exc:
+                # The type name only: exception messages can quote personal data.
+                record.error = type(exc).__name__
+                record.outcome = "dead" if job.attempts >= job.max_attempts else "retry"
+                await self._retry_or_dead(job, record.error, started)
+                return
+            recorded = outcome is FINISHED or await self._store.complete(job.id, self.owner)
+            record.outcome = "done" if recorded else "lease_lost"
+            log.info(
+                "job_done" if recorded else "job_done_lease_lost",
+                job_id=job.id,
+                kind=job.kind,
+                attempt=job.attempts,
+                duration_ms=_elapsed_ms(started),
+            )
 
     async def _retry_or_dead(self, job: Job, error: str, started: float) -> None:
         if job.attempts >= job.max_attempts:
@@ -284,6 +295,13 @@ class JobWorker:
                 # Another worker owns it now; our outcome will be refused, so stop renewing.
                 log.warning("job_lease_lost", job_id=job.id, kind=job.kind)
                 return
+
+
+def _lag_ms(now: datetime, due: datetime) -> float:
+    """How long a job waited past its time for a worker (a store without zones means UTC)."""
+    if (now.tzinfo is None) != (due.tzinfo is None):
+        now, due = now.replace(tzinfo=None), due.replace(tzinfo=None)
+    return (now - due).total_seconds() * 1000
 
 
 def _elapsed_ms(started: float) -> int:

@@ -19,6 +19,7 @@ from microsoft_agents.hosting.core import AgentApplication, TurnState
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 from pydantic import ValidationError
 
+from teams_app import telemetry
 from teams_app.bot.connections import TokenUnavailable
 from teams_app.bot.turns import tenant_of
 from teams_app.domain.durations import parse_duration
@@ -126,6 +127,14 @@ def create_web_app(
     app.on_response_prepare.append(_plain_server_header)
 
     async def messages(request: web.Request) -> web.StreamResponse:
+        with telemetry.turn() as record:
+            response = await answer(request, record)
+            record.status = response.status
+            if response.status >= 400 and record.outcome == "ok":
+                record.outcome = "refused" if response.status < 500 else "failed"
+            return response
+
+    async def answer(request: web.Request, record: telemetry.TurnRecord) -> web.StreamResponse:
         if request.content_type not in ("application/json", ""):
             return error_response(415, "UnsupportedMediaType", "Send the activity as JSON.")
         raw = await read_body(request, body_read_seconds)
@@ -145,6 +154,8 @@ def create_web_app(
             )
         except (ValueError, TypeError):  # the SDK's own checks, e.g. an empty channelId
             return error_response(400, "BadRequest", "The activity is malformed.")
+        record.activity_type = telemetry.activity_type_label(activity.type)
+        record.route = telemetry.turn_route(activity)
         if not activity.type or activity.conversation is None or not activity.conversation.id:
             return error_response(400, "BadRequest", "An activity needs type and conversation.id.")
         if not is_service_url(activity.service_url):
@@ -178,6 +189,7 @@ def create_web_app(
         except TokenUnavailable:
             # No token to answer with (Entra ID slow or down): the connector may try again.
             log.error("turn_without_token")
+            record.outcome = "no_token"
             return error_response(
                 503, "ServiceUnavailable", "The bot cannot get a token to answer right now."
             )

@@ -4,30 +4,50 @@ recorded as the SDK writes them when an OpenTelemetry provider is set (bot/sdk_t
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from microsoft_agents.hosting.core.app.telemetry import constants
-from microsoft_agents.hosting.core.app.telemetry.spans import AppBeforeTurn
-
-from teams_app.bot.sdk_telemetry import skip_unrecorded_sdk_spans, telemetry_configured
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_without_a_provider_an_sdk_span_is_never_started_and_ends_quietly(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    assert not telemetry_configured()  # this test process never sets one
-    assert skip_unrecorded_sdk_spans()
-    with caplog.at_level(logging.WARNING), AppBeforeTurn() as span:
-        assert span.otel_span is None
-        assert not span.active
-    assert caplog.records == []  # the SDK warns when a span it never started is ended
+SKIPPING = """
+import json, logging
+from microsoft_agents.hosting.core.app.telemetry.spans import AppBeforeTurn
+from teams_app.bot.sdk_telemetry import skip_unrecorded_sdk_spans, telemetry_configured
+
+warnings = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        warnings.append(record.getMessage())
+logging.getLogger().addHandler(Keep(level=logging.WARNING))
+configured = telemetry_configured()
+skipped = skip_unrecorded_sdk_spans()
+with AppBeforeTurn() as span:
+    started, active = span.otel_span is not None, span.active
+print(json.dumps({"configured": configured, "skipped": skipped, "started": started,
+                  "active": active, "warnings": warnings}))
+"""
+
+
+def test_without_a_provider_an_sdk_span_is_never_started_and_ends_quietly() -> None:
+    # A process of its own: other tests in this one set providers (tests/service/telemetry).
+    outcome = run(SKIPPING)
+    assert not outcome["configured"] and outcome["skipped"]
+    assert not outcome["started"] and not outcome["active"]
+    assert outcome["warnings"] == []  # the SDK warns when a span it never started is ended
+
+
+def run(script: str) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+        timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True,
+    )
+    outcome: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return outcome
 
 
 RECORDING = """
@@ -53,10 +73,6 @@ print(json.dumps({"skipped": skipped, "started": started,
 
 def test_with_a_provider_set_the_sdk_spans_are_recorded() -> None:
     # A provider can be set once per process: this one runs in a process of its own.
-    result = subprocess.run(
-        [sys.executable, "-c", RECORDING], cwd=ROOT, capture_output=True, text=True,
-        timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True,
-    )
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    outcome = run(RECORDING)
     assert not outcome["skipped"] and outcome["started"]
     assert outcome["spans"] == [constants.SPAN_BEFORE_TURN]
