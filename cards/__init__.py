@@ -21,6 +21,7 @@ from cards.campaign_views import (
 )
 from cards.form_views import (
     AnswerLine,
+    FormActions,
     FormClosedView,
     FormSummaryView,
     FormView,
@@ -34,6 +35,8 @@ from cards.notice import notice_card
 from cards.plan_preview import MAX_ROWS, plan_preview_card
 from cards.plans import plan_form_card, plan_form_labels
 from cards.plans_list import MAX_PLANS, plans_list_card
+from cards.reflection_views import FollowUpAnswerView, ReflectionSummaryView, SharedLine
+from cards.reflections import follow_up_answer_card, reflection_summary_card
 from cards.slots import (
     member_left_card,
     slot_booked_card,
@@ -71,6 +74,11 @@ from cards.views import (
 from cards.welcome import welcome_card
 
 __all__ = [
+    "FollowUpAnswerView",
+    "ReflectionSummaryView",
+    "SharedLine",
+    "follow_up_answer_card",
+    "reflection_summary_card",
     "CampaignFormView",
     "campaign_form_card",
     "SAID_DID_INPUT",
@@ -98,6 +106,7 @@ __all__ = [
     "FieldError",
     "FormClosedView",
     "FormSummaryView",
+    "FormActions",
     "FormView",
     "HelpView",
     "LeaveChoice",

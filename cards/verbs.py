@@ -34,3 +34,10 @@ CAMPAIGN_SAID_DID = "campaign.said_did"  # campaign_id, seen + the text -> sent 
 # token (the new campaign's id, made with the card), kind + the inputs -> the campaign's report
 CAMPAIGN_CREATE = "campaign.create"
 CAMPAIGN_NEW = "campaign.new"  # kind (checkin | feedback | pulse) -> a blank campaign card
+
+# Reflection rounds (docs/reflections.md): the reflection card and the follow-up card.
+REFLECTION_SUBMIT = "reflection.submit"  # -> what they shared, read-only (or the card again)
+REFLECTION_REFRESH = "reflection.refresh"  # the card as it is now for its person
+FOLLOW_UP_SUBMIT = "followup.submit"  # -> their answer; "not yet" offers asking again
+FOLLOW_UP_AGAIN = "followup.again"  # "ask me again in 7 days" (at most twice)
+FOLLOW_UP_REFRESH = "followup.refresh"

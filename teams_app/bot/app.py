@@ -17,7 +17,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
-from teams_app.bot import campaigns, defend, errors, help, plans
+from teams_app.bot import campaigns, defend, errors, help, plans, reflections
 from teams_app.bot.conversations import ConversationMemory
 from teams_app.logs import bounded
 from teams_app.ports.services import Services
@@ -63,6 +63,7 @@ def create_agent_app(
     defend.register(app, services)  # Move, Keep, Skip on a member's collision card
     plans.register(app, services)  # plan, plans and the manager's plan card verbs
     campaigns.register(app, services)  # answering a campaign's form card
+    reflections.register(app, services)  # meeting end, reflect, reflection and follow-up cards
     help.register_catch_alls(app, services)  # what no capability understood: help
 
     @app.error

@@ -10,6 +10,7 @@ from teams_app.jobs.defend import defend_job_handlers
 from teams_app.jobs.maintenance import maintenance_job_handlers
 from teams_app.jobs.notifications import notification_job_handlers
 from teams_app.jobs.plans import plan_job_handlers
+from teams_app.jobs.reflections import reflection_job_handlers
 from teams_app.jobs.results import results_job_handlers
 from teams_app.jobs.support import JobHandler
 from teams_app.ports.services import Services
@@ -25,4 +26,5 @@ def job_handlers(
         **defend_job_handlers(services),  # defending booked time, collision cards
         **results_job_handlers(services),  # responses into the SharePoint lists
         **campaign_job_handlers(services),  # prompts, reminders
+        **reflection_job_handlers(services),  # rounds, summaries, follow-ups
     }

@@ -14,6 +14,7 @@ from teams_app.adapters.sql.languages import SqlPersonLanguageStore
 from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
 from teams_app.adapters.sql.outbox import SqlListOutbox, SqlResultListStore
 from teams_app.adapters.sql.plans import SqlPlanRepository
+from teams_app.adapters.sql.reflections import SqlReflectionRepository
 from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
 from teams_app.ports import Clock
 
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     outbox: SqlListOutbox
     result_lists: SqlResultListStore
     campaigns: SqlCampaignRepository
+    reflections: SqlReflectionRepository
 
     def __init__(
         self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int, read_only: bool = False
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
         self.plans = SqlPlanRepository(self._connection)
         self.occurrences = SqlOccurrenceRepository(self._connection)
         self.campaigns = SqlCampaignRepository(self._connection)
+        self.reflections = SqlReflectionRepository(self._connection)
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
         self.outbox = SqlListOutbox(self._connection, self._clock, self.jobs)
         self.result_lists = SqlResultListStore(self._connection)
