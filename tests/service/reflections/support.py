@@ -18,6 +18,9 @@ from teams_app.adapters.sql.reflection_tables import (
     reflections,
 )
 from teams_app.bot.reflections.handlers import MEETING_END
+from teams_app.use_cases.reflections.follow_ups import DUE as FOLLOW_UPS_DUE
+from teams_app.use_cases.reflections.outbox import EXPORT
+from teams_app.use_cases.reflections.starting import CLOSE_DUE
 from tests.builders import an_activity, an_execute, an_install
 from tests.card_schema import assert_valid_card
 from tests.connector import FakeConnector
@@ -120,6 +123,15 @@ class World:
 
     async def follow_ups(self) -> list[dict[str, Any]]:
         return await self.rows(reflection_follow_ups)
+
+    async def sweep(self) -> None:
+        """Queue the periodic reflection jobs as their schedules do (the tests register no
+        schedules), then run what is due."""
+        async with self.services.uow() as tx:
+            for kind in (CLOSE_DUE, FOLLOW_UPS_DUE, EXPORT):
+                await tx.jobs.enqueue(kind, {})
+            await tx.commit()
+        await run_jobs(self.service)
 
     def now(self) -> datetime:
         return self.services.clock.now()
