@@ -18,6 +18,7 @@ from teams_app.cli import (
     manifest,
     notify,
     plans,
+    reflections,
     results,
     serve,
 )
@@ -36,6 +37,7 @@ clock.register(app)
 plans.register(app)  # plan
 results.register(app)  # provision, outbox
 campaigns.register(app)  # campaign
+reflections.register(app)  # reflect
 manifest.register(app)
 
 
