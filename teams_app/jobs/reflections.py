@@ -4,14 +4,18 @@ due, reflections for SharePoint, kept learning sessions that ended) and one foll
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 import structlog
 
 from teams_app.bot.reflections.presenters import ReflectionCards
+from teams_app.domain.reflections.rounds import RoundSpec
 from teams_app.jobs.support import JobHandler, personal_chats
 from teams_app.jobs.worker import PermanentJobError
 from teams_app.ports import Job
 from teams_app.ports.services import Services
-from teams_app.use_cases.reflections import follow_ups, outbox, starting, summaries
+from teams_app.use_cases.reflections import follow_ups, occurrences, outbox, starting, summaries
 from teams_app.use_cases.reflections.sending import SendCard, fan_out_round, send_card
 
 log = structlog.get_logger()
@@ -76,6 +80,17 @@ def reflection_job_handlers(services: Services) -> dict[str, JobHandler]:
         )
         log.info("follow_up_sent", job_id=job.id, outcome=outcome.value)
 
+    async def session_rounds(job: Job) -> None:
+        settings = services.settings
+        started = await occurrences.rounds_after_sessions(
+            uow=services.uow, forms=services.forms, clock=services.clock,
+            spec=RoundSpec(timedelta(hours=settings.reflection_window_hours),
+                           settings.reflection_k),
+            new_id=lambda: str(uuid.uuid4()),
+        )
+        if started:
+            log.info("reflection_session_rounds_started", job_id=job.id, started=started)
+
     async def export(job: Job) -> None:
         handed = 0
         for _ in range(_EXPORT_BATCHES):
@@ -89,4 +104,5 @@ def reflection_job_handlers(services: Services) -> dict[str, JobHandler]:
 
     return {starting.FAN_OUT: fan_out, starting.SEND: send, starting.CLOSE: close,
             starting.CLOSE_DUE: close_due, follow_ups.DUE: follow_ups_due,
-            follow_ups.SEND: follow_up, outbox.EXPORT: export}
+            follow_ups.SEND: follow_up, outbox.EXPORT: export,
+            occurrences.SESSION_ROUNDS: session_rounds}
