@@ -133,7 +133,7 @@ async def seed(root: str, people: int) -> tuple[str, list[str]]:
 async def run(args: argparse.Namespace, graph_url: str, database_url: str) -> None:
     root = graph_url.removesuffix("/v1.0")
     organiser, people = await seed(root, args.people)
-    members = [{"id": f"29:{p}", "name": f"Participant {n}", "aadObjectId": p, "role": "user"}
+    members = [{"id": f"29:{p}", "name": f"Participant {n}", "objectId": p, "userRole": "user"}
                for n, p in enumerate(people)]
     connector = MeetingConnector(args.tenant_rate, args.conversation_rate, members)
     runner = web.AppRunner(connector.app(), access_log=None)

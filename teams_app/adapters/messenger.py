@@ -152,8 +152,15 @@ class TeamsMessenger:
                 _raise_for(error)
             except (aiohttp.ClientConnectionError, TimeoutError):
                 raise _Transient(None, None) from None
-        return [ChatMember(a.aad_object_id, a.name) for a in accounts
-                if a.aad_object_id and a.role != "bot"]
+        members = []
+        for account in accounts:
+            # Teams names the Entra object id `objectId` in this list (TeamsChannelAccount),
+            # not `aadObjectId` as on an activity's sender.
+            extra = account.model_extra or {}
+            object_id = account.aad_object_id or extra.get("objectId")
+            if isinstance(object_id, str) and object_id and account.role != "bot":
+                members.append(ChatMember(object_id, account.name))
+        return members
 
     async def _create_once(
         self, service_url: str, tenant_id: str | None, body: dict[str, Any]

@@ -176,7 +176,8 @@ def facts(card: Any) -> list[dict[str, str]]:
 
 
 def member(person: str, name: str) -> dict[str, Any]:
-    return {"id": f"29:{person}", "name": name, "aadObjectId": person, "role": "user"}
+    # As Teams lists them (TeamsChannelAccount): the object id under `objectId`.
+    return {"id": f"29:{person}", "name": name, "objectId": person, "userRole": "user"}
 
 
 async def a_world(
