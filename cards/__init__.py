@@ -21,6 +21,7 @@ from cards.campaign_views import (
 )
 from cards.form_views import (
     AnswerLine,
+    FormActions,
     FormClosedView,
     FormSummaryView,
     FormView,
@@ -67,6 +68,8 @@ from cards.privacy import (
     my_data_card,
     privacy_notice_card,
 )
+from cards.reflection_views import FollowUpAnswerView, ReflectionSummaryView, SharedLine
+from cards.reflections import follow_up_answer_card, reflection_summary_card
 from cards.slots import (
     member_left_card,
     slot_booked_card,
@@ -129,6 +132,11 @@ __all__ = [
     "export_ready_card",
     "my_data_card",
     "privacy_notice_card",
+    "FollowUpAnswerView",
+    "ReflectionSummaryView",
+    "SharedLine",
+    "follow_up_answer_card",
+    "reflection_summary_card",
     "CampaignFormView",
     "campaign_form_card",
     "SAID_DID_INPUT",
@@ -156,6 +164,7 @@ __all__ = [
     "FieldError",
     "FormClosedView",
     "FormSummaryView",
+    "FormActions",
     "FormView",
     "HelpView",
     "LeaveChoice",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from cards.verbs import FORM_EDIT, FORM_REFRESH, FORM_SUBMIT
 from cards.views import Choice, Fact
 
 # How a question is asked on the card; the same words as the form files' question types.
@@ -34,6 +35,17 @@ class QuestionView:
 
 
 @dataclass(frozen=True)
+class FormActions:
+    """Which verbs a form card's buttons and refresh use, and the ids they carry: a campaign's
+    (the default: its campaign, round and form version) or another capability's."""
+
+    submit: str = FORM_SUBMIT
+    edit: str = FORM_EDIT
+    refresh: str = FORM_REFRESH
+    ids: tuple[tuple[str, str | int], ...] = ()  # replaces the campaign's ids when given
+
+
+@dataclass(frozen=True)
 class FormView:
     """A form to answer. Ids ride in the card data; everything else is words and inputs."""
 
@@ -50,6 +62,7 @@ class FormView:
     privacy_note: str | None = None  # anonymous or named
     errors_notice: str | None = None  # above the questions when some answers were refused
     problems: tuple[str, ...] = ()  # refusals that belong to no question shown (tampered data)
+    actions: FormActions = FormActions()
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,7 @@ class FormSummaryView:
     edit_label: str | None = None  # None: no Edit (the campaign no longer takes changes)
     round: str = ""
     refresh_user_ids: tuple[str, ...] = ()
+    actions: FormActions = FormActions()
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from cards import models as ac
-from cards import verbs
 from cards.blocks import facts, small
 from cards.elements import card, execute, heading, text
-from cards.form_views import AnswerLine, FormClosedView, FormSummaryView, FormView, QuestionView
+from cards.form_views import (
+    AnswerLine,
+    FormActions,
+    FormClosedView,
+    FormSummaryView,
+    FormView,
+    QuestionView,
+)
 from cards.inputs import choice_set, date_input, field_error, rating_input, text_input
 
 # Up to this many options show as radio buttons or checkboxes; more go in a drop-down.
@@ -28,9 +34,9 @@ def form_card(view: FormView) -> dict[str, Any]:
         body.append(_problems(view.errors_notice, view.problems))
     for question in view.questions:
         body += _question(question)
-    ids = _ids(view.campaign_id, view.round, view.form_key, view.form_version)
-    return card(body, [execute(view.submit_label, verbs.FORM_SUBMIT, style="positive", **ids)],
-                refresh=_refresh(view.refresh_user_ids, ids))
+    ids = _ids(view.actions, view.campaign_id, view.round, view.form_key, view.form_version)
+    return card(body, [execute(view.submit_label, view.actions.submit, style="positive", **ids)],
+                refresh=_refresh(view.refresh_user_ids, view.actions.refresh, ids))
 
 
 def form_summary_card(view: FormSummaryView) -> dict[str, Any]:
@@ -38,11 +44,11 @@ def form_summary_card(view: FormSummaryView) -> dict[str, Any]:
                               *_answers(view.answers)]
     if view.note:
         body.append(small(view.note, spacing="Medium"))
-    ids = _ids(view.campaign_id, view.round, view.form_key, view.form_version)
-    refresh = _refresh(view.refresh_user_ids, ids)
+    ids = _ids(view.actions, view.campaign_id, view.round, view.form_key, view.form_version)
+    refresh = _refresh(view.refresh_user_ids, view.actions.refresh, ids)
     if view.edit_label is None:
         return card(body, refresh=refresh)
-    return card(body, [execute(view.edit_label, verbs.FORM_EDIT, **ids)], refresh=refresh)
+    return card(body, [execute(view.edit_label, view.actions.edit, **ids)], refresh=refresh)
 
 
 def form_closed_card(view: FormClosedView) -> dict[str, Any]:
@@ -112,7 +118,11 @@ def _problems(notice: str | None, problems: tuple[str, ...]) -> ac.Container:
     return ac.Container(style="attention", items=items)
 
 
-def _ids(campaign_id: str, round: str, form_key: str, form_version: int) -> dict[str, Any]:
+def _ids(
+    actions: FormActions, campaign_id: str, round: str, form_key: str, form_version: int
+) -> dict[str, Any]:
+    if actions.ids:
+        return dict(actions.ids)
     ids: dict[str, Any] = {"campaign_id": campaign_id, "form_key": form_key,
                            "form_version": form_version}
     if round:
@@ -120,11 +130,12 @@ def _ids(campaign_id: str, round: str, form_key: str, form_version: int) -> dict
     return ids
 
 
-def _refresh(user_ids: tuple[str, ...], ids: dict[str, Any]) -> ac.RefreshDefinition | None:
+def _refresh(
+    user_ids: tuple[str, ...], verb: str, ids: dict[str, Any]
+) -> ac.RefreshDefinition | None:
     """Teams asks the bot for the card as it is now whenever the recipient opens it, so an old
     card never offers what is no longer true. At most 60 user ids (a personal chat has one)."""
     if not user_ids:
         return None
-    action = ac.ExecuteAction(title="refresh", verb=verbs.FORM_REFRESH,
-                              data={"verb": verbs.FORM_REFRESH, **ids})
+    action = ac.ExecuteAction(title="refresh", verb=verb, data={"verb": verb, **ids})
     return ac.RefreshDefinition(action=action, user_ids=list(user_ids[:60]))

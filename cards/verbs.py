@@ -50,3 +50,9 @@ PRIVACY_ERASE = "privacy.erase"  # person_id, fingerprint -> the erased card
 # a person answers their coaching check-in (pairing_id, number + the inputs; only that person).
 PARTNERS_PAIR = "partners.pair"
 PARTNER_CHECK_IN = "partner.check_in"
+# Reflection rounds (docs/reflections.md): the reflection card and the follow-up card.
+REFLECTION_SUBMIT = "reflection.submit"  # -> what they shared, read-only (or the card again)
+REFLECTION_REFRESH = "reflection.refresh"  # the card as it is now for its person
+FOLLOW_UP_SUBMIT = "followup.submit"  # -> their answer; "not yet" offers asking again
+FOLLOW_UP_AGAIN = "followup.again"  # "ask me again in 7 days" (at most twice)
+FOLLOW_UP_REFRESH = "followup.refresh"

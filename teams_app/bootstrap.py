@@ -64,6 +64,10 @@ from teams_app.use_cases.campaigns.sending import REMINDERS as CAMPAIGN_REMINDER
 from teams_app.use_cases.defend.scan import DEFEND_SCAN
 from teams_app.use_cases.partners.check_ins import CHECK_INS_DUE as PARTNER_CHECK_INS
 from teams_app.use_cases.plans.membership import RECONCILE_ALL, RECONCILE_EVERY_SECONDS
+from teams_app.use_cases.reflections.follow_ups import DUE as FOLLOW_UPS_DUE
+from teams_app.use_cases.reflections.occurrences import SESSION_ROUNDS
+from teams_app.use_cases.reflections.outbox import EXPORT as REFLECTION_EXPORT
+from teams_app.use_cases.reflections.starting import CLOSE_DUE as REFLECTION_CLOSE_DUE
 from teams_app.web.app import create_web_app
 from teams_app.web.auth import ConnectorAuthenticator, ConnectorKeys
 from teams_app.web.graph_notifications import add_notification_routes
@@ -173,6 +177,11 @@ class Runtime:
             CAMPAIGN_EXPORT, CAMPAIGN_EXPORT, {}, EXPORT_EVERY_SECONDS,
             first_run_at=self.clock.now(),
         )
+        for sweep in (REFLECTION_CLOSE_DUE, FOLLOW_UPS_DUE, REFLECTION_EXPORT, SESSION_ROUNDS):
+            await self.jobs.upsert_schedule(
+                sweep, sweep, {}, self.settings.reflection_sweep_minutes * 60,
+                first_run_at=self.clock.now(),
+            )
         await self.jobs.upsert_schedule(
             PARTNER_CHECK_INS, PARTNER_CHECK_INS, {},
             self.settings.campaign_reminder_minutes * 60, first_run_at=self.clock.now(),

@@ -92,6 +92,14 @@ class Settings(BaseSettings):
     forms_directory: Path | None = None
     weekly_prompt_cap: int = Field(3, ge=1, le=20)
     campaign_reminder_minutes: int = Field(15, ge=1, le=1440)
+    # Reflection rounds (docs/reflections.md): how long a round stays open, from how many
+    # reflections its summary shows more than counts, and when follow-ups ask about actions.
+    reflection_window_hours: int = Field(24, ge=1, le=336)
+    reflection_k: int = Field(5, ge=3, le=25)
+    follow_up_days: int = Field(14, ge=1, le=180)
+    # How often the reflection jobs look for rounds to close, follow-ups due and answers to
+    # hand to SharePoint, and for kept learning sessions that ended.
+    reflection_sweep_minutes: int = Field(5, ge=1, le=1440)
 
     default_locale: str = "en"
 

@@ -64,6 +64,10 @@ class FakeConnector:
     created: list[dict[str, Any]] = field(default_factory=list)
     create_faults: deque[Fault] = field(default_factory=deque)
     requests: int = 0
+    # The people of group chats and channels (GET .../members), by conversation id, and
+    # conversations the bot was removed from (every call to them answers 403).
+    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)
     url: str = ""
     kid: str = "test-key-1"
     endorsements: list[str] = field(default_factory=lambda: ["msteams"])
@@ -127,6 +131,8 @@ class FakeConnector:
 
         async def receive(request: web.Request) -> web.Response:
             self.requests += 1
+            if request.match_info["conversation_id"] in self.gone:
+                return _forbidden()
             peer = request.transport.get_extra_info("peername") if request.transport else None
             if peer:
                 self.client_ports.add(peer[1])
@@ -179,6 +185,17 @@ class FakeConnector:
             # Teams answers the same chat for the same person, however often it is asked.
             return web.json_response({"id": f"a:created-{members[0]['id']}"}, status=201)
 
+        async def members(request: web.Request) -> web.Response:
+            self.requests += 1
+            conversation_id = request.match_info["conversation_id"]
+            if conversation_id in self.gone:
+                return _forbidden()
+            if conversation_id not in self.members:
+                return web.json_response(
+                    {"error": {"code": "NotFound", "message": "no such conversation"}},
+                    status=404)
+            return web.json_response(self.members[conversation_id])
+
         async def metadata(_request: web.Request) -> web.Response:
             return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/v1/keys",
                                       "id_token_signing_alg_values_supported": ["RS256"]})
@@ -196,6 +213,14 @@ class FakeConnector:
             "/v3/conversations/{conversation_id}/activities/{activity_id}", receive)
         app.router.add_put(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", update)
+        app.router.add_get("/v3/conversations/{conversation_id}/members", members)
         app.router.add_get("/v1/.well-known/openidconfiguration", metadata)
         app.router.add_get("/v1/keys", keys)
         return app
+
+
+def _forbidden() -> web.Response:
+    # What Teams answers when the bot is no longer in the conversation.
+    return web.json_response(
+        {"error": {"code": "BotNotInConversationRoster", "message": "not in the roster"}},
+        status=403)

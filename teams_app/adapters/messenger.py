@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 from aiolimiter import AsyncLimiter
@@ -35,7 +35,7 @@ from tenacity import (
 from cards.elements import CONTENT_TYPE as ADAPTIVE_CARD
 from teams_app import telemetry
 from teams_app.domain.backoff import retry_after_seconds
-from teams_app.domain.conversations import ConversationKind, ConversationRef
+from teams_app.domain.conversations import ChatMember, ConversationKind, ConversationRef
 from teams_app.domain.messages import OutboundMessage
 from teams_app.ports import ExternalServiceError, MessengerUnavailable, RecipientUnreachable
 
@@ -135,6 +135,39 @@ class TeamsMessenger:
             reference=reference.model_dump(by_alias=True, exclude_none=True, mode="json"),
         )
 
+    async def members(self, ref: ConversationRef) -> list[ChatMember]:
+        """The people in a chat or channel (GET /v3/conversations/{id}/members): everyone with
+        an Entra object id; bots and guests without one are left out. RecipientUnreachable
+        when the bot is no longer in the conversation."""
+        retrying = self._retrying()
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._members_once(ref)
+        except _Transient as error:
+            raise MessengerUnavailable("teams", error.status) from None
+        return []  # unreachable: tenacity either returns or re-raises
+
+    async def _members_once(self, ref: ConversationRef) -> list[ChatMember]:
+        async with self._tenant_limiter(ref.tenant_id or ""):
+            client = await self._client(ref.service_url)
+            try:
+                accounts = await client.conversations.get_conversation_members(
+                    ref.conversation_id)
+            except aiohttp.ClientResponseError as error:
+                _raise_for(error)
+            except (aiohttp.ClientConnectionError, TimeoutError):
+                raise _Transient(None, None) from None
+        members = []
+        for account in accounts:
+            # Teams names the Entra object id `objectId` in this list (TeamsChannelAccount),
+            # not `aadObjectId` as on an activity's sender.
+            extra = account.model_extra or {}
+            object_id = account.aad_object_id or extra.get("objectId")
+            if isinstance(object_id, str) and object_id and account.role != "bot":
+                members.append(ChatMember(object_id, account.name))
+        return members
+
     async def _create_once(
         self, service_url: str, tenant_id: str | None, body: dict[str, Any]
     ) -> str:
@@ -189,15 +222,7 @@ class TeamsMessenger:
                         ref.conversation_id, update_of, activity
                     )
             except aiohttp.ClientResponseError as error:
-                if error.status in TRANSIENT_STATUSES:
-                    retry_after = error.headers.get("Retry-After") if error.headers else None
-                    raise _Transient(error.status, retry_after_seconds(retry_after)) from None
-                if error.status == 401:
-                    # A token the connector no longer takes; the provider renews it on expiry.
-                    raise _Transient(error.status, None) from None
-                if error.status in GONE_STATUSES:
-                    raise RecipientUnreachable("teams", error.status) from None
-                raise ExternalServiceError("teams", error.status) from None
+                _raise_for(error)
             except (aiohttp.ClientConnectionError, TimeoutError):
                 raise _Transient(None, None) from None
         return response.id or None
@@ -299,3 +324,15 @@ def outbound_activity(ref: ConversationRef, message: OutboundMessage) -> Activit
         fields["summary"] = message.summary
     return Activity(**{key: value for key, value in fields.items() if value is not None})
 
+
+
+def _raise_for(error: aiohttp.ClientResponseError) -> NoReturn:
+    if error.status in TRANSIENT_STATUSES:
+        retry_after = error.headers.get("Retry-After") if error.headers else None
+        raise _Transient(error.status, retry_after_seconds(retry_after)) from None
+    if error.status == 401:
+        # A token the connector no longer takes; the provider renews it on expiry.
+        raise _Transient(error.status, None) from None
+    if error.status in GONE_STATUSES:
+        raise RecipientUnreachable("teams", error.status) from None
+    raise ExternalServiceError("teams", error.status) from None

@@ -19,7 +19,17 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
-from teams_app.bot import campaigns, defend, errors, help, partners, plans, privacy, reports
+from teams_app.bot import (
+    campaigns,
+    defend,
+    errors,
+    help,
+    partners,
+    plans,
+    privacy,
+    reflections,
+    reports,
+)
 from teams_app.bot.conversations import ConversationMemory
 from teams_app.logs import bounded
 from teams_app.ports.services import Services
@@ -82,6 +92,7 @@ def create_agent_app(
     reports.register(app, services)  # a plan's learning report, and my learning
     privacy.register(app, services)  # my data: see, download, erase
     partners.register(app, services)  # learning partners: pairing, who, check-ins
+    reflections.register(app, services)  # meeting end, reflect, reflection and follow-up cards
     help.register_catch_alls(app, services)  # what no capability understood: help
 
     @app.error

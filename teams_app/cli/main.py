@@ -21,6 +21,7 @@ from teams_app.cli import (
     partners,
     plans,
     privacy,
+    reflections,
     reports,
     results,
     serve,
@@ -43,6 +44,7 @@ campaigns.register(app)  # campaign
 reports.register(app)  # report
 privacy.register(app)  # privacy export, erase, log
 partners.register(app)  # partners pair
+reflections.register(app)  # reflect
 manifest.register(app)
 doctor.register(app)
 

@@ -31,3 +31,11 @@ class ConversationRef:
     locale: str | None = None
     # The full Bot Framework conversation reference, opaque to the domain.
     reference: dict[str, Any] = field(default_factory=dict[str, Any], repr=False)
+
+
+@dataclass(frozen=True)
+class ChatMember:
+    """A person in a group chat, meeting chat or channel, as the connector lists them."""
+
+    user_id: str  # Entra object id
+    name: str | None = field(default=None, repr=False)

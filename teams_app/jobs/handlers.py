@@ -12,6 +12,7 @@ from teams_app.jobs.notifications import notification_job_handlers
 from teams_app.jobs.partners import partner_job_handlers
 from teams_app.jobs.plans import plan_job_handlers
 from teams_app.jobs.privacy import privacy_job_handlers
+from teams_app.jobs.reflections import reflection_job_handlers
 from teams_app.jobs.results import results_job_handlers
 from teams_app.jobs.support import JobHandler
 from teams_app.ports.services import Services
@@ -29,4 +30,5 @@ def job_handlers(
         **campaign_job_handlers(services),  # prompts, reminders
         **privacy_job_handlers(services),  # erased people's series, retention
         **partner_job_handlers(services),  # learning partners and their check-ins
+        **reflection_job_handlers(services),  # rounds, summaries, follow-ups
     }

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, Self
 
-from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.conversations import ChatMember, ConversationRef
 from teams_app.domain.languages import PersonLanguage
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.reach import Unreachable, UnreachablePerson
@@ -30,6 +30,7 @@ from teams_app.ports.graph import Calendar, Directory, Lists, Subscriptions, Tea
 from teams_app.ports.partners import PartnerRepository
 from teams_app.ports.plans import OccurrenceRepository, PlanRepository
 from teams_app.ports.privacy import ErasureLog, PersonalData
+from teams_app.ports.reflections import ReflectionRepository
 from teams_app.ports.results import ListOutbox, OutboxCounts, OutboxRow, ResultListStore
 
 # The Graph ports live in ports/graph.py, the plan repositories in ports/plans.py, the form
@@ -37,6 +38,7 @@ from teams_app.ports.results import ListOutbox, OutboxCounts, OutboxRow, ResultL
 __all__ = [
     "Calendar",
     "CampaignRepository",
+    "ReflectionRepository",
     "Clock",
     "ConversationStore",
     "DeliveryLog",
@@ -185,6 +187,7 @@ class UnitOfWork(Protocol):
     personal_data: Sequence[PersonalData]
     erasures: ErasureLog
     partners: PartnerRepository  # learning partners and their check-ins (ports/partners.py)
+    reflections: ReflectionRepository  # rounds, reflections, follow-ups (ports/reflections.py)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...  # rolls back if not committed
@@ -209,3 +212,6 @@ class Messenger(Protocol):
     async def open_personal_chat(
         self, user_id: str, *, tenant_id: str | None, service_url: str, bot_id: str | None = None
     ) -> ConversationRef: ...
+    # The people in a group chat, meeting chat or channel the bot is in (RecipientUnreachable
+    # when it is no longer there).
+    async def members(self, ref: ConversationRef) -> list[ChatMember]: ...

@@ -24,8 +24,8 @@ from cards import (
 )
 from teams_app.bot.campaigns.create import campaign_form
 from teams_app.bot.campaigns.create_data import CreateCard
-from teams_app.bot.campaigns.form_presenters import closed_view, form_view, summary_view
 from teams_app.bot.campaigns.report_presenters import campaigns_view, report_view, said_did_view
+from teams_app.bot.forms import closed_view, form_view, summary_view
 from teams_app.domain.campaigns.said_did import SaidDid
 from teams_app.domain.directory import Group, Person
 from teams_app.domain.forms.answers import validate_answers

@@ -177,16 +177,12 @@ def words_the_bot_understands() -> list[re.Pattern[str]]:
     from teams_app.bot.plans.handlers import PLAN_WORDS, PLANS_WORDS
     from teams_app.bot.presenters import HELP_WORDS
     from teams_app.bot.privacy import MY_DATA_WORDS
+    from teams_app.bot.reflections.handlers import REFLECT_WORDS
     from teams_app.bot.reports.handlers import MY_LEARNING_WORDS, REPORT_WORDS
 
     help_words = re.compile("|".join(map(re.escape, HELP_WORDS)), re.IGNORECASE)
     return [help_words, PLAN_WORDS, PLANS_WORDS, CAMPAIGNS_WORDS, *KIND_WORDS.values(),
-            MY_DATA_WORDS, MY_LEARNING_WORDS, REPORT_WORDS, PARTNERS_WORDS]
-
-
-# Issue 13 (reflection rounds, a person's learning and data) teaches the bot these words in
-# parallel; once it has, these cases pass and strict xfail fails until the mark is removed.
-NOT_YET_UNDERSTOOD = {"reflect"}
+            MY_DATA_WORDS, MY_LEARNING_WORDS, REPORT_WORDS, PARTNERS_WORDS, REFLECT_WORDS]
 
 
 def command_titles(tag: str) -> list[tuple[str, str]]:
@@ -205,9 +201,7 @@ def command_titles(tag: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("tag", "english", "title"), [
-    pytest.param(tag, english, title, id=f"{tag}-{title}",
-                 marks=[pytest.mark.xfail(strict=True, reason="issue 13 adds the word")]
-                 if english in NOT_YET_UNDERSTOOD else [])
+    pytest.param(tag, english, title, id=f"{tag}-{title}")
     for tag in ("en", *LANGUAGES) for english, title in dict(command_titles(tag)).items()
 ])
 def test_every_command_title_is_a_word_the_bot_understands(

@@ -1,4 +1,4 @@
-"""Tables of learning partners (migration 0016), on the schema's one metadata: a plan's
+"""Tables of learning partners (migration 0012), on the schema's one metadata: a plan's
 pairings, who is in which group, and each coaching check-in (due, sent, answered)."""
 
 from __future__ import annotations

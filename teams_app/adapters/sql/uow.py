@@ -17,6 +17,7 @@ from teams_app.adapters.sql.occurrences import SqlOccurrenceRepository
 from teams_app.adapters.sql.outbox import SqlListOutbox, SqlResultListStore
 from teams_app.adapters.sql.partners import SqlPartnerRepository
 from teams_app.adapters.sql.plans import SqlPlanRepository
+from teams_app.adapters.sql.reflections import SqlReflectionRepository
 from teams_app.adapters.sql.repositories import SqlConversationStore, SqlDeliveryLog
 from teams_app.ports import Clock
 from teams_app.ports.privacy import PersonalData
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     personal_data: tuple[PersonalData, ...]
     erasures: SqlErasureLog
     partners: SqlPartnerRepository
+    reflections: SqlReflectionRepository
 
     def __init__(
         self, engine: AsyncEngine, clock: Clock, *, job_max_attempts: int, read_only: bool = False,
@@ -84,6 +86,7 @@ class SqlUnitOfWork:
         self.occurrences = SqlOccurrenceRepository(self._connection)
         self.campaigns = SqlCampaignRepository(self._connection)
         self.partners = SqlPartnerRepository(self._connection)
+        self.reflections = SqlReflectionRepository(self._connection)
         self.jobs = SqlJobQueue(self._connection, self._clock, self._job_max_attempts)
         self.outbox = SqlListOutbox(self._connection, self._clock, self.jobs)
         self.result_lists = SqlResultListStore(self._connection)

@@ -1,6 +1,6 @@
 """The form cards of a campaign as they should look for one person now: the form, the summary
 of their answers, what an anonymous answer leaves, and the cards that refuse. Over the form
-presenters (form_presenters.py)."""
+presenters (bot/forms.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from cards import (
     form_summary_card,
     said_did_card,
 )
-from teams_app.bot.campaigns.form_presenters import closed_view, form_view, summary_view
 from teams_app.bot.campaigns.report_presenters import said_did_view
+from teams_app.bot.forms import closed_view, form_view, summary_view
 from teams_app.domain.campaigns.campaigns import Campaign
 from teams_app.domain.campaigns.said_did import SaidDid
 from teams_app.domain.forms.answers import AnswerSet, validate_answers

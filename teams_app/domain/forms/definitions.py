@@ -26,7 +26,8 @@ MAX_QUESTIONS = 30  # a card with more is past Teams' size limit, and past peopl
 
 # Card data carries these ids beside the answers (an Action.Submit adds "msteams"), so no
 # question may be named like one of them.
-RESERVED_IDS = frozenset({"verb", "campaign_id", "round", "form_key", "form_version", "msteams"})
+RESERVED_IDS = frozenset({"verb", "campaign_id", "round", "form_key", "form_version", "msteams",
+                          "round_id", "follow_up_id"})
 
 
 class FormKind(StrEnum):
@@ -34,6 +35,8 @@ class FormKind(StrEnum):
     SURVEY = "survey"  # before a session
     PULSE = "pulse"  # learning preferences
     FEEDBACK = "feedback"  # after a session
+    REFLECTION = "reflection"  # a reflection round's card (docs/reflections.md)
+    FOLLOW_UP = "follow_up"  # weeks after a round: was the planned action applied
 
 
 @dataclass(frozen=True)

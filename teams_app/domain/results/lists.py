@@ -40,6 +40,8 @@ class ListKind(StrEnum):
     SURVEY = FormKind.SURVEY.value
     PULSE = FormKind.PULSE.value
     FEEDBACK = FormKind.FEEDBACK.value
+    REFLECTION = FormKind.REFLECTION.value
+    FOLLOW_UP = FormKind.FOLLOW_UP.value
     CAMPAIGNS = "campaigns"
 
 
@@ -48,6 +50,8 @@ LIST_NAMES = {
     ListKind.SURVEY: "Learning Loop surveys",
     ListKind.PULSE: "Learning Loop pulses",
     ListKind.FEEDBACK: "Learning Loop feedback",
+    ListKind.REFLECTION: "Learning Loop reflections",
+    ListKind.FOLLOW_UP: "Learning Loop follow-ups",
     ListKind.CAMPAIGNS: "Learning Loop campaigns",
 }
 
@@ -59,6 +63,15 @@ ANSWER_COLUMNS = (
     ListColumn(FORM, indexed=True, display_name="Form"),
     ListColumn(VERSION, ColumnKind.NUMBER, display_name="Form version"),
 )
+
+# A reflection's round goes in the CampaignId column (its source); whether it came after the
+# round had closed in its own column. How it was shared is the form's own "sharing" question.
+LATE = "Late"
+EXTRA_COLUMNS: Mapping[FormKind, tuple[ListColumn, ...]] = {
+    FormKind.REFLECTION: (
+        ListColumn(LATE, ColumnKind.BOOLEAN, display_name="After the round closed"),
+    ),
+}
 
 CAMPAIGN_COLUMNS = (
     ListColumn(KEY, indexed=True, unique=True, display_name="Campaign id"),
@@ -101,7 +114,9 @@ def results_list(forms: Iterable[Form], kind: ListKind) -> ResultsList:
 
 
 def _answer_list(kind: FormKind, forms: list[Form]) -> ResultsList:
-    columns: dict[str, ListColumn] = {c.name: c for c in ANSWER_COLUMNS}
+    columns: dict[str, ListColumn] = {
+        c.name: c for c in (*ANSWER_COLUMNS, *EXTRA_COLUMNS.get(kind, ()))
+    }
     taken = {name.lower() for name in columns} | {TITLE.lower()}
     names: dict[tuple[str, int, str], str] = {}
     by_question: dict[tuple[str, ColumnKind], str] = {}  # same id and type share a column

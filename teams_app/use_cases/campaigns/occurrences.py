@@ -14,12 +14,8 @@ from teams_app.domain.campaigns.campaigns import AudienceKind, Campaign, TimingK
 from teams_app.domain.campaigns.delivery import asks_after, place_prompt
 from teams_app.domain.campaigns.prompts import Prompt
 from teams_app.ports import Calendar, Clock, UnitOfWorkFactory
-from teams_app.use_cases.campaigns.sending import (
-    PROMPT,
-    prompt_key,
-    prompt_payload,
-    working_weeks,
-)
+from teams_app.use_cases.campaigns.sending import PROMPT, prompt_key, prompt_payload
+from teams_app.use_cases.working_hours import working_weeks
 
 log = structlog.get_logger()
 

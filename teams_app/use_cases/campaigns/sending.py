@@ -5,16 +5,14 @@ person, round), and a card is sent once per delivery key."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
 import structlog
 
-from teams_app.domain.calendar import MailboxSettings
 from teams_app.domain.campaigns.campaigns import Campaign, TimingKind
-from teams_app.domain.campaigns.delivery import WorkingWeek, place_prompt, reminder_due
+from teams_app.domain.campaigns.delivery import place_prompt, reminder_due
 from teams_app.domain.campaigns.prompts import Prompt
 from teams_app.domain.forms.definitions import Form
 from teams_app.domain.messages import OutboundMessage
@@ -24,12 +22,12 @@ from teams_app.ports import (
     Clock,
     Directory,
     FormCatalog,
-    GraphError,
     RecipientUnreachable,
     UnitOfWorkFactory,
 )
 from teams_app.use_cases.campaigns.audiences import audience_people
 from teams_app.use_cases.reach import PersonalChats
+from teams_app.use_cases.working_hours import working_weeks
 
 log = structlog.get_logger()
 
@@ -110,27 +108,6 @@ async def fan_out_round(
     log.info("campaign_round_fanned_out", campaign_id=campaign.id, round=round_key,
              people=len(prompts), postponed=postponed)
     return RoundFannedOut(len(prompts), postponed)
-
-
-async def working_weeks(
-    people: Sequence[str], calendar: Calendar | None
-) -> dict[str, WorkingWeek]:
-    """Each person's zone and working hours from their mailbox; office hours in UTC for one
-    whose mailbox cannot be read (a card a little early beats no card)."""
-    settings: dict[str, MailboxSettings | GraphError] = {}
-    if calendar is not None and people:
-        try:
-            settings = await calendar.mailbox_settings_batched(list(people))
-        except GraphError as error:
-            log.info("campaign_working_hours_unread", error=type(error).__name__)
-    weeks: dict[str, WorkingWeek] = {}
-    for person in people:
-        found = settings.get(person)
-        if isinstance(found, MailboxSettings):
-            weeks[person] = WorkingWeek.of(found.time_zone, found.working_hours)
-        else:
-            weeks[person] = WorkingWeek.of(None, None)
-    return weeks
 
 
 class PromptOutcome(StrEnum):

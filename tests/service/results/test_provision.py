@@ -28,7 +28,8 @@ from tests.service.results.support import (
 )
 
 NAMES = {"Learning Loop check-ins", "Learning Loop surveys", "Learning Loop pulses",
-         "Learning Loop feedback", "Learning Loop campaigns"}
+         "Learning Loop feedback", "Learning Loop reflections", "Learning Loop follow-ups",
+         "Learning Loop campaigns"}
 
 
 async def test_fresh_site_then_nothing_to_change(

@@ -16,7 +16,7 @@ from cards import (
     translator_for,
     verbs,
 )
-from teams_app.bot.campaigns.form_presenters import closed_view, form_view, summary_view
+from teams_app.bot.forms import closed_view, form_view, summary_view
 from teams_app.domain.forms.answers import validate_answers
 from teams_app.domain.forms.definitions import Form
 from teams_app.domain.forms.errors import InvalidAnswers

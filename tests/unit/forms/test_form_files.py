@@ -57,6 +57,7 @@ def test_the_built_in_forms_load() -> None:
     assert {k: f.kind for k, f in forms.items()} == {
         "learning_checkin": FormKind.CHECKIN, "pre_session_survey": FormKind.SURVEY,
         "learning_preferences": FormKind.PULSE, "session_feedback": FormKind.FEEDBACK,
+        "reflection": FormKind.REFLECTION, "follow_up": FormKind.FOLLOW_UP,
     }
     checkin = forms["learning_checkin"]
     used = checkin.question("used_time")

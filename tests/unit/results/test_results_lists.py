@@ -26,12 +26,20 @@ def by_kind(*forms: Form) -> dict[ListKind, ResultsList]:
 def test_one_list_per_form_kind_plus_campaigns() -> None:
     lists = results_lists(builtin_forms())
     assert [r.kind for r in lists] == [ListKind.CHECKIN, ListKind.SURVEY, ListKind.PULSE,
-                                       ListKind.FEEDBACK, ListKind.CAMPAIGNS]
-    assert len({r.schema.name for r in lists}) == 5
+                                       ListKind.FEEDBACK, ListKind.REFLECTION,
+                                       ListKind.FOLLOW_UP, ListKind.CAMPAIGNS]
+    assert len({r.schema.name for r in lists}) == 7
     for results in lists:
         key = results.schema.column("LoopKey")
         assert key is not None and key.unique and key.indexed  # unique needs an index
         assert len(results.schema.indexed_columns) <= MAX_INDEXED_COLUMNS
+
+
+def test_the_reflections_list_says_whether_a_reflection_came_late() -> None:
+    reflections = by_kind(*builtin_forms())[ListKind.REFLECTION].schema
+    late = reflections.column("Late")
+    assert late is not None and late.kind is ColumnKind.BOOLEAN
+    assert by_kind(*builtin_forms())[ListKind.CHECKIN].schema.column("Late") is None
 
 
 def test_builtin_checkin_columns_are_typed() -> None:

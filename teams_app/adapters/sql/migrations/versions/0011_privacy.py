@@ -1,7 +1,7 @@
 """A person's own data: outbox deletes, the erasure log, the privacy keys.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from teams_app.adapters.sql.tables import UtcDateTime
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

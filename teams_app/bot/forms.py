@@ -1,6 +1,6 @@
-"""Presenters for the form cards: a form from the catalog, the person's translator and what
-they sent (or the answers kept) become display-ready views. Only here do choice ids become
-words and dates become the person's way of writing them."""
+"""Presenters for the form cards of campaigns and reflection rounds: a form from the catalog,
+the person's translator and what they sent (or the answers kept) become display-ready views.
+Only here do choice ids become words and dates become the person's way of writing them."""
 
 from __future__ import annotations
 

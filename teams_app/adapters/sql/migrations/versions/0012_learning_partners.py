@@ -1,6 +1,6 @@
 """Learning partners: a plan's pairings, their groups, and the coaching check-ins.
 
-Revision ID: 0016
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-05
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 from teams_app.adapters.sql.tables import UtcDateTime
 
-revision = "0016"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
