@@ -18,7 +18,13 @@ from teams_app.adapters.sql.reflection_tables import (
     reflections,
 )
 from teams_app.domain.reflections.follow_ups import Applied, FollowUp, FollowUpState
-from teams_app.domain.reflections.rounds import Participant, Round, RoundState, Source
+from teams_app.domain.reflections.rounds import (
+    Participant,
+    Round,
+    RoundState,
+    Source,
+    plan_rounds_prefix,
+)
 from teams_app.domain.reflections.sharing import Sharing, StoredReflection
 from teams_app.ports.reflections import ParticipantCounts, PersonReflections
 
@@ -63,6 +69,15 @@ class SqlReflectionRepository:
     async def recent_rounds(self, limit: int) -> list[Round]:
         rows = (await self._connection.execute(
             select(reflection_rounds).order_by(_rounds.opened_at.desc(), _rounds.id).limit(limit)
+        )).mappings()
+        return [_round(row) for row in rows]
+
+    async def rounds_of_plan(self, plan_id: str) -> list[Round]:
+        """The rounds after the plan's kept sessions (their source key names the plan)."""
+        rows = (await self._connection.execute(
+            select(reflection_rounds).where(
+                _rounds.source_key.startswith(plan_rounds_prefix(plan_id), autoescape=True))
+            .order_by(_rounds.opened_at, _rounds.id)
         )).mappings()
         return [_round(row) for row in rows]
 

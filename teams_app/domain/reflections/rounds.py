@@ -64,7 +64,12 @@ def meeting_key(meeting_id: str, ended_on: date) -> str:
 def occurrence_key(plan_id: str, occurrence_start: datetime) -> str:
     """One round per plan and session start: every member's occurrence of a team session
     shares it, so the session gets one round, not one per member."""
-    return f"{Source.OCCURRENCE}:{plan_id}:{occurrence_start.isoformat()}"
+    return f"{plan_rounds_prefix(plan_id)}{occurrence_start.isoformat()}"
+
+
+def plan_rounds_prefix(plan_id: str) -> str:
+    """What the source key of every round after one of the plan's sessions starts with."""
+    return f"{Source.OCCURRENCE}:{plan_id}:"
 
 
 @dataclass(frozen=True)

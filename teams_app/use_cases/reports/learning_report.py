@@ -4,6 +4,7 @@ k rule applied here, so nothing below k leaves this module (domain/learning_repo
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from teams_app.domain.bookings import OUT_OF_PLAN
 from teams_app.domain.campaigns.campaigns import AudienceKind, Campaign
@@ -23,7 +24,9 @@ from teams_app.domain.learning_report import (
     strictest_k,
 )
 from teams_app.domain.occurrences import AccountedOccurrence, Tally, tally
-from teams_app.ports import Clock, FormCatalog, UnitOfWork, UnitOfWorkFactory
+from teams_app.domain.reflections.follow_ups import FollowUpState, applied_rate
+from teams_app.domain.reflections.sharing import Sharing, StoredReflection
+from teams_app.ports import Clock, FormCatalog, UnitOfWorkFactory
 from teams_app.use_cases.learning_hours import accounted
 
 
@@ -66,8 +69,20 @@ async def learning_report(
             if questions:
                 hindrances += _hindrances(form, questions, await tx.campaigns.responses(
                     campaign.id))
-        applied = await _applied(tx, plan.id)
+        for rnd in await tx.reflections.rounds_of_plan(plan.id):
+            form = await forms.get(rnd.form_key, rnd.form_version)
+            if form is None:
+                continue
+            ks.append(rnd.k)
+            questions = [q.id for q in form.questions if q.measures is Measure.HINDRANCES]
+            _label(form, questions, labels)
+            shared = [r for r in await tx.reflections.reflections_of(rnd.id)
+                      if r.sharing is not Sharing.PRIVATE]  # as the round's own summary
+            hindrances += _hindrances(form, questions, shared)
+        follow_ups = await tx.reflections.follow_ups_of(people=members) if members else []
     k = strictest_k(ks)
+    applied = applied_rate(follow_ups)
+    responded = sum(f.state is FollowUpState.ANSWERED or f.ask > 1 for f in follow_ups)
     per_person: dict[str, list[AccountedOccurrence]] = defaultdict(list)
     for occurrence in stored:
         per_person[occurrence.slot.member_id].append(accounted(occurrence))
@@ -82,7 +97,8 @@ async def learning_report(
         people=people_hours(hours) if plan.spec.mode is not PlanMode.TEAM_SESSION else (),
         team=sum(hours.values(), Tally()),
         checkins=ShownRate(asked, answered, k) if asked else None,
-        applied=applied,
+        applied=ShownRate(applied.asked, applied.applied, k, responded) if applied.asked
+        else None,
         hindrances=hindrance_months(hindrances, k=k),
         k=k,
         labels=labels,
@@ -104,8 +120,8 @@ def _label(form: Form, questions: list[str], labels: dict[str, Texts]) -> None:
             labels.setdefault(OTHER, question.other)
 
 
-def _hindrances(form: Form, questions: list[str], responses: list[StoredResponse]
-                ) -> list[HindranceAnswer]:
+def _hindrances(form: Form, questions: list[str],
+                responses: Sequence[StoredResponse | StoredReflection]) -> list[HindranceAnswer]:
     found = []
     for response in responses:
         try:
@@ -117,12 +133,6 @@ def _hindrances(form: Form, questions: list[str], responses: list[StoredResponse
             if isinstance(answer, ChoiceAnswer):
                 found.append(HindranceAnswer(response.submitted_at, frozenset(answer.choices)))
     return found
-
-
-async def _applied(_tx: UnitOfWork, _plan_id: str) -> ShownRate | None:
-    # Follow-ups of reflection rounds ask whether planned actions were applied; until a round
-    # has asked anyone of this plan there is no applied rate to show.
-    return None
 
 
 async def report_choices(owner_id: str, *, uow: UnitOfWorkFactory) -> list[LearningPlan]:

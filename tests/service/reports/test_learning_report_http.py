@@ -23,6 +23,9 @@ from teams_app.cli.main import app as cli
 from teams_app.domain.campaigns.campaigns import Audience, CampaignSpec, Timing
 from teams_app.domain.campaigns.responses import StoredResponse
 from teams_app.domain.occurrences import Outcome
+from teams_app.domain.reflections.follow_ups import Applied, FollowUp, FollowUpState
+from teams_app.domain.reflections.rounds import Round, RoundSpec, Source, occurrence_key
+from teams_app.domain.reflections.sharing import Sharing, StoredReflection
 from teams_app.use_cases.campaigns.creating import CreateCampaign, create_campaign
 from tests.builders import an_activity, an_execute
 from tests.card_schema import assert_valid_card
@@ -210,3 +213,58 @@ async def test_the_plans_list_leads_to_each_booked_plans_report(booked: Booked) 
         {"verb": verbs.REPORT_SHOW, "plan_id": booked.plan_id}]
     card = await pressed(booked, buttons[0]["data"], as_=booked.owner)
     assert "Astrid Lindqvist" in texts(card)
+
+
+async def a_session_round(booked: Booked, hindrances: list[tuple[str, str]]) -> str:
+    """A round after one of the plan's sessions with one reflection per (sharing, choices)."""
+    services = booked.services
+    now = services.clock.now()
+    rnd = Round.start(id=str(uuid.uuid4()), source=Source.OCCURRENCE,
+                      source_key=occurrence_key(booked.plan_id, now), conversation_id=None,
+                      organiser_id=booked.owner, form_key="reflection", form_version=1,
+                      spec=RoundSpec(k=3), at=now)
+    async with services.uow() as tx:
+        assert await tx.reflections.add_round(rnd)
+        for n, (sharing, choices) in enumerate(hindrances):
+            await tx.reflections.add_reflection(StoredReflection(
+                str(uuid.uuid4()), rnd.id, Sharing(sharing), "reflection", 1,
+                {"takeaway": "Secret take-away", "hindrances": choices, "sharing": sharing},
+                now, person_id=None if sharing == "anonymous" else f"person-{n}"))
+        await tx.commit()
+    return rnd.id
+
+
+async def follow_ups(booked: Booked, answers: list[Applied | None]) -> None:
+    services = booked.services
+    now = services.clock.now()
+    async with services.uow() as tx:
+        for n, applied in enumerate(answers):
+            state = FollowUpState.ANSWERED if applied else FollowUpState.ASKED
+            await tx.reflections.add_follow_up(FollowUp(
+                str(uuid.uuid4()), (booked.member, booked.silent)[n % 2], "round", f"r-{n}",
+                "Use the checklist", None, now.date(), now, state=state, applied=applied,
+                answered_at=now if applied else None))
+        await tx.commit()
+
+
+async def test_reflections_after_the_plans_sessions_join_the_hindrances_and_applied_rate(
+    booked: Booked
+) -> None:
+    await a_session_round(booked, [("named", "no_time"), ("anonymous", "no_time,technical"),
+                                   ("named", "technical"), ("private", "pace")])
+    await follow_ups(booked, [Applied.YES, Applied.PARTLY, Applied.NOT_YET, None])
+    card = await pressed(booked, {"plan_id": booked.plan_id}, as_=booked.owner)
+    shown = texts(card)
+    assert "Ingen tid: annat arbete gick före (2)" in shown  # the reflection form's words
+    assert "Tekniska problem (2)" in shown
+    assert "För snabbt" not in shown  # a private reflection's choice is never counted
+    assert "Secret take-away" not in shown
+    # Three answered the follow-ups (k = 3): two of four applied their action.
+    assert SV("learning.report.rate", percent="50\xa0%", answered=2, asked=4) in shown
+
+
+async def test_below_k_answers_to_follow_ups_show_no_applied_share(booked: Booked) -> None:
+    await follow_ups(booked, [Applied.YES, Applied.PARTLY, None, None])
+    await a_session_round(booked, [])  # k = 3 among the plan's rounds
+    shown = texts(await pressed(booked, {"plan_id": booked.plan_id}, as_=booked.owner))
+    assert SV("learning.report.rate.below_k", answered=2, asked=4, k=3) in shown
