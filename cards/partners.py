@@ -8,8 +8,9 @@ from typing import Any
 
 from cards import models as ac
 from cards import verbs
-from cards.blocks import small
+from cards.blocks import facts, section, small
 from cards.elements import card, execute, heading, text
+from cards.views import Fact
 
 PARTNER_WENT = "went"  # the check-in's inputs
 PARTNER_HELP = "would_help"
@@ -21,6 +22,8 @@ class PartnersView:
     lines: tuple[str, ...]  # "In <plan>: you and Bram de Vries"
     about: str  # what happens next: the check-ins every N weeks
     empty: str
+    shared_title: str = ""
+    shared: tuple[Fact, ...] = ()  # a partner's name -> what they shared with their name
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ def partners_card(view: PartnersView) -> dict[str, Any]:
     if not view.lines:
         body.append(text(view.empty))
     body += [text(line, spacing="Small") for line in view.lines]
+    if view.shared:
+        body += [section(view.shared_title), facts(view.shared)]
     if view.lines:
         body.append(small(view.about, spacing="Medium"))
     return card(body)

@@ -5,7 +5,7 @@ Swedish, German, Dutch and English. Screenshots go to artifacts/e2e/gallery/repo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -39,7 +39,7 @@ from teams_app.domain.occurrences import Tally
 from teams_app.domain.partners import Pairing
 from teams_app.ports.partners import PartnerCheckIn
 from teams_app.use_cases.learning_hours import PersonPlanHours
-from teams_app.use_cases.partners.pairing import MyPartners
+from teams_app.use_cases.partners.pairing import MyPartners, SharedLearning
 from teams_app.use_cases.reports.my_learning import MyLearning
 from tests.e2e.conftest import ARTIFACTS, World
 from tests.e2e.gallery import show_gallery
@@ -97,6 +97,10 @@ def gallery() -> dict[str, dict[str, Any]]:
     return cards | partner_cards()
 
 
+SHARED = SharedLearning("Threat modelling is easier on a whiteboard with the team.",
+                        "Run a threat model for the billing service", date(2026, 12, 18))
+
+
 def partner_cards() -> dict[str, dict[str, Any]]:
     at = datetime(2026, 9, 7, 9, tzinfo=UTC)
     pairing = Pairing("pairing-1", "p-7", (("p1", "p2"), ("p3", "p4", "p5")), 2, at)
@@ -104,9 +108,10 @@ def partner_cards() -> dict[str, dict[str, Any]]:
     for language in ("sv", "de"):
         t = translator_for(language)
         cards[f"{language}-partners"] = partners_card(partners_view(
-            t, [MyPartners(pairing, ("p4", "p5"), "Finish the cloud security course")], PEOPLE))
+            t, [MyPartners(pairing, ("p4", "p5"), "Finish the cloud security course",
+                           {"p4": SHARED})], PEOPLE))
         cards[f"{language}-partner-check-in"] = partner_check_in_card(
-            check_in_view(t, pairing, 1, ("p2",), PEOPLE))
+            check_in_view(t, pairing, 1, ("p2",), PEOPLE, shared={"p2": SHARED}))
     t = translator_for("nl")
     cards["nl-partner-check-in-refused"] = partner_check_in_card(check_in_view(
         t, pairing, 1, ("p4", "p5"), PEOPLE, error=t("partners.checkin.empty")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from cards import (
+    Fact,
     PairingView,
     PartnerAnsweredView,
     PartnerCheckInView,
@@ -13,12 +14,13 @@ from cards import (
     partner_check_in_card,
     partners_card,
 )
+from teams_app.bot.formatting import day_and_month
 from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.partners import Pairing
 from teams_app.ports.partners import PartnerCheckIn
 from teams_app.ports.services import CardRenderer
 from teams_app.use_cases.partners.check_ins import MAX_TEXT
-from teams_app.use_cases.partners.pairing import MyPartners
+from teams_app.use_cases.partners.pairing import MyPartners, SharedLearning
 
 
 def names_of(t: Translator, people: Sequence[str], names: Mapping[str, str]) -> str:
@@ -31,7 +33,11 @@ def names_of(t: Translator, people: Sequence[str], names: Mapping[str, str]) -> 
 
 def partners_view(t: Translator, mine: Sequence[MyPartners], names: Mapping[str, str]
                   ) -> PartnersView:
+    shared = {q: learning for m in mine for q, learning in m.shared.items()}
     return PartnersView(
+        shared_title=t("partners.shared.title"),
+        shared=tuple(Fact(names.get(q, t("partners.unnamed")), _shared_words(t, learning))
+                     for q, learning in sorted(shared.items())),
         title=t("partners.title"),
         lines=tuple(t("partners.line", plan=m.plan_title.strip() or t("plans.untitled"),
                       partners=names_of(t, m.partners, names)) for m in mine),
@@ -42,13 +48,17 @@ def partners_view(t: Translator, mine: Sequence[MyPartners], names: Mapping[str,
 
 def check_in_view(t: Translator, pairing: Pairing, number: int, partners: Sequence[str],
                   names: Mapping[str, str], *, went: str = "", would_help: str = "",
-                  error: str | None = None) -> PartnerCheckInView:
+                  error: str | None = None,
+                  shared: Mapping[str, SharedLearning] | None = None) -> PartnerCheckInView:
     who = names_of(t, partners, names)
+    actions = [s.action for p in partners if (s := (shared or {}).get(p)) and s.action]
+    went_label = (t("partners.checkin.went_action", partners=who, action=actions[0])
+                  if len(partners) == 1 and actions else t("partners.checkin.went", partners=who))
     return PartnerCheckInView(
         pairing_id=pairing.id, number=number,
         title=t("partners.checkin.title", partners=who),
         intro=t("partners.checkin.intro", partners=who),
-        went_label=t("partners.checkin.went", partners=who),
+        went_label=went_label,
         help_label=t("partners.checkin.help"),
         max_length=MAX_TEXT, button=t("partners.checkin.send"),
         privacy=t("partners.checkin.privacy"),
@@ -83,6 +93,15 @@ def pairing_view(t: Translator, pairing: Pairing, plan_title: str, names: Mappin
     )
 
 
+def _shared_words(t: Translator, learning: SharedLearning) -> str:
+    words = t("partners.shared.takeaway", takeaway=learning.takeaway)
+    if learning.action:
+        words += " " + (t("partners.shared.action_by", action=learning.action,
+                          date=day_and_month(t, learning.action_by)) if learning.action_by
+                        else t("partners.shared.action", action=learning.action))
+    return words
+
+
 class PartnerCardRenderer:
     """The renderer the partner jobs use (use_cases.partners.check_ins.PartnerCards)."""
 
@@ -97,8 +116,9 @@ class PartnerCardRenderer:
                                summary=t("partners.title"))
 
     def check_in(self, pairing: Pairing, number: int, partners: tuple[str, ...],
-                 names: Mapping[str, str], *, locale: str | None) -> OutboundMessage:
+                 names: Mapping[str, str], shared: Mapping[str, SharedLearning], *,
+                 locale: str | None) -> OutboundMessage:
         t = self._cards.translator(locale)
-        view = check_in_view(t, pairing, number, partners, names)
+        view = check_in_view(t, pairing, number, partners, names, shared=shared)
         return OutboundMessage(card=partner_check_in_card(view), summary=view.title)
 

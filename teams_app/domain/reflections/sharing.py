@@ -7,6 +7,8 @@ summary built only from what was allowed.
 | anonymous | nothing after the card   | take-away, action         | everything, no person  |
 | private   | everything               | counted as reflected      | nothing                |
 
+Learning partners see a named reflection's take-away and action, and nothing of the others.
+
 An anonymous reflection keeps no person, so not even its author can be shown it again (nor be
 followed up). A private one is the author's alone: not in the summary, not in the organisation's
 list; it counts only in how many reflected."""
@@ -37,6 +39,7 @@ class Viewer(StrEnum):
     AUTHOR = "author"  # the person who reflected, later (their own data)
     GROUP = "group"  # everyone where the summary is posted, the organiser among them
     ORGANISATION = "organisation"  # whoever reads the SharePoint list
+    PARTNER = "partner"  # their learning partners (domain/partners.py), on their own cards
 
 
 class Shown(StrEnum):
@@ -56,6 +59,11 @@ _RULES: Mapping[tuple[Sharing, Viewer], Shown] = {
     (Sharing.PRIVATE, Viewer.AUTHOR): Shown.NAMED,
     (Sharing.PRIVATE, Viewer.GROUP): Shown.COUNT,
     (Sharing.PRIVATE, Viewer.ORGANISATION): Shown.NOTHING,
+    # A partner sees a take-away and action only with the author's name on it: an anonymous
+    # one shown to the one person who knows whose it could be would not stay anonymous.
+    (Sharing.NAMED, Viewer.PARTNER): Shown.NAMED,
+    (Sharing.ANONYMOUS, Viewer.PARTNER): Shown.NOTHING,
+    (Sharing.PRIVATE, Viewer.PARTNER): Shown.NOTHING,
 }
 
 

@@ -17,6 +17,7 @@ from teams_app.domain.partners import Pairing
 from teams_app.ports import Clock, Directory, UnitOfWorkFactory
 from teams_app.ports.partners import PartnerCheckIn
 from teams_app.use_cases.member_cards import CardOutcome, deliver_member_card
+from teams_app.use_cases.partners.pairing import SharedLearning, shared_learning
 from teams_app.use_cases.people_names import people_names
 from teams_app.use_cases.reach import PersonalChats
 
@@ -29,7 +30,8 @@ class PartnerCards(Protocol):
     def announce(self, pairing: Pairing, partners: tuple[str, ...], names: Mapping[str, str],
                  plan_title: str, *, locale: str | None) -> OutboundMessage: ...
     def check_in(self, pairing: Pairing, number: int, partners: tuple[str, ...],
-                 names: Mapping[str, str], *, locale: str | None) -> OutboundMessage: ...
+                 names: Mapping[str, str], shared: Mapping[str, SharedLearning], *,
+                 locale: str | None) -> OutboundMessage: ...
 
 
 async def announce(pairing_id: str, person_id: str, *, chats: PersonalChats,
@@ -77,16 +79,17 @@ async def send_check_in(pairing_id: str, person_id: str, number: int, *, chats: 
         active = await tx.partners.active(pairing.plan_id) if pairing else None
         plan = await tx.plans.get(pairing.plan_id) if pairing else None
         check_in = await tx.partners.check_in(pairing_id, person_id, number)
+        partners = pairing.partners_of(person_id) if pairing else ()
+        shared = {p: found for p in partners if (found := await shared_learning(tx, p))}
     if (pairing is None or active is None or active.id != pairing.id or plan is None
             or plan.status is not PlanStatus.ACTIVE or check_in is None
             or check_in.answered_at is not None
             or pairing.check_ins_due(chats.clock.now()) != number):
         return CardOutcome.STALE  # re-paired, ended, answered, or a newer one came due
-    partners = pairing.partners_of(person_id)
     names = await people_names(partners, directory=directory)
     outcome = await deliver_member_card(
         SlotRef(plan.id, person_id, plan.revision), f"{pairing.id}:{person_id}:check_in:{number}",
-        lambda locale: cards.check_in(pairing, number, partners, names, locale=locale),
+        lambda locale: cards.check_in(pairing, number, partners, names, shared, locale=locale),
         chats=chats)
     async with chats.uow() as tx:
         if outcome is CardOutcome.SENT:

@@ -4,8 +4,9 @@ their partners are, in a card of their own (a job each, through the usual reach 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from random import Random
 
 from teams_app.domain.bookings import OUT_OF_PLAN
@@ -18,7 +19,15 @@ from teams_app.domain.partners import (
     draw,
     met_pairs,
 )
-from teams_app.ports import Clock, UnitOfWorkFactory
+from teams_app.domain.reflections.sharing import (
+    ACTION,
+    ACTION_BY,
+    TAKEAWAY,
+    Shown,
+    Viewer,
+    shown_to,
+)
+from teams_app.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 ANNOUNCE = "partners.announce"  # one person's "your learning partners" card
 
@@ -63,19 +72,55 @@ async def pair_plan(cmd: PairPlan, *, uow: UnitOfWorkFactory, clock: Clock,
 
 
 @dataclass(frozen=True)
+class SharedLearning:
+    """A partner's latest reflection as a partner may see it (named ones only)."""
+
+    takeaway: str = field(repr=False)
+    action: str | None = field(default=None, repr=False)
+    action_by: date | None = None
+
+
+@dataclass(frozen=True)
 class MyPartners:
     pairing: Pairing
     partners: tuple[str, ...]
     plan_title: str  # the plan's goal: the person's own plan, so they may read it
+    shared: Mapping[str, SharedLearning] = field(default_factory=dict)  # by partner
 
 
 async def partners_of(person_id: str, *, uow: UnitOfWorkFactory) -> list[MyPartners]:
-    """The person's partners in every plan that pairs them now."""
+    """The person's partners in every plan that pairs them now, with what each shared."""
     async with uow(read_only=True) as tx:
         pairings = await tx.partners.active_of_person(person_id)
         plans = {p.plan_id: await tx.plans.get(p.plan_id) for p in pairings}
+        partners = {q for p in pairings for q in p.partners_of(person_id)}
+        shared = {q: await shared_learning(tx, q) for q in partners}
     return [
-        MyPartners(p, p.partners_of(person_id), plan.spec.goal)
+        MyPartners(p, p.partners_of(person_id), plan.spec.goal,
+                   {q: found for q in p.partners_of(person_id) if (found := shared[q])})
         for p in pairings
         if (plan := plans[p.plan_id]) is not None and plan.status is PlanStatus.ACTIVE
     ]
+
+
+async def shared_learning(tx: UnitOfWork, partner: str) -> SharedLearning | None:
+    """What `partner` last shared with their name (domain/reflections/sharing.py: a partner
+    sees nothing of an anonymous or private reflection); `tx` is an open unit of work."""
+    held = await tx.reflections.of_person(partner)
+    for reflection in reversed(held.reflections):  # oldest first: the newest wins
+        if shown_to(reflection.sharing, Viewer.PARTNER) is not Shown.NAMED:
+            continue
+        answers = reflection.answers
+        takeaway = answers.get(TAKEAWAY, "").strip()
+        if not takeaway:
+            continue
+        action = answers.get(ACTION, "").strip() or None
+        return SharedLearning(takeaway, action, _day(answers.get(ACTION_BY)))
+    return None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -7,6 +7,7 @@ and refuses groups that are not a pairing of the members."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -16,9 +17,11 @@ from typer.testing import CliRunner
 
 from cards import PARTNER_HELP, PARTNER_WENT, translator_for, verbs
 from teams_app.cli.main import app as cli
+from teams_app.domain.reflections.sharing import Sharing, StoredReflection
+from teams_app.use_cases.partners.pairing import partners_of
 from tests.builders import an_activity, an_execute
 from tests.card_schema import assert_valid_card
-from tests.card_texts import all_texts
+from tests.card_texts import all_texts, nodes
 from tests.connector import FakeConnector
 from tests.graph.conftest import TOKEN, GraphEmulator
 from tests.service.conftest import ServiceFactory
@@ -178,3 +181,43 @@ async def test_the_cli_pairs_with_the_owners_groups_and_refuses_bad_ones(booked:
         refused = await partners_cli(booked, *args)
         assert refused.exit_code == 2 and words in refused.output, refused.output
     assert len(await pairings(booked)) == 1  # nothing refused was stored
+
+
+async def reflected(booked: Booked, person: str, sharing: str, takeaway: str,
+                    action: str | None = None) -> None:
+    services = booked.services
+    answers = {"takeaway": takeaway, "sharing": sharing}
+    if action:
+        answers |= {"action": action, "action_by": "2026-12-18"}
+    async with services.uow() as tx:
+        await tx.reflections.add_reflection(StoredReflection(
+            str(uuid.uuid4()), "a-round", Sharing(sharing), "reflection", 1, answers,
+            services.clock.now(), person_id=person))
+        await tx.commit()
+
+
+async def test_a_partner_sees_what_the_other_shared_by_name_only(booked: Booked) -> None:
+    await press(booked, verbs.PARTNERS_PAIR, {"plan_id": booked.plan_id}, as_=booked.owner)
+    await run_jobs(booked.service)
+    await reflected(booked, booked.silent, "named", "Pair programming helps", "Run a code kata")
+    await reflected(booked, booked.silent, "private", "My private doubts", "Secret plan")
+    booked.connector.activities.clear()
+    await booked.service.post(an_activity(
+        booked.connector.service_url, text="lärpartner", user_aad=booked.member,
+        conversation_id=f"a:personal-{booked.member}", locale="sv-SE"))
+    await booked.connector.wait_for(1)
+    (answer,) = cards_to(booked, booked.member)
+    shown = all_texts(answer)
+    assert "”Pair programming helps”" in shown and "”Run a code kata”" in shown
+    assert "My private doubts" not in shown and "Secret plan" not in shown
+    card = await check_in_card(booked)
+    labels = [n.get("label") for n in nodes(card) if n.get("type") == "Input.Text"]
+    assert SV("partners.checkin.went_action", partners="Bram de Vries",
+              action="Run a code kata") in labels
+
+
+async def test_an_anonymous_reflection_is_never_shown_to_a_partner(booked: Booked) -> None:
+    await press(booked, verbs.PARTNERS_PAIR, {"plan_id": booked.plan_id}, as_=booked.owner)
+    await reflected(booked, booked.silent, "anonymous", "Nobody may know this")
+    mine = await partners_of(booked.member, uow=booked.services.uow)
+    assert [m.shared for m in mine] == [{}]

@@ -28,6 +28,9 @@ RULES = [
     (Sharing.PRIVATE, Viewer.AUTHOR, Shown.NAMED),
     (Sharing.PRIVATE, Viewer.GROUP, Shown.COUNT),
     (Sharing.PRIVATE, Viewer.ORGANISATION, Shown.NOTHING),
+    (Sharing.NAMED, Viewer.PARTNER, Shown.NAMED),
+    (Sharing.ANONYMOUS, Viewer.PARTNER, Shown.NOTHING),
+    (Sharing.PRIVATE, Viewer.PARTNER, Shown.NOTHING),
 ]
 
 
