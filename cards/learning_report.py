@@ -74,6 +74,16 @@ def my_learning_card(view: MyLearningView) -> dict[str, Any]:
               if plan.kept + plan.lost > 0 else []),
             text(plan.words, spacing="Small"),
         ]))
+    if view.reflections:
+        body.append(section(view.reflections_title))
+        for item in view.reflections:
+            body.append(ac.Container(spacing="Medium", items=[
+                text(item.when, subtle=True, size="Small"),
+                text(item.takeaway, spacing="Small"),
+                *([text(item.action, spacing="Small", weight="Bolder")] if item.action else []),
+                *([text(item.applied, spacing="None", color="good")] if item.applied else []),
+            ]))
+        body += more_line(view.reflections_more)
     body.append(small(view.privacy, spacing="Medium"))
     return card(body, [execute(view.refresh_button, verbs.MY_LEARNING)])
 

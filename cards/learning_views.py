@@ -63,6 +63,14 @@ class MyPlanHours:
 
 
 @dataclass(frozen=True)
+class MyReflectionItem:
+    when: str  # "12 November · shared with your name"
+    takeaway: str
+    action: str | None = None  # "Planned: … by 18 December"
+    applied: str | None = None  # "Applied: partly"
+
+
+@dataclass(frozen=True)
 class MyLearningView:
     title: str
     total: str  # "12 of 16 hours kept across 2 plans"
@@ -73,3 +81,6 @@ class MyLearningView:
     chart_title: str  # "Learning time kept"
     kept_legend: str
     lost_legend: str
+    reflections_title: str = ""
+    reflections: tuple[MyReflectionItem, ...] = ()
+    reflections_more: str | None = None

@@ -37,10 +37,12 @@ from teams_app.domain.learning_report import (
 )
 from teams_app.domain.occurrences import Tally
 from teams_app.domain.partners import Pairing
+from teams_app.domain.reflections.follow_ups import Applied
+from teams_app.domain.reflections.sharing import Sharing
 from teams_app.ports.partners import PartnerCheckIn
 from teams_app.use_cases.learning_hours import PersonPlanHours
 from teams_app.use_cases.partners.pairing import MyPartners, SharedLearning
-from teams_app.use_cases.reports.my_learning import MyLearning
+from teams_app.use_cases.reports.my_learning import MyLearning, MyReflection
 from tests.e2e.conftest import ARTIFACTS, World
 from tests.e2e.gallery import show_gallery
 from tests.unit.defend.test_slot_presenters import a_plan
@@ -89,7 +91,13 @@ def gallery() -> dict[str, dict[str, Any]]:
     plan = a_plan()
     mine = MyLearning((PersonPlanHours(plan, None, tally(5, 1, 3)),  # type: ignore[arg-type]
                        PersonPlanHours(plan, None, tally(1, 0, 6))),  # type: ignore[arg-type]
-                      tally(6, 1, 9))
+                      tally(6, 1, 9), (
+        MyReflection(datetime(2026, 11, 24, 15, tzinfo=UTC), Sharing.NAMED,
+                     "Threat modelling is easier on a whiteboard with the team.",
+                     "Run a threat model for the billing service", date(2026, 12, 18),
+                     Applied.PARTLY),
+        MyReflection(datetime(2026, 11, 10, 15, tzinfo=UTC), Sharing.PRIVATE,
+                     "I learn best when I try things on real tickets first.")), 3)
     for language in ("nl", "en"):
         t = translator_for(language)
         cards[f"{language}-my-learning"] = my_learning_card(my_learning_view(t, mine, "owner"))

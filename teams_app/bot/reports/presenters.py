@@ -16,6 +16,7 @@ from cards import (
     LearningReportView,
     MyLearningView,
     MyPlanHours,
+    MyReflectionItem,
     PersonHoursRow,
     ReportChoice,
     ReportChoiceView,
@@ -26,7 +27,7 @@ from teams_app.bot.slot_texts import cadence_label
 from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.learning_report import HindranceMonth, LearningReport, ShownRate
 from teams_app.domain.occurrences import Tally
-from teams_app.use_cases.reports.my_learning import MyLearning
+from teams_app.use_cases.reports.my_learning import MyLearning, MyReflection
 
 TOP_PER_MONTH = 3
 
@@ -98,7 +99,26 @@ def my_learning_view(t: Translator, mine: MyLearning, person_id: str) -> MyLearn
         privacy=t("learning.mine.privacy"),
         refresh_button=t("learning.report.refresh"),
         chart_title=t("report.hours.title"),
+        reflections_title=t("learning.mine.reflections"),
+        reflections=tuple(_reflection(t, r) for r in mine.reflections),
+        reflections_more=(t("learning.mine.more_reflections", count=mine.more_reflections)
+                          if mine.more_reflections else None),
         kept_legend=t("plans.chart.kept"), lost_legend=t("plans.chart.lost"),
+    )
+
+
+def _reflection(t: Translator, mine: MyReflection) -> MyReflectionItem:
+    shared = t(f"learning.mine.sharing.{mine.sharing.value}")
+    action = None
+    if mine.action:
+        action = (t("learning.mine.action_by", action=mine.action,
+                    date=day_and_month(t, mine.action_by)) if mine.action_by
+                  else t("learning.mine.action", action=mine.action))
+    return MyReflectionItem(
+        when=f"{day_and_month(t, mine.at.date())} · {shared}",
+        takeaway=mine.takeaway,
+        action=action,
+        applied=t(f"learning.mine.applied.{mine.applied.value}") if mine.applied else None,
     )
 
 

@@ -268,3 +268,31 @@ async def test_below_k_answers_to_follow_ups_show_no_applied_share(booked: Booke
     await a_session_round(booked, [])  # k = 3 among the plan's rounds
     shown = texts(await pressed(booked, {"plan_id": booked.plan_id}, as_=booked.owner))
     assert SV("learning.report.rate.below_k", answered=2, asked=4, k=3) in shown
+
+
+async def test_my_learning_lists_my_reflections_actions_and_what_i_applied(
+    booked: Booked
+) -> None:
+    services = booked.services
+    now = services.clock.now()
+    named, private = str(uuid.uuid4()), str(uuid.uuid4())
+    async with services.uow() as tx:
+        for key, sharing, who, words in (
+            (named, "named", booked.member, "Named take-away"),
+            (private, "private", booked.member, "Private take-away"),
+            (str(uuid.uuid4()), "named", booked.silent, "Bram's take-away"),
+        ):
+            await tx.reflections.add_reflection(StoredReflection(
+                key, "round-1", Sharing(sharing), "reflection", 1,
+                {"takeaway": words, "sharing": sharing, "action": f"Act on {words}",
+                 "action_by": "2026-12-18"}, now, person_id=who))
+        await tx.reflections.add_follow_up(FollowUp(
+            str(uuid.uuid4()), booked.member, "round-1", named, "Act on Named take-away", None,
+            now.date(), now, state=FollowUpState.ANSWERED, applied=Applied.PARTLY,
+            answered_at=now))
+        await tx.commit()
+    shown = texts(card_of(await typed(booked, "mitt lärande", as_=booked.member)))
+    assert "Named take-away" in shown and "Private take-away" in shown
+    assert SV("learning.mine.applied.partly") in shown
+    assert SV("learning.mine.sharing.private") in shown
+    assert "Bram's take-away" not in shown
