@@ -27,12 +27,14 @@ from teams_app.adapters.sql.engine import create_engine, current_revision, head_
 from teams_app.adapters.sql.job_queue import SqlJobStore
 from teams_app.adapters.sql.maintenance import purge
 from teams_app.adapters.sql.personal_campaigns import SqlCampaignData
+from teams_app.adapters.sql.personal_partners import SqlPartnerData
 from teams_app.adapters.sql.personal_people import (
     SqlConversationData,
     SqlLanguageData,
     SqlReachData,
 )
 from teams_app.adapters.sql.personal_plans import SqlPlanData
+from teams_app.adapters.sql.personal_reflections import SqlReflectionData
 from teams_app.adapters.sql.schema_version import SqlSchemaVersion
 from teams_app.adapters.sql.uow import PersonalDataSource, SqlUnitOfWork
 from teams_app.bot.app import create_agent_app
@@ -78,6 +80,8 @@ from teams_app.web.privacy import add_privacy_routes
 PERSONAL_DATA: tuple[PersonalDataSource, ...] = (
     SqlPlanData,
     SqlCampaignData,
+    SqlReflectionData,
+    SqlPartnerData,
     SqlLanguageData,
     SqlConversationData,
     SqlReachData,

@@ -39,11 +39,17 @@ def partners_view(t: Translator, mine: Sequence[MyPartners], names: Mapping[str,
         shared=tuple(Fact(names.get(q, t("partners.unnamed")), _shared_words(t, learning))
                      for q, learning in sorted(shared.items())),
         title=t("partners.title"),
-        lines=tuple(t("partners.line", plan=m.plan_title.strip() or t("plans.untitled"),
-                      partners=names_of(t, m.partners, names)) for m in mine),
+        lines=tuple(_line(t, m, names) for m in mine),
         about=t("partners.about", weeks=min((m.pairing.every_weeks for m in mine), default=2)),
         empty=t("partners.none"),
     )
+
+
+def _line(t: Translator, mine: MyPartners, names: Mapping[str, str]) -> str:
+    plan = mine.plan_title.strip() or t("plans.untitled")
+    if not mine.partners:  # their partner's data was erased: the group shrank to them
+        return t("partners.line_alone", plan=plan)
+    return t("partners.line", plan=plan, partners=names_of(t, mine.partners, names))
 
 
 def check_in_view(t: Translator, pairing: Pairing, number: int, partners: Sequence[str],

@@ -21,14 +21,18 @@ from teams_app.use_cases.privacy.holdings import PersonalDataReport
 
 # Which group each source's holdings are shown in; a source not named here (a new
 # capability's) is shown under "other records" until it gets a group of its own.
-_GROUPS = {"plans": "plans", "campaigns": "campaigns", "languages": "reach",
-           "conversations": "reach", "reach": "reach"}
-_GROUP_ORDER = ("plans", "campaigns", "reach", "other")
+_GROUPS = {"plans": "plans", "campaigns": "campaigns", "reflections": "reflections",
+           "partners": "partners", "languages": "reach", "conversations": "reach",
+           "reach": "reach"}
+_GROUP_ORDER = ("plans", "campaigns", "reflections", "partners", "reach", "other")
 _KINDS = {"membership", "owned_plan", "slot", "sessions", "response", "prompt", "language", "chat",
-          "unreachable"}
+          "unreachable", "reflection", "follow_up", "reflection_round", "partner_group",
+          "partner_check_in"}
 # In the order a person reads what an erase did: their answers first, how they were reached last.
-_COUNTS = ("named_responses", "prompts_kept_as_counts", "prompts_unsent", "memberships", "slots",
-           "sessions", "languages", "chats", "unreachable")
+_COUNTS = ("named_responses", "prompts_kept_as_counts", "prompts_unsent", "named_reflections",
+           "private_reflections", "follow_ups", "rounds_kept_as_counts", "rounds_unsent",
+           "partner_groups", "partner_check_ins", "memberships", "slots", "sessions",
+           "languages", "chats", "unreachable")
 
 
 def my_data_view(report: PersonalDataReport, t: Translator) -> MyDataView:
@@ -54,11 +58,17 @@ def my_data_view(report: PersonalDataReport, t: Translator) -> MyDataView:
 
 def confirm_view(report: PersonalDataReport, t: Translator) -> EraseConfirmView:
     responses = sum(1 for h in report.holdings if h.kind == "response")
+    reflections = sum(1 for h in report.holdings if h.kind in ("reflection", "follow_up"))
+    pairings = sum(1 for h in report.holdings if h.kind == "partner_group")
     plans = len({h.item_id for h in report.holdings if h.kind == "membership"})
     owned = _owned(report)
     will_go = []
     if responses:
         will_go.append(_counted(t, "privacy.confirm.go.responses", responses))
+    if reflections:
+        will_go.append(_counted(t, "privacy.confirm.go.reflections", reflections))
+    if pairings:
+        will_go.append(_counted(t, "privacy.confirm.go.partners", pairings))
     if plans:
         will_go.append(_counted(t, "privacy.confirm.go.plans", plans))
     will_go.append(t("privacy.confirm.go.reach"))

@@ -61,7 +61,8 @@ async def queue_check_ins(*, uow: UnitOfWorkFactory, clock: Clock) -> int:
             if number < 1:
                 continue
             due = pairing.check_in_due(number)
-            for person in (p for group in pairing.groups for p in group):
+            # A person whose partners were all erased has no one to check in on.
+            for person in (p for group in pairing.groups if len(group) > 1 for p in group):
                 added = await tx.partners.add_check_ins(
                     [PartnerCheckIn(pairing.id, person, number, due)])
                 if added:
@@ -84,8 +85,10 @@ async def send_check_in(pairing_id: str, person_id: str, number: int, *, chats: 
     if (pairing is None or active is None or active.id != pairing.id or plan is None
             or plan.status is not PlanStatus.ACTIVE or check_in is None
             or check_in.answered_at is not None
-            or pairing.check_ins_due(chats.clock.now()) != number):
-        return CardOutcome.STALE  # re-paired, ended, answered, or a newer one came due
+            or pairing.check_ins_due(chats.clock.now()) != number
+            or not partners):
+        # Re-paired, ended, answered, a newer one came due, or their partner was erased.
+        return CardOutcome.STALE
     names = await people_names(partners, directory=directory)
     outcome = await deliver_member_card(
         SlotRef(plan.id, person_id, plan.revision), f"{pairing.id}:{person_id}:check_in:{number}",

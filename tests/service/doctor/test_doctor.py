@@ -54,7 +54,7 @@ async def test_a_working_deployment_passes_every_check(deployment: Deployment) -
     }
     assert report.healthy
     assert by_check(report)["Graph: Sites.Selected"].detail == (
-        "read the site and its 5 results lists")
+        "read the site and its 7 results lists")
 
 
 @pytest.mark.parametrize("permission", list(GraphPermission))
