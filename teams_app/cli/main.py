@@ -15,6 +15,7 @@ from teams_app.cli import (
     demo,
     doctor,
     emulator,
+    install,
     jobs,
     manifest,
     notify,
@@ -39,6 +40,7 @@ db.register(app)
 jobs.register(app)
 clock.register(app)
 plans.register(app)  # plan
+install.register(app)
 results.register(app)  # provision, outbox
 campaigns.register(app)  # campaign
 reports.register(app)  # report

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import structlog
 
 from teams_app.domain.conversations import ConversationRef
+from teams_app.domain.directory import AppInstallation
 from teams_app.domain.reach import Unreachable
 from teams_app.ports import (
     Clock,
@@ -43,6 +44,15 @@ class TeamsEndpoint:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """Their chat, or why there is none; `installed_now` when this reach installed the app
+    (not when they had the chat already, nor when Graph answered that they had the app)."""
+
+    outcome: ConversationRef | Unreachable
+    installed_now: bool = False
+
+
+@dataclass(frozen=True)
 class PersonalChats:
     uow: Callable[[], UnitOfWork]
     messenger: Messenger
@@ -52,6 +62,10 @@ class PersonalChats:
     languages: PersonLanguages  # what language a card to them speaks
 
     async def reach(self, user_id: str) -> ConversationRef | Unreachable:
+        return (await self.find(user_id)).outcome
+
+    async def find(self, user_id: str) -> Reach:
+        """As `reach`, telling also whether the app was installed for them just now."""
         async with self.uow() as tx:
             chat = await tx.conversations.personal_chat_of(user_id)
             marked = (await tx.conversations.unreachable_among([user_id])).get(user_id)
@@ -59,12 +73,12 @@ class PersonalChats:
                 self.endpoint.tenant_id
             )
         if marked is not None and marked.reason is Unreachable.UNINSTALLED:
-            return Unreachable.UNINSTALLED
+            return Reach(Unreachable.UNINSTALLED)
         if chat is not None:
-            return chat
-        reason = await self._install(user_id)
-        if reason is not None:
-            return await self._unreachable(user_id, reason)
+            return Reach(chat)
+        installed = await self._install(user_id)
+        if isinstance(installed, Unreachable):
+            return Reach(await self._unreachable(user_id, installed))
         tenant_id = (latest.tenant_id if latest else None) or self.endpoint.tenant_id
         bot = latest.reference.get("bot") if latest else None
         try:
@@ -76,29 +90,29 @@ class PersonalChats:
                 bot_id=bot.get("id") if isinstance(bot, dict) else None,
             )
         except RecipientUnreachable:
-            return await self._unreachable(user_id, Unreachable.NO_CHAT)
+            return Reach(await self._unreachable(user_id, Unreachable.NO_CHAT))
         async with self.uow() as tx:
             await tx.conversations.save(opened, at=self.clock.now())
             await tx.commit()
         log.info("personal_chat_opened", user_id=user_id)
-        return opened
+        return Reach(opened, installed_now=installed.newly_installed)
 
     async def gone(self, user_id: str) -> None:
         """Teams refused their stored chat for good (403/404): they removed the app."""
         await self._unreachable(user_id, Unreachable.UNINSTALLED)
 
-    async def _install(self, user_id: str) -> Unreachable | None:
+    async def _install(self, user_id: str) -> AppInstallation | Unreachable:
         if self.installer is None:
             return Unreachable.NOT_INSTALLED
         try:
-            await self.installer.install_for_user(user_id)
+            return await self.installer.install_for_user(user_id)
         except GraphForbidden:
             return Unreachable.INSTALL_BLOCKED
         except GraphNotFound:
             return Unreachable.NOT_IN_DIRECTORY
         except GraphRejected:
             return Unreachable.NOT_INSTALLED  # the catalog id is not an app Graph knows
-        return None  # other Graph errors are passing: the job that asked retries
+        # Other Graph errors are passing and raised: the job (or command) that asked retries.
 
     async def _unreachable(self, user_id: str, reason: Unreachable) -> Unreachable:
         async with self.uow() as tx:
