@@ -30,18 +30,28 @@ def telemetry_configured() -> bool:
     )
 
 
-def _not_started(self: BaseSpanWrapper) -> BaseSpanWrapper:
-    return self  # `otel_span` stays None and `active` False, as the SDK allows
+_SDK_ENTER, _SDK_EXIT = BaseSpanWrapper.__enter__, BaseSpanWrapper.__exit__
+_skipping = False  # decided by the latest skip_unrecorded_sdk_spans(); a bool read per span
 
 
-def _nothing_to_end(self: BaseSpanWrapper, *_exc: Any) -> None:
-    return None
+def _enter(self: BaseSpanWrapper) -> BaseSpanWrapper:
+    if _skipping:
+        return self  # `otel_span` stays None and `active` False, as the SDK allows
+    return _SDK_ENTER(self)
+
+
+def _exit(self: BaseSpanWrapper, *exc: Any) -> Any:
+    if _skipping and self.otel_span is None:
+        return None
+    return _SDK_EXIT(self, *exc)
 
 
 def skip_unrecorded_sdk_spans() -> bool:
-    """Skips the SDK's spans when no provider is set now; True when it did."""
-    if telemetry_configured():
-        return False
-    BaseSpanWrapper.__enter__ = _not_started  # type: ignore[method-assign]
-    BaseSpanWrapper.__exit__ = _nothing_to_end  # type: ignore[method-assign]
-    return True
+    """Skips the SDK's spans when no provider is set now; True when it did. Called at every
+    start (bootstrap): the process that starts once decides once, and a process that starts
+    again with telemetry configured (a test that records spans) records them again."""
+    global _skipping
+    BaseSpanWrapper.__enter__ = _enter  # type: ignore[method-assign]
+    BaseSpanWrapper.__exit__ = _exit  # type: ignore[method-assign]
+    _skipping = not telemetry_configured()
+    return _skipping
