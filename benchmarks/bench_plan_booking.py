@@ -49,7 +49,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -64,7 +63,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script: make the project importable
 
-from benchmarks.processes import start_emulator  # noqa: E402
+from benchmarks.processes import emulator_and_database  # noqa: E402
 from graph import demo_org  # noqa: E402
 from teams_app.bootstrap import bootstrap  # noqa: E402
 from teams_app.domain.bookings import RunState  # noqa: E402
@@ -365,24 +364,8 @@ def main() -> None:
                         help="run the jobs in N `learning-loop worker` processes (0: in this one)")
     args = parser.parse_args()
     configure_logging(json=True, level=logging.CRITICAL)  # the run prints its own lines
-    process, base_url = start_emulator(TOKEN)
-    server = None
-    try:
-        with tempfile.TemporaryDirectory() as scratch:
-            if args.database == "postgres":
-                from tests.pg import PostgresServer
-
-                server = PostgresServer().start()
-                url = server.create_database()
-            else:
-                url = f"sqlite+aiosqlite:///{Path(scratch) / 'bench.db'}"
-            asyncio.run(run(args, base_url, process.pid, url))
-    finally:
-        if server is not None:
-            server.stop()
-        process.terminate()
-        process.wait(timeout=10)
-
+    with emulator_and_database(TOKEN, args.database) as (process, base_url, url):
+        asyncio.run(run(args, base_url, process.pid, url))
 
 if __name__ == "__main__":
     main()

@@ -11,9 +11,9 @@ workers of this process then run it (each card now, then everyone's working hour
 Graph emulator for the reminders) and the card jobs, which send each reflection card through
 the proactive messenger. Everyone has a stored personal chat, as a first turn would save it.
 
-The connector stand-in (bench_fanout.LimitedConnector, plus the meeting chat's member list)
-accepts about `--tenant-rate` messages per second per tenant and `--conversation-rate` per
-conversation, 429 with Retry-After beyond. From its record: the time from the end event to the
+The connector stand-in (benchmarks/sending.py, listing the meeting chat's members) accepts
+about `--tenant-rate` messages per second per tenant and `--conversation-rate` per conversation,
+429 with Retry-After beyond. From its record: the time from the end event to the
 last card, against the least Teams' tenant limit allows (people / tenant rate), the send rate
 as a share of that limit, and every person's count of cards (zero lost, zero duplicate).
 
@@ -31,14 +31,11 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 import uuid
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
 from microsoft_agents.activity import Activity
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,71 +43,35 @@ sys.path.insert(0, str(ROOT))  # run as a plain script: make the project importa
 
 import aiohttp  # noqa: E402
 
-from benchmarks.bench_fanout import (  # noqa: E402
+from benchmarks.processes import emulator_and_database  # noqa: E402
+from benchmarks.sending import (  # noqa: E402
     ALL_DAY,
     LANGUAGES,
+    TOKEN,
     ZONES,
-    Bucket,
     LimitedConnector,
+    add_sending_options,
     control,
+    deliveries,
+    save_personal_chats,
+    service_settings,
 )
-from benchmarks.processes import start_emulator  # noqa: E402
 from cards import verbs  # noqa: E402
 from teams_app.bootstrap import bootstrap  # noqa: E402
 from teams_app.bot.reflections.presenters import ReflectionCards  # noqa: E402
 from teams_app.bot.turns import conversation_ref_of  # noqa: E402
 from teams_app.domain.reflections.rounds import Source, meeting_key  # noqa: E402
 from teams_app.logs import configure_logging  # noqa: E402
-from teams_app.settings import Settings  # noqa: E402
 from teams_app.use_cases.reflections.answering import (  # noqa: E402
     SubmitReflection,
     submit_reflection,
 )
 from teams_app.use_cases.reflections.starting import StartInChat, start_round_in_chat  # noqa: E402
 from teams_app.use_cases.reflections.summaries import round_report  # noqa: E402
-from tests.builders import an_activity, an_install  # noqa: E402
+from tests.builders import an_activity  # noqa: E402
 
-TOKEN = "bench-token"
 CHAT = "19:meeting_all-hands@thread.v2"
 SHARING = ("named", "anonymous", "private")
-
-
-class MeetingConnector(LimitedConnector):
-    """The limited connector, and the meeting chat's members (GET .../members)."""
-
-    def __init__(self, tenant_rate: float, conversation_rate: float,
-                 members: list[dict[str, Any]]) -> None:
-        super().__init__(tenant_rate, conversation_rate)
-        self.members = members
-
-    def app(self) -> web.Application:
-        async def receive(request: web.Request) -> web.Response:
-            conversation = request.match_info["conversation_id"]
-            body = await request.json()
-            bucket = self.conversations.setdefault(conversation,
-                                                   Bucket(self.conversation_rate))
-            if not bucket.take() or not self.tenant.take():
-                self.refused += 1
-                return web.json_response({"error": {"code": "Throttled"}}, status=429,
-                                         headers={"Retry-After": "1"})
-            self.accepted.append((conversation, time.monotonic(), is_reflection_card(body)))
-            return web.json_response({"id": uuid.uuid4().hex})
-
-        async def members(_request: web.Request) -> web.Response:
-            return web.json_response(self.members)
-
-        app = web.Application()
-        app.router.add_post("/v3/conversations/{conversation_id}/activities", receive)
-        app.router.add_get("/v3/conversations/{conversation_id}/members", members)
-        return app
-
-
-def is_reflection_card(activity: dict[str, Any]) -> bool:
-    for attachment in activity.get("attachments") or []:
-        card = attachment.get("content") or {}
-        if any(a.get("verb") == verbs.REFLECTION_SUBMIT for a in card.get("actions") or []):
-            return True
-    return False
 
 
 async def seed(root: str, people: int) -> tuple[str, list[str]]:
@@ -135,32 +96,21 @@ async def run(args: argparse.Namespace, graph_url: str, database_url: str) -> No
     organiser, people = await seed(root, args.people)
     members = [{"id": f"29:{p}", "name": f"Participant {n}", "objectId": p, "userRole": "user"}
                for n, p in enumerate(people)]
-    connector = MeetingConnector(args.tenant_rate, args.conversation_rate, members)
-    runner = web.AppRunner(connector.app(), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    service_url = f"http://{host}:{port}/"
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, anonymous=True, database_url=database_url, graph_base_url=graph_url,
-        graph_auth="static", graph_static_token=TOKEN, workers=args.workers,
-        job_poll_seconds=0.1, log_json=True, per_tenant_rate=args.tenant_rate,
-        per_conversation_rate=args.conversation_rate,
-    )
-    runtime = await bootstrap(settings)
+    connector = LimitedConnector(args.tenant_rate, args.conversation_rate,
+                                 verbs.REFLECTION_SUBMIT, members)
+    runner, service_url = await connector.start()
+    runtime = await bootstrap(service_settings(args, graph_url, database_url))
     services = runtime.services
     try:
         now = services.clock.now()
         async with services.uow() as tx:
-            for activity in [an_activity(service_url, conversation_id=CHAT,
-                                         conversation_type="groupChat", user_aad=organiser),
-                             *(an_install(service_url, user_aad=p,
-                                          conversation_id=f"a:personal-{p}") for p in people)]:
-                ref = conversation_ref_of(Activity.model_validate(activity))
-                assert ref is not None
-                await tx.conversations.save(ref, at=now)
+            ref = conversation_ref_of(Activity.model_validate(an_activity(
+                service_url, conversation_id=CHAT, conversation_type="groupChat",
+                user_aad=organiser)))
+            assert ref is not None
+            await tx.conversations.save(ref, at=now)
             await tx.commit()
+        await save_personal_chats(services, service_url, people)
         ended = time.perf_counter()
         started = await start_round_in_chat(
             StartInChat(CHAT, Source.MEETING, organiser,
@@ -171,13 +121,7 @@ async def run(args: argparse.Namespace, graph_url: str, database_url: str) -> No
         stored = time.perf_counter()
         stop = asyncio.Event()
         worker = asyncio.create_task(runtime.worker(concurrency=args.workers).run(stop))
-        cards, last_change, last_count = 0, time.monotonic(), -1
-        while cards < len(people) and time.monotonic() - last_change < args.idle_seconds:
-            await asyncio.sleep(0.5)
-            cards = sum(1 for _, _, card in connector.accepted if card)
-            if cards != last_count:
-                last_change, last_count = time.monotonic(), cards
-        await asyncio.sleep(2)  # a duplicate would come after the last one
+        await connector.wait_for_cards(len(people), args.idle_seconds, every=0.5)
         stop.set()
         await worker
         timings = await answer_and_summarise(args, runtime, started.round.id, people)
@@ -215,10 +159,8 @@ async def answer_and_summarise(args: argparse.Namespace, runtime: Any, round_id:
 
 def report(args: argparse.Namespace, connector: LimitedConnector, people: list[str],
            ended: float, stored: float, timings: list[float]) -> None:
-    sent = [(conversation, at) for conversation, at, card in connector.accepted if card]
-    per_person = Counter(conversation.removeprefix("a:personal-") for conversation, _ in sent)
-    missing = sum(1 for person in people if per_person[person] == 0)
-    duplicates = sum(count - 1 for count in per_person.values() if count > 1)
+    sent = connector.cards_sent()
+    delivered = deliveries(sent, people)
     last = max(at for _, at in sent) - ended
     first = min(at for _, at in sent)
     window = max(at for _, at in sent) - first
@@ -232,46 +174,24 @@ def report(args: argparse.Namespace, connector: LimitedConnector, people: list[s
           "| share of the limit | cards/s | 429 answered | lost | duplicates |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {len(people)} | {stored - ended:.2f} | {last:.1f} | {least:.1f} "
-          f"| {least / last:.0%} | {rate:.1f} | {connector.refused} | {missing} "
-          f"| {duplicates} |")
+          f"| {least / last:.0%} | {rate:.1f} | {connector.refused} | {delivered.missing} "
+          f"| {delivered.duplicates} |")
     print(f"\nThe summary of {len(people)} reflections (read, summarise, build the card), "
           f"{len(timings)} runs: median {statistics.median(timings):.1f} ms, "
           f"max {max(timings):.1f} ms")
-    if missing or duplicates:
+    if delivered.missing or delivered.duplicates:
         raise SystemExit("reflection round check failed")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=300)
-    parser.add_argument("--tenant-rate", type=float, default=30.0)
-    parser.add_argument("--conversation-rate", type=float, default=7.0)
-    parser.add_argument("--workers", type=int, default=32, help="jobs at once")
+    add_sending_options(parser, people=300)
     parser.add_argument("--repeat", type=int, default=20, help="summary runs to time")
-    parser.add_argument("--idle-seconds", type=float, default=60.0,
-                        help="stop when no card arrived for this long")
-    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     configure_logging(json=True, level=logging.CRITICAL)  # the run prints its own lines
     logging.getLogger("microsoft_agents").setLevel(logging.ERROR)
-    emulator, graph_url = start_emulator(TOKEN)
-    server = None
-    try:
-        with tempfile.TemporaryDirectory() as scratch:
-            if args.database == "postgres":
-                from tests.pg import PostgresServer
-
-                server = PostgresServer().start()
-                url = server.create_database()
-            else:
-                url = f"sqlite+aiosqlite:///{Path(scratch) / 'bench.db'}"
-            asyncio.run(run(args, graph_url, url))
-    finally:
-        if server is not None:
-            server.stop()
-        emulator.terminate()
-        emulator.wait(timeout=10)
-
+    with emulator_and_database(TOKEN, args.database) as (_emulator, graph_url, url):
+        asyncio.run(run(args, graph_url, url))
 
 if __name__ == "__main__":
     main()

@@ -1,5 +1,6 @@
-"""The benchmarks' processes: the Graph emulator started as its own process, and what they read
-from /proc (Linux) of the service's: the process tree of a `learning-loop serve` and each
+"""The benchmarks' processes: the Graph emulator started as its own process, a scratch database
+(SQLite, or a throwaway PostgreSQL server), and what they read from /proc (Linux) of the
+service's: the process tree of a `learning-loop serve` and each
 process's peak resident memory."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +39,30 @@ def start_emulator(token: str) -> tuple[subprocess.Popen[str], str]:
         process.kill()
         raise SystemExit(f"the emulator did not start: {base_url!r}")
     return process, base_url
+
+
+@contextlib.contextmanager
+def emulator_and_database(token: str,
+                          database: str) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+    """The emulator's process and Graph URL, and the URL of a scratch `database` ("sqlite" in a
+    temporary folder, or "postgres": a throwaway server, see tests/pg.py); all gone after."""
+    emulator, graph_url = start_emulator(token)
+    server = None
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            if database == "postgres":
+                from tests.pg import PostgresServer
+
+                server = PostgresServer().start()
+                url = server.create_database()
+            else:
+                url = f"sqlite+aiosqlite:///{Path(scratch) / 'bench.db'}"
+            yield emulator, graph_url, url
+    finally:
+        if server is not None:
+            server.stop()
+        emulator.terminate()
+        emulator.wait(timeout=10)
 
 
 def process_tree(pid: int) -> list[int]:

@@ -73,6 +73,15 @@ def bot_was_added(activity: Activity) -> bool:
     )
 
 
+def sender_ids(context: TurnContext) -> tuple[str, str]:
+    """(directory id, Teams id) of the sender: answers belong to the directory id; a card's
+    refresh names the Teams id. Empty strings when the activity names no sender."""
+    sender = context.activity.from_property
+    if sender is None:
+        return "", ""
+    return sender.aad_object_id or "", sender.id or ""
+
+
 def display_name_of(activity: Activity) -> str | None:
     sender = activity.from_property
     return sender.name if sender is not None and sender.name else None

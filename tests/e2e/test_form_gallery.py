@@ -5,8 +5,6 @@ for a person to look at."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -31,16 +29,12 @@ from teams_app.domain.directory import Group, Person
 from teams_app.domain.forms.answers import validate_answers
 from teams_app.domain.forms.definitions import FormKind
 from teams_app.domain.forms.errors import InvalidAnswers
-from teams_app.domain.messages import OutboundMessage
 from teams_app.ports.campaigns import PromptCounts
 from teams_app.use_cases.campaigns.choices import CampaignChoices
 from teams_app.use_cases.campaigns.reports import CampaignListing
 from teams_app.use_cases.people_choices import PlanPeople
-from tests.card_schema import assert_valid_card
-from tests.card_texts import texts
-from tests.e2e.conftest import ARTIFACTS, World, require_browser
-from tests.e2e.playground_client import adaptive_cards
-from tests.e2e.screenshots import screenshot, wait_for_file
+from tests.e2e.conftest import ARTIFACTS, World
+from tests.e2e.gallery import show_gallery
 from tests.unit.campaigns.report_support import CHECKIN, NOW, a_campaign, a_report
 from tests.unit.forms.support import builtin_forms
 
@@ -125,26 +119,6 @@ def create_cards() -> dict[str, dict[str, Any]]:
 
 
 async def test_every_form_card_renders(world: World) -> None:
-    require_browser()
-    pg, services = world.playground, world.runtime.services
-    mark = pg.mark()
-    await pg.send_text(pg.personal_chat_id, pg.current_user_id, "help")
-    await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
-                              since=mark, timeout=30)
-    async with services.uow() as tx:
-        chat = await tx.conversations.personal_chat_of(pg.current_user_aad_id)
-    assert chat is not None
-    for name, card in gallery().items():
-        assert_valid_card(card)
-        ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
-        shot = asyncio.create_task(screenshot(
-            world.url, GALLERY / f"{name}.png", card_text=texts(card).splitlines()[0],
-            ready_file=ready, whole_card="report" in name or "-new-" in name, timeout=60))
-        await wait_for_file(ready, shot)
-        mark = pg.mark()
-        await services.messenger.send(chat, OutboundMessage(card=card, summary=name))
-        message = await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
-                                            since=mark, timeout=30)
-        (shown,) = adaptive_cards(message)
-        assert shown == card
-        assert (await shot).stat().st_size > 20_000
+    await show_gallery(world, gallery(), GALLERY,
+                       whole=lambda name: "report" in name or "-new-" in name,
+                       least_bytes=20_000)

@@ -14,6 +14,7 @@ from cards import Translator
 from teams_app.bot.campaigns import presenters as present
 from teams_app.bot.campaigns.card_data import BadCardData, parse_card
 from teams_app.bot.routing import translator_of
+from teams_app.bot.turns import sender_ids
 from teams_app.domain.campaigns.campaigns import CampaignClosed
 from teams_app.domain.campaigns.responses import AlreadyAnswered, NotInAudience, WrongForm
 from teams_app.domain.forms.errors import InvalidAnswers
@@ -31,18 +32,9 @@ from teams_app.use_cases.campaigns.errors import UnknownCampaign, UnknownForm
 log = structlog.get_logger()
 
 
-def _person(context: TurnContext) -> tuple[str, str]:
-    """(directory id, Teams id) of the sender: answers belong to the directory id; the card's
-    refresh names the Teams id."""
-    sender = context.activity.from_property
-    if sender is None:
-        return "", ""
-    return sender.aad_object_id or "", sender.id or ""
-
-
 async def on_form_submit(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
     t = translator_of(context, services)
-    person, recipient = _person(context)
+    person, recipient = sender_ids(context)
     try:
         ids, answers = parse_card(data)
     except BadCardData:
@@ -77,7 +69,7 @@ async def on_form_submit(context: TurnContext, services: Services, data: Any) ->
 
 async def on_form_edit(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
     t = translator_of(context, services)
-    person, recipient = _person(context)
+    person, recipient = sender_ids(context)
     try:
         ids, _ = parse_card(data)
     except BadCardData:
@@ -93,7 +85,7 @@ async def on_form_edit(context: TurnContext, services: Services, data: Any) -> d
 
 async def on_form_refresh(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
     t = translator_of(context, services)
-    person, recipient = _person(context)
+    person, recipient = sender_ids(context)
     try:
         ids, _ = parse_card(data)
     except BadCardData:

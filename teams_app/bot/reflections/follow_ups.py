@@ -14,6 +14,7 @@ from teams_app.bot.formatting import long_date
 from teams_app.bot.reflections import presenters as present
 from teams_app.bot.reflections.card_data import BadCardData, parse_card, parse_follow_up_id
 from teams_app.bot.routing import translator_of
+from teams_app.bot.turns import sender_ids
 from teams_app.domain.forms.errors import InvalidAnswers
 from teams_app.domain.reflections.follow_ups import (
     Applied,
@@ -35,18 +36,11 @@ from teams_app.use_cases.reflections.follow_ups import (
 log = structlog.get_logger()
 
 
-def _person(context: TurnContext) -> tuple[str, str]:
-    sender = context.activity.from_property
-    if sender is None:
-        return "", ""
-    return sender.aad_object_id or "", sender.id or ""
-
-
 async def on_follow_up_submit(
     context: TurnContext, services: Services, data: Any
 ) -> dict[str, Any]:
     t = translator_of(context, services)
-    person, recipient = _person(context)
+    person, recipient = sender_ids(context)
     try:
         ids, answers = parse_card(data, "follow_up_id")
     except BadCardData:
@@ -77,7 +71,7 @@ async def on_follow_up_again(
     context: TurnContext, services: Services, data: Any
 ) -> dict[str, Any]:
     t = translator_of(context, services)
-    person, recipient = _person(context)
+    person, recipient = sender_ids(context)
     try:
         follow_up_id = parse_follow_up_id(data)
     except BadCardData:
@@ -99,7 +93,7 @@ async def on_follow_up_refresh(
     context: TurnContext, services: Services, data: Any
 ) -> dict[str, Any]:
     t = translator_of(context, services)
-    person, recipient = _person(context)
+    person, recipient = sender_ids(context)
     try:
         follow_up_id = parse_follow_up_id(data)
     except BadCardData:

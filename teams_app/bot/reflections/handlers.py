@@ -17,6 +17,7 @@ from cards import Translator
 from teams_app.bot.reflections import presenters as present
 from teams_app.bot.reflections.card_data import BadCardData, parse_card
 from teams_app.bot.routing import is_personal, translator_of
+from teams_app.bot.turns import sender_ids
 from teams_app.domain.forms.errors import InvalidAnswers
 from teams_app.domain.reflections.rounds import (
     AlreadyReflected,
@@ -61,13 +62,6 @@ def round_spec(services: Services) -> RoundSpec:
     return RoundSpec(timedelta(hours=settings.reflection_window_hours), settings.reflection_k)
 
 
-def _person(context: TurnContext) -> tuple[str, str]:
-    sender = context.activity.from_property
-    if sender is None:
-        return "", ""
-    return sender.aad_object_id or "", sender.id or ""
-
-
 def meeting_of(context: TurnContext) -> tuple[str, datetime] | None:
     """The meeting's id and end time from the event (its value, else the channel data's
     meeting); None when the event names no meeting."""
@@ -100,7 +94,7 @@ async def on_meeting_end(context: TurnContext, services: Services) -> None:
         log.info("reflection_meeting_end_ignored", reason="no_meeting")
         return
     meeting_id, ended = meeting
-    organiser, _ = _person(context)
+    organiser, _ = sender_ids(context)
     cmd = StartInChat(conversation.id, Source.MEETING, organiser or None,
                       source_key=meeting_key(meeting_id, ended.date()), spec=round_spec(services))
     started = await _start(context, services, cmd)
@@ -115,7 +109,7 @@ async def on_reflect_typed(context: TurnContext, services: Services) -> None:
     if is_personal(context) or conversation is None or not conversation.id:
         await context.send_activity(t("reflection.personal_only"))
         return
-    starter, _ = _person(context)
+    starter, _ = sender_ids(context)
     cmd = StartInChat(conversation.id, Source.COMMAND, starter or None,
                       spec=round_spec(services))
     try:
@@ -162,7 +156,7 @@ async def on_reflection_submit(
     context: TurnContext, services: Services, data: Any
 ) -> dict[str, Any]:
     t = translator_of(context, services)
-    person, recipient = _person(context)
+    person, recipient = sender_ids(context)
     try:
         ids, answers = parse_card(data, "round_id")
     except BadCardData:
@@ -201,7 +195,7 @@ async def on_reflection_refresh(
     context: TurnContext, services: Services, data: Any
 ) -> dict[str, Any]:
     t = translator_of(context, services)
-    person, recipient = _person(context)
+    person, recipient = sender_ids(context)
     try:
         ids, _ = parse_card(data, "round_id")
     except BadCardData:

@@ -24,7 +24,6 @@ from teams_app.adapters.sql.tables import deliveries
 from teams_app.bot.reflections import presenters as present
 from teams_app.bot.reflections.handlers import MEETING_END
 from teams_app.domain.forms.answers import validate_answers
-from teams_app.domain.messages import OutboundMessage
 from teams_app.domain.reflections.follow_ups import FollowUp
 from teams_app.domain.reflections.rounds import Round, RoundSpec, Source
 from teams_app.domain.reflections.sharing import ReflectionContent, Sharing, summarise
@@ -37,6 +36,7 @@ from teams_app.use_cases.results.provisioning import provision_results
 from tests.card_schema import assert_valid_card
 from tests.card_texts import texts
 from tests.e2e.conftest import ARTIFACTS, World, require_browser
+from tests.e2e.gallery import show_gallery
 from tests.e2e.playground_client import Message, adaptive_cards, card_contains, text_contains
 from tests.e2e.screenshots import screenshot, wait_for_file
 from tests.unit.forms.support import builtin_forms
@@ -255,26 +255,4 @@ def gallery() -> dict[str, dict[str, Any]]:
 
 
 async def test_every_reflection_card_renders(world: World) -> None:
-    require_browser()
-    pg, services = world.playground, world.runtime.services
-    mark = pg.mark()
-    await pg.send_text(pg.personal_chat_id, pg.current_user_id, "help")
-    await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
-                              since=mark, timeout=30)
-    async with services.uow() as tx:
-        chat = await tx.conversations.personal_chat_of(pg.current_user_aad_id)
-    assert chat is not None
-    for name, card in gallery().items():
-        assert_valid_card(card)
-        ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
-        shot = asyncio.create_task(screenshot(
-            world.url, GALLERY / f"{name}.png", card_text=texts(card).splitlines()[0],
-            ready_file=ready, whole_card=True, timeout=60))
-        await wait_for_file(ready, shot)
-        mark = pg.mark()
-        await services.messenger.send(chat, OutboundMessage(card=card, summary=name))
-        message = await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
-                                            since=mark, timeout=30)
-        (shown,) = adaptive_cards(message)
-        assert shown == card
-        assert (await shot).stat().st_size > 5_000  # a picture, not an empty page
+    await show_gallery(world, gallery(), GALLERY)

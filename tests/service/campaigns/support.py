@@ -7,37 +7,32 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from teams_app.domain.campaigns.campaigns import Audience, CampaignSpec, Timing
 from teams_app.use_cases.campaigns.creating import CreateCampaign, create_campaign
-from tests.builders import an_execute, an_install
-from tests.card_schema import assert_valid_card
+from tests.builders import an_install
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
-from tests.service.conftest import RunningService, ServiceFactory
+from tests.service.conftest import ServiceFactory
 from tests.service.plans.support import on_emulator
 from tests.service.plans.support import run_jobs as run_jobs  # the one job runner
+from tests.service.support import ALL_DAY as ALL_DAY
+from tests.service.support import PeopleInChats
+from tests.service.support import action_data as action_data
+from tests.service.support import texts as texts
 
 ZONE = "Europe/Stockholm"
-ALL_DAY = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                          "sunday"], "startTime": "00:00:00", "endTime": "23:59:00"}
 
 
 @dataclass
-class World:
-    service: RunningService
-    emulator: GraphEmulator
-    connector: FakeConnector
+class World(PeopleInChats):
+    locale: ClassVar[str] = "sv-SE"
     owner: str
     astrid: str  # Swedish mailbox
     bram: str  # Dutch mailbox
     outsider: str  # has a chat with the bot, never asked
     campaigns: list[str] = field(default_factory=list)
-
-    @property
-    def services(self) -> Any:
-        return self.service.runtime.services
 
     async def campaign(self, *, anonymous: bool = False, form: str = "learning_checkin",
                        people: tuple[str, ...] | None = None, **changes: Any) -> str:
@@ -62,56 +57,6 @@ class World:
         await self.service.runtime.advance_clock(by)
         await run_jobs(self.service)
 
-    def cards_to(self, person: str) -> list[dict[str, Any]]:
-        cards = []
-        for activity in self.connector.sent_to(f"a:personal-{person}"):
-            for attachment in activity.get("attachments") or []:
-                cards.append(attachment["content"])
-        return cards
-
-    async def press(self, card: dict[str, Any], verb: str, *, as_: str,
-                    inputs: dict[str, Any] | None = None, locale: str = "sv-SE",
-                    **data_changes: Any) -> dict[str, Any]:
-        """Press the card's action with `verb` as `as_`, with these inputs; the card Teams
-        shows next (validated against the Adaptive Cards 1.5 schema)."""
-        data = dict(action_data(card, verb))
-        data.update(data_changes)
-        data.update(inputs or {})
-        status, body = await self.service.post(an_execute(
-            self.connector.service_url, verb, data, user_aad=as_,
-            conversation_id=f"a:personal-{as_}", locale=locale,
-        ))
-        assert status == 200, body
-        assert body["statusCode"] == 200, body
-        assert_valid_card(body["value"])
-        return body["value"]
-
-
-def action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    for action in card.get("actions") or []:
-        if action.get("verb") == verb:
-            return action["data"]
-    refresh = (card.get("refresh") or {}).get("action") or {}
-    if refresh.get("verb") == verb:
-        return refresh["data"]
-    raise AssertionError(f"no {verb} on the card")
-
-
-def texts(card: Any) -> list[str]:
-    """Every TextBlock's text and input label, in order."""
-    found: list[str] = []
-    if isinstance(card, dict):
-        if card.get("type") == "TextBlock":
-            found.append(card["text"])
-        if isinstance(card.get("label"), str):
-            found.append(card["label"])
-        for value in card.values():
-            found += texts(value)
-    elif isinstance(card, list):
-        for item in card:
-            found += texts(item)
-    return found
-
 
 def input_values(card: Any) -> dict[str, Any]:
     found: dict[str, Any] = {}
@@ -125,8 +70,6 @@ def input_values(card: Any) -> dict[str, Any]:
         for item in card:
             found.update(input_values(item))
     return found
-
-
 
 
 async def a_world(

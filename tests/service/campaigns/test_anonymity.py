@@ -5,37 +5,22 @@ is whose, and show it cannot be done."""
 from __future__ import annotations
 
 import json
-import logging
 from datetime import timedelta
-from typing import Any
 
 import pytest
-import structlog
 from sqlalchemy import text
 
 from cards import verbs
-from teams_app.logs import configure_logging
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
-from tests.service.campaigns.support import World, a_world
+from tests.service.campaigns.support import a_world
 from tests.service.conftest import ServiceFactory
+from tests.service.support import every_row, json_log
 
 ASTRID_SAYS = {"used_time": "yes", "worked_on": "Kubernetes networking deep dive",
                "will_apply": "Write the runbook"}
 BRAM_SAYS = {"used_time": "no", "worked_on": "Nothing, the release ate my week",
              "obstacles": "urgent_work", "will_apply": "Block the time again"}
-
-
-async def dump(world: World) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, as the database holds it."""
-    tables: dict[str, list[dict[str, Any]]] = {}
-    async with world.service.runtime.engine.connect() as connection:
-        names = (await connection.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"))).scalars().all()
-        for name in names:
-            rows = (await connection.execute(text(f'SELECT * FROM "{name}"'))).mappings().all()
-            tables[name] = [dict(row) for row in rows]
-    return tables
 
 
 async def test_anonymous_answers_cannot_be_joined_to_who_was_asked(
@@ -47,19 +32,13 @@ async def test_anonymous_answers_cannot_be_joined_to_who_was_asked(
     await world.send()
     astrid_card, = world.cards_to(world.astrid)
     bram_card, = world.cards_to(world.bram)
-    configure_logging(json=True, cache=False)
-    try:
-        capfd.readouterr()
+    with json_log(capfd) as log:
         await world.press(astrid_card, verbs.FORM_SUBMIT, as_=world.astrid, inputs=ASTRID_SAYS)
         await world.service.runtime.advance_clock(timedelta(minutes=7))
         await world.press(bram_card, verbs.FORM_SUBMIT, as_=world.bram, inputs=BRAM_SAYS,
                           locale="nl-NL")
-        log = capfd.readouterr()
-    finally:
-        structlog.reset_defaults()
-        logging.getLogger().handlers.clear()
 
-    tables = await dump(world)
+    tables = await every_row(world.service)
     responses = tables["campaign_responses"]
     prompts = tables["campaign_prompts"]
     assert len(responses) == 2 and len(prompts) == 2
@@ -99,7 +78,7 @@ async def test_anonymous_answers_cannot_be_joined_to_who_was_asked(
     assert all(r["exported"] in (0, False) for r in responses)
 
     # 5. The answer turns' log lines name the campaign, never the person or what they said.
-    output = log.out + log.err
+    output = log.output
     events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     answered = [e for e in events if e["event"] == "campaign_answered"]
     assert len(answered) == 2 and all(e["campaign_id"] == campaign_id for e in answered)

@@ -3,16 +3,13 @@ emulator (the demo organisation) and SQLite; refusals are a message and exit cod
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
 
 from graph import demo_org
-from teams_app.cli.main import app
-from tests.graph.conftest import TOKEN, GraphEmulator
+from tests.graph.conftest import GraphEmulator
+from tests.service.support import cli, cli_env
 
 LEAD = demo_org.LEARNING_LEAD_ID
 REPORTS = [p.object_id for p in demo_org.direct_reports(LEAD)]
@@ -20,20 +17,7 @@ REPORTS = [p.object_id for p in demo_org.direct_reports(LEAD)]
 
 @pytest.fixture
 def env(tmp_path: Path, graph_emulator: GraphEmulator) -> dict[str, str]:
-    return {
-        "LEARNING_LOOP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
-        "LEARNING_LOOP_GRAPH_BASE_URL": graph_emulator.base_url,
-        "LEARNING_LOOP_GRAPH_AUTH": "static",
-        "LEARNING_LOOP_GRAPH_STATIC_TOKEN": TOKEN,
-        "LEARNING_LOOP_GRAPH_MAX_RETRIES": "1",
-        "LEARNING_LOOP_LOG_JSON": "true",
-        "COLUMNS": "240",
-    }
-
-
-async def cli(env: dict[str, str], *args: str) -> Result:
-    return await asyncio.to_thread(CliRunner().invoke, app, list(args), env=env,
-                                   catch_exceptions=False)
+    return cli_env(tmp_path, graph_emulator)
 
 
 async def test_create_list_show_remind_close(env: dict[str, str],

@@ -1,21 +1,5 @@
-"""The Graph emulator fixture for every reflection test here, and the logging set-up each test
-leaves as it found it (the CLI commands configure logging for their process)."""
-
-import logging
-from collections.abc import Iterator
-
-import pytest
-import structlog
+"""The Graph emulator fixture for every reflection test here, and logging left as it was found
+(the CLI commands configure logging for their process)."""
 
 from tests.graph.conftest import graph_emulator  # noqa: F401
-
-
-@pytest.fixture(autouse=True)
-def logging_as_it_was() -> Iterator[None]:
-    saved = structlog.get_config()
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    structlog.configure(**saved)
-    root.handlers[:] = handlers
-    root.setLevel(level)
+from tests.service.campaigns.conftest import logging_as_it_was  # noqa: F401

@@ -21,17 +21,16 @@ from teams_app.bot.reflections.handlers import MEETING_END
 from teams_app.use_cases.reflections.follow_ups import DUE as FOLLOW_UPS_DUE
 from teams_app.use_cases.reflections.outbox import EXPORT
 from teams_app.use_cases.reflections.starting import CLOSE_DUE
-from tests.builders import an_activity, an_execute, an_install
-from tests.card_schema import assert_valid_card
+from tests.builders import an_activity, an_install
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
-from tests.service.conftest import RunningService, ServiceFactory
+from tests.service.conftest import ServiceFactory
 from tests.service.plans.support import on_emulator
 from tests.service.plans.support import run_jobs as run_jobs  # the one job runner
+from tests.service.support import ALL_DAY, PeopleInChats
+from tests.service.support import texts as texts
 
 ZONE = "Europe/Stockholm"
-ALL_DAY = {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                          "sunday"], "startTime": "00:00:00", "endTime": "23:59:00"}
 CHAT = "19:meeting_weekly-sync@thread.v2"
 
 
@@ -42,19 +41,12 @@ def answers(sharing: str, takeaway: str, *, action: str = "", by: str = "",
 
 
 @dataclass
-class World:
-    service: RunningService
-    emulator: GraphEmulator
-    connector: FakeConnector
+class World(PeopleInChats):
     anna: str  # the organiser
     astrid: str
     bram: str
     clara: str
     lena: str  # in the meeting, without the app
-
-    @property
-    def services(self) -> Any:
-        return self.service.runtime.services
 
     async def meeting_ends(self, *, meeting_id: str = "meeting-1",
                            end_time: str = "2026-11-25T10:00:00Z",
@@ -81,31 +73,9 @@ class World:
         assert status in (200, 201, 202), status
         return [a.get("text") or "" for a in self.connector.sent_to(conversation_id)[before:]]
 
-    def cards_to(self, person: str) -> list[dict[str, Any]]:
-        cards = []
-        for activity in self.connector.sent_to(f"a:personal-{person}"):
-            for attachment in activity.get("attachments") or []:
-                cards.append(attachment["content"])
-        return cards
-
     def cards_in(self, conversation_id: str) -> list[dict[str, Any]]:
         return [attachment["content"] for activity in self.connector.sent_to(conversation_id)
                 for attachment in activity.get("attachments") or []]
-
-    async def press(self, card: dict[str, Any], verb: str, *, as_: str,
-                    inputs: dict[str, Any] | None = None, locale: str = "en-US",
-                    **data_changes: Any) -> dict[str, Any]:
-        data = dict(action_data(card, verb))
-        data.update(data_changes)
-        data.update(inputs or {})
-        status, body = await self.service.post(an_execute(
-            self.connector.service_url, verb, data, user_aad=as_,
-            conversation_id=f"a:personal-{as_}", locale=locale,
-        ))
-        assert status == 200, body
-        assert body["statusCode"] == 200, body
-        assert_valid_card(body["value"])
-        return body["value"]
 
     async def rows(self, table: Any) -> list[dict[str, Any]]:
         async with self.service.runtime.engine.connect() as connection:
@@ -135,31 +105,6 @@ class World:
 
     def now(self) -> datetime:
         return self.services.clock.now()
-
-
-def action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    for action in card.get("actions") or []:
-        if action.get("verb") == verb:
-            return action["data"]
-    refresh = (card.get("refresh") or {}).get("action") or {}
-    if refresh.get("verb") == verb:
-        return refresh["data"]
-    raise AssertionError(f"no {verb} on the card")
-
-
-def texts(card: Any) -> list[str]:
-    found: list[str] = []
-    if isinstance(card, dict):
-        if card.get("type") == "TextBlock":
-            found.append(card["text"])
-        if isinstance(card.get("label"), str):
-            found.append(card["label"])
-        for value in card.values():
-            found += texts(value)
-    elif isinstance(card, list):
-        for item in card:
-            found += texts(item)
-    return found
 
 
 def facts(card: Any) -> list[dict[str, str]]:

@@ -5,36 +5,22 @@ reflection is whose, and show it cannot be done."""
 from __future__ import annotations
 
 import json
-import logging
 from datetime import timedelta
-from typing import Any
 
 import pytest
-import structlog
 from sqlalchemy import text
 
 from cards import verbs
-from teams_app.logs import configure_logging
 from tests.connector import FakeConnector
 from tests.graph.conftest import GraphEmulator
 from tests.service.conftest import ServiceFactory
-from tests.service.reflections.support import World, a_world, answers, run_jobs
+from tests.service.reflections.support import a_world, answers, run_jobs
+from tests.service.support import every_row, json_log
 
 ASTRID_SAYS = answers("anonymous", "Kubernetes networking finally clicked",
                       action="Write the runbook", hindrances="no_time")
 BRAM_SAYS = answers("anonymous", "The release ate my attention", action="Block the time again",
                     hindrances="interruptions")
-
-
-async def dump(world: World) -> dict[str, list[dict[str, Any]]]:
-    tables: dict[str, list[dict[str, Any]]] = {}
-    async with world.service.runtime.engine.connect() as connection:
-        names = (await connection.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"))).scalars().all()
-        for name in names:
-            rows = (await connection.execute(text(f'SELECT * FROM "{name}"'))).mappings().all()
-            tables[name] = [dict(row) for row in rows]
-    return tables
 
 
 async def test_anonymous_reflections_cannot_be_joined_to_who_was_asked(
@@ -46,20 +32,14 @@ async def test_anonymous_reflections_cannot_be_joined_to_who_was_asked(
     await run_jobs(world.service)
     astrid_card, = world.cards_to(world.astrid)
     bram_card, = world.cards_to(world.bram)
-    configure_logging(json=True, cache=False)
-    try:
-        capfd.readouterr()
+    with json_log(capfd) as log:
         await world.press(astrid_card, verbs.REFLECTION_SUBMIT, as_=world.astrid,
                           inputs=ASTRID_SAYS)
         await world.service.runtime.advance_clock(timedelta(minutes=7))
         await world.press(bram_card, verbs.REFLECTION_SUBMIT, as_=world.bram, inputs=BRAM_SAYS,
                           locale="nl-NL")
-        log = capfd.readouterr()
-    finally:
-        structlog.reset_defaults()
-        logging.getLogger().handlers.clear()
 
-    tables = await dump(world)
+    tables = await every_row(world.service)
     kept = tables["reflections"]
     asked = tables["reflection_participants"]
     assert len(kept) == 2 and len(asked) == 5
@@ -97,7 +77,7 @@ async def test_anonymous_reflections_cannot_be_joined_to_who_was_asked(
         assert "Kubernetes" not in flat and "runbook" not in flat
 
     # 5. The answer turns' log lines name the round, never the person or what they said.
-    output = log.out + log.err
+    output = log.output
     events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     answered = [e for e in events if e["event"] == "reflection_answered"]
     assert len(answered) == 2 and set(answered[0]) >= {"round_id"}
