@@ -147,9 +147,10 @@ class Runtime:
             return {"ready": False, "database": type(error).__name__}
         head = head_revision()
         return {
-            "ready": current == head,
+            "ready": current == head or schema_ahead(current, head),
             "database": "ok",
-            "migrations": {"current": current, "head": head},
+            "migrations": {"current": current, "head": head,
+                           "ahead": schema_ahead(current, head)},
             "graph": self.graph.base_url if self.graph else "not configured",
         }
 
@@ -221,6 +222,16 @@ class Runtime:
         if self.graph is not None:
             await self.graph.aclose()
         await self.engine.dispose()
+
+
+def schema_ahead(current: str | None, head: str | None) -> bool:
+    """A newer release has migrated the schema past this code's head: during a rolling upgrade
+    the older instances keep serving until they are replaced, which every migration allows by
+    only adding for one release (docs/architecture.md, "Migrations"). Revision ids are the
+    numbers of the files, so "newer" is a larger number; anything else is not ahead."""
+    if not (current and head and current.isdigit() and head.isdigit()):
+        return False
+    return int(current) > int(head)
 
 
 async def bootstrap(
