@@ -1,10 +1,16 @@
 """Showing a set of cards in the Agents Playground, one after the other, through the product's
 proactive messenger (the Playground itself only speaks en-US), each screenshotted as it renders
-for a person to look at."""
+for a person to look at.
+
+A screenshot costs a browser run of several seconds; the galleries hold about a hundred cards.
+Under CI (`CI=true`) every card is still sent through the Playground and must arrive exactly as
+built, but only each gallery's first card is screenshotted, which proves the rendering works and
+keeps the suite short; run `scripts/test tests/e2e` locally for every picture."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -33,17 +39,21 @@ async def show_gallery(world: World, cards: dict[str, dict[str, Any]], folder: P
     async with services.uow() as tx:
         chat = await tx.conversations.personal_chat_of(pg.current_user_aad_id)
     assert chat is not None
-    for name, card in cards.items():
+    every = os.environ.get("CI", "").lower() not in ("true", "1")
+    for number, (name, card) in enumerate(cards.items()):
         assert_valid_card(card)
-        ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
-        shot = asyncio.create_task(screenshot(
-            world.url, folder / f"{name}.png", card_text=texts(card).splitlines()[0],
-            ready_file=ready, whole_card=whole(name), timeout=60))
-        await wait_for_file(ready, shot)
+        shot = None
+        if every or number == 0:
+            ready = ARTIFACTS / f"ready-{uuid.uuid4().hex}"
+            shot = asyncio.create_task(screenshot(
+                world.url, folder / f"{name}.png", card_text=texts(card).splitlines()[0],
+                ready_file=ready, whole_card=whole(name), timeout=60))
+            await wait_for_file(ready, shot)
         mark = pg.mark()
         await services.messenger.send(chat, OutboundMessage(card=card, summary=name))
         message = await pg.wait_for_message(pg.personal_chat_id, lambda m: bool(adaptive_cards(m)),
                                             since=mark, timeout=30)
         (shown,) = adaptive_cards(message)
         assert shown == card
-        assert (await shot).stat().st_size > least_bytes  # a picture, not a blank page
+        if shot is not None:
+            assert (await shot).stat().st_size > least_bytes  # a picture, not a blank page
