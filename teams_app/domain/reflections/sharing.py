@@ -91,6 +91,20 @@ class ReflectionContent:
     action_by: date | None = None
 
 
+def stored_content(reflection: StoredReflection) -> ReflectionContent:
+    """What a stored reflection says (as the card sent it, already checked when it was
+    stored): for its author's own history and, when named, their partners."""
+    answers = reflection.answers
+    action = (answers.get(ACTION) or "").strip() or None
+    try:
+        by = date.fromisoformat(answers.get(ACTION_BY) or "") if action else None
+    except ValueError:
+        by = None
+    return ReflectionContent(reflection.sharing, (answers.get(TAKEAWAY) or "").strip(),
+                             tuple(c for c in (answers.get(HINDRANCES) or "").split(",") if c),
+                             action, by)
+
+
 def content_of(answers: AnswerSet) -> ReflectionContent:
     """From answers the reflection form accepted (sharing and take-away are required)."""
     sharing = answers.get(SHARING)

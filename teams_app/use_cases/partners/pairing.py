@@ -20,12 +20,10 @@ from teams_app.domain.partners import (
     met_pairs,
 )
 from teams_app.domain.reflections.sharing import (
-    ACTION,
-    ACTION_BY,
-    TAKEAWAY,
     Shown,
     Viewer,
     shown_to,
+    stored_content,
 )
 from teams_app.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -110,17 +108,7 @@ async def shared_learning(tx: UnitOfWork, partner: str) -> SharedLearning | None
     for reflection in reversed(held.reflections):  # oldest first: the newest wins
         if shown_to(reflection.sharing, Viewer.PARTNER) is not Shown.NAMED:
             continue
-        answers = reflection.answers
-        takeaway = answers.get(TAKEAWAY, "").strip()
-        if not takeaway:
-            continue
-        action = answers.get(ACTION, "").strip() or None
-        return SharedLearning(takeaway, action, _day(answers.get(ACTION_BY)))
+        content = stored_content(reflection)
+        if content.takeaway:
+            return SharedLearning(content.takeaway, content.action, content.action_by)
     return None
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

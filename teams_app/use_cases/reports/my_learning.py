@@ -11,13 +11,11 @@ from datetime import date, datetime
 from teams_app.domain.occurrences import Tally
 from teams_app.domain.reflections.follow_ups import Applied
 from teams_app.domain.reflections.sharing import (
-    ACTION,
-    ACTION_BY,
-    TAKEAWAY,
     Sharing,
     Shown,
     Viewer,
     shown_to,
+    stored_content,
 )
 from teams_app.ports import Clock, UnitOfWorkFactory
 from teams_app.use_cases.learning_hours import PersonPlanHours, person_hours
@@ -50,18 +48,12 @@ async def my_learning(person_id: str, *, uow: UnitOfWorkFactory, clock: Clock) -
     ordered = sorted(plans, key=lambda p: (-p.hours.kept, p.plan.created_at))
     applied = {f.reflection_key: f.applied for f in held.follow_ups if f.applied is not None}
     mine = [
-        MyReflection(r.submitted_at, r.sharing, r.answers.get(TAKEAWAY, ""),
-                     r.answers.get(ACTION) or None, _day(r.answers.get(ACTION_BY)),
-                     applied.get(r.key))
+        MyReflection(r.submitted_at, r.sharing, content.takeaway, content.action,
+                     content.action_by, applied.get(r.key))
         for r in reversed(held.reflections)
         if shown_to(r.sharing, Viewer.AUTHOR) is Shown.NAMED
+        and (content := stored_content(r))
     ]
     return MyLearning(tuple(ordered), sum((p.hours for p in plans), Tally()),
                       tuple(mine[:MAX_REFLECTIONS]), max(len(mine) - MAX_REFLECTIONS, 0))
 
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

@@ -93,3 +93,20 @@ def test_at_most_three_hindrances_most_common_first() -> None:
     many = [(reflection(Sharing.NAMED, "t", hindrances=h), "p") for h in (
         ("a", "b", "c", "d"), ("d", "c"), ("d",))]
     assert summarise(many, asked=3, k=3).hindrances == (("d", 3), ("c", 2), ("a", 1))
+
+
+def test_a_stored_reflection_reads_back_what_its_card_sent() -> None:
+    from datetime import UTC, date, datetime
+
+    from teams_app.domain.reflections.sharing import StoredReflection, stored_content
+
+    def stored(**answers: str) -> StoredReflection:
+        return StoredReflection("k", "r", Sharing.NAMED, "reflection", 1, answers,
+                                datetime(2026, 12, 1, tzinfo=UTC), person_id="p")
+
+    read = stored_content(stored(takeaway=" Pairing helps ", hindrances="no_time,pace",
+                                 action="Run a kata", action_by="2026-12-18"))
+    assert (read.takeaway, read.hindrances, read.action, read.action_by) == (
+        "Pairing helps", ("no_time", "pace"), "Run a kata", date(2026, 12, 18))
+    assert stored_content(stored(takeaway="x", action="y", action_by="soon")).action_by is None
+    assert stored_content(stored(takeaway="x", action_by="2026-12-18")).action_by is None
