@@ -33,9 +33,8 @@ from teams_app.use_cases.plans.reads import (
     MemberPreview,
     PlanPreview,
     UnknownPlan,
-    allowed_people,
+    members_allowed,
     read_calendars,
-    resolve_members,
 )
 from teams_app.use_cases.plans.team_sessions import cancel_team_session, find_team_slot
 
@@ -196,11 +195,8 @@ async def plan_people(
     rights: PlanningRights,
     leavers: Collection[str] = (),
 ) -> PlanPeople:
-    people, unknown = await resolve_members(plan, directory)
-    people = [p for p in people if p.object_id not in leavers]
-    unknown = [u for u in unknown if u not in leavers]
-    plan.resolve_members([p.object_id for p in people] + unknown)  # NoMembers when empty
-    people, refused = await allowed_people(plan, people, directory=directory, rights=rights)
+    people, refused, unknown = await members_allowed(
+        plan, directory=directory, rights=rights, leavers=leavers)
     return PlanPeople(people, refused, unknown)
 
 

@@ -58,8 +58,8 @@ from teams_app.use_cases.plans.reads import (
     PlanPreview,
     TeamSessionPreview,
     UnknownPlan,
-    allowed_people,
     known_person,
+    members_allowed,
     read_calendars,
     resolve_members,
 )
@@ -108,9 +108,7 @@ class SessionOutcome(StrEnum):
 async def find_team_slot(
     plan: LearningPlan, *, calendar: Calendar, directory: Directory, rights: PlanningRights
 ) -> PlanPreview:
-    people, unknown = await resolve_members(plan, directory)
-    plan.resolve_members([p.object_id for p in people] + unknown)  # NoMembers when empty
-    people, refused = await allowed_people(plan, people, directory=directory, rights=rights)
+    people, refused, unknown = await members_allowed(plan, directory=directory, rights=rights)
     member_ids = {p.object_id for p in people}
     organiser = await known_person(directory, plan.owner_id)
     if organiser is None or not organiser.mail:
