@@ -72,7 +72,7 @@ def a_report(answers_per_month: tuple[int, int, int]) -> LearningReport:
     people = tuple(PersonHours(p, tally(kept, lost, 3)) for p, kept, lost in (
         ("p1", 5, 1), ("p2", 3, 3), ("p3", 6, 0), ("p4", 2, 1), ("p5", 4, 2)))
     return LearningReport(
-        plan=a_plan(), people=people, team=sum((p.hours for p in people), Tally()),
+        plans=(a_plan(),), people=people, team=sum((p.hours for p in people), Tally()),
         checkins=ShownRate(24, sum(answers_per_month), 5),
         applied=ShownRate(9, 5, 5, 7), hindrances=hindrance_months(answers, k=5), k=5,
         labels={c.id: c.label for c in obstacles.choices} | (

@@ -1,5 +1,6 @@
-"""`report` and `my learning`, typed or pressed. Only the owner sees a plan's report: anyone
-else, or a card with a tampered id, gets the same notice as for a plan that does not exist.
+"""`report` and `my learning`, typed or pressed. Only the owner sees a plan's report, or the
+whole team's over their plans for it: anyone else, or a card with a tampered id, gets the same
+notice as for a plan or team that does not exist.
 Both are personal: in a group chat or channel the answer says to ask in the personal chat, so a
 manager's figures never land in front of the team."""
 
@@ -13,6 +14,7 @@ from microsoft_agents.hosting.core import TurnContext
 
 from cards import (
     NoticeView,
+    Translator,
     learning_report_card,
     my_learning_card,
     notice_card,
@@ -25,9 +27,15 @@ from teams_app.bot.reports.presenters import (
     report_view,
 )
 from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
+from teams_app.domain.learning_report import LearningReport
 from teams_app.ports.services import Services
 from teams_app.use_cases.people_names import people_names
-from teams_app.use_cases.reports.learning_report import NoReport, learning_report, report_choices
+from teams_app.use_cases.reports.learning_report import (
+    NoReport,
+    learning_report,
+    report_choices,
+    team_report,
+)
 from teams_app.use_cases.reports.my_learning import my_learning
 
 log = structlog.get_logger()
@@ -48,9 +56,18 @@ _MAX_ID = 100
 
 def plan_id_of(data: Any) -> str | None:
     """The report button's plan id; None for anything this service did not make."""
-    if not isinstance(data, dict) or not set(data) <= {"verb", "plan_id", "msteams"}:
+    return _id_of(data, "plan_id")
+
+
+def team_of(data: Any) -> str | None:
+    """The "Whole team" button's team key; None for anything this service did not make."""
+    return _id_of(data, "team")
+
+
+def _id_of(data: Any, name: str) -> str | None:
+    if not isinstance(data, dict) or not set(data) <= {"verb", name, "msteams"}:
         return None
-    value = data.get("plan_id")
+    value = data.get(name)
     if not isinstance(value, str) or not value.strip() or len(value) > _MAX_ID:
         return None
     return value.strip()
@@ -64,6 +81,25 @@ async def on_report(context: TurnContext, services: Services, data: Any) -> dict
     if not is_personal(context):
         return _personal_only(context, services, verbs.REPORT_SHOW)
     return await report_card(context, services, plan_id)
+
+
+async def on_team_report(context: TurnContext, services: Services, data: Any
+                         ) -> dict[str, Any]:
+    team = team_of(data)
+    if team is None:
+        log.info("learning_report_refused", problem="card_data")
+        return _unknown(context, services, "learning.report.team.unknown")
+    if not is_personal(context):
+        return _personal_only(context, services, verbs.REPORT_TEAM)
+    t = translator_of(context, services)
+    try:
+        report = await team_report(team, sender_of(context), uow=services.uow,
+                                   forms=services.forms, clock=services.clock)
+    except NoReport:
+        log.info("learning_report_refused", problem="not_owner_or_unknown")
+        return _unknown(context, services, "learning.report.team.unknown")
+    log.info("team_report_shown", plans=len(report.plans), people=len(report.people))
+    return await _card(services, t, report)
 
 
 async def on_report_typed(context: TurnContext, services: Services) -> None:
@@ -88,9 +124,13 @@ async def report_card(context: TurnContext, services: Services, plan_id: str
     except NoReport:
         log.info("learning_report_refused", problem="not_owner_or_unknown")
         return _unknown(context, services)
+    log.info("learning_report_shown", plan_id=plan_id, people=len(report.people))
+    return await _card(services, t, report)
+
+
+async def _card(services: Services, t: Translator, report: LearningReport) -> dict[str, Any]:
     names = await people_names([p.person_id for p in report.people],
                                directory=services.directory)
-    log.info("learning_report_shown", plan_id=plan_id, people=len(report.people))
     return learning_report_card(report_view(t, report, names))
 
 
@@ -116,10 +156,11 @@ async def my_learning_card_of(context: TurnContext, services: Services) -> dict[
     return my_learning_card(my_learning_view(translator_of(context, services), mine, person))
 
 
-def _unknown(context: TurnContext, services: Services) -> dict[str, Any]:
+def _unknown(context: TurnContext, services: Services,
+             message: str = "learning.report.unknown") -> dict[str, Any]:
     t = translator_of(context, services)
     return notice_card(NoticeView(title=t("learning.report.title"),
-                                  message=t("learning.report.unknown"),
+                                  message=t(message),
                                   button=t("learning.report.plans"), verb=verbs.PLANS_LIST))
 
 
