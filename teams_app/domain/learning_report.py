@@ -163,14 +163,11 @@ def report_of(plans: Sequence[PlanFacts], follow_ups: Sequence[FollowUp], *,
 
 
 def _checkins(plans: Sequence[PlanFacts], k: int) -> ShownRate | None:
-    asking = [(facts, facts.checkins) for facts in plans if facts.checkins is not None]
-    asked = sum(counts[0] for _, counts in asking)
-    if not asked:
-        return None
-    parts = [(frozenset({facts.plan.id}), counts[1]) for facts, counts in asking]
-    shown = {facts.plan.id for facts, counts in asking if counts[1] >= facts.k}
-    return ShownRate(asked, sum(n for _, n in parts), k,
-                     withheld=_withheld(parts, shown, k))
+    # Who answered, not what: every plan's report shows its counts even below k, so a team's
+    # share tells nothing its plans' reports do not, and needs no guard against subtraction.
+    counts = [facts.checkins for facts in plans if facts.checkins is not None]
+    asked = sum(c[0] for c in counts)
+    return ShownRate(asked, sum(c[1] for c in counts), k) if asked else None
 
 
 def _applied(plans: Sequence[PlanFacts], follow_ups: Sequence[FollowUp], k: int

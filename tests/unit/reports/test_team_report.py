@@ -104,6 +104,12 @@ def test_one_plans_few_answers_cannot_be_had_by_subtracting_its_sibling() -> Non
     assert report.hindrance_totals == ()
 
 
+def test_a_check_in_share_is_counts_every_plan_shows_so_it_is_never_withheld() -> None:
+    report = report_of([facts("q1", checkins=(12, 9)), facts("q2", checkins=(6, 2))], [],
+                       labels={})
+    assert report.checkins is not None and report.checkins.rate == pytest.approx(11 / 18)
+
+
 def test_a_team_figure_shows_when_what_is_left_is_k_or_more() -> None:
     report = report_of([facts("q1", hindrances=6), facts("q2", hindrances=5)], [], labels={})
     (month,) = report.hindrances
