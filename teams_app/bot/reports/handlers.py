@@ -14,7 +14,6 @@ from microsoft_agents.hosting.core import TurnContext
 
 from cards import (
     NoticeView,
-    Translator,
     learning_report_card,
     my_learning_card,
     notice_card,
@@ -27,7 +26,6 @@ from teams_app.bot.reports.presenters import (
     report_view,
 )
 from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
-from teams_app.domain.learning_report import LearningReport
 from teams_app.ports.services import Services
 from teams_app.use_cases.people_names import people_names
 from teams_app.use_cases.reports.learning_report import (
@@ -74,32 +72,22 @@ def _id_of(data: Any, name: str) -> str | None:
 
 
 async def on_report(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
-    plan_id = plan_id_of(data)
-    if plan_id is None:
-        log.info("learning_report_refused", problem="card_data")
-        return _unknown(context, services)
-    if not is_personal(context):
-        return _personal_only(context, services, verbs.REPORT_SHOW)
-    return await report_card(context, services, plan_id)
+    return await _pressed(context, services, plan_id_of(data), verbs.REPORT_SHOW)
 
 
 async def on_team_report(context: TurnContext, services: Services, data: Any
                          ) -> dict[str, Any]:
-    team = team_of(data)
-    if team is None:
+    return await _pressed(context, services, team_of(data), verbs.REPORT_TEAM)
+
+
+async def _pressed(context: TurnContext, services: Services, asked: str | None, verb: str
+                   ) -> dict[str, Any]:
+    if asked is None:
         log.info("learning_report_refused", problem="card_data")
-        return _unknown(context, services, "learning.report.team.unknown")
+        return _unknown(context, services, verb)
     if not is_personal(context):
-        return _personal_only(context, services, verbs.REPORT_TEAM)
-    t = translator_of(context, services)
-    try:
-        report = await team_report(team, sender_of(context), uow=services.uow,
-                                   forms=services.forms, clock=services.clock)
-    except NoReport:
-        log.info("learning_report_refused", problem="not_owner_or_unknown")
-        return _unknown(context, services, "learning.report.team.unknown")
-    log.info("team_report_shown", plans=len(report.plans), people=len(report.people))
-    return await _card(services, t, report)
+        return _personal_only(context, services, verb)
+    return await report_card(context, services, asked, verb)
 
 
 async def on_report_typed(context: TurnContext, services: Services) -> None:
@@ -115,23 +103,22 @@ async def on_report_typed(context: TurnContext, services: Services) -> None:
     await context.send_activity(card_message(card))
 
 
-async def report_card(context: TurnContext, services: Services, plan_id: str
-                      ) -> dict[str, Any]:
-    t = translator_of(context, services)
+async def report_card(context: TurnContext, services: Services, asked: str,
+                      verb: str = verbs.REPORT_SHOW) -> dict[str, Any]:
+    """A plan's report (`asked` a plan id) or, for `report.team`, the team's (a team key)."""
+    read = team_report if verb == verbs.REPORT_TEAM else learning_report
     try:
-        report = await learning_report(plan_id, sender_of(context), uow=services.uow,
-                                       forms=services.forms, clock=services.clock)
+        report = await read(asked, sender_of(context), uow=services.uow, forms=services.forms,
+                            clock=services.clock)
     except NoReport:
         log.info("learning_report_refused", problem="not_owner_or_unknown")
-        return _unknown(context, services)
-    log.info("learning_report_shown", plan_id=plan_id, people=len(report.people))
-    return await _card(services, t, report)
-
-
-async def _card(services: Services, t: Translator, report: LearningReport) -> dict[str, Any]:
+        return _unknown(context, services, verb)
+    # Ids of plans only: a team's key may hold a group's id or a digest of people.
+    log.info("learning_report_shown", plans=[p.id for p in report.plans][:20],
+             team=report.team_id is not None, people=len(report.people))
     names = await people_names([p.person_id for p in report.people],
                                directory=services.directory)
-    return learning_report_card(report_view(t, report, names))
+    return learning_report_card(report_view(translator_of(context, services), report, names))
 
 
 async def on_my_learning(context: TurnContext, services: Services, _data: Any
@@ -156,9 +143,10 @@ async def my_learning_card_of(context: TurnContext, services: Services) -> dict[
     return my_learning_card(my_learning_view(translator_of(context, services), mine, person))
 
 
-def _unknown(context: TurnContext, services: Services,
-             message: str = "learning.report.unknown") -> dict[str, Any]:
+def _unknown(context: TurnContext, services: Services, verb: str) -> dict[str, Any]:
     t = translator_of(context, services)
+    message = ("learning.report.team.unknown" if verb == verbs.REPORT_TEAM
+               else "learning.report.unknown")
     return notice_card(NoticeView(title=t("learning.report.title"),
                                   message=t(message),
                                   button=t("learning.report.plans"), verb=verbs.PLANS_LIST))
