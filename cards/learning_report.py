@@ -1,5 +1,6 @@
-"""The learning report a plan's owner reads, the chooser when they own several plans, and a
-person's `my learning`. Charts are Teams' with 1.5 fallbacks (cards/charts.py)."""
+"""The learning report a plan's owner reads (one plan's, or the whole team's), the chooser when
+they own several plans, and a person's `my learning`. Charts are Teams' with 1.5 fallbacks
+(cards/charts.py)."""
 
 from __future__ import annotations
 
@@ -38,8 +39,13 @@ def learning_report_card(view: LearningReportView) -> dict[str, Any]:
             body.append(facts(view.months))
     if view.k_note:
         body.append(small(view.k_note, spacing="Medium"))
-    actions = [execute(view.refresh_button, verbs.REPORT_SHOW, plan_id=view.plan_id)]
-    if view.pair_button and len(view.people) >= 2:
+    if not view.plan_id:
+        actions = [execute(view.refresh_button, verbs.REPORT_TEAM, team=view.team_id)]
+    else:
+        actions = [execute(view.refresh_button, verbs.REPORT_SHOW, plan_id=view.plan_id)]
+    if view.team_button and view.plan_id:
+        actions.append(execute(view.team_button, verbs.REPORT_TEAM, team=view.team_id))
+    if view.pair_button and view.plan_id and len(view.people) >= 2:
         actions.append(execute(view.pair_button, verbs.PARTNERS_PAIR, plan_id=view.plan_id))
     actions.append(execute(view.plans_button, verbs.PLANS_LIST))
     return card(body, actions)
@@ -53,8 +59,11 @@ def report_choice_card(view: ReportChoiceView) -> dict[str, Any]:
         body.append(ac.Container(separator=True, spacing="Medium", items=[
             text(plan.title, weight="Bolder"),
             text(plan.details, subtle=True, spacing="Small"),
-            ac.ActionSet(actions=[execute(view.button, verbs.REPORT_SHOW,
-                                          plan_id=plan.plan_id)]),
+            ac.ActionSet(actions=[
+                execute(view.button, verbs.REPORT_SHOW, plan_id=plan.plan_id),
+                *([execute(view.team_button, verbs.REPORT_TEAM, team=plan.team_id)]
+                  if plan.team_id and view.team_button else []),
+            ]),
         ]))
     return card(body)
 

@@ -20,7 +20,8 @@ class PersonHoursRow:
 
 @dataclass(frozen=True)
 class LearningReportView:
-    plan_id: str
+    plan_id: str  # empty on a team's report
+    team_id: str  # the plans' team: refreshes a team's report, or the "Whole team" button
     title: str  # "Learning report"
     about: str  # the plan's goal and its cadence
     hours_title: str
@@ -36,6 +37,7 @@ class LearningReportView:
     refresh_button: str = ""
     plans_button: str = ""
     pair_button: str = ""  # pair the plan's members as learning partners (empty: none)
+    team_button: str = ""  # a plan's report whose team has more plans: the whole team's
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class ReportChoice:
     plan_id: str
     title: str
     details: str
+    team_id: str = ""  # its team has more plans listed: a "Whole team" button beside
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class ReportChoiceView:
     plans: tuple[ReportChoice, ...]
     button: str
     empty: str
+    team_button: str = ""
 
 
 @dataclass(frozen=True)

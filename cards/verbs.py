@@ -37,6 +37,7 @@ CAMPAIGN_NEW = "campaign.new"  # kind (checkin | feedback | pulse) -> a blank ca
 
 # Owner: a plan's learning report (issue 13). Data: plan_id (only its owner sees the report).
 REPORT_SHOW = "report.show"  # plan_id -> the report; no plan_id -> their plans to choose from
+REPORT_TEAM = "report.team"  # team (a team key) -> the report over the owner's plans for it
 # Anyone: their own learning (kept time, and later reflections and follow-ups). No data.
 MY_LEARNING = "my.learning"
 # Anyone: their own data (docs/privacy.md). Erase data: person_id and the fingerprint of what

@@ -1,5 +1,5 @@
-"""`learning-loop report`: a plan's learning report for its owner, as a table or as CSV (the
-same figures the report card shows, the k rule applied the same way)."""
+"""`learning-loop report`: a plan's or a whole team's learning report for its owner, as a table
+or as CSV (the same figures the report card shows, the k rule applied the same way)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from teams_app.cli.common import (
 from teams_app.domain.learning_report import LearningReport, ShownRate
 from teams_app.domain.occurrences import Tally
 from teams_app.use_cases.people_names import people_names
-from teams_app.use_cases.reports.learning_report import NoReport, learning_report
+from teams_app.use_cases.reports.learning_report import NoReport, learning_report, team_report
 
 ENCODING = "utf-8-sig"  # with a BOM, so Excel reads å, ä, ö, ü as one character each
 COLUMNS = ("figure", "person_id", "person", "month", "choice", "value")
@@ -36,21 +36,33 @@ def register(app: typer.Typer) -> None:
 
 
 def report(
-    plan: Annotated[str, typer.Option(help="The plan's id (learning-loop plan list).")],
     by: Annotated[str, typer.Option("--by", help="Who asks: only the owner (id or UPN).")],
+    plan: Annotated[str | None, typer.Option(
+        help="The plan's id (learning-loop plan list).")] = None,
+    team: Annotated[str | None, typer.Option(
+        help="A team over all of --by's plans for it: a group's id, `direct-reports`, or a "
+             "`people:...` key from a team report.")] = None,
     csv_out: Annotated[Path | None, typer.Option(
         "--csv", help="Write every figure as CSV (one figure a row) instead of the table.")]
     = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """A plan's learning report: kept vs booked hours per person and for the team; check-in
-    and applied rates and what got in the way, each only from k answers."""
+    """A plan's or a whole team's learning report: kept vs booked hours per person and for the
+    team; check-in and applied rates and what got in the way, each only from k answers."""
+    if (plan is None) == (team is None):
+        errors.print("Give exactly one of --plan (one plan) or --team (all your plans for a "
+                     "team).")
+        raise typer.Exit(2)
 
     async def go(runtime: Runtime) -> None:
         services = runtime.services
-        found = await learning_report(plan, await person_id(runtime, by, "--by"),
-                                      uow=services.uow, forms=services.forms,
-                                      clock=services.clock)
+        owner = await person_id(runtime, by, "--by")
+        if plan is not None:
+            found = await learning_report(plan, owner, uow=services.uow, forms=services.forms,
+                                          clock=services.clock)
+        else:
+            found = await team_report(team_of_option(team or ""), owner, uow=services.uow,
+                                      forms=services.forms, clock=services.clock)
         names = await people_names([p.person_id for p in found.people],
                                    directory=services.directory)
         if csv_out is not None:
@@ -65,7 +77,17 @@ def report(
             return
         _print(found, names)
 
-    run_with_runtime(db_settings(database_url), go, refusal=_refusal, to=errors)
+    run_with_runtime(db_settings(database_url), go,
+                     refusal=lambda error: _refusal(error, team=team is not None), to=errors)
+
+
+def team_of_option(value: str) -> str:
+    """A bare id is a group's; `direct-reports` and full keys (`group:...`, `people:...`) are
+    taken as they are (domain/learning_report.py::team_key)."""
+    value = value.strip()
+    if value in ("direct-reports", "direct_reports"):
+        return "direct-reports"
+    return value if ":" in value else f"group:{value}"
 
 
 def rows(report: LearningReport, names: Mapping[str, str]) -> Iterator[tuple[object, ...]]:
@@ -80,6 +102,9 @@ def rows(report: LearningReport, names: Mapping[str, str]) -> Iterator[tuple[obj
         for choice, count in month.counts:
             yield ("hindrance", "", "", month.month.isoformat(), choice, count)
     yield ("k", "", "", "", "", report.k)
+    yield ("plans", "", "", "", "", len(report.plans))
+    if report.team_id is not None:
+        yield ("team", "", "", "", "", report.team_id)
 
 
 def _hours_rows(hours: Tally, person: str, name: str) -> Iterator[tuple[object, ...]]:
@@ -100,6 +125,8 @@ def _rate_rows(name: str, rate: ShownRate | None) -> Iterator[tuple[object, ...]
 
 
 def _print(report: LearningReport, names: Mapping[str, str]) -> None:
+    if report.team_id is not None:
+        console.print(f"team {escape(report.team_id)}: {len(report.plans)} plans")
     table = Table("person", "kept h", "due h", "lost h", "upcoming h")
     for person in report.people:
         table.add_row(escape(names.get(person.person_id, person.person_id)),
@@ -110,13 +137,17 @@ def _print(report: LearningReport, names: Mapping[str, str]) -> None:
                         ("planned actions applied", report.applied)):
         if rate is None:
             console.print(f"{label}: none asked yet")
+        elif rate.withheld:
+            console.print(f"{label}: {rate.asked} asked; hidden, as a plan's own report "
+                          "subtracted from it would leave too few answers")
         elif rate.rate is None:
             console.print(f"{label}: {rate.asked} asked; shown from {rate.k} answers")
         else:
             console.print(f"{label}: {rate.rate:.0%} ({rate.answered} of {rate.asked})")
     for month in report.hindrances:
         what = (", ".join(f"{c} {n}" for c, n in month.counts) if month.shown
-                else f"too few to show (k = {report.k})")
+                else "hidden: a plan's own report subtracted would leave too few"
+                if month.withheld else f"too few to show (k = {report.k})")
         console.print(f"{month.month:%Y-%m}: {month.answers} answers: {what or 'none'}")
 
 
@@ -131,7 +162,10 @@ def _safe(cell: object) -> object:
     return cell
 
 
-def _refusal(error: Exception) -> tuple[str, int] | None:
+def _refusal(error: Exception, *, team: bool) -> tuple[str, int] | None:
+    if isinstance(error, NoReport) and team:
+        return ("--by owns no plan for that team: a team's report covers only its asker's "
+                "plans.", 2)
     if isinstance(error, NoReport):
         return ("No plan with that id is owned by --by: only a plan's owner reads its report.",
                 2)

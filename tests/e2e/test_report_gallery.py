@@ -1,10 +1,12 @@
 """The learning report and learning partner cards as the Agents Playground renders them: a
-plan's report from k answers and below k, the chooser of plans, `my learning`, who your
-partners are, the coaching check-in (blank, refused, answered) and the owner's pairing, in
-Swedish, German, Dutch and English. Screenshots go to artifacts/e2e/gallery/reports/."""
+plan's report from k answers and below k, a whole team's (a month withheld), the chooser of
+plans, `my learning`, who your partners are, the coaching check-in (blank, refused, answered)
+and the owner's pairing, in Swedish, German, Dutch and English. Screenshots go to
+artifacts/e2e/gallery/reports/."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,8 +34,10 @@ from teams_app.domain.learning_report import (
     HindranceAnswer,
     LearningReport,
     PersonHours,
+    PlanFacts,
     ShownRate,
     hindrance_months,
+    report_of,
 )
 from teams_app.domain.occurrences import Tally
 from teams_app.domain.partners import Pairing
@@ -72,12 +76,38 @@ def a_report(answers_per_month: tuple[int, int, int]) -> LearningReport:
     people = tuple(PersonHours(p, tally(kept, lost, 3)) for p, kept, lost in (
         ("p1", 5, 1), ("p2", 3, 3), ("p3", 6, 0), ("p4", 2, 1), ("p5", 4, 2)))
     return LearningReport(
-        plan=a_plan(), people=people, team=sum((p.hours for p in people), Tally()),
+        plans=(a_plan(),), people=people, team=sum((p.hours for p in people), Tally()),
         checkins=ShownRate(24, sum(answers_per_month), 5),
         applied=ShownRate(9, 5, 5, 7), hindrances=hindrance_months(answers, k=5), k=5,
         labels={c.id: c.label for c in obstacles.choices} | (
             {"other": obstacles.other} if obstacles.other else {}),
     )
+
+
+def a_team_report() -> LearningReport:
+    """Two quarters' plans for one group: September shown, October withheld (the summer plan's
+    report shows its five answers, and the autumn's two would follow by subtraction)."""
+    obstacles = next(q for f in builtin_forms() for q in f.questions
+                     if q.measures is Measure.HINDRANCES)
+    choices = [c.id for c in obstacles.choices]
+    september, october = datetime(2026, 9, 8, 9, tzinfo=UTC), datetime(2026, 10, 6, 9, tzinfo=UTC)
+
+    def answers(at: datetime, count: int) -> tuple[HindranceAnswer, ...]:
+        return tuple(HindranceAnswer(at + timedelta(hours=n),
+                                     frozenset(choices[n % len(choices)::4][:2]))
+                     for n in range(count))
+
+    summer, autumn = a_plan(), replace(a_plan(), id="p-8", spec=replace(
+        a_plan().spec, goal="Practise threat modelling together"))
+    hours = {p: tally(kept, lost, 0) for p, kept, lost in (
+        ("p1", 5, 1), ("p2", 3, 3), ("p3", 6, 0), ("p4", 2, 1))}
+    facts = [
+        PlanFacts(summer, frozenset(hours), hours, (12, 9), answers(october, 5), (5,)),
+        PlanFacts(autumn, frozenset(hours) | {"p5"}, {"p1": tally(2, 0, 4), "p5": tally(1, 1, 4)},
+                  (6, 4), answers(september, 6) + answers(october, 2), (5,)),
+    ]
+    report = report_of(facts, [], labels={c.id: c.label for c in obstacles.choices})
+    return replace(report, team_id="group:g-1", team_plans=2)
 
 
 def gallery() -> dict[str, dict[str, Any]]:
@@ -88,6 +118,9 @@ def gallery() -> dict[str, dict[str, Any]]:
             report_view(t, a_report((6, 3, 8)), PEOPLE))
     cards["nl-report-below-k"] = learning_report_card(
         report_view(translator_for("nl"), a_report((2, 1, 0)), PEOPLE))
+    for language in ("en", "sv"):
+        cards[f"{language}-team-report"] = learning_report_card(
+            report_view(translator_for(language), a_team_report(), PEOPLE))
     plan = a_plan()
     mine = MyLearning((PersonPlanHours(plan, None, tally(5, 1, 3)),  # type: ignore[arg-type]
                        PersonPlanHours(plan, None, tally(1, 0, 6))),  # type: ignore[arg-type]

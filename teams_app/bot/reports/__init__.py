@@ -1,5 +1,6 @@
 """The learning report in Teams (issue 13): `report` (and the sv/nl/de words) shows the owner's
-plan's report, or their plans to choose from; `my learning` shows a person their own."""
+plan's report (the whole team's a button away), or their plans to choose from; `my learning`
+shows a person their own."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from teams_app.ports.services import Services
 
 def register(app: AgentApplication[TurnState], services: Services) -> None:
     route(app, verbs.REPORT_SHOW, handlers.on_report, services)
+    route(app, verbs.REPORT_TEAM, handlers.on_team_report, services)
     route(app, verbs.MY_LEARNING, handlers.on_my_learning, services)
 
     @app.message(handlers.REPORT_WORDS)

@@ -1,5 +1,6 @@
-"""`report` and `my learning`, typed or pressed. Only the owner sees a plan's report: anyone
-else, or a card with a tampered id, gets the same notice as for a plan that does not exist.
+"""`report` and `my learning`, typed or pressed. Only the owner sees a plan's report, or the
+whole team's over their plans for it: anyone else, or a card with a tampered id, gets the same
+notice as for a plan or team that does not exist.
 Both are personal: in a group chat or channel the answer says to ask in the personal chat, so a
 manager's figures never land in front of the team."""
 
@@ -27,7 +28,12 @@ from teams_app.bot.reports.presenters import (
 from teams_app.bot.routing import card_message, is_personal, sender_of, translator_of
 from teams_app.ports.services import Services
 from teams_app.use_cases.people_names import people_names
-from teams_app.use_cases.reports.learning_report import NoReport, learning_report, report_choices
+from teams_app.use_cases.reports.learning_report import (
+    NoReport,
+    learning_report,
+    report_choices,
+    team_report,
+)
 from teams_app.use_cases.reports.my_learning import my_learning
 
 log = structlog.get_logger()
@@ -48,22 +54,40 @@ _MAX_ID = 100
 
 def plan_id_of(data: Any) -> str | None:
     """The report button's plan id; None for anything this service did not make."""
-    if not isinstance(data, dict) or not set(data) <= {"verb", "plan_id", "msteams"}:
+    return _id_of(data, "plan_id")
+
+
+def team_of(data: Any) -> str | None:
+    """The "Whole team" button's team key; None for anything this service did not make."""
+    return _id_of(data, "team")
+
+
+def _id_of(data: Any, name: str) -> str | None:
+    if not isinstance(data, dict) or not set(data) <= {"verb", name, "msteams"}:
         return None
-    value = data.get("plan_id")
+    value = data.get(name)
     if not isinstance(value, str) or not value.strip() or len(value) > _MAX_ID:
         return None
     return value.strip()
 
 
 async def on_report(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
-    plan_id = plan_id_of(data)
-    if plan_id is None:
+    return await _pressed(context, services, plan_id_of(data), verbs.REPORT_SHOW)
+
+
+async def on_team_report(context: TurnContext, services: Services, data: Any
+                         ) -> dict[str, Any]:
+    return await _pressed(context, services, team_of(data), verbs.REPORT_TEAM)
+
+
+async def _pressed(context: TurnContext, services: Services, asked: str | None, verb: str
+                   ) -> dict[str, Any]:
+    if asked is None:
         log.info("learning_report_refused", problem="card_data")
-        return _unknown(context, services)
+        return _unknown(context, services, verb)
     if not is_personal(context):
-        return _personal_only(context, services, verbs.REPORT_SHOW)
-    return await report_card(context, services, plan_id)
+        return _personal_only(context, services, verb)
+    return await report_card(context, services, asked, verb)
 
 
 async def on_report_typed(context: TurnContext, services: Services) -> None:
@@ -79,19 +103,22 @@ async def on_report_typed(context: TurnContext, services: Services) -> None:
     await context.send_activity(card_message(card))
 
 
-async def report_card(context: TurnContext, services: Services, plan_id: str
-                      ) -> dict[str, Any]:
-    t = translator_of(context, services)
+async def report_card(context: TurnContext, services: Services, asked: str,
+                      verb: str = verbs.REPORT_SHOW) -> dict[str, Any]:
+    """A plan's report (`asked` a plan id) or, for `report.team`, the team's (a team key)."""
+    read = team_report if verb == verbs.REPORT_TEAM else learning_report
     try:
-        report = await learning_report(plan_id, sender_of(context), uow=services.uow,
-                                       forms=services.forms, clock=services.clock)
+        report = await read(asked, sender_of(context), uow=services.uow, forms=services.forms,
+                            clock=services.clock)
     except NoReport:
         log.info("learning_report_refused", problem="not_owner_or_unknown")
-        return _unknown(context, services)
+        return _unknown(context, services, verb)
+    # Ids of plans only: a team's key may hold a group's id or a digest of people.
+    log.info("learning_report_shown", plans=[p.id for p in report.plans][:20],
+             team=report.team_id is not None, people=len(report.people))
     names = await people_names([p.person_id for p in report.people],
                                directory=services.directory)
-    log.info("learning_report_shown", plan_id=plan_id, people=len(report.people))
-    return learning_report_card(report_view(t, report, names))
+    return learning_report_card(report_view(translator_of(context, services), report, names))
 
 
 async def on_my_learning(context: TurnContext, services: Services, _data: Any
@@ -116,10 +143,12 @@ async def my_learning_card_of(context: TurnContext, services: Services) -> dict[
     return my_learning_card(my_learning_view(translator_of(context, services), mine, person))
 
 
-def _unknown(context: TurnContext, services: Services) -> dict[str, Any]:
+def _unknown(context: TurnContext, services: Services, verb: str) -> dict[str, Any]:
     t = translator_of(context, services)
+    message = ("learning.report.team.unknown" if verb == verbs.REPORT_TEAM
+               else "learning.report.unknown")
     return notice_card(NoticeView(title=t("learning.report.title"),
-                                  message=t("learning.report.unknown"),
+                                  message=t(message),
                                   button=t("learning.report.plans"), verb=verbs.PLANS_LIST))
 
 

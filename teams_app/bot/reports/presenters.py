@@ -4,6 +4,7 @@ use case left it out), so nothing here decides what may be shown."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from babel.dates import format_skeleton
@@ -25,7 +26,12 @@ from cards import (
 from teams_app.bot.formatting import day_and_month, decimal, hours_of, locale_of, percent
 from teams_app.bot.slot_texts import cadence_label
 from teams_app.domain.learning_plans import LearningPlan
-from teams_app.domain.learning_report import HindranceMonth, LearningReport, ShownRate
+from teams_app.domain.learning_report import (
+    HindranceMonth,
+    LearningReport,
+    ShownRate,
+    team_key,
+)
 from teams_app.domain.occurrences import Tally
 from teams_app.use_cases.reports.my_learning import MyLearning, MyReflection
 
@@ -43,10 +49,13 @@ def report_view(t: Translator, report: LearningReport, names: Mapping[str, str]
                       _rate(t, report.applied) if report.applied is not None
                       else t("learning.report.applied.none")))
     totals = report.hindrance_totals
+    whole = report.team_id is not None
     return LearningReportView(
-        plan_id=report.plan.id,
-        title=t("learning.report.title"),
-        about=_about(t, report.plan),
+        plan_id="" if whole else report.plans[0].id,
+        team_id=report.team_id or team_key(report.plans[0]),
+        title=t("learning.report.team.title" if whole else "learning.report.title"),
+        about=(t("learning.report.team.about", plans=" · ".join(_title(t, p) for p in report.plans))
+               if whole else _about(t, report.plans[0])),
         hours_title=t("learning.report.hours"),
         team=_hours_chart(t, report.team),
         people=tuple(PersonHoursRow(names.get(p.person_id, p.person_id),
@@ -64,18 +73,22 @@ def report_view(t: Translator, report: LearningReport, names: Mapping[str, str]
         k_note=t("learning.report.k_note", k=report.k),
         refresh_button=t("learning.report.refresh"),
         plans_button=t("learning.report.plans"),
-        pair_button=t("learning.report.pair"),
+        pair_button="" if whole else t("learning.report.pair"),
+        team_button=t("learning.report.team") if not whole and report.team_plans > 1 else "",
     )
 
 
 def choice_view(t: Translator, plans: Sequence[LearningPlan]) -> ReportChoiceView:
+    teams = Counter(team_key(p) for p in plans)
     return ReportChoiceView(
         title=t("learning.report.choose"),
         plans=tuple(ReportChoice(p.id, _title(t, p), t(
             "learning.report.since", cadence=cadence_label(t, p.spec),
-            date=day_and_month(t, p.spec.horizon.start))) for p in plans),
+            date=day_and_month(t, p.spec.horizon.start)),
+            team_key(p) if teams[team_key(p)] > 1 else "") for p in plans),
         button=t("learning.report.show"),
         empty=t("learning.report.no_plans"),
+        team_button=t("learning.report.team"),
     )
 
 
@@ -157,6 +170,8 @@ def _row_words(t: Translator, hours: Tally) -> str:
 
 
 def _rate(t: Translator, rate: ShownRate) -> str:
+    if rate.withheld:
+        return t("learning.report.rate.withheld", answered=rate.answers, asked=rate.asked)
     if rate.rate is None:
         return t("learning.report.rate.below_k", answered=rate.responded or rate.answered,
                  asked=rate.asked, k=rate.k)
@@ -169,6 +184,8 @@ def _month(t: Translator, month: HindranceMonth) -> str:
 
 
 def _month_words(t: Translator, report: LearningReport, month: HindranceMonth) -> str:
+    if month.withheld:
+        return t("learning.report.month.withheld", count=month.answers)
     if not month.shown:
         return t("learning.report.month.below_k", count=month.answers)
     if not month.counts:

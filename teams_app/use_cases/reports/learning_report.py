@@ -1,10 +1,12 @@
-"""The manager's learning report over one plan: read only, the owner only (DESIGN.md 7); the
-k rule applied here, so nothing below k leaves this module (domain/learning_report.py)."""
+"""The manager's learning report over one plan or one team's plans: read only, the owner only
+(DESIGN.md 7); the k rule applied here, so nothing below k leaves this module
+(domain/learning_report.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from teams_app.domain.bookings import OUT_OF_PLAN
 from teams_app.domain.campaigns.campaigns import AudienceKind, Campaign
@@ -14,75 +16,109 @@ from teams_app.domain.forms.definitions import Form, FormKind
 from teams_app.domain.forms.errors import InvalidAnswers
 from teams_app.domain.forms.questions import OTHER, Measure
 from teams_app.domain.forms.texts import Texts
-from teams_app.domain.learning_plans import LearningPlan, PlanMode
+from teams_app.domain.learning_plans import LearningPlan
 from teams_app.domain.learning_report import (
     HindranceAnswer,
     LearningReport,
-    ShownRate,
-    hindrance_months,
-    people_hours,
-    strictest_k,
+    PlanFacts,
+    report_of,
+    team_key,
 )
-from teams_app.domain.occurrences import AccountedOccurrence, Tally, tally
-from teams_app.domain.reflections.follow_ups import FollowUpState, applied_rate
+from teams_app.domain.occurrence_records import StoredOccurrence
+from teams_app.domain.occurrences import AccountedOccurrence, tally
 from teams_app.domain.reflections.sharing import Sharing, StoredReflection
-from teams_app.ports import Clock, FormCatalog, UnitOfWorkFactory
+from teams_app.ports import Clock, FormCatalog, UnitOfWork, UnitOfWorkFactory
 from teams_app.use_cases.learning_hours import accounted
 
 
 class NoReport(Exception):
-    """No such plan, or not the sender's: the same answer for both, so a tampered id learns
-    nothing about another owner's plan."""
+    """No such plan or team, or not the sender's: the same answer for both, so a tampered id
+    learns nothing about another owner's plans."""
 
-    def __init__(self, plan_id: str) -> None:
-        super().__init__(plan_id)
-        self.plan_id = plan_id
+    def __init__(self, asked: str) -> None:
+        super().__init__(asked)
+        self.asked = asked
 
 
 async def learning_report(
     plan_id: str, by: str, *, uow: UnitOfWorkFactory, forms: FormCatalog, clock: Clock
 ) -> LearningReport:
-    at = clock.now()
+    """One plan's report; it says how many plans its team has, for a "Whole team" offer."""
     async with uow(read_only=True) as tx:
         plan = await tx.plans.get(plan_id)
         if plan is None or plan.owner_id != by:
             raise NoReport(plan_id)
-        stored = await tx.occurrences.plan_occurrences([plan.id])
-        members = [m.member_id for m in await tx.plans.members(plan.id)
-                   if m.state not in OUT_OF_PLAN]
-        campaigns = [c for c in await tx.campaigns.of_owner(by) if _asks_plan(c, plan.id)]
-        asked = answered = 0
-        ks: list[int] = []
-        hindrances: list[HindranceAnswer] = []
-        labels: dict[str, Texts] = {}
-        for campaign in campaigns:
-            form = await forms.get(campaign.spec.form_key, campaign.spec.form_version)
-            if form is None:
-                continue  # its file was removed: nothing can be read from its answers
-            if form.kind is FormKind.CHECKIN:
-                counts = await tx.campaigns.counts(campaign.id)
-                asked, answered = asked + counts.asked, answered + counts.answered
-            questions = [q.id for q in form.questions if q.measures is Measure.HINDRANCES]
-            _label(form, questions, labels)
-            if form.kind is FormKind.CHECKIN or questions:
-                ks.append(campaign.spec.k)
-            if questions:
-                hindrances += _hindrances(form, questions, await tx.campaigns.responses(
-                    campaign.id))
-        for rnd in await tx.reflections.rounds_of_plan(plan.id):
-            form = await forms.get(rnd.form_key, rnd.form_version)
-            if form is None:
-                continue
-            ks.append(rnd.k)
-            questions = [q.id for q in form.questions if q.measures is Measure.HINDRANCES]
-            _label(form, questions, labels)
-            shared = [r for r in await tx.reflections.reflections_of(rnd.id)
-                      if r.sharing is not Sharing.PRIVATE]  # as the round's own summary
-            hindrances += _hindrances(form, questions, shared)
-        follow_ups = await tx.reflections.follow_ups_of(people=members) if members else []
-    k = strictest_k(ks)
-    applied = applied_rate(follow_ups)
-    responded = sum(f.state is FollowUpState.ANSWERED or f.ask > 1 for f in follow_ups)
+        team = await _team_plans(tx, by, team_key(plan))
+        return await _report(tx, [plan], forms, at=clock.now(), team_plans=len(team))
+
+
+async def team_report(
+    team: str, by: str, *, uow: UnitOfWorkFactory, forms: FormCatalog, clock: Clock
+) -> LearningReport:
+    """The report over every plan of `by` for one team (`team_key`), cancelled ones too: their
+    sessions and answers are the team's history. Other owners' plans for the same people are
+    never read."""
+    async with uow(read_only=True) as tx:
+        plans = await _team_plans(tx, by, team)
+        if not plans:
+            raise NoReport(team)
+        return await _report(tx, plans, forms, at=clock.now(), team_id=team,
+                             team_plans=len(plans))
+
+
+async def _team_plans(tx: UnitOfWork, owner_id: str, team: str) -> list[LearningPlan]:
+    return [p for p in await tx.plans.plans_of(owner_id, include_cancelled=True)
+            if team_key(p) == team]
+
+
+async def _report(tx: UnitOfWork, plans: Sequence[LearningPlan], forms: FormCatalog, *,
+                  at: datetime, team_id: str | None = None, team_plans: int = 1
+                  ) -> LearningReport:
+    stored = await tx.occurrences.plan_occurrences([p.id for p in plans])
+    campaigns = await tx.campaigns.of_owner(plans[0].owner_id)
+    labels: dict[str, Texts] = {}
+    facts = [await _plan_facts(tx, plan, [o for o in stored if o.slot.plan_id == plan.id],
+                               [c for c in campaigns if _asks_plan(c, plan.id)], forms,
+                               labels, at=at)
+             for plan in plans]
+    members = set().union(*(f.members for f in facts))
+    follow_ups = await tx.reflections.follow_ups_of(people=members) if members else []
+    return report_of(facts, follow_ups, labels=labels, team_id=team_id,
+                     team_plans=team_plans)
+
+
+async def _plan_facts(tx: UnitOfWork, plan: LearningPlan, stored: Sequence[StoredOccurrence],
+                      campaigns: Sequence[Campaign], forms: FormCatalog,
+                      labels: dict[str, Texts], *, at: datetime) -> PlanFacts:
+    members = [m.member_id for m in await tx.plans.members(plan.id)
+               if m.state not in OUT_OF_PLAN]
+    asked = answered = 0
+    ks: list[int] = []
+    hindrances: list[HindranceAnswer] = []
+    for campaign in campaigns:
+        form = await forms.get(campaign.spec.form_key, campaign.spec.form_version)
+        if form is None:
+            continue  # its file was removed: nothing can be read from its answers
+        if form.kind is FormKind.CHECKIN:
+            counts = await tx.campaigns.counts(campaign.id)
+            asked, answered = asked + counts.asked, answered + counts.answered
+        questions = [q.id for q in form.questions if q.measures is Measure.HINDRANCES]
+        _label(form, questions, labels)
+        if form.kind is FormKind.CHECKIN or questions:
+            ks.append(campaign.spec.k)
+        if questions:
+            hindrances += _hindrances(form, questions, await tx.campaigns.responses(
+                campaign.id))
+    for rnd in await tx.reflections.rounds_of_plan(plan.id):
+        form = await forms.get(rnd.form_key, rnd.form_version)
+        if form is None:
+            continue
+        ks.append(rnd.k)
+        questions = [q.id for q in form.questions if q.measures is Measure.HINDRANCES]
+        _label(form, questions, labels)
+        shared = [r for r in await tx.reflections.reflections_of(rnd.id)
+                  if r.sharing is not Sharing.PRIVATE]  # as the round's own summary
+        hindrances += _hindrances(form, questions, shared)
     per_person: dict[str, list[AccountedOccurrence]] = defaultdict(list)
     for occurrence in stored:
         per_person[occurrence.slot.member_id].append(accounted(occurrence))
@@ -90,19 +126,9 @@ async def learning_report(
     # was part of the team's): a member none of whose sessions were seen yet shows zero.
     hours = {person: tally(per_person.get(person, []), at=at)
              for person in {*members, *per_person}}
-    return LearningReport(
-        plan=plan,
-        # A team session's sessions are its organiser's meeting, the same for everyone: the
-        # team's figure says it all, a per-person list would only repeat it.
-        people=people_hours(hours) if plan.spec.mode is not PlanMode.TEAM_SESSION else (),
-        team=sum(hours.values(), Tally()),
-        checkins=ShownRate(asked, answered, k) if asked else None,
-        applied=ShownRate(applied.asked, applied.applied, k, responded) if applied.asked
-        else None,
-        hindrances=hindrance_months(hindrances, k=k),
-        k=k,
-        labels=labels,
-    )
+    return PlanFacts(plan, frozenset(members), hours,
+                     (asked, answered) if asked else None,
+                     tuple(hindrances), tuple(ks))
 
 
 def _asks_plan(campaign: Campaign, plan_id: str) -> bool:

@@ -106,7 +106,7 @@ async def one_kept_one_lost(booked: Booked) -> timedelta:
     return first.span.end - first.span.start
 
 
-async def report_cli(booked: Booked, *args: str) -> Result:
+async def report_cli(booked: Booked, *args: str, plan: bool = True) -> Result:
     env = {
         "LEARNING_LOOP_DATABASE_URL": booked.services.settings.database_url,
         "LEARNING_LOOP_GRAPH_BASE_URL": booked.emulator.base_url,
@@ -115,8 +115,8 @@ async def report_cli(booked: Booked, *args: str) -> Result:
         "LEARNING_LOOP_GRAPH_MAX_RETRIES": "1",
         "LEARNING_LOOP_LOG_JSON": "true",
     }
-    return await asyncio.to_thread(CliRunner().invoke, cli,
-                                   ["report", "--plan", booked.plan_id, *args], env=env,
+    chosen = ["--plan", booked.plan_id] if plan else []
+    return await asyncio.to_thread(CliRunner().invoke, cli, ["report", *chosen, *args], env=env,
                                    catch_exceptions=False)
 
 

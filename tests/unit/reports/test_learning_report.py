@@ -73,7 +73,7 @@ def test_the_strictest_k_of_the_campaigns_counts() -> None:
 
 def a_report(**changes: object) -> LearningReport:
     values: dict[str, object] = {
-        "plan": a_plan(), "people": (), "team": Tally(), "checkins": None, "applied": None,
+        "plans": (a_plan(),), "people": (), "team": Tally(), "checkins": None, "applied": None,
         "hindrances": (), "k": 5,
     }
     values.update(changes)
