@@ -86,11 +86,12 @@ def _page(call: Call, emu: Emulator, members: list[Any], context: str) -> Reply:
     count = _count(call)
     props = selection(call)
     filtered = _matching(call, members)
-    items = [_directory_object(m, props) if "directoryObjects" in context else
-             user_json(m, props) for m in filtered]
     size = page_size(call, emu.prefer(call), default=DEFAULT_PAGE, maximum=MAX_PAGE)
-    extra = {"@odata.count": len(items)} if count else None
-    return collection(call, items, context=context, size=size, extra=extra)
+    extra = {"@odata.count": len(filtered)} if count else None
+    objects = "directoryObjects" in context
+    return collection(call, filtered, context=context, size=size, extra=extra,
+                      render=lambda m: _directory_object(m, props) if objects
+                      else user_json(m, props))
 
 
 async def list_users(call: Call, emu: Emulator) -> Reply:

@@ -380,11 +380,16 @@ def offset_of(call: Call) -> int:
     return offset if isinstance(offset, int) and offset >= 0 else 0
 
 
-def collection(call: Call, items: Sequence[dict[str, Any]], *, context: str, size: int,
-               headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> Reply:
-    """One page of `items` starting at the call's `$skiptoken`, with a nextLink if more."""
+def collection(call: Call, items: Sequence[Any], *, context: str, size: int,
+               headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
+               render: Callable[[Any], dict[str, Any]] | None = None) -> Reply:
+    """One page of `items` starting at the call's `$skiptoken`, with a nextLink if more.
+    With `render`, `items` are objects and only the page's are rendered: a page of a group of
+    10,000 costs its 999 members, as it does in Graph, not all 10,000."""
     start = offset_of(call)
     page = list(items[start:start + size])
+    if render is not None:
+        page = [render(item) for item in page]
     body: dict[str, Any] = {"@odata.context": context}
     if extra:
         body.update(extra)
