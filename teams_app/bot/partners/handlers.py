@@ -88,7 +88,7 @@ def _an_id(value: Any) -> bool:
 async def on_pair(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
     t = translator_of(context, services)
     fields = _ids(data, {"plan_id", "round_id", "seen"})
-    if fields is not None and "round_id" in fields:
+    if isinstance(data, dict) and "round_id" in data:  # a round's card, whatever else it says
         return await _pair_round(context, services, fields)
     plan_id = fields.get("plan_id") if fields else None
     if not _an_id(plan_id) or (fields and "seen" in fields):
@@ -114,13 +114,14 @@ async def on_pair(context: TurnContext, services: Services, data: Any) -> dict[s
                                      notice=t("partners.pairing.done")))
 
 
-async def _pair_round(context: TurnContext, services: Services, fields: dict[str, Any]
+async def _pair_round(context: TurnContext, services: Services, fields: dict[str, Any] | None
                       ) -> dict[str, Any]:
     """From the summary (in the meeting chat, the channel or the organiser's chat) or a round's
     pairing card; anyone may press, only the organiser pairs."""
     t = translator_of(context, services)
-    round_id, seen = fields.get("round_id"), fields.get("seen")
-    if "plan_id" in fields or not _an_id(round_id) or (seen is not None and not _an_id(seen)):
+    round_id, seen = (fields.get("round_id"), fields.get("seen")) if fields else (None, None)
+    if (fields is None or "plan_id" in fields or not _an_id(round_id)
+            or (seen is not None and not _an_id(seen))):
         log.info("partners_pair_refused", problem="card_data")
         return _notice(t, "partners.unknown_round")
     try:
