@@ -1,5 +1,5 @@
 """Learning partners' cards: who your partners are, the coaching check-in and its answer, and
-the owner's pairing of a plan."""
+the owner's pairing of a plan or the organiser's pairing of a reflection round."""
 
 from __future__ import annotations
 
@@ -52,12 +52,15 @@ class PartnerAnsweredView:
 
 @dataclass(frozen=True)
 class PairingView:
-    plan_id: str
+    again_ids: tuple[tuple[str, str], ...]  # what Pair again sends: the plan, or the round and
+    # the pairing shown (so an old card never re-pairs what it did not show)
     title: str
     groups: tuple[str, ...]  # "Astrid Lindqvist · Bram de Vries"
     about: str
     again_button: str
     notice: str | None = None
+    notice_style: ac.ContainerStyle = "good"  # "warning": nothing changed, the card was old
+    unreached: str | None = None  # "Could not be sent their card: 1"
 
 
 def partners_card(view: PartnersView) -> dict[str, Any]:
@@ -102,7 +105,10 @@ def partner_answered_card(view: PartnerAnsweredView) -> dict[str, Any]:
 def pairing_card(view: PairingView) -> dict[str, Any]:
     body: list[ac.Element] = [heading(view.title)]
     if view.notice:
-        body.append(ac.Container(style="good", items=[text(view.notice, weight="Bolder")]))
+        body.append(ac.Container(style=view.notice_style,
+                                 items=[text(view.notice, weight="Bolder")]))
     body += [text(group, spacing="Small") for group in view.groups]
+    if view.unreached:
+        body.append(small(view.unreached, spacing="Medium"))
     body.append(small(view.about, spacing="Medium"))
-    return card(body, [execute(view.again_button, verbs.PARTNERS_PAIR, plan_id=view.plan_id)])
+    return card(body, [execute(view.again_button, verbs.PARTNERS_PAIR, **dict(view.again_ids))])

@@ -30,6 +30,8 @@ class ReflectionSummaryView:
     actions: tuple[SharedLine, ...] = ()
     more: str | None = None  # "…and 12 more" when the lists were cut
     nothing_shared: str | None = None
+    round_id: str = ""  # with pair_button: the organiser pairs the participants from here
+    pair_button: str | None = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,10 @@ def reflection_summary_card(view: ReflectionSummaryView) -> dict[str, Any]:
     if view.nothing_shared:
         body.append(text(view.nothing_shared, subtle=True, spacing="Medium"))
     body += more_line(view.more)
-    return card(body)
+    if view.pair_button is None:
+        return card(body)
+    # Everyone in the chat sees the button; the server lets only the organiser pair.
+    return card(body, [execute(view.pair_button, verbs.PARTNERS_PAIR, round_id=view.round_id)])
 
 
 def follow_up_answer_card(view: FollowUpAnswerView) -> dict[str, Any]:

@@ -47,8 +47,10 @@ PRIVACY_EXPORT = "privacy.export"  # -> the export card with its download link
 PRIVACY_ERASE_ASK = "privacy.erase_ask"  # -> the confirmation card
 PRIVACY_ERASE = "privacy.erase"  # person_id, fingerprint -> the erased card
 
-# Learning partners (issue 13). The owner pairs a plan's members (plan_id; only the owner may);
-# a person answers their coaching check-in (pairing_id, number + the inputs; only that person).
+# Learning partners (issue 13). The owner pairs a plan's members (plan_id; only the owner may),
+# the organiser a reflection round's participants (round_id, and `seen`: the pairing a pairing
+# card showed; only the organiser may); a person answers their coaching check-in (pairing_id,
+# number + the inputs; only that person).
 PARTNERS_PAIR = "partners.pair"
 PARTNER_CHECK_IN = "partner.check_in"
 # Reflection rounds (docs/reflections.md): the reflection card and the follow-up card.

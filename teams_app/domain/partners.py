@@ -1,14 +1,18 @@
-"""Learning partners (social blended learning): a plan's members in pairs, one trio when their
-number is odd, who check in on each other's learning every few weeks. Pure: the random source
-and "now" come in.
+"""Learning partners (social blended learning): a plan's members, or the people a reflection
+round was for, in pairs, one trio when their number is odd, who check in on each other's learning
+every few weeks. Pure: the random source and "now" come in.
+
+A pairing is of exactly one source, a plan or a round (`PairingSource`). A plan's pairing checks
+in while the plan runs; a round is one meeting, so its pairing checks in `ROUND_CHECK_INS` times
+(three months at the default two weeks) and then stops.
 
 Random pairing makes no repeat until everyone has met: a pair (or any two people of a trio) that
-met in an earlier pairing of the plan is avoided while any pairing without such repeats exists;
-when none does, everyone has met everyone they still can, and a new cycle starts (history is
-forgotten). Finding one is a search for a perfect matching over the pairs not yet met, tried in
-random order, so every allowed pairing can come out; teams are small (a plan's members), and
-the search gives up after a bounded number of steps rather than running long on a large plan,
-and then starts a new cycle as when everyone has met.
+met in an earlier pairing of the same source is avoided while any pairing without such repeats
+exists; when none does, everyone has met everyone they still can, and a new cycle starts
+(history is forgotten). Finding one is a search for a perfect matching over the pairs not yet
+met, tried in random order, so every allowed pairing can come out; teams are small (a plan's
+members, a meeting's people), and the search gives up after a bounded number of steps rather
+than running long on a large one, and then starts a new cycle as when everyone has met.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from itertools import combinations
 from random import Random
 
@@ -24,6 +29,7 @@ from teams_app.domain.errors import DomainError
 DEFAULT_EVERY_WEEKS = 2
 MIN_EVERY_WEEKS, MAX_EVERY_WEEKS = 1, 12
 MAX_STEPS = 20_000  # search steps before taking the best pairing seen
+ROUND_CHECK_INS = 6  # a round's pairing: the check-ins before they stop
 
 Group = tuple[str, ...]  # two people, or three
 
@@ -50,15 +56,45 @@ class BadEveryWeeks(PartnerError):
     code = "partners_bad_every_weeks"
 
 
+class SourceKind(StrEnum):
+    PLAN = "plan"
+    ROUND = "round"  # a reflection round
+
+
+@dataclass(frozen=True)
+class PairingSource:
+    """What a pairing is of: its history (no repeats) and its newest pairing are per source."""
+
+    kind: SourceKind
+    id: str
+
+
 @dataclass(frozen=True)
 class Pairing:
     id: str
-    plan_id: str
+    plan_id: str | None  # exactly one of plan_id and round_id
     groups: tuple[Group, ...]
     every_weeks: int
     created_at: datetime
-    chosen: bool = False  # by the owner, not drawn
+    chosen: bool = False  # by the owner (or organiser), not drawn
     cycle: int = 1  # which round of "everyone meets everyone" a drawn pairing belongs to
+    round_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.plan_id is None) == (self.round_id is None):
+            raise ValueError("a pairing is of a plan or of a round, exactly one")
+
+    @property
+    def source(self) -> PairingSource:
+        if self.round_id is not None:
+            return PairingSource(SourceKind.ROUND, self.round_id)
+        assert self.plan_id is not None
+        return PairingSource(SourceKind.PLAN, self.plan_id)
+
+    @property
+    def last_check_in(self) -> int | None:
+        """The number of the last check-in; None: they go on while the plan runs."""
+        return ROUND_CHECK_INS if self.round_id is not None else None
 
     def partners_of(self, person: str) -> Group:
         """The others in `person`'s group; () when they are not in this pairing."""
@@ -73,10 +109,11 @@ class Pairing:
         return self.created_at + timedelta(weeks=self.every_weeks * number)
 
     def check_ins_due(self, at: datetime) -> int:
-        """How many check-ins have come due by `at`."""
+        """How many check-ins have come due by `at` (never more than the last one)."""
         if at < self.created_at:
             return 0
-        return (at - self.created_at) // timedelta(weeks=self.every_weeks)
+        due = (at - self.created_at) // timedelta(weeks=self.every_weeks)
+        return due if self.last_check_in is None else min(due, self.last_check_in)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The learning report and learning partner cards as the Agents Playground renders them: a
 plan's report from k answers and below k, a whole team's (a month withheld), the chooser of
-plans, `my learning`, who your partners are, the coaching check-in (blank, refused, answered)
-and the owner's pairing, in Swedish, German, Dutch and English. Screenshots go to
+plans, `my learning`, who your partners are (of a plan and of a reflection round), the coaching
+check-in (blank, refused, answered), the owner's pairing of a plan and the organiser's pairing
+of a round, in Swedish, German, Dutch and English. Screenshots go to
 artifacts/e2e/gallery/reports/."""
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from teams_app.domain.reflections.follow_ups import Applied
 from teams_app.domain.reflections.sharing import Sharing
 from teams_app.ports.partners import PartnerCheckIn
 from teams_app.use_cases.learning_hours import PersonPlanHours
-from teams_app.use_cases.partners.pairing import MyPartners, SharedLearning
+from teams_app.use_cases.partners.pairing import MyPartners, PairedOf, SharedLearning
 from teams_app.use_cases.reports.my_learning import MyLearning, MyReflection
 from tests.e2e.conftest import ARTIFACTS, World
 from tests.e2e.gallery import show_gallery
@@ -145,12 +146,15 @@ SHARED = SharedLearning("Threat modelling is easier on a whiteboard with the tea
 def partner_cards() -> dict[str, dict[str, Any]]:
     at = datetime(2026, 9, 7, 9, tzinfo=UTC)
     pairing = Pairing("pairing-1", "p-7", (("p1", "p2"), ("p3", "p4", "p5")), 2, at)
+    of_round = Pairing("pairing-2", None, (("p1", "p2", "p3"),), 2, at, round_id="round-1")
     cards: dict[str, dict[str, Any]] = {}
     for language in ("sv", "de"):
         t = translator_for(language)
         cards[f"{language}-partners"] = partners_card(partners_view(
-            t, [MyPartners(pairing, ("p4", "p5"), "Finish the cloud security course",
-                           {"p4": SHARED})], PEOPLE))
+            t, [MyPartners(pairing, ("p4", "p5"), PairedOf("Finish the cloud security course"),
+                           {"p4": SHARED}),
+                MyPartners(of_round, ("p2",), PairedOf(round_on=date(2026, 12, 3)))],
+            PEOPLE))
         cards[f"{language}-partner-check-in"] = partner_check_in_card(
             check_in_view(t, pairing, 1, ("p2",), PEOPLE, shared={"p2": SHARED}))
     t = translator_for("nl")
@@ -164,8 +168,18 @@ def partner_cards() -> dict[str, dict[str, Any]]:
                       names=PEOPLE))
     cards["sv-partners-none"] = partners_card(partners_view(translator_for("sv"), [], {}))
     cards["sv-pairing"] = pairing_card(pairing_view(
-        translator_for("sv"), pairing, "Finish the cloud security course", PEOPLE,
+        translator_for("sv"), pairing, PairedOf("Finish the cloud security course"), PEOPLE,
         notice=translator_for("sv")("partners.pairing.done")))
+    # A reflection round's pairing, as its organiser sees it: fresh, and from an old card.
+    for language in ("en", "nl"):
+        t = translator_for(language)
+        cards[f"{language}-round-pairing"] = pairing_card(pairing_view(
+            t, of_round, PairedOf(round_on=date(2026, 12, 3)), PEOPLE,
+            notice=t("partners.pairing.done_round")))
+    t = translator_for("de")
+    cards["de-round-pairing-old-card"] = pairing_card(pairing_view(
+        t, of_round, PairedOf(round_on=date(2026, 12, 3)), PEOPLE,
+        notice=t("partners.pairing.changed"), changed=False, unreached={"not_installed": 1}))
     return cards
 
 

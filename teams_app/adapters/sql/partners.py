@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
@@ -16,7 +16,7 @@ from teams_app.adapters.sql.partner_tables import (
     partner_groups,
     partner_pairings,
 )
-from teams_app.domain.partners import Pairing
+from teams_app.domain.partners import Pairing, PairingSource, SourceKind
 from teams_app.ports.partners import PartnerCheckIn
 
 
@@ -26,27 +26,31 @@ class SqlPartnerRepository:
 
     async def add(self, pairing: Pairing) -> None:
         await self._connection.execute(
-            update(partner_pairings).where(partner_pairings.c.plan_id == pairing.plan_id)
-            .values(active=False))
+            update(partner_pairings).where(_of(pairing.source)).values(active=False))
         await self._connection.execute(partner_pairings.insert().values(
-            id=pairing.id, plan_id=pairing.plan_id, every_weeks=pairing.every_weeks,
-            created_at=pairing.created_at, chosen=pairing.chosen, cycle=pairing.cycle,
-            active=True))
+            id=pairing.id, plan_id=pairing.plan_id, round_id=pairing.round_id,
+            every_weeks=pairing.every_weeks, created_at=pairing.created_at,
+            chosen=pairing.chosen, cycle=pairing.cycle, active=True))
         await self._connection.execute(partner_groups.insert(), [
             {"pairing_id": pairing.id, "person_id": person, "group_no": number}
             for number, group in enumerate(pairing.groups) for person in group])
 
-    async def active(self, plan_id: str) -> Pairing | None:
-        found = await self._pairings(partner_pairings.c.plan_id == plan_id,
-                                     partner_pairings.c.active.is_(True))
+    async def active(self, source: PairingSource) -> Pairing | None:
+        found = await self._pairings(_of(source), partner_pairings.c.active.is_(True))
         return found[0] if found else None
 
     async def get(self, pairing_id: str) -> Pairing | None:
         found = await self._pairings(partner_pairings.c.id == pairing_id)
         return found[0] if found else None
 
+    async def history(self, source: PairingSource) -> list[Pairing]:
+        return await self._pairings(_of(source))
+
     async def of_plan(self, plan_id: str) -> list[Pairing]:
-        return await self._pairings(partner_pairings.c.plan_id == plan_id)
+        return await self.history(PairingSource(SourceKind.PLAN, plan_id))
+
+    async def of_round(self, round_id: str) -> list[Pairing]:
+        return await self.history(PairingSource(SourceKind.ROUND, round_id))
 
     async def active_pairings(self) -> list[Pairing]:
         return await self._pairings(partner_pairings.c.active.is_(True))
@@ -81,6 +85,23 @@ class SqlPartnerRepository:
         await self._connection.execute(
             update(partner_checkins).where(*_key(check_in)).values(unreachable=reason))
 
+    async def mark_unannounced(self, pairing_id: str, person_id: str, reason: str) -> None:
+        await self._connection.execute(
+            update(partner_groups).where(partner_groups.c.pairing_id == pairing_id,
+                                         partner_groups.c.person_id == person_id)
+            .values(unreachable=reason))
+
+    async def unreached(self, pairing_id: str) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        for table in (partner_groups, partner_checkins):
+            rows = (await self._connection.execute(
+                select(table.c.unreachable, func.count())
+                .where(table.c.pairing_id == pairing_id, table.c.unreachable.is_not(None))
+                .group_by(table.c.unreachable))).all()
+            for reason, n in rows:
+                counted[reason] = counted.get(reason, 0) + n
+        return counted
+
     async def answer(self, check_in: PartnerCheckIn, *, went: str, would_help: str,
                      at: datetime) -> bool:
         result = await self._connection.execute(
@@ -107,9 +128,16 @@ class SqlPartnerRepository:
         return [
             Pairing(r["id"], r["plan_id"],
                     tuple(tuple(g) for _, g in sorted(groups[r["id"]].items())),
-                    r["every_weeks"], r["created_at"], chosen=r["chosen"], cycle=r["cycle"])
+                    r["every_weeks"], r["created_at"], chosen=r["chosen"], cycle=r["cycle"],
+                    round_id=r["round_id"])
             for r in rows
         ]
+
+
+def _of(source: PairingSource) -> Any:
+    column = (partner_pairings.c.round_id if source.kind is SourceKind.ROUND
+              else partner_pairings.c.plan_id)
+    return column == source.id
 
 
 def _key(check_in: PartnerCheckIn) -> tuple[Any, ...]:

@@ -53,7 +53,8 @@ class SqlPartnerData:
                     _groups.person_id != person_id).order_by(_groups.person_id))).scalars())
             held.append(Holding(
                 self.source, "partner_group", row["id"], row["created_at"],
-                details={"plan_id": row["plan_id"], "partners": partners,
+                details={"plan_id": row["plan_id"], "round_id": row["round_id"],
+                         "partners": partners,
                          "every_weeks": row["every_weeks"], "chosen": row["chosen"],
                          "active": row["active"]} if details else {},
             ))

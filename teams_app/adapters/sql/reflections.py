@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from teams_app.adapters.sql.campaign_tables import ERASED_PREFIX
 from teams_app.adapters.sql.dialects import insert_for
 from teams_app.adapters.sql.reflection_tables import (
     reflection_follow_ups,
@@ -121,6 +122,13 @@ class SqlReflectionRepository:
             .order_by(_people.person_id)
         )).mappings()
         return [_participant(row) for row in rows]
+
+    async def named_participants(self, round_id: str) -> list[str]:
+        rows = await self._connection.execute(
+            select(_people.person_id).where(_people.round_id == round_id,
+                                            _people.person_id.not_like(f"{ERASED_PREFIX}%"))
+            .order_by(_people.person_id))
+        return list(rows.scalars())
 
     async def mark_sent(self, round_id: str, person_id: str, *, at: datetime) -> None:
         await self._set(round_id, person_id, sent_at=at, unreachable=None)

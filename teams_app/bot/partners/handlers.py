@@ -1,8 +1,9 @@
 """Learning partners in Teams: `partners` (and sv/nl/de) shows a person their partners; a
 plan's owner pairs its members (Pair learning partners on the report card, or Pair again); a
-person answers their coaching check-in. Each action is checked on the server: only the plan's
-owner pairs, only the person a check-in is for answers it, and a check-in from before a new
-pairing or a newer check-in changes nothing."""
+round's organiser pairs its participants (Pair as learning partners on the summary, wherever it
+was posted, or Pair again); a person answers their coaching check-in. Each action is checked on
+the server: only the plan's owner or the round's organiser pairs, only the person a check-in is
+for answers it, and a card from before a newer pairing or check-in changes nothing."""
 
 from __future__ import annotations
 
@@ -44,10 +45,12 @@ from teams_app.use_cases.partners.check_ins import (
 )
 from teams_app.use_cases.partners.pairing import (
     NoPartnersPlan,
+    PairedOf,
     PairPlan,
     pair_plan,
     partners_of,
 )
+from teams_app.use_cases.partners.rounds import NoPartnersRound, PairRound, pair_round
 from teams_app.use_cases.people_names import people_names
 
 log = structlog.get_logger()
@@ -78,11 +81,17 @@ async def on_partners_typed(context: TurnContext, services: Services) -> None:
     await context.send_activity(card_message(partners_card(partners_view(t, mine, names))))
 
 
+def _an_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= _MAX_ID
+
+
 async def on_pair(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:
     t = translator_of(context, services)
-    fields = _ids(data, {"plan_id"})
+    fields = _ids(data, {"plan_id", "round_id", "seen"})
+    if isinstance(data, dict) and "round_id" in data:  # a round's card, whatever else it says
+        return await _pair_round(context, services, fields)
     plan_id = fields.get("plan_id") if fields else None
-    if not isinstance(plan_id, str) or not plan_id.strip() or len(plan_id) > _MAX_ID:
+    if not _an_id(plan_id) or (fields and "seen" in fields):
         log.info("partners_pair_refused", problem="card_data")
         return _notice(t, "partners.unknown_plan")
     if not is_personal(context):
@@ -101,8 +110,39 @@ async def on_pair(context: TurnContext, services: Services, data: Any) -> dict[s
     names = await people_names({p for g in pairing.groups for p in g},
                                directory=services.directory)
     log.info("partners_paired", plan_id=plan_id, groups=len(pairing.groups))
-    return pairing_card(pairing_view(t, pairing, plan.spec.goal if plan else "", names,
+    return pairing_card(pairing_view(t, pairing, PairedOf(plan.spec.goal if plan else ""), names,
                                      notice=t("partners.pairing.done")))
+
+
+async def _pair_round(context: TurnContext, services: Services, fields: dict[str, Any] | None
+                      ) -> dict[str, Any]:
+    """From the summary (in the meeting chat, the channel or the organiser's chat) or a round's
+    pairing card; anyone may press, only the organiser pairs."""
+    t = translator_of(context, services)
+    round_id, seen = (fields.get("round_id"), fields.get("seen")) if fields else (None, None)
+    if (fields is None or "plan_id" in fields or not _an_id(round_id)
+            or (seen is not None and not _an_id(seen))):
+        log.info("partners_pair_refused", problem="card_data")
+        return _notice(t, "partners.unknown_round")
+    try:
+        paired = await pair_round(
+            PairRound(round_id, sender_of(context), from_card=True, seen=seen),
+            uow=services.uow, clock=services.clock, new_id=lambda: str(uuid.uuid4()),
+            rng=_SYSTEM)
+    except NoPartnersRound:
+        log.info("partners_pair_refused", problem="not_organiser_or_unknown")
+        return _notice(t, "partners.unknown_round")
+    except TooFewToPair:
+        return _notice(t, "partners.too_few_round")
+    pairing = paired.pairing
+    names = await people_names({p for g in pairing.groups for p in g},
+                               directory=services.directory)
+    log.info("partners_paired", round_id=round_id, groups=len(pairing.groups),
+             changed=paired.changed)
+    notice = ("partners.pairing.done_round" if paired.changed
+              else "partners.pairing.already" if seen is None else "partners.pairing.changed")
+    return pairing_card(pairing_view(t, pairing, paired.of, names, notice=t(notice),
+                                     changed=paired.changed, unreached=paired.unreached))
 
 
 async def on_check_in(context: TurnContext, services: Services, data: Any) -> dict[str, Any]:

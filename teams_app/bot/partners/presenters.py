@@ -16,11 +16,11 @@ from cards import (
 )
 from teams_app.bot.formatting import day_and_month
 from teams_app.domain.messages import OutboundMessage
-from teams_app.domain.partners import Pairing
+from teams_app.domain.partners import ROUND_CHECK_INS, Pairing
 from teams_app.ports.partners import PartnerCheckIn
 from teams_app.ports.services import CardRenderer
 from teams_app.use_cases.partners.check_ins import MAX_TEXT
-from teams_app.use_cases.partners.pairing import MyPartners, SharedLearning
+from teams_app.use_cases.partners.pairing import MyPartners, PairedOf, SharedLearning
 
 
 def names_of(t: Translator, people: Sequence[str], names: Mapping[str, str]) -> str:
@@ -45,10 +45,18 @@ def partners_view(t: Translator, mine: Sequence[MyPartners], names: Mapping[str,
     )
 
 
+def of_name(t: Translator, of: PairedOf) -> str:
+    """A plan by its goal; a round, which keeps no title, by the day it opened."""
+    if of.round_on is not None:
+        return t("partners.round", date=day_and_month(t, of.round_on))
+    return of.plan_goal.strip() or t("plans.untitled")
+
+
 def _line(t: Translator, mine: MyPartners, names: Mapping[str, str]) -> str:
-    plan = mine.plan_title.strip() or t("plans.untitled")
+    plan = of_name(t, mine.of)
     if not mine.partners:  # their partner's data was erased: the group shrank to them
-        return t("partners.line_alone", plan=plan)
+        return t("partners.line_alone_round" if mine.pairing.round_id else "partners.line_alone",
+                 plan=plan)
     return t("partners.line", plan=plan, partners=names_of(t, mine.partners, names))
 
 
@@ -86,16 +94,28 @@ def answered_view(t: Translator, check_in: PartnerCheckIn, *, newly: bool,
     )
 
 
-def pairing_view(t: Translator, pairing: Pairing, plan_title: str, names: Mapping[str, str],
-                 *, notice: str | None = None) -> PairingView:
+def pairing_view(t: Translator, pairing: Pairing, of: PairedOf, names: Mapping[str, str],
+                 *, notice: str | None = None, changed: bool = True,
+                 unreached: Mapping[str, int] | None = None) -> PairingView:
+    """`changed` False: the card pressed was old, nothing was paired; this is the newest."""
+    if pairing.round_id is not None:
+        ids: tuple[tuple[str, str], ...] = (("round_id", pairing.round_id),
+                                            ("seen", pairing.id))
+        about = t("partners.pairing.about_round", weeks=pairing.every_weeks,
+                  count=ROUND_CHECK_INS)
+    else:
+        ids = (("plan_id", pairing.plan_id or ""),)
+        about = t("partners.pairing.about", weeks=pairing.every_weeks)
+    missed = sum((unreached or {}).values())
     return PairingView(
-        plan_id=pairing.plan_id,
-        title=t("partners.pairing.title", plan=plan_title.strip() or t("plans.untitled")),
+        again_ids=ids,
+        title=t("partners.pairing.title", plan=of_name(t, of)),
         groups=tuple(" · ".join(sorted((names.get(p, t("partners.unnamed")) for p in group),
                                        key=str.casefold))
                      for group in pairing.groups),
-        about=t("partners.pairing.about", weeks=pairing.every_weeks),
-        again_button=t("partners.pairing.again"), notice=notice,
+        about=about, again_button=t("partners.pairing.again"), notice=notice,
+        notice_style="good" if changed else "warning",
+        unreached=t("partners.pairing.unreached", count=missed) if missed else None,
     )
 
 
@@ -115,9 +135,9 @@ class PartnerCardRenderer:
         self._cards = cards
 
     def announce(self, pairing: Pairing, partners: tuple[str, ...], names: Mapping[str, str],
-                 plan_title: str, *, locale: str | None) -> OutboundMessage:
+                 of: PairedOf, *, locale: str | None) -> OutboundMessage:
         t = self._cards.translator(locale)
-        mine = MyPartners(pairing, partners, plan_title)
+        mine = MyPartners(pairing, partners, of)
         return OutboundMessage(card=partners_card(partners_view(t, [mine], names)),
                                summary=t("partners.title"))
 

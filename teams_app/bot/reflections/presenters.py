@@ -96,8 +96,12 @@ def message_card(form: Form | None, t: Translator, key: str, **values: object) -
 
 def summary_card(
     form: Form, summary: RoundSummary, counts: ParticipantCounts, t: Translator, *,
-    names: Mapping[str, str], redirected: bool,
+    names: Mapping[str, str], redirected: bool, round_id: str = "",
 ) -> dict[str, Any]:
+    """With `round_id` (and two or more asked), the organiser's button to pair the
+    participants as learning partners."""
+    pair = ({"round_id": round_id, "pair_button": t("reflection.summary.pair")}
+            if round_id and counts.asked >= 2 else {})
     notes: list[str] = []
     if redirected:
         notes.append(t("reflection.summary.redirected"))
@@ -109,7 +113,8 @@ def summary_card(
     title = t("reflection.summary.title")
     if summary.counts_only:
         notes.append(t("reflection.summary.counts_only", k=summary.k))
-        return reflection_summary_card(ReflectionSummaryView(title, reflected, tuple(notes)))
+        return reflection_summary_card(ReflectionSummaryView(title, reflected, tuple(notes),
+                                                             **pair))
     notes.append(t("reflection.summary.private_note"))
     question = form.question(HINDRANCES)
     titles = {c.id: c.label.in_(t.language) for c in question.choices} if question else {}
@@ -127,6 +132,7 @@ def summary_card(
         actions=tuple(_line(i, t, names) for i in summary.actions[:SHOWN_ITEMS]),
         more=t("reflection.summary.more", count=cut) if cut else None,
         nothing_shared=None if summary.takeaways else t("reflection.summary.nothing_shared"),
+        **pair,
     ))
 
 
@@ -190,7 +196,8 @@ class ReflectionCards:
     ) -> OutboundMessage:
         t = self._cards.translator(locale)
         return OutboundMessage(
-            card=summary_card(form, summary, counts, t, names=names, redirected=redirected),
+            card=summary_card(form, summary, counts, t, names=names, redirected=redirected,
+                              round_id=rnd.id),
             summary=t("reflection.summary.title"))
 
     def follow_up(

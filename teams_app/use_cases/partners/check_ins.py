@@ -1,8 +1,10 @@
 """Announcing partners and their coaching check-ins: every `every_weeks` weeks each person of an
 active pairing gets a card asking how their partner's learning went and what would help. A late
 run sends only the newest check-in due (an older one never arrives after a newer one); a card
-that cannot reach someone is counted under the plan for its owner, like every member card. The
-answer is the person's own: stored once, shown to them alone."""
+that cannot reach someone is counted under the plan for its owner, like every member card, or
+on the round's pairing for its organiser (delivery.py). A round's pairing stops after its last
+check-in (domain/partners.py). The answer is the person's own: stored once, shown to them
+alone."""
 
 from __future__ import annotations
 
@@ -10,14 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from teams_app.domain.learning_plans import PlanStatus
 from teams_app.domain.messages import OutboundMessage
-from teams_app.domain.occurrence_records import SlotRef
 from teams_app.domain.partners import Pairing
-from teams_app.ports import Clock, Directory, UnitOfWorkFactory
+from teams_app.ports import Clock, Directory, UnitOfWork, UnitOfWorkFactory
 from teams_app.ports.partners import PartnerCheckIn
-from teams_app.use_cases.member_cards import CardOutcome, deliver_member_card
-from teams_app.use_cases.partners.pairing import SharedLearning, shared_learning
+from teams_app.use_cases.member_cards import CardOutcome
+from teams_app.use_cases.partners.delivery import deliver_partner_card
+from teams_app.use_cases.partners.pairing import (
+    PairedOf,
+    SharedLearning,
+    is_current,
+    paired_of,
+    shared_learning,
+)
 from teams_app.use_cases.people_names import people_names
 from teams_app.use_cases.reach import PersonalChats
 
@@ -28,7 +35,7 @@ MAX_TEXT = 1000
 
 class PartnerCards(Protocol):
     def announce(self, pairing: Pairing, partners: tuple[str, ...], names: Mapping[str, str],
-                 plan_title: str, *, locale: str | None) -> OutboundMessage: ...
+                 of: PairedOf, *, locale: str | None) -> OutboundMessage: ...
     def check_in(self, pairing: Pairing, number: int, partners: tuple[str, ...],
                  names: Mapping[str, str], shared: Mapping[str, SharedLearning], *,
                  locale: str | None) -> OutboundMessage: ...
@@ -38,17 +45,34 @@ async def announce(pairing_id: str, person_id: str, *, chats: PersonalChats,
                    directory: Directory | None, cards: PartnerCards) -> CardOutcome:
     async with chats.uow() as tx:
         pairing = await tx.partners.get(pairing_id)
-        active = await tx.partners.active(pairing.plan_id) if pairing else None
-        plan = await tx.plans.get(pairing.plan_id) if pairing else None
-    if (pairing is None or active is None or active.id != pairing.id or plan is None
-            or plan.status is not PlanStatus.ACTIVE):
+        of = await _current(tx, pairing)
+        revision = await _revision(tx, pairing)
+    if pairing is None or of is None:
         return CardOutcome.STALE  # paired again (or the plan ended) before the card went
     partners = pairing.partners_of(person_id)
     names = await people_names(partners, directory=directory)
-    return await deliver_member_card(
-        SlotRef(plan.id, person_id, plan.revision), f"{pairing.id}:{person_id}:announce",
-        lambda locale: cards.announce(pairing, partners, names, plan.spec.goal, locale=locale),
-        chats=chats)
+    outcome, missed = await deliver_partner_card(
+        pairing, person_id, f"{pairing.id}:{person_id}:announce",
+        lambda locale: cards.announce(pairing, partners, names, of, locale=locale),
+        chats=chats, plan_revision=revision)
+    if missed is not None:
+        async with chats.uow() as tx:
+            await tx.partners.mark_unannounced(pairing.id, person_id, missed.value)
+            await tx.commit()
+    return outcome
+
+
+async def _current(tx: UnitOfWork, pairing: Pairing | None) -> PairedOf | None:
+    """What `pairing` is of while it is its source's newest (None: it is not, or the source
+    ended)."""
+    if pairing is None or not await is_current(tx, pairing):
+        return None
+    return await paired_of(tx, pairing)
+
+
+async def _revision(tx: UnitOfWork, pairing: Pairing | None) -> int:
+    plan = await tx.plans.get(pairing.plan_id) if pairing and pairing.plan_id else None
+    return plan.revision if plan else 0
 
 
 async def queue_check_ins(*, uow: UnitOfWorkFactory, clock: Clock) -> int:
@@ -77,28 +101,28 @@ async def send_check_in(pairing_id: str, person_id: str, number: int, *, chats: 
                         directory: Directory | None, cards: PartnerCards) -> CardOutcome:
     async with chats.uow() as tx:
         pairing = await tx.partners.get(pairing_id)
-        active = await tx.partners.active(pairing.plan_id) if pairing else None
-        plan = await tx.plans.get(pairing.plan_id) if pairing else None
+        of = await _current(tx, pairing)
+        revision = await _revision(tx, pairing)
         check_in = await tx.partners.check_in(pairing_id, person_id, number)
         partners = pairing.partners_of(person_id) if pairing else ()
         shared = {p: found for p in partners if (found := await shared_learning(tx, p))}
-    if (pairing is None or active is None or active.id != pairing.id or plan is None
-            or plan.status is not PlanStatus.ACTIVE or check_in is None
+    if (pairing is None or of is None or check_in is None
             or check_in.answered_at is not None
             or pairing.check_ins_due(chats.clock.now()) != number
             or not partners):
         # Re-paired, ended, answered, a newer one came due, or their partner was erased.
         return CardOutcome.STALE
     names = await people_names(partners, directory=directory)
-    outcome = await deliver_member_card(
-        SlotRef(plan.id, person_id, plan.revision), f"{pairing.id}:{person_id}:check_in:{number}",
+    outcome, missed = await deliver_partner_card(
+        pairing, person_id, f"{pairing.id}:{person_id}:check_in:{number}",
         lambda locale: cards.check_in(pairing, number, partners, names, shared, locale=locale),
-        chats=chats)
+        chats=chats, plan_revision=revision)
     async with chats.uow() as tx:
         if outcome is CardOutcome.SENT:
             await tx.partners.mark_sent(check_in, at=chats.clock.now())
         elif outcome is CardOutcome.UNREACHABLE:
-            await tx.partners.mark_unreachable(check_in, "unreachable")
+            await tx.partners.mark_unreachable(
+                check_in, missed.value if missed else "unreachable")
         await tx.commit()
     return outcome
 
@@ -149,8 +173,7 @@ async def answer_check_in(cmd: AnswerCheckIn, *, uow: UnitOfWorkFactory, clock: 
             raise CheckInRefused(cmd.pairing_id)
         if check_in.answered_at is not None:
             return CheckInAnswered(pairing, check_in, newly=False)
-        active = await tx.partners.active(pairing.plan_id)
-        if (active is None or active.id != pairing.id
+        if (not await is_current(tx, pairing)
                 or pairing.check_ins_due(clock.now()) != cmd.number):
             raise CheckInStale(cmd.pairing_id)
         at = clock.now()

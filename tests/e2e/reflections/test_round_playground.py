@@ -234,7 +234,7 @@ def gallery() -> dict[str, dict[str, Any]]:
         cards[f"{language}-reflection"] = present.the_card(reflection, rnd, t, "29:p")
         cards[f"{language}-summary"] = present.summary_card(
             reflection, summarise(contents, asked=7, k=5), counts, t, names=names,
-            redirected=False)
+            redirected=False, round_id=rnd.id)
         cards[f"{language}-follow-up"] = present.follow_up_card(follow_up_form, follow_up, t,
                                                                 "29:p")
     t = translator_for("sv")
@@ -246,7 +246,7 @@ def gallery() -> dict[str, dict[str, Any]]:
         reflection, rnd, t, "29:p", given, sharing="anonymous", late=True)
     cards["sv-summary-counts-only"] = present.summary_card(
         reflection, summarise(contents[:2], asked=7, k=5), counts, t, names=names,
-        redirected=True)
+        redirected=True, round_id=rnd.id)
     cards["sv-not-participant"] = present.message_card(reflection, t,
                                                        "reflection.not_participant")
     cards["sv-follow-up-not-yet"] = follow_up_answer_card(FollowUpAnswerView(

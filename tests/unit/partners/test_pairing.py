@@ -1,5 +1,6 @@
 """Drawing learning partners: pairs and one trio, no pair twice until everyone has met, then a
-new cycle; the owner's own groups checked; check-ins every N weeks."""
+new cycle; the owner's own groups checked; check-ins every N weeks (a round's stop after the
+last); a pairing is of a plan or a round, exactly one."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from random import Random
 import pytest
 
 from teams_app.domain.partners import (
+    ROUND_CHECK_INS,
     BadEveryWeeks,
     BadPartnerGroups,
     Pairing,
+    PairingSource,
+    SourceKind,
     TooFewToPair,
     check_chosen,
     check_every_weeks,
@@ -103,3 +107,36 @@ def test_check_ins_come_every_n_weeks() -> None:
     assert pairing.partners_of("a") == ("b",) and pairing.partners_of("z") == ()
     with pytest.raises(BadEveryWeeks):
         check_every_weeks(0)
+
+
+def test_a_pairing_is_of_a_plan_or_of_a_round_exactly_one() -> None:
+    of_plan = Pairing("x", "plan", (("a", "b"),), 2, AT)
+    of_round = Pairing("y", None, (("a", "b"),), 2, AT, round_id="round")
+    assert of_plan.source == PairingSource(SourceKind.PLAN, "plan")
+    assert of_round.source == PairingSource(SourceKind.ROUND, "round")
+    with pytest.raises(ValueError):
+        Pairing("z", "plan", (("a", "b"),), 2, AT, round_id="round")
+    with pytest.raises(ValueError):
+        Pairing("z", None, (("a", "b"),), 2, AT)
+
+
+def test_a_rounds_check_ins_stop_after_the_last_and_a_plans_go_on() -> None:
+    of_round = Pairing("y", None, (("a", "b"),), 2, AT, round_id="round")
+    of_plan = Pairing("x", "plan", (("a", "b"),), 2, AT)
+    much_later = AT + timedelta(weeks=2 * ROUND_CHECK_INS + 30)
+    assert of_round.last_check_in == ROUND_CHECK_INS and of_plan.last_check_in is None
+    assert of_round.check_ins_due(AT + timedelta(weeks=2 * ROUND_CHECK_INS - 1)) == (
+        ROUND_CHECK_INS - 1)
+    assert of_round.check_ins_due(much_later) == ROUND_CHECK_INS
+    assert of_plan.check_ins_due(much_later) == ROUND_CHECK_INS + 15
+
+
+def test_a_round_paired_again_draws_new_pairs_from_its_own_history() -> None:
+    """Pairs met in a plan do not count against a round: history is per source."""
+    rng = Random(3)
+    first = draw(people(4), set(), rng)
+    history = [Pairing("r1", None, first.groups, 2, AT, round_id="round")]
+    again = draw(people(4), met_pairs(history, cycle=1), rng)
+    assert not again.new_cycle
+    met_before = {frozenset(g) for g in first.groups}
+    assert not met_before & {frozenset(g) for g in again.groups}
