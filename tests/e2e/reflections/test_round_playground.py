@@ -158,6 +158,31 @@ async def test_a_meeting_end_starts_a_round_and_the_summary_shows_what_each_allo
     assert sum(line.startswith("Anonymous") for line in shown) == 3  # 2 take-aways, 1 action
     assert (await summary_shot).stat().st_size > 20_000
 
+    # Pair as learning partners, on the summary in the group chat: pressed by someone who did
+    # not organise the round (refused, nobody paired), then by the organiser (all six paired,
+    # whether they reflected or not), then by the organiser again on the same old summary.
+    pair = next(a for a in summary["actions"] if a.get("verb") == verbs.PARTNERS_PAIR)
+    round_id = str(pair["data"]["round_id"])
+    summary_id = str(summary_message["messageId"])
+    refused = await pg.invoke_execute(pg.group_chat_id, users[0][0], summary_id,
+                                      verbs.PARTNERS_PAIR, pair["data"])
+    assert_valid_card(refused["value"])
+    assert "Only the organiser of this reflection round" in texts(refused["value"])
+    async with services.uow(read_only=True) as tx:
+        assert await tx.partners.of_round(round_id) == []
+    paired = await pg.invoke_execute(pg.group_chat_id, pg.current_user_id, summary_id,
+                                     verbs.PARTNERS_PAIR, pair["data"])
+    assert_valid_card(paired["value"])
+    again = await pg.invoke_execute(pg.group_chat_id, pg.current_user_id, summary_id,
+                                    verbs.PARTNERS_PAIR, pair["data"])
+    assert_valid_card(again["value"])
+    async with services.uow(read_only=True) as tx:
+        (pairing,) = await tx.partners.of_round(round_id)  # the old summary paired nothing more
+        asked = [p.person_id for p in await tx.reflections.participants(round_id)]
+    assert len(asked) == 6 and lead in asked
+    assert sorted(p for group in pairing.groups for p in group) == sorted(asked)
+    assert sorted(len(group) for group in pairing.groups) == [2, 2, 2]
+
     # Fourteen days after the round, the named action's follow-up; its answer in SharePoint.
     await runtime.advance_clock(timedelta(days=14, hours=1))
     await queue_due_follow_ups(uow=services.uow, calendar=services.calendar,
