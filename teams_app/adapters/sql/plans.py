@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import and_, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.dialects import insert_for
@@ -38,6 +38,13 @@ from teams_app.domain.learning_plans import (
     PlanStatus,
 )
 
+# Read on every card answer, built once (see adapters/sql/occurrences.py).
+_PLAN = select(learning_plans).where(learning_plans.c.id == bindparam("plan_id"))
+_SLOT = select(plan_slots).where(
+    plan_slots.c.plan_id == bindparam("plan_id"),
+    plan_slots.c.member_id == bindparam("member_id"),
+    plan_slots.c.revision == bindparam("revision"),
+)
 
 class SqlPlanRepository(PlanBulkWrites):  # bulk writes: plan_bulk.py
     def __init__(self, connection: AsyncConnection) -> None:
@@ -48,9 +55,7 @@ class SqlPlanRepository(PlanBulkWrites):  # bulk writes: plan_bulk.py
     async def get(self, plan_id: str) -> LearningPlan | None:
         row = (
             (
-                await self._connection.execute(
-                    select(learning_plans).where(learning_plans.c.id == plan_id)
-                )
+                await self._connection.execute(_PLAN, {"plan_id": plan_id})
             )
             .mappings()
             .first()
@@ -162,12 +167,7 @@ class SqlPlanRepository(PlanBulkWrites):  # bulk writes: plan_bulk.py
         row = (
             (
                 await self._connection.execute(
-                    select(plan_slots).where(
-                        plan_slots.c.plan_id == plan_id,
-                        plan_slots.c.member_id == member_id,
-                        plan_slots.c.revision == revision,
-                    )
-                )
+                    _SLOT, {"plan_id": plan_id, "member_id": member_id, "revision": revision})
             )
             .mappings()
             .first()
