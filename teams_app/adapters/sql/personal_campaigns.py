@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.campaign_tables import (
     ERASED_PREFIX,
@@ -19,21 +18,13 @@ from teams_app.adapters.sql.campaign_tables import (
     campaign_prompts,
     campaign_responses,
 )
+from teams_app.adapters.sql.personal_source import HoldingsSource
 from teams_app.adapters.sql.results_tables import sharepoint_lists, sharepoint_outbox
 from teams_app.domain.privacy import DATABASE, Erased, Holding, sharepoint
 
 
-class SqlCampaignData:
+class SqlCampaignData(HoldingsSource):
     source = "campaigns"
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def describe(self, person_id: str) -> list[Holding]:
-        return await self._holdings(person_id, details=False)
-
-    async def export(self, person_id: str) -> list[Holding]:
-        return await self._holdings(person_id, details=True)
 
     async def _holdings(self, person_id: str, *, details: bool) -> list[Holding]:
         c = self._connection

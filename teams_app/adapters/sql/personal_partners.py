@@ -13,29 +13,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.partner_tables import (
     partner_checkins,
     partner_groups,
     partner_pairings,
 )
+from teams_app.adapters.sql.personal_source import HoldingsSource
 from teams_app.domain.privacy import Erased, Holding
 
 _groups, _checkins, _pairings = partner_groups.c, partner_checkins.c, partner_pairings.c
 
 
-class SqlPartnerData:
+class SqlPartnerData(HoldingsSource):
     source = "partners"
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def describe(self, person_id: str) -> list[Holding]:
-        return await self._holdings(person_id, details=False)
-
-    async def export(self, person_id: str) -> list[Holding]:
-        return await self._holdings(person_id, details=True)
 
     async def _holdings(self, person_id: str, *, details: bool) -> list[Holding]:
         c = self._connection

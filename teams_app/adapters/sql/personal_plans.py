@@ -8,26 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.occurrence_tables import slot_collisions, slot_occurrences
+from teams_app.adapters.sql.personal_source import HoldingsSource
 from teams_app.adapters.sql.tables import learning_plans, plan_members, plan_slots
 from teams_app.domain.learning_plans import PlanStatus
 from teams_app.domain.privacy import Erased, Holding
 from teams_app.domain.slot_events import slot_marker
 
 
-class SqlPlanData:
+class SqlPlanData(HoldingsSource):
     source = "plans"
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def describe(self, person_id: str) -> list[Holding]:
-        return await self._holdings(person_id, details=False)
-
-    async def export(self, person_id: str) -> list[Holding]:
-        return await self._holdings(person_id, details=True)
 
     async def _holdings(self, person_id: str, *, details: bool) -> list[Holding]:
         c = self._connection

@@ -17,9 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from teams_app.adapters.sql.campaign_tables import ERASED_PREFIX, ERASED_REASON
+from teams_app.adapters.sql.personal_source import HoldingsSource
 from teams_app.adapters.sql.reflection_tables import (
     reflection_follow_ups,
     reflection_participants,
@@ -34,17 +34,8 @@ _REFLECTION, _FOLLOW_UP = ListKind.REFLECTION.value, ListKind.FOLLOW_UP.value
 _CHUNK = 500
 
 
-class SqlReflectionData:
+class SqlReflectionData(HoldingsSource):
     source = "reflections"
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def describe(self, person_id: str) -> list[Holding]:
-        return await self._holdings(person_id, details=False)
-
-    async def export(self, person_id: str) -> list[Holding]:
-        return await self._holdings(person_id, details=True)
 
     async def _holdings(self, person_id: str, *, details: bool) -> list[Holding]:
         c = self._connection
